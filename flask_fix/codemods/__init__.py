@@ -1,0 +1,55 @@
+"""The rule registry: every Rule subclass defined in a module of this package.
+
+Adding a rule means adding a module; nothing else needs to know about it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import lru_cache
+
+from .base import Rule
+
+
+@lru_cache(maxsize=None)
+def all_rules() -> tuple[type[Rule], ...]:
+    found: dict[str, type[Rule]] = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Rule)
+                and value.__module__ == module.__name__
+                and getattr(value, "code", None)
+            ):
+                if value.code in found:
+                    raise RuntimeError(f"two rules claim {value.code}")
+                found[value.code] = value
+    return tuple(found[code] for code in sorted(found))
+
+
+def rule_by_code(code: str) -> type[Rule] | None:
+    return next((r for r in all_rules() if r.code == code.upper()), None)
+
+
+def select_rules(
+    select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
+) -> tuple[type[Rule], ...]:
+    """Rules whose code starts with one of `select` (all when empty) and none of `ignore`."""
+
+    def matches(code: str, prefixes: tuple[str, ...]) -> bool:
+        return any(code.startswith(p.upper()) for p in prefixes)
+
+    return tuple(
+        r
+        for r in all_rules()
+        if (not select or matches(r.code, select)) and not matches(r.code, ignore)
+    )
+
+
+def unknown_codes(codes: tuple[str, ...]) -> list[str]:
+    """Codes or prefixes that name no rule (a clear error beats a silent no-op)."""
+    known = [r.code for r in all_rules()]
+    return [c for c in codes if not any(k.startswith(c.upper()) for k in known)]

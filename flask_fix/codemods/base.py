@@ -1,0 +1,118 @@
+"""The shared rule base: what every rule module declares and how it reports.
+
+A rule is a LibCST `BatchableCSTVisitor`: the engine runs every selected rule in one
+traversal of a module wrapped once in `MetadataWrapper`, resolving only the metadata the
+selected rules declare. A rule never reads files or the command line; it sees the parsed
+module, the read-only `ProjectIndex` and the file's path, and calls `report()`.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from typing import ClassVar, Mapping, Union
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from ..model import FixLevel
+from ..project import ProjectIndex
+
+#: (module, name, asname) as in ``from module import name as asname``; name None
+#: means ``import module as asname``; asname None means no ``as``.
+ImportSpec = tuple[str, Union[str, None], Union[str, None]]
+
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
+
+
+@dataclass(frozen=True)
+class Example:
+    """Code a rule must rewrite (or only report) — turned into tests.
+
+    `after` is the exact expected output; None means the code must be reported and left
+    unchanged. `unsafe` runs the example with --unsafe-fixes.
+    """
+
+    before: str
+    after: str | None = None
+    unsafe: bool = False
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    path: str
+    index: ProjectIndex
+
+
+@dataclass
+class Fix:
+    """Node replacements plus the imports they need (added) or free (removed if unused)."""
+
+    replacements: Mapping[cst.CSTNode, cst.CSTNode]
+    add_imports: tuple[ImportSpec, ...] = ()
+    remove_unused_imports: tuple[ImportSpec, ...] = ()
+
+
+@dataclass
+class Report:
+    code: str
+    name: str
+    node: cst.CSTNode
+    message: str
+    fix_level: FixLevel
+    fix: Fix | None = field(default=None)
+
+
+class Rule(cst.BatchableCSTVisitor):
+    """Base class of every rule; subclasses fill the class attributes below.
+
+    The class docstring holds the rule's documentation in the sections of DOC_SECTIONS
+    (each a line of its own ending in a colon); `--explain` prints it and the README's
+    rule table is generated from `code`, `name`, `fix_level` and `summary`.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    fix_level: ClassVar[FixLevel]
+    summary: ClassVar[str]
+    #: the file is parsed for this rule only if one of these byte strings occurs in it
+    triggers: ClassVar[tuple[bytes, ...]]
+    #: code that must stay unchanged and produce no finding
+    valid: ClassVar[tuple[str, ...]] = ()
+    #: code that must be rewritten (or reported)
+    invalid: ClassVar[tuple[Example, ...]] = ()
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__()
+        self.context = context
+        self.reports: list[Report] = []
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        fix_level: FixLevel | None = None,
+        fix: Fix | None = None,
+    ) -> None:
+        level = FixLevel.REPORT if fix is None else (fix_level or self.fix_level)
+        self.reports.append(Report(self.code, self.name, node, message, level, fix))
+
+    @classmethod
+    def documentation(cls) -> str:
+        return textwrap.dedent(cls.__doc__ or "").strip()
+
+    @classmethod
+    def doc_sections(cls) -> dict[str, str]:
+        """The docstring split into its named sections."""
+        sections: dict[str, list[str]] = {}
+        current: list[str] | None = None
+        for line in cls.documentation().splitlines():
+            heading = line.strip().rstrip(":")
+            if line.strip().endswith(":") and heading in DOC_SECTIONS:
+                current = sections.setdefault(heading, [])
+            elif current is not None:
+                current.append(line)
+        return {k: textwrap.dedent("\n".join(v)).strip() for k, v in sections.items()}

@@ -1,0 +1,207 @@
+"""One file's journey: parse, run the rules in one batched traversal, apply, verify.
+
+Bytes in, bytes out: LibCST keeps the encoding, BOM, line endings and indentation.
+Fixes are applied and the rules run again until nothing changes (bounded), then the
+result is re-parsed; a fix that yields invalid code raises `FixError` and the caller
+leaves the file untouched.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from .codemods.base import Fix, Report, Rule, RuleContext
+from .model import Edit, ErrorKind, Finding
+from .project import ProjectIndex
+from .textdiff import edits_between
+
+MAX_PASSES = 8
+
+
+class SourceFailure(Exception):
+    """The file cannot be processed (it does not parse, or a fix broke it)."""
+
+    def __init__(self, kind: ErrorKind, message: str, line: int | None = None):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class SourceResult:
+    new_source: bytes
+    # on the source as given (positions refer to it)
+    findings: list[Finding] = field(default_factory=list)
+    # on the fixed source: what no applied fix took care of
+    remaining: list[Finding] = field(default_factory=list)
+    # the findings (on the source as given) whose fixes were applied
+    fixed: list[Finding] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fixed)
+
+
+def rules_triggered_by(source: bytes, rules: Sequence[type[Rule]]) -> list[type[Rule]]:
+    """The cheap prefilter: rules whose trigger text occurs in the file at all."""
+    return [r for r in rules if any(t in source for t in r.triggers)]
+
+
+def parse(source: bytes) -> cst.Module:
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        raise SourceFailure(ErrorKind.SYNTAX, python2_hint(exc.message), exc.raw_line) from None
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise SourceFailure(ErrorKind.DECODE, str(exc)) from None
+
+
+def python2_hint(message: str) -> str:
+    python2_markers = (
+        "Missing parentheses in call to 'print'",
+        "Missing parentheses in call to 'exec'",
+        "multiple exception types must be parenthesized",
+    )
+    if any(m in message for m in python2_markers):
+        return f"{message} (Python 2 code?)"
+    return message
+
+
+def fix_source(
+    source: bytes,
+    path: str,
+    rules: Sequence[type[Rule]],
+    index: ProjectIndex,
+    *,
+    unsafe_fixes: bool = False,
+    want_edits: bool = False,
+) -> SourceResult:
+    """Run `rules` over `source` and apply every fix the fix level allows."""
+    context = RuleContext(path=path, index=index)
+    original = parse(source)
+    module = original
+    first_reports: list[Report] | None = None
+    first_positions = None
+    reports: list[Report] = []
+    positions = None
+    for _ in range(MAX_PASSES):
+        reports, positions = _run_rules(module, rules, context)
+        if first_reports is None:
+            first_reports, first_positions = reports, positions
+        fixes = [r.fix for r in reports if r.fix and r.fix_level.applies(unsafe_fixes)]
+        if not fixes:
+            break
+        fixed = apply_fixes(module, fixes)
+        if fixed.code == module.code:
+            break
+        module = fixed
+    else:
+        raise SourceFailure(
+            ErrorKind.INTERNAL,
+            f"fixes did not settle after {MAX_PASSES} passes; file left unchanged",
+        )
+
+    changed = module is not original
+    new_source = module.bytes if changed else source
+    if changed:
+        _verify(new_source)
+    assert first_reports is not None
+    findings = [
+        _finding(r, first_positions, path, original, want_edits) for r in first_reports
+    ]
+    fixed = [
+        f
+        for f, r in zip(findings, first_reports)
+        if changed and r.fix and r.fix_level.applies(unsafe_fixes)
+    ]
+    remaining = [
+        _finding(r, positions, path, module, False)
+        for r in reports
+        if not (r.fix and r.fix_level.applies(unsafe_fixes))
+    ]
+    return SourceResult(new_source, findings, remaining, fixed)
+
+
+def _run_rules(
+    module: cst.Module, rules: Sequence[type[Rule]], context: RuleContext
+) -> tuple[list[Report], object]:
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    visitors = [rule(context) for rule in rules]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wrapper.visit_batched(visitors)
+    positions = wrapper.resolve(PositionProvider)
+    return [report for v in visitors for report in v.reports], positions
+
+
+class _Replacer(cst.CSTTransformer):
+    """Swap nodes by identity; where fixes nest, the outer one wins this pass."""
+
+    def __init__(self, replacements: dict[int, cst.CSTNode]):
+        super().__init__()
+        self.replacements = replacements
+
+    def on_leave(self, original_node, updated_node):  # type: ignore[override]
+        return self.replacements.get(id(original_node), updated_node)
+
+
+def apply_fixes(module: cst.Module, fixes: Sequence[Fix]) -> cst.Module:
+    replacements: dict[int, cst.CSTNode] = {}
+    for fix in fixes:
+        for old, new in fix.replacements.items():
+            replacements[id(old)] = new
+    result = module.visit(_Replacer(replacements))
+    add = [spec for fix in fixes for spec in fix.add_imports]
+    remove = [spec for fix in fixes for spec in fix.remove_unused_imports]
+    if add or remove:
+        context = CodemodContext()
+        for mod, obj, asname in add:
+            AddImportsVisitor.add_needed_import(context, mod, obj, asname)
+        result = AddImportsVisitor(context).transform_module(result)
+        if remove:
+            for mod, obj, asname in remove:
+                RemoveImportsVisitor.remove_unused_import(context, mod, obj, asname)
+            result = RemoveImportsVisitor(context).transform_module(result)
+    return result
+
+
+def _verify(new_source: bytes) -> None:
+    try:
+        ast.parse(new_source)
+    except SyntaxError as exc:
+        raise SourceFailure(
+            ErrorKind.INTERNAL,
+            f"a fix produced invalid code ({exc.msg}); file left unchanged",
+            exc.lineno,
+        ) from None
+
+
+def _finding(
+    report: Report, positions, path: str, module: cst.Module, want_edits: bool
+) -> Finding:
+    where = positions[report.node]
+    edits: tuple[Edit, ...] | None = None
+    if want_edits and report.fix is not None:
+        edits = edits_between(module.code, apply_fixes(module, [report.fix]).code)
+    return Finding(
+        code=report.code,
+        name=report.name,
+        message=report.message,
+        path=path,
+        line=where.start.line,
+        column=where.start.column + 1,
+        end_line=where.end.line,
+        end_column=where.end.column + 1,
+        fix_level=report.fix_level,
+        edits=edits,
+        has_fix=report.fix is not None,
+    )

@@ -1,0 +1,62 @@
+"""Every rule's own examples, as data in its module, become these tests (Fixit's idea).
+
+An invalid example must produce exactly its `after` text (or stay unchanged when `after`
+is None), the output must parse, a second run must change nothing, and the rule must have
+reported at least one finding. A valid example must stay byte-identical with no finding,
+even with unsafe fixes enabled.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+
+from flask_fix import fix_code
+from flask_fix.codemods import all_rules
+from flask_fix.codemods.base import DOC_SECTIONS
+
+RULES = all_rules()
+
+INVALID = [
+    pytest.param(rule, example, id=f"{rule.code}-invalid-{n}")
+    for rule in RULES
+    for n, example in enumerate(rule.invalid)
+]
+VALID = [
+    pytest.param(rule, source, id=f"{rule.code}-valid-{n}")
+    for rule in RULES
+    for n, source in enumerate(rule.valid)
+]
+
+
+@pytest.mark.parametrize(("rule", "example"), INVALID)
+def test_invalid_example_is_fixed_exactly(rule, example):
+    result = fix_code(example.before, select=(rule.code,), unsafe=example.unsafe)
+    expected = example.before if example.after is None else example.after
+    assert result.source == expected
+    ast.parse(result.source)
+    assert [f for f in result.findings if f.code == rule.code], "the rule reported nothing"
+    again = fix_code(result.source, select=(rule.code,), unsafe=example.unsafe)
+    assert again.source == result.source
+
+
+@pytest.mark.parametrize(("rule", "source"), VALID)
+def test_valid_example_is_untouched(rule, source):
+    result = fix_code(source, select=(rule.code,), unsafe=True)
+    assert result.source == source
+    assert [f for f in result.findings if f.code == rule.code] == []
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_rule_metadata_and_docs(rule):
+    assert re.fullmatch(r"FLK\d{3}", rule.code)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
+    assert rule.summary and rule.triggers
+    assert rule.valid and rule.invalid
+    assert list(rule.doc_sections()) == list(DOC_SECTIONS)
+    assert all(rule.doc_sections().values())
+    # the prefilter must let every example through, or the rule could never fire on it
+    for example in rule.invalid:
+        assert any(t in example.before.encode() for t in rule.triggers)

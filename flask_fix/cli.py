@@ -1,0 +1,168 @@
+"""The `flask-fix` command: argument parsing and output only."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import nullcontext
+
+import click
+
+from . import __version__
+from .codemods import all_rules, rule_by_code, unknown_codes
+from .report import Tally, json_document, text_lines
+from .textdiff import unified_diff
+from .files import discover
+from .model import ErrorKind, FileError
+from .runner import Mode, Settings, fix_stdin, run
+
+#: show a progress bar only when there is enough work for one to be worth seeing
+PROGRESS_MIN_FILES = 200
+
+
+def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--diff", "diff", is_flag=True, help="Write nothing; print a unified diff.")
+@click.option("--check", "check", is_flag=True, help="Write nothing; list every finding.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe.")
+@click.option("--select", multiple=True, help="Rule codes or prefixes to run (FLK1, FLK101).")
+@click.option("--ignore", multiple=True, help="Rule codes or prefixes to skip.")
+@click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
+@click.option("--list-rules", is_flag=True, help="List every rule and exit.")
+@click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
+@click.option(
+    "--output-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only findings and errors.")
+@click.version_option(__version__, prog_name="flask-fix")
+def main(
+    paths: tuple[str, ...],
+    diff: bool,
+    check: bool,
+    unsafe_fixes: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    exclude: tuple[str, ...],
+    list_rules: bool,
+    explain: str | None,
+    output_format: str,
+    jobs: int,
+    quiet: bool,
+) -> None:
+    """Find Flask mistakes and fix the ones that can be fixed soundly.
+
+    PATHS are files or folders (default: the current folder); `-` reads code from
+    standard input and writes the fixed code to standard output.
+    """
+    if list_rules:
+        for rule in all_rules():
+            click.echo(f"{rule.code}  {rule.name:<28} {rule.fix_level.value:<9} {rule.summary}")
+        sys.exit(0)
+    if explain:
+        rule = rule_by_code(explain)
+        if rule is None:
+            _fail(f"unknown rule code: {explain}")
+        click.echo(f"{rule.code} {rule.name} (fix: {rule.fix_level.value})\n")
+        click.echo(rule.documentation())
+        sys.exit(0)
+    if diff and check:
+        _fail("--diff and --check cannot be combined")
+    select, ignore = _codes(select), _codes(ignore)
+    unknown = unknown_codes(select + ignore)
+    if unknown:
+        _fail(f"unknown rule code or prefix: {', '.join(unknown)}")
+
+    mode = Mode.DIFF if diff else Mode.CHECK if check else Mode.FIX
+    settings = Settings(
+        select=select,
+        ignore=ignore,
+        unsafe_fixes=unsafe_fixes,
+        mode=mode,
+        want_edits=output_format == "json",
+        jobs=jobs,
+        exclude=tuple(exclude),
+    )
+    if paths == ("-",):
+        sys.exit(_run_stdin(settings, output_format))
+    if "-" in paths:
+        _fail("`-` (standard input) cannot be combined with other paths")
+    sys.exit(_run_paths(paths or (".",), settings, output_format, quiet))
+
+
+def _fail(message: str) -> None:
+    click.echo(f"flask-fix: error: {message}", err=True)
+    sys.exit(2)
+
+
+def _run_paths(
+    paths: tuple[str, ...], settings: Settings, output_format: str, quiet: bool
+) -> int:
+    writing = settings.mode is Mode.FIX
+    tally = Tally()
+    files = discover(paths, exclude=settings.exclude)
+    discovery_errors = [FileError(p, ErrorKind.READ, message) for p, message in files.errors]
+    for error in discovery_errors:
+        tally.add_error(error)
+    findings, errors = [], list(discovery_errors)
+    stdout = click.get_binary_stream("stdout")
+    as_text = output_format == "text"
+    if as_text:
+        for error in discovery_errors:
+            click.echo(error.describe(), err=True)
+    show_progress = not quiet and sys.stderr.isatty() and len(files.files) >= PROGRESS_MIN_FILES
+    progress = (
+        click.progressbar(length=len(files.files), label="flask-fix", file=sys.stderr)
+        if show_progress
+        else nullcontext()
+    )
+    with progress as bar:
+        on_scanned = bar.update if show_progress else None
+        for result in run(files.files, settings, on_scanned=on_scanned):
+            tally.add(result, writing)
+            if not as_text:
+                findings.extend(result.remaining if writing else result.findings)
+                if result.error:
+                    errors.append(result.error)
+                continue
+            if result.diff:
+                stdout.write(result.diff)
+                stdout.flush()
+            # in --diff mode stdout carries only the patch
+            to_stderr = result.error is not None or settings.mode is Mode.DIFF
+            for line in text_lines(result, writing, settings.unsafe_fixes):
+                click.echo(line, err=to_stderr)
+    if not as_text:
+        document = json_document(__version__, len(files.files), findings, errors)
+        click.echo(json.dumps(document, indent=2))
+    if not quiet:
+        click.echo(tally.summary(writing), err=True)
+    return tally.exit_code()
+
+
+def _run_stdin(settings: Settings, output_format: str) -> int:
+    source = click.get_binary_stream("stdin").read()
+    new_source, result = fix_stdin(source, settings)
+    tally = Tally()
+    tally.add(result, settings.mode is Mode.FIX)
+    if output_format == "json":
+        findings = result.remaining if settings.mode is Mode.FIX else result.findings
+        errors = [result.error] if result.error else []
+        click.echo(json.dumps(json_document(__version__, 1, findings, errors), indent=2))
+        return tally.exit_code()
+    stdout = click.get_binary_stream("stdout")
+    if settings.mode is Mode.FIX:
+        stdout.write(new_source)
+    elif settings.mode is Mode.DIFF and result.changed:
+        stdout.write(unified_diff(source, new_source, "-"))
+    to_stderr = settings.mode is not Mode.CHECK or result.error is not None
+    for line in text_lines(result, settings.mode is Mode.FIX, settings.unsafe_fixes):
+        click.echo(line, err=to_stderr)
+    return tally.exit_code()

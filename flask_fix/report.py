@@ -1,0 +1,123 @@
+"""Renderers: what a run prints, as text for people or JSON for bots."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .model import FileError, FileResult, Finding
+
+
+@dataclass
+class Tally:
+    """Counts for the summary line and the exit code."""
+
+    files_changed: int = 0
+    findings_left: int = 0
+    errors: Counter = field(default_factory=Counter)
+
+    def add(self, result: FileResult, writing: bool) -> None:
+        if result.error is not None:
+            self.errors[result.error.kind.value] += 1
+            return
+        if result.changed:
+            self.files_changed += 1
+        self.findings_left += len(result.remaining if writing else result.findings)
+
+    def add_error(self, error: FileError) -> None:
+        self.errors[error.kind.value] += 1
+
+    def exit_code(self) -> int:
+        """0 clean · 1 changes made or needed, or findings · 2 an error · 3 both."""
+        code = 1 if (self.files_changed or self.findings_left) else 0
+        return code + (2 if self.errors else 0)
+
+    def summary(self, writing: bool) -> str:
+        verb = "fixed" if writing else "would be changed"
+        parts = [
+            f"{_plural(self.files_changed, 'file')} {verb}",
+            f"{_plural(self.findings_left, 'finding')} {'left' if writing else 'found'}",
+        ]
+        for kind, count in sorted(self.errors.items()):
+            parts.append(f"{_plural(count, 'file')} skipped: {kind.replace('-', ' ')}")
+        return ", ".join(parts)
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def finding_line(finding: Finding, unsafe_fixes: bool) -> str:
+    if finding.fix_level.applies(unsafe_fixes) and finding.has_fix:
+        marker = f" [fix: {finding.fix_level.value}]"
+    elif finding.has_fix:
+        marker = " [fix: unsafe, use --unsafe-fixes]"
+    else:
+        marker = ""
+    return (
+        f"{finding.path}:{finding.line}:{finding.column}: "
+        f"{finding.code} {finding.message}{marker}"
+    )
+
+
+def text_lines(result: FileResult, writing: bool, unsafe_fixes: bool) -> list[str]:
+    if result.error is not None:
+        return [result.error.describe()]
+    lines = []
+    if writing and result.written:
+        codes = Counter(f.code for f in result.fixed)
+        what = ", ".join(f"{c} x{n}" if n > 1 else c for c, n in sorted(codes.items()))
+        lines.append(f"fixed {result.path} ({what})")
+    for finding in result.remaining if writing else result.findings:
+        lines.append(finding_line(finding, unsafe_fixes))
+    return lines
+
+
+def finding_json(finding: Finding) -> dict:
+    fix = None
+    if finding.edits is not None:
+        fix = {
+            "edits": [
+                {
+                    "line": e.line,
+                    "column": e.column,
+                    "end_line": e.end_line,
+                    "end_column": e.end_column,
+                    "content": e.content,
+                }
+                for e in finding.edits
+            ]
+        }
+    return {
+        "code": finding.code,
+        "name": finding.name,
+        "message": finding.message,
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "fix_level": finding.fix_level.value,
+        "fix": fix,
+    }
+
+
+def error_json(error: FileError) -> dict:
+    return {
+        "path": error.path,
+        "kind": error.kind.value,
+        "message": error.message,
+        "line": error.line,
+    }
+
+
+def json_document(
+    version: str, files_checked: int, findings: list[Finding], errors: list[FileError]
+) -> dict:
+    """The JSON contract bots rely on: exactly these keys (see the README)."""
+    return {
+        "version": version,
+        "files_checked": files_checked,
+        "findings": [finding_json(f) for f in findings],
+        "errors": [error_json(e) for e in errors],
+    }

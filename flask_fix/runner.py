@@ -1,0 +1,238 @@
+"""A whole run: find files, index the project, fix each file in a worker pool.
+
+Two phases over a process pool. The scan phase reads every file once with the stdlib
+`ast` (fast) to build the ProjectIndex and to find which rules' trigger text occurs in
+it; only those files reach the fix phase, the only one that pays for LibCST. Results are
+streamed back in file order, so memory does not grow with the tree.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Callable, Iterator, Sequence, TypeVar
+
+from .codemods import select_rules
+from .codemods.base import Rule
+from .engine import SourceFailure, fix_source, python2_hint, rules_triggered_by
+from .model import ErrorKind, FileError, FileResult
+from .project import ModuleFacts, ProjectIndex, build_index, module_facts, module_name_for
+from .sourceio import SourceError, read_source, write_atomic
+from .textdiff import unified_diff
+
+#: below this many files a pool costs more (worker start-up, imports) than it saves
+SERIAL_THRESHOLD = 48
+
+
+class Mode(str, enum.Enum):
+    FIX = "fix"  # write fixes in place
+    DIFF = "diff"  # write nothing, produce a unified diff
+    CHECK = "check"  # write nothing, list findings
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    unsafe_fixes: bool = False
+    mode: Mode = Mode.FIX
+    want_edits: bool = False
+    jobs: int = 0  # 0: one worker per core
+    exclude: tuple[str, ...] = ()
+
+    def rules(self) -> tuple[type[Rule], ...]:
+        return select_rules(self.select, self.ignore)
+
+    def worker_count(self) -> int:
+        return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
+
+
+@dataclass
+class ScanResult:
+    path: str
+    facts: ModuleFacts | None = None
+    error: FileError | None = None
+    triggered: bool = False
+
+
+# -- worker side ----------------------------------------------------------------------
+
+_worker_rules: tuple[type[Rule], ...] = ()
+_worker_index: ProjectIndex | None = None
+_worker_settings: Settings | None = None
+
+
+def _init_worker(settings: Settings, index: ProjectIndex | None) -> None:
+    global _worker_rules, _worker_index, _worker_settings
+    _worker_settings = settings
+    _worker_rules = settings.rules()
+    _worker_index = index
+
+
+def scan_file(path: str) -> ScanResult:
+    """Phase one: read, parse with `ast`, extract the module's facts, test triggers."""
+    try:
+        source = read_source(path)
+        tree = ast.parse(source, filename=path)
+    except SourceError as exc:
+        return ScanResult(path, error=FileError(path, ErrorKind(exc.kind), exc.message, exc.line))
+    except SyntaxError as exc:
+        return ScanResult(path, error=_syntax_error(path, exc))
+    except (ValueError, UnicodeDecodeError) as exc:  # e.g. bad coding cookie
+        return ScanResult(path, error=FileError(path, ErrorKind.DECODE, str(exc)))
+    except RecursionError:
+        return ScanResult(
+            path, error=FileError(path, ErrorKind.SYNTAX, "too deeply nested to parse")
+        )
+    try:
+        facts = module_facts(path, module_name_for(path), tree)
+    except Exception as exc:  # a bug in the index must not end the whole run
+        message = f"indexing failed: {type(exc).__name__}: {exc}"
+        return ScanResult(path, error=FileError(path, ErrorKind.INTERNAL, message))
+    return ScanResult(path, facts, triggered=bool(rules_triggered_by(source, _worker_rules)))
+
+
+def _syntax_error(path: str, exc: SyntaxError) -> FileError:
+    message = exc.msg or "invalid syntax"
+    kind = ErrorKind.DECODE if "encoding" in message or "codec" in message else ErrorKind.SYNTAX
+    return FileError(path, kind, python2_hint(message), exc.lineno)
+
+
+def fix_file(path: str) -> FileResult:
+    """Phase two: run the rules on one file and write, diff or only report."""
+    settings, index = _worker_settings, _worker_index
+    assert settings is not None and index is not None
+    result = FileResult(path)
+    try:
+        source = read_source(path)
+        rules = rules_triggered_by(source, _worker_rules)
+        if not rules:
+            return result
+        fixed = fix_source(
+            source,
+            path,
+            rules,
+            index,
+            unsafe_fixes=settings.unsafe_fixes,
+            want_edits=settings.want_edits,
+        )
+    except SourceError as exc:
+        result.error = FileError(path, ErrorKind(exc.kind), exc.message, exc.line)
+        return result
+    except SourceFailure as exc:
+        result.error = FileError(path, exc.kind, exc.message, exc.line)
+        return result
+    except RecursionError:
+        result.error = FileError(path, ErrorKind.SYNTAX, "too deeply nested to parse")
+        return result
+    except Exception as exc:  # a rule's bug must not end the whole run
+        result.error = FileError(
+            path, ErrorKind.INTERNAL, f"{type(exc).__name__}: {exc}; file left unchanged"
+        )
+        return result
+    result.findings = fixed.findings
+    result.fixed = fixed.fixed
+    result.remaining = fixed.remaining
+    result.changed = fixed.new_source != source
+    if result.changed:
+        if settings.mode is Mode.FIX:
+            try:
+                write_atomic(path, fixed.new_source)
+            except OSError as exc:
+                result.error = FileError(path, ErrorKind.READ, f"cannot write: {exc}")
+                return result
+            result.written = True
+        else:
+            result.diff = unified_diff(source, fixed.new_source, path)
+    return result
+
+
+# -- parent side ----------------------------------------------------------------------
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _mapped(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    settings: Settings,
+    index: ProjectIndex | None,
+) -> Iterator[R]:
+    """`map` in file order, in a process pool when the work is worth one."""
+    workers = min(settings.worker_count(), len(items))
+    if workers <= 1 or len(items) < SERIAL_THRESHOLD:
+        _init_worker(settings, index)
+        yield from map(func, items)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunksize = max(1, min(64, len(items) // (workers * 8)))
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(settings, index),
+    ) as pool:
+        yield from pool.map(func, items, chunksize=chunksize)
+
+
+def run(
+    files: Sequence[str],
+    settings: Settings,
+    on_scanned: Callable[[int], None] | None = None,
+) -> Iterator[FileResult]:
+    """Results for the files that have something to say (errors, findings, fixes).
+
+    Every file is scanned for the index; only files some rule's triggers occur in are
+    fixed. `on_scanned(1)` is called as each file is scanned (for a progress bar).
+    """
+    facts: list[ModuleFacts] = []
+    candidates: list[str] = []
+    for scan in _mapped(scan_file, files, settings, None):
+        if on_scanned is not None:
+            on_scanned(1)
+        if scan.error is not None:
+            yield FileResult(scan.path, error=scan.error)
+            continue
+        assert scan.facts is not None
+        facts.append(scan.facts)
+        if scan.triggered:
+            candidates.append(scan.path)
+    index = build_index(facts)
+    del facts
+    yield from _mapped(fix_file, candidates, settings, index)
+
+
+def fix_stdin(source: bytes, settings: Settings, path: str = "-") -> tuple[bytes, FileResult]:
+    """Fix code read from standard input; the project is that code alone."""
+    result = FileResult(path)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        result.error = _syntax_error(path, exc)
+        return source, result
+    except ValueError as exc:
+        result.error = FileError(path, ErrorKind.DECODE, str(exc))
+        return source, result
+    index = build_index([module_facts(path, "__main__", tree)])
+    try:
+        fixed = fix_source(
+            source,
+            path,
+            settings.rules(),
+            index,
+            unsafe_fixes=settings.unsafe_fixes,
+            want_edits=settings.want_edits,
+        )
+    except SourceFailure as exc:
+        result.error = FileError(path, exc.kind, exc.message, exc.line)
+        return source, result
+    result.findings, result.fixed, result.remaining = fixed.findings, fixed.fixed, fixed.remaining
+    result.changed = fixed.new_source != source
+    return fixed.new_source, result
+

@@ -51,11 +51,6 @@ class SourceResult:
         return bool(self.fixed)
 
 
-def rules_triggered_by(source: bytes, rules: Sequence[type[Rule]]) -> list[type[Rule]]:
-    """The cheap prefilter: rules whose trigger text occurs in the file at all."""
-    return [r for r in rules if any(t in source for t in r.triggers)]
-
-
 def parse(source: bytes) -> cst.Module:
     try:
         return cst.parse_module(source)

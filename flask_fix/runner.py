@@ -18,7 +18,8 @@ from typing import Callable, Iterator, Sequence, TypeVar
 
 from .codemods import select_rules
 from .codemods.base import Rule
-from .engine import SourceFailure, fix_source, python2_hint, rules_triggered_by
+from .engine import SourceFailure, fix_source, python2_hint
+from .triage import rules_for_module
 from .model import ErrorKind, FileError, FileResult
 from .project import ModuleFacts, ProjectIndex, build_index, module_facts, module_name_for
 from .sourceio import SourceError, read_source, write_atomic
@@ -56,7 +57,7 @@ class ScanResult:
     path: str
     facts: ModuleFacts | None = None
     error: FileError | None = None
-    triggered: bool = False
+    rule_codes: tuple[str, ...] = ()  # the rules worth running on it (triage)
 
 
 # -- worker side ----------------------------------------------------------------------
@@ -93,7 +94,8 @@ def scan_file(path: str) -> ScanResult:
     except Exception as exc:  # a bug in the index must not end the whole run
         message = f"indexing failed: {type(exc).__name__}: {exc}"
         return ScanResult(path, error=FileError(path, ErrorKind.INTERNAL, message))
-    return ScanResult(path, facts, triggered=bool(rules_triggered_by(source, _worker_rules)))
+    worth_running = rules_for_module(source, tree, _worker_rules)
+    return ScanResult(path, facts, rule_codes=tuple(r.code for r in worth_running))
 
 
 def _syntax_error(path: str, exc: SyntaxError) -> FileError:
@@ -102,16 +104,15 @@ def _syntax_error(path: str, exc: SyntaxError) -> FileError:
     return FileError(path, kind, python2_hint(message), exc.lineno)
 
 
-def fix_file(path: str) -> FileResult:
-    """Phase two: run the rules on one file and write, diff or only report."""
+def fix_file(work: tuple[str, tuple[str, ...]]) -> FileResult:
+    """Phase two: run the triaged rules on one file and write, diff or only report."""
+    path, rule_codes = work
     settings, index = _worker_settings, _worker_index
     assert settings is not None and index is not None
+    rules = [r for r in _worker_rules if r.code in rule_codes]
     result = FileResult(path)
     try:
         source = read_source(path)
-        rules = rules_triggered_by(source, _worker_rules)
-        if not rules:
-            return result
         fixed = fix_source(
             source,
             path,
@@ -192,7 +193,7 @@ def run(
     fixed. `on_scanned(1)` is called as each file is scanned (for a progress bar).
     """
     facts: list[ModuleFacts] = []
-    candidates: list[str] = []
+    candidates: list[tuple[str, tuple[str, ...]]] = []
     for scan in _mapped(scan_file, files, settings, None):
         if on_scanned is not None:
             on_scanned(1)
@@ -201,8 +202,8 @@ def run(
             continue
         assert scan.facts is not None
         facts.append(scan.facts)
-        if scan.triggered:
-            candidates.append(scan.path)
+        if scan.rule_codes:
+            candidates.append((scan.path, scan.rule_codes))
     index = build_index(facts)
     del facts
     yield from _mapped(fix_file, candidates, settings, index)

@@ -77,6 +77,9 @@ class Rule(cst.BatchableCSTVisitor):
     summary: ClassVar[str]
     #: the file is parsed for this rule only if one of these byte strings occurs in it
     triggers: ClassVar[tuple[bytes, ...]]
+    #: and, if not empty, the module must call something by one of these names (the
+    #: last component: `dumps` for `json.dumps(...)`); checked on the stdlib ast
+    called_names: ClassVar[frozenset[str]] = frozenset()
     #: code that must stay unchanged and produce no finding
     valid: ClassVar[tuple[str, ...]] = ()
     #: code that must be rewritten (or reported)

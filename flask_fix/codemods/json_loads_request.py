@@ -57,6 +57,7 @@ class JsonLoadsRequest(Rule):
     fix_level = FixLevel.INTENDED
     summary = "Parse request bodies with `request.get_json()`, not `json.loads`."
     triggers = (b"loads",)
+    called_names = frozenset({"loads"})
     METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider, ParentNodeProvider)
 
     valid = (

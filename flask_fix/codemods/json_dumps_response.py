@@ -80,6 +80,7 @@ class JsonDumpsResponse(Rule):
     fix_level = FixLevel.INTENDED
     summary = "Return JSON from views with `jsonify()`, not `json.dumps()`."
     triggers = (b"dumps",)
+    called_names = frozenset({"dumps"})
     METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider)
 
     valid = (

@@ -91,6 +91,7 @@ class RequestArgsCast(Rule):
     fix_level = FixLevel.INTENDED
     summary = "Convert request values with `.get(key, default=..., type=int)`, not `int(...)`."
     triggers = (b".args", b".form", b".values")
+    called_names = frozenset({"int", "float", "get"})
     METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider, ParentNodeProvider)
 
     valid = (

@@ -108,7 +108,7 @@ def fix_source(
     changed = module is not original
     new_source = module.bytes if changed else source
     if changed:
-        _verify(new_source)
+        _verify(source, new_source)
     assert first_reports is not None
     findings = [
         _finding(r, first_positions, path, original, want_edits) for r in first_reports
@@ -169,15 +169,31 @@ def apply_fixes(module: cst.Module, fixes: Sequence[Fix]) -> cst.Module:
     return result
 
 
-def _verify(new_source: bytes) -> None:
+def _verify(source: bytes, new_source: bytes) -> None:
+    """The fixed code must still compile; checked with the interpreter's own parser, or
+    with LibCST's when the original uses syntax newer than this interpreter knows."""
     try:
         ast.parse(new_source)
     except SyntaxError as exc:
+        if not _parses_with_ast(source):
+            try:
+                cst.parse_module(new_source)
+                return
+            except cst.ParserSyntaxError:
+                pass
         raise SourceFailure(
             ErrorKind.INTERNAL,
             f"a fix produced invalid code ({exc.msg}); file left unchanged",
             exc.lineno,
         ) from None
+
+
+def _parses_with_ast(source: bytes) -> bool:
+    try:
+        ast.parse(source)
+        return True
+    except (SyntaxError, ValueError):
+        return False
 
 
 def _finding(

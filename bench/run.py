@@ -1,0 +1,100 @@
+"""Time flask-fix against its peers on the same tree, in the same run, as ratios.
+
+    python bench/run.py PATH [--repeat N] [--skip-libcst]
+
+Runs, on PATH (a large real Flask tree, fetched outside this repository):
+  - flask-fix --check (all rules)
+  - ruff check --select ALL --no-cache   (install with: pip install -e '.[bench]')
+  - python -m libcst.tool codemod noop.NOOPCommand   (parses every file with LibCST)
+and prints wall time (best of N) and the peak RSS of the largest process of each, then
+flask-fix's time as a ratio of each peer's. These machines are noisy: compare ratios
+taken in one run, not seconds across runs. Nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def count_lines(root: Path) -> tuple[int, int]:
+    files = lines = 0
+    for path in root.rglob("*.py"):
+        try:
+            with open(path, "rb") as handle:
+                lines += handle.read().count(b"\n")
+            files += 1
+        except OSError:
+            pass
+    return files, lines
+
+
+def measure(command: list[str], cwd: Path, repeat: int) -> tuple[float, float, int]:
+    """(best seconds, median seconds, peak RSS in MiB) of `command` run `repeat` times."""
+    times = []
+    peak = 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        # wait4 gives this command's own usage: the peak RSS (KiB on Linux) of the
+        # largest process among it and its workers
+        _, status, usage = os.wait4(process.pid, 0)
+        times.append(time.perf_counter() - start)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode not in (0, 1):
+            print(f"  note: {' '.join(command[:3])}... exited {process.returncode}")
+        peak = max(peak, usage.ru_maxrss // 1024)
+    times.sort()
+    return times[0], times[len(times) // 2], peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-libcst", action="store_true", help="skip the slow no-op codemod")
+    args = parser.parse_args()
+    root = args.path.resolve()
+    files, lines = count_lines(root)
+    print(f"tree: {root} ({files} .py files, {lines} lines), cores: {os.cpu_count()}")
+
+    python = sys.executable
+    runs: dict[str, list[str]] = {
+        "flask-fix --check": [python, "-m", "flask_fix", "--check", "-q", "."],
+    }
+    ruff = shutil.which("ruff") or str(Path(python).with_name("ruff"))
+    if Path(ruff).exists():
+        runs["ruff check --select ALL"] = [
+            ruff, "check", "--select", "ALL", "--no-cache", "--quiet", "--exit-zero", ".",
+        ]
+    else:
+        print("  ruff not installed: pip install -e '.[bench]'")
+    if not args.skip_libcst:
+        runs["libcst no-op codemod"] = [
+            python, "-m", "libcst.tool", "codemod", "--no-format", "-u", "1",
+            "noop.NOOPCommand", ".",
+        ]
+
+    results = {}
+    for name, command in runs.items():
+        # libcst's no-op is slow; one run of it is enough to compare
+        repeat = 1 if name.startswith("libcst") else args.repeat
+        results[name] = measure(command, root, repeat)
+        best, median, peak = results[name]
+        print(f"{name:<28} best {best:7.2f} s  median {median:7.2f} s  peak RSS {peak} MiB")
+
+    ours = results["flask-fix --check"][0]
+    for name, (best, _, _) in results.items():
+        if name != "flask-fix --check":
+            print(f"flask-fix / {name}: {ours / best:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .codemods.base import Fix, Report, Rule, RuleContext
+from .imports import update_imports
 from .model import Edit, ErrorKind, Finding
 from .project import ProjectIndex
 from .textdiff import edits_between
@@ -157,16 +156,7 @@ def apply_fixes(module: cst.Module, fixes: Sequence[Fix]) -> cst.Module:
     result = module.visit(_Replacer(replacements))
     add = [spec for fix in fixes for spec in fix.add_imports]
     remove = [spec for fix in fixes for spec in fix.remove_unused_imports]
-    if add or remove:
-        context = CodemodContext()
-        for mod, obj, asname in add:
-            AddImportsVisitor.add_needed_import(context, mod, obj, asname)
-        result = AddImportsVisitor(context).transform_module(result)
-        if remove:
-            for mod, obj, asname in remove:
-                RemoveImportsVisitor.remove_unused_import(context, mod, obj, asname)
-            result = RemoveImportsVisitor(context).transform_module(result)
-    return result
+    return update_imports(result, add, remove)
 
 
 def _verify(source: bytes, new_source: bytes) -> None:

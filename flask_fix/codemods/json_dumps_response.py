@@ -198,7 +198,7 @@ class JsonDumpsResponse(Rule):
                     return json.dumps({"users": []})
             """),
             _code("""
-                from flask import jsonify, Flask
+                from flask import Flask, jsonify
 
                 app = Flask(__name__)
 
@@ -220,7 +220,7 @@ class JsonDumpsResponse(Rule):
                     return json.dumps({"id": 1}), 201
             """),
             _code("""
-                from flask import jsonify, Flask
+                from flask import Flask, jsonify
 
                 app = Flask(__name__)
 
@@ -242,7 +242,7 @@ class JsonDumpsResponse(Rule):
                     return (json.dumps({"id": 1}), 201, {"Location": "/users/1"})
             """),
             _code("""
-                from flask import jsonify, Flask
+                from flask import Flask, jsonify
 
                 app = Flask(__name__)
 
@@ -264,7 +264,7 @@ class JsonDumpsResponse(Rule):
                     return json.dumps({"ok": True}), {"X-Version": "2"}
             """),
             _code("""
-                from flask import jsonify, Flask
+                from flask import Flask, jsonify
 
                 app = Flask(__name__)
 
@@ -286,7 +286,7 @@ class JsonDumpsResponse(Rule):
                     return make_response(json.dumps({"id": 1}), 201)
             """),
             _code("""
-                from flask import jsonify, Flask, make_response
+                from flask import Flask, jsonify, make_response
 
                 app = Flask(__name__)
 
@@ -308,7 +308,7 @@ class JsonDumpsResponse(Rule):
                     return dumps([1, 2, 3])
             """),
             _code("""
-                from flask import jsonify, Flask
+                from flask import Flask, jsonify
 
                 app = Flask(__name__)
 
@@ -330,7 +330,7 @@ class JsonDumpsResponse(Rule):
                     return j.dumps({"ok": True})
             """),
             _code("""
-                from flask import jsonify, Flask
+                from flask import Flask, jsonify
 
                 app = Flask(__name__)
 
@@ -352,7 +352,7 @@ class JsonDumpsResponse(Rule):
                     return simplejson.dumps({"ok": True})
             """),
             _code("""
-                from flask import jsonify, Flask
+                from flask import Flask, jsonify
 
                 app = Flask(__name__)
 
@@ -428,7 +428,7 @@ class JsonDumpsResponse(Rule):
             """),
             _code("""
                 import json
-                from flask import jsonify, Flask
+                from flask import Flask, jsonify
 
                 app = Flask(__name__)
                 SETTINGS = json.load(open("settings.json"))
@@ -451,7 +451,7 @@ class JsonDumpsResponse(Rule):
                     return json.dumps({"b": 1, "a": 2}, sort_keys=True, separators=(",", ":"))
             """),
             _code("""
-                from flask import jsonify, Flask
+                from flask import Flask, jsonify
 
                 app = Flask(__name__)
 
@@ -505,7 +505,7 @@ class JsonDumpsResponse(Rule):
                 app.add_url_rule("/users/<int:id>", view_func=UserAPI.as_view("user"))
             """),
             _code("""
-                from flask import jsonify, Flask
+                from flask import Flask, jsonify
                 from flask.views import MethodView
 
                 app = Flask(__name__)
@@ -530,7 +530,7 @@ class JsonDumpsResponse(Rule):
                     return json.dumps({"up": True})
             """),
             _code("""
-                from flask import jsonify, Blueprint
+                from flask import Blueprint, jsonify
 
                 bp = Blueprint("api", __name__, url_prefix="/api")
 

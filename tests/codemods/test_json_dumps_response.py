@@ -75,7 +75,7 @@ def test_edits_apply_the_fix_alone():
     result = run(SIMPLE, "users")
     [finding] = result.findings
     assert result.source == SIMPLE.replace(
-        "import json\nfrom flask import Flask", "from flask import jsonify, Flask"
+        "import json\nfrom flask import Flask", "from flask import Flask, jsonify"
     ).replace("json.dumps(", "jsonify(")
     # the import line and the returned call, nothing else
     assert {e.line for e in finding.edits} <= {1, 2, 8}
@@ -104,7 +104,7 @@ def test_only_views_change():
     result = run(source, "a", "b")
     assert result.source == code("""
         import json
-        from flask import jsonify, Flask
+        from flask import Flask, jsonify
 
         app = Flask(__name__)
 
@@ -223,7 +223,7 @@ def test_argument_layout(before, after):
         (
             "from flask import Flask, json",
             "json.dumps(x)",
-            "from flask import jsonify, Flask",
+            "from flask import Flask, jsonify",
             "jsonify(x)",
         ),
         ("import flask", "flask.json.dumps(x)", "import flask", "flask.jsonify(x)"),

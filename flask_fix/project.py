@@ -1,15 +1,46 @@
 """ProjectIndex: what the whole project declares, gathered with the stdlib `ast`.
 
 One pass over every candidate file (in the engine's worker pool) turns each module into
-`ModuleFacts`; `ProjectIndex.build` then links them: which blueprint is registered on which
-app with which prefix, hence every route's full URL and endpoint. User code is never
-imported or run.
+`ModuleFacts`; `build_index` then links them: which blueprint is registered on which app
+with which prefix, hence every route's full URL and endpoint. User code is never imported
+or run.
+
+Names are resolved the way Python would, within what one `ast` walk can see: through
+imports (relative ones included), simple aliases (`application = app`) and module-level
+re-exports (`from .admin import bp` in a package's `__init__.py`). Whatever cannot be
+resolved is kept, marked uncertain, so that rules report instead of rewriting.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+FLASK_CLASSES = frozenset({"flask.Flask", "flask.app.Flask"})
+BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
+METHOD_VIEW_CLASSES = frozenset({"flask.views.MethodView"})
+VIEW_CLASSES = frozenset({"flask.views.View"})
+# MethodView dispatches to these (flask.views.http_method_funcs)
+HTTP_METHOD_FUNCS = frozenset({"get", "post", "head", "options", "delete", "put", "trace", "patch"})
+VIEW_METHOD_NAMES = HTTP_METHOD_FUNCS | {"dispatch_request"}
+# `@app.get(rule)` and friends (flask.sansio.scaffold.Scaffold)
+ROUTE_SHORTCUTS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
+# route options whose effect on matching and building is modeled (or is none)
+MODELED_ROUTE_OPTIONS = frozenset(
+    {"methods", "endpoint", "strict_slashes", "defaults", "provide_automatic_options", "merge_slashes"}
+)
+
+# parameter names, in order, of the calls read here (Flask 3.1)
+_FLASK_PARAMETERS = ("import_name", "static_url_path", "static_folder", "static_host", "host_matching")
+_BLUEPRINT_PARAMETERS = (
+    "name", "import_name", "static_folder", "static_url_path", "template_folder", "url_prefix",
+    "subdomain", "url_defaults", "root_path", "cli_group",
+)  # fmt: skip
+_ADD_URL_RULE_PARAMETERS = ("rule", "endpoint", "view_func", "provide_automatic_options")
 
 
 @dataclass(frozen=True)
@@ -27,6 +58,12 @@ class AppObject:
     module: str
     variable: str
     line: int
+    # qualified name of the function creating it (a factory); None at module level
+    function: str | None = None
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.module}.{_local_name(self.function, self.variable)}"
 
 
 @dataclass(frozen=True)
@@ -37,22 +74,82 @@ class BlueprintObject:
     name: str | None  # None when the name is not a literal
     url_prefix: str | None
     line: int
+    url_prefix_known: bool = True  # False: url_prefix is an expression we cannot evaluate
+    function: str | None = None  # qualified name of the function creating it, if any
+    has_url_defaults: bool = False
+    # False when its routes depend on what we do not model (subdomain=, **options)
+    certain: bool = True
 
 
 @dataclass(frozen=True)
 class Route:
-    rule: str  # as written: '/user/<int:id>'
+    rule: str  # as written: '/user/<int:id>' (the source text when not a literal)
     url: str | None  # full rule with prefixes; None when a prefix is unknown
     endpoint: str | None  # 'admin.user'; None when not a literal
-    methods: frozenset[str]
-    view: str | None  # qualified name of the view function in its module
-    path: str
+    methods: frozenset[str]  # uppercase, as declared; empty when unknown (then not certain)
+    view: str | None  # qualified name of the view function (or View class) in its module
+    path: str  # where the route is declared
     line: int
-    blueprint: str | None = None
+    blueprint: str | None = None  # the blueprint's registered (dotted) name
     strict_slashes: bool = True
     has_defaults: bool = False
     # registration order within the project, used to tell which rule url_for builds
     order: int = 0
+    # False when the route might not be served as computed: its blueprint was never seen
+    # registered, its app or blueprint is not resolvable, or it uses options, methods or
+    # a blueprint setup we do not model
+    certain: bool = True
+    rule_known: bool = True  # False: `rule` is source text, not the rule
+    view_path: str | None = None  # the file defining the view (may differ from `path`)
+    app: str | None = None  # qualified name of the app serving it ('pkg.app')
+
+
+@dataclass(frozen=True)
+class RouteDecl:
+    """A route as declared in one module, before prefixes and endpoint names are known."""
+
+    target: str | None  # qualified name of the app or blueprint; None: not resolvable
+    rule: str  # the rule, or the source text of a rule that is not a literal
+    rule_known: bool
+    endpoint: str | None  # None: unknown, or to be taken from the view (endpoint_from_view)
+    endpoint_from_view: bool
+    methods: frozenset[str] | None  # None: not a literal, or taken from the View class
+    view: str | None  # qualified name of the view function or View class
+    view_is_class: bool  # registered through View.as_view(): methods come from the class
+    line: int
+    strict_slashes: bool = True
+    has_defaults: bool = False
+    modeled: bool = True  # False: options we do not model (subdomain, host, redirect_to...)
+    # the call's own shape says it is Flask routing (`route`, `add_url_rule`, or a
+    # shortcut with a '/' rule): kept as an uncertain route even if the target is unknown
+    flask_shaped: bool = True
+
+
+@dataclass(frozen=True)
+class RegistrationDecl:
+    """`parent.register_blueprint(blueprint, **options)` as declared in one module."""
+
+    parent: str | None  # qualified name of the app or blueprint; None: not resolvable
+    blueprint: str  # qualified name of the blueprint registered
+    line: int
+    url_prefix: str | None = None  # the url_prefix= option; None when absent
+    url_prefix_known: bool = True
+    name: str | None = None  # the name= option; None when absent
+    name_known: bool = True
+    has_url_defaults: bool = False
+    modeled: bool = True  # False: subdomain= or **options we cannot see
+
+
+@dataclass(frozen=True)
+class ClassDecl:
+    """A class with bases: enough to recognise class-based views and their methods."""
+
+    qualname: str
+    bases: tuple[str | None, ...]  # qualified names; None when not resolvable
+    functions: frozenset[str]  # names of the functions defined in its body
+    sets_methods: bool  # its body assigns `methods`
+    methods: frozenset[str] | None  # that assignment, uppercase, when a literal
+    line: int
 
 
 @dataclass
@@ -61,11 +158,19 @@ class ModuleFacts:
 
     path: str
     module: str
-    imports: list[ImportedName] = field(default_factory=list)
-    apps: list[AppObject] = field(default_factory=list)
+    imports: list[ImportedName] = field(default_factory=list)  # module-level imports
+    apps: list[AppObject] = field(default_factory=list)  # module-level `app = Flask(...)`
     blueprints: list[BlueprintObject] = field(default_factory=list)
-    # raw, unlinked facts; ProjectIndex.build resolves them across modules
+    # unused by the index; free for other passes to attach their own per-module facts
     raw: dict = field(default_factory=dict)
+    factory_apps: list[AppObject] = field(default_factory=list)  # created inside functions
+    routes: list[RouteDecl] = field(default_factory=list)
+    registrations: list[RegistrationDecl] = field(default_factory=list)
+    classes: list[ClassDecl] = field(default_factory=list)
+    # module-level names bound to another qualified name (imports, `a = b.c` aliases)
+    exports: dict[str, str] = field(default_factory=dict)
+    # qualified names read through a module-level `import x` (`app.app`): who uses the app
+    module_attribute_uses: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -76,14 +181,961 @@ class ProjectIndex:
     routes: list[Route] = field(default_factory=list)
     views: frozenset[tuple[str, str]] = frozenset()  # (path, qualified function name)
     app_importers: dict[str, list[ImportedName]] = field(default_factory=dict)
+    factory_apps: list[AppObject] = field(default_factory=list)
+    # compiled rules for flask_fix.routing, built on first use
+    router: object | None = field(default=None, init=False, repr=False, compare=False)
 
     def is_view(self, path: str, qualname: str) -> bool:
         return (path, qualname) in self.views
 
 
+# --- module names -------------------------------------------------------------------
+
+
+def module_name_for(path: str) -> str:
+    """Dotted module name of a file: `pkg/sub/mod.py` -> `pkg.sub.mod`, `pkg/__init__.py` -> `pkg`."""
+    folder, filename = os.path.split(os.path.abspath(path))
+    return _join_module(_package_of(folder), folder, filename)
+
+
+@functools.lru_cache(maxsize=4096)
+def _package_of(folder: str) -> str:
+    """Dotted package name of a folder; '' when it holds no `__init__.py`."""
+    if not os.path.isfile(os.path.join(folder, "__init__.py")):
+        return ""
+    parent, name = os.path.split(folder)
+    outer = _package_of(parent) if parent != folder else ""
+    return f"{outer}.{name}" if outer else name
+
+
+def _join_module(package: str, folder: str, filename: str) -> str:
+    stem = filename[:-3] if filename.endswith(".py") else filename
+    if stem == "__init__":
+        return package or os.path.basename(folder)
+    return f"{package}.{stem}" if package else stem
+
+
+def _module_names_in(paths: Iterable[str]) -> dict[str, str]:
+    """Module names for files that may not exist on disk: packages are the folders among
+    `paths` holding an `__init__.py`; a path that is not a .py file is `__main__`."""
+    paths = [os.path.normpath(p) for p in paths]
+    package_folders = {os.path.dirname(p) for p in paths if os.path.basename(p) == "__init__.py"}
+
+    def package_of(folder: str) -> str:
+        parts: list[str] = []
+        while folder in package_folders:
+            folder, name = os.path.split(folder)
+            parts.insert(0, name)
+        return ".".join(parts)
+
+    names = {}
+    for path in paths:
+        folder, filename = os.path.split(path)
+        if filename.endswith(".py"):
+            names[path] = _join_module(package_of(folder), folder, filename)
+        else:
+            names[path] = "__main__"
+    return names
+
+
+def index_from_sources(sources: Mapping[str, str]) -> ProjectIndex:
+    """Index source texts keyed by path (the engine's single-string API, and tests).
+
+    Raises SyntaxError when a source does not parse.
+    """
+    names = _module_names_in(sources)
+    facts = [
+        module_facts(path, names[os.path.normpath(path)], ast.parse(text, filename=path))
+        for path, text in sources.items()
+    ]
+    return build_index(facts)
+
+
+# --- one module -----------------------------------------------------------------------
+
+
 def module_facts(path: str, module: str, tree: ast.Module) -> ModuleFacts:
-    raise NotImplementedError
+    """What `tree` (the module `module`, read from `path`) declares; one walk."""
+    scanner = _ModuleScanner(path, module)
+    scanner.visit(tree)
+    return scanner.finish()
+
+
+def _local_name(function: str | None, variable: str) -> str:
+    return f"{function}.<locals>.{variable}" if function else variable
+
+
+@dataclass
+class _Scope:
+    prefix: str  # qualname prefix of what is defined here: '', 'f.<locals>.', 'C.'
+    is_class: bool = False
+    # local name -> qualified name it refers to; None: unknown (a parameter, say)
+    names: dict[str, str | None] = field(default_factory=dict)
+
+
+class _ModuleScanner(ast.NodeVisitor):
+    def __init__(self, path: str, module: str) -> None:
+        self.module = module
+        self.is_package = os.path.basename(path) == "__init__.py"
+        self.facts = ModuleFacts(path, module)
+        self.scopes = [_Scope("")]
+        self.constants: dict[str, str] = {}  # module-level names bound to a string literal
+        self.module_imports: set[str] = set()  # module-level names bound by `import x`
+
+    def finish(self) -> ModuleFacts:
+        module_scope = self.scopes[0]
+        self.facts.exports = {
+            name: target
+            for name, target in module_scope.names.items()
+            if target is not None and target != f"{self.module}.{name}"
+        }
+        return self.facts
+
+    # scopes and bindings
+
+    @property
+    def scope(self) -> _Scope:
+        return self.scopes[-1]
+
+    @property
+    def at_module_level(self) -> bool:
+        return len(self.scopes) == 1
+
+    def own(self, name: str) -> str:
+        return f"{self.module}.{self.scope.prefix}{name}"
+
+    def bind(self, name: str, target: str | None) -> None:
+        self.scope.names[name] = target
+        if self.at_module_level:
+            self.constants.pop(name, None)
+            self.module_imports.discard(name)
+
+    def scope_of(self, name: str) -> _Scope | None:
+        # class bodies are not visible from the functions nested in them
+        for depth, scope in enumerate(reversed(self.scopes)):
+            if (depth == 0 or not scope.is_class) and name in scope.names:
+                return scope
+        return None
+
+    def qualify(self, node: ast.expr) -> str | None:
+        """The qualified name a Name or dotted Attribute refers to, or None."""
+        if isinstance(node, ast.Name):
+            scope = self.scope_of(node.id)
+            return scope.names[node.id] if scope is not None else None
+        if isinstance(node, ast.Attribute):
+            base = self.qualify(node.value)
+            return f"{base}.{node.attr}" if base is not None else None
+        return None
+
+    def string(self, node: ast.expr | None) -> str | None:
+        """The value of a string built from literals and module-level string constants."""
+        if isinstance(node, ast.Constant):
+            return node.value if isinstance(node.value, str) else None
+        if isinstance(node, ast.Name):
+            if self.scope_of(node.id) is self.scopes[0]:
+                return self.constants.get(node.id)
+            return None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self.string(node.left), self.string(node.right)
+            return left + right if left is not None and right is not None else None
+        if isinstance(node, ast.JoinedStr):
+            pieces = []
+            for value in node.values:
+                if isinstance(value, ast.FormattedValue):
+                    if value.conversion != -1 or value.format_spec is not None:
+                        return None
+                    value = value.value
+                piece = self.string(value)
+                if piece is None:
+                    return None
+                pieces.append(piece)
+            return "".join(pieces)
+        return None
+
+    def absolute_module(self, module: str | None, level: int) -> str | None:
+        if level == 0:
+            return module
+        package = self.module if self.is_package else self.module.rpartition(".")[0]
+        parts = package.split(".") if package else []
+        if level - 1 >= len(parts):
+            return None  # beyond the top-level package: Python raises ImportError
+        base = parts[: len(parts) - (level - 1)]
+        return ".".join(base + [module] if module else base)
+
+    # imports
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.asname:
+                local, target = alias.asname, alias.name
+            else:
+                local = target = alias.name.partition(".")[0]
+            self.bind(local, target)
+            if self.at_module_level:
+                self.facts.imports.append(ImportedName(local, target, None))
+                self.module_imports.add(local)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = self.absolute_module(node.module, node.level)
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            local = alias.asname or alias.name
+            self.bind(local, f"{module}.{alias.name}" if module else None)
+            if self.at_module_level and module:
+                self.facts.imports.append(ImportedName(local, module, alias.name))
+
+    # definitions
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for expression in [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults]:
+            if expression is not None:
+                self.visit(expression)
+        qualname = self.scope.prefix + node.name
+        # the decorator nearest the `def` is applied, hence registers, first
+        for decorator in reversed(node.decorator_list):
+            self.route_from_decorator(decorator, node.name, qualname)
+        self.bind(node.name, self.own(node.name))
+        arguments = node.args
+        parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        parameters += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+        self.scopes.append(_Scope(f"{qualname}.<locals>.", names={a.arg: None for a in parameters}))
+        for statement in node.body:
+            self.visit(statement)
+        self.scopes.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self.visit(node.args)
+        arguments = node.args
+        parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        parameters += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+        self.scopes.append(_Scope(self.scope.prefix, names={a.arg: None for a in parameters}))
+        self.visit(node.body)
+        self.scopes.pop()
+
+    def visit_ListComp(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
+        # comprehension variables do not leak into the enclosing scope
+        self.scopes.append(_Scope(self.scope.prefix))
+        self.generic_visit(node)
+        self.scopes.pop()
+
+    visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        for expression in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
+            self.visit(expression)
+        qualname = self.scope.prefix + node.name
+        if node.bases:
+            self.facts.classes.append(self.class_decl(node, qualname))
+        self.scopes.append(_Scope(f"{qualname}.", is_class=True))
+        for statement in node.body:
+            self.visit(statement)
+        self.scopes.pop()
+        self.bind(node.name, self.own(node.name))
+
+    def class_decl(self, node: ast.ClassDef, qualname: str) -> ClassDecl:
+        functions = set()
+        sets_methods = False
+        methods = None
+        for statement in node.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions.add(statement.name)
+            elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                if any(isinstance(t, ast.Name) and t.id == "methods" for t in targets):
+                    sets_methods = True
+                    methods = self.methods_literal(statement.value)
+        return ClassDecl(
+            qualname=qualname,
+            bases=tuple(self.qualify(base) for base in node.bases),
+            functions=frozenset(functions),
+            sets_methods=sets_methods,
+            methods=methods,
+            line=node.lineno,
+        )
+
+    # assignments
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self.visit(node.value)
+        for target in node.targets:
+            self.assign(target, node.value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self.visit(node.annotation)
+        if node.value is None:
+            return
+        self.visit(node.value)
+        self.assign(node.target, node.value)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if not isinstance(node.ctx, ast.Load):
+            self.bind(node.id, self.own(node.id))
+
+    def assign(self, target: ast.expr, value: ast.expr) -> None:
+        if not isinstance(target, ast.Name):
+            self.visit(target)
+            return
+        name = target.id
+        created = self.qualify(value.func) if isinstance(value, ast.Call) else None
+        if created in FLASK_CLASSES:
+            self.bind(name, self.own(name))
+            self.add_app(name, value)
+        elif created in BLUEPRINT_CLASSES:
+            self.bind(name, self.own(name))
+            self.add_blueprint(name, value)
+        elif isinstance(value, (ast.Name, ast.Attribute)) and (alias := self.qualify(value)):
+            self.bind(name, alias)
+        else:
+            self.bind(name, self.own(name))
+            constant = self.string(value) if self.at_module_level else None
+            if constant is not None:
+                self.constants[name] = constant
+
+    def enclosing_function(self) -> str | None:
+        """Qualified name of the function being walked; '' at module level; None in a class."""
+        prefix = self.scope.prefix
+        if not prefix:
+            return ""
+        return prefix.removesuffix(".<locals>.") if prefix.endswith(".<locals>.") else None
+
+    def add_app(self, variable: str, call: ast.Call) -> None:
+        function = self.enclosing_function()
+        if function is None:
+            return
+        app = AppObject(self.facts.path, self.module, variable, call.lineno, function or None)
+        (self.facts.factory_apps if function else self.facts.apps).append(app)
+        arguments, complete = _call_arguments(call, _FLASK_PARAMETERS)
+        host_matching = arguments.get("host_matching")
+        folder = arguments.get("static_folder", ast.Constant("static"))
+        self.add_static_route(
+            self.own(variable),
+            folder,
+            arguments.get("static_url_path"),
+            call.lineno,
+            modeled=complete and _is_none_or_false(host_matching),
+        )
+
+    def add_blueprint(self, variable: str, call: ast.Call) -> None:
+        function = self.enclosing_function()
+        if function is None:
+            return
+        arguments, complete = _call_arguments(call, _BLUEPRINT_PARAMETERS)
+        prefix_node = arguments.get("url_prefix")
+        url_prefix = self.string(prefix_node)
+        self.facts.blueprints.append(
+            BlueprintObject(
+                path=self.facts.path,
+                module=self.module,
+                variable=variable,
+                name=self.string(arguments.get("name")),
+                url_prefix=url_prefix,
+                line=call.lineno,
+                url_prefix_known=complete and (_is_none(prefix_node) or url_prefix is not None),
+                function=function or None,
+                has_url_defaults=not _is_none(arguments.get("url_defaults")),
+                certain=complete and _is_none(arguments.get("subdomain")),
+            )
+        )
+        folder = arguments.get("static_folder")
+        if not _is_none(folder):
+            self.add_static_route(
+                self.own(variable), folder, arguments.get("static_url_path"), call.lineno, modeled=True
+            )
+
+    def add_static_route(
+        self,
+        target: str,
+        folder: ast.expr | None,
+        url_path: ast.expr | None,
+        line: int,
+        *,
+        modeled: bool,
+    ) -> None:
+        """The `<static_url_path>/<path:filename>` route Flask adds for a static folder."""
+        if _is_none(folder):
+            return
+        if _is_none(url_path):
+            basename = self.static_basename(folder)
+            prefix = None if basename is None else f"/{basename}".rstrip("/")
+        else:
+            prefix = self.string(url_path)
+            prefix = None if prefix is None else prefix.rstrip("/")
+        rule = f"{prefix}/<path:filename>" if prefix is not None else "<static_url_path>/<path:filename>"
+        self.facts.routes.append(
+            RouteDecl(
+                target=target,
+                rule=rule,
+                rule_known=prefix is not None,
+                endpoint="static",
+                endpoint_from_view=False,
+                methods=frozenset({"GET"}),
+                view=None,
+                view_is_class=False,
+                line=line,
+                modeled=modeled,
+            )
+        )
+
+    def static_basename(self, folder: ast.expr | None) -> str | None:
+        """os.path.basename of a static folder, as Flask computes static_url_path.
+
+        Besides literals, `os.path.join(..., 'static')` and `BASE / 'static'` give the
+        name of their last part.
+        """
+        last: ast.expr | None = folder
+        if isinstance(folder, ast.Call) and folder.args and not folder.keywords:
+            if self.qualify(folder.func) in {"os.path.join", "posixpath.join"}:
+                last = folder.args[-1]
+        elif isinstance(folder, ast.BinOp) and isinstance(folder.op, ast.Div):
+            last = folder.right
+        text = self.string(last)
+        if text is None or (last is not folder and not text.rstrip("\\/")):
+            return None
+        return os.path.basename(text.rstrip("\\/"))
+
+    # routes and registrations
+
+    def route_from_decorator(self, decorator: ast.expr, function: str, qualname: str) -> None:
+        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+            return
+        kind = decorator.func.attr
+        if kind != "route" and kind not in ROUTE_SHORTCUTS:
+            return
+        arguments, complete = _call_arguments(decorator, ("rule",))
+        rule_node = arguments.pop("rule", None)
+        if rule_node is None:
+            return
+        options = self.route_options(arguments, complete)
+        methods = options.methods
+        if kind in ROUTE_SHORTCUTS:
+            methods = frozenset({ROUTE_SHORTCUTS[kind]})
+        endpoint = function if _is_none(arguments.get("endpoint")) else options.endpoint
+        self.add_route(decorator.func.value, kind, rule_node, options, decorator.lineno,
+                       endpoint=endpoint, endpoint_from_view=False, methods=methods,
+                       view=f"{self.module}.{qualname}", view_is_class=False)  # fmt: skip
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self.generic_visit(node)
+        if not isinstance(node.func, ast.Attribute):
+            return
+        if node.func.attr == "add_url_rule":
+            self.add_url_rule(node)
+        elif node.func.attr == "register_blueprint":
+            self.add_registration(node)
+
+    def add_url_rule(self, call: ast.Call) -> None:
+        arguments, complete = _call_arguments(call, _ADD_URL_RULE_PARAMETERS)
+        rule_node = arguments.pop("rule", None)
+        if rule_node is None:
+            return
+        endpoint_node = arguments.pop("endpoint", None)
+        view_node = arguments.pop("view_func", None)
+        arguments.pop("provide_automatic_options", None)
+        options = self.route_options(arguments, complete)
+        view = view_name = None
+        view_is_class = False
+        if _is_as_view(view_node):
+            view = self.qualify(view_node.func.value)
+            view_is_class = True
+            as_view_arguments, _ = _call_arguments(view_node, ("name",))
+            view_name = self.string(as_view_arguments.get("name"))
+        elif view_node is not None:
+            view = self.qualify(view_node)
+        endpoint_from_view = False
+        if not _is_none(endpoint_node):
+            endpoint = self.string(endpoint_node)
+        elif view_is_class:
+            endpoint = view_name
+        else:
+            endpoint = None
+            endpoint_from_view = view is not None
+        methods = options.methods
+        if "methods" not in arguments and view_is_class:
+            methods = None  # the View class's `methods`
+        self.add_route(call.func.value, "add_url_rule", rule_node, options, call.lineno,
+                       endpoint=endpoint, endpoint_from_view=endpoint_from_view,
+                       methods=methods, view=view, view_is_class=view_is_class)  # fmt: skip
+
+    def add_route(
+        self,
+        target_node: ast.expr,
+        kind: str,
+        rule_node: ast.expr,
+        options: _RouteOptions,
+        line: int,
+        **declared,
+    ) -> None:
+        rule = self.string(rule_node)
+        target = self.qualify(target_node)
+        flask_shaped = kind in ("route", "add_url_rule") or (rule or "").startswith("/")
+        if target is None and not flask_shaped:
+            return
+        self.facts.routes.append(
+            RouteDecl(
+                target=target,
+                rule=rule if rule is not None else ast.unparse(rule_node),
+                rule_known=rule is not None,
+                line=line,
+                strict_slashes=options.strict_slashes,
+                has_defaults=options.has_defaults,
+                modeled=options.modeled,
+                flask_shaped=flask_shaped,
+                **declared,
+            )
+        )
+
+    def route_options(self, options: dict[str, ast.expr], complete: bool) -> _RouteOptions:
+        """Read the keyword options of `route()`/`add_url_rule()` (rule and view removed)."""
+        modeled = complete
+        methods: frozenset[str] | None = frozenset({"GET"})
+        if not _is_none(options.get("methods")):
+            methods = self.methods_literal(options["methods"])
+            modeled = modeled and methods is not None
+        endpoint_node = options.get("endpoint")
+        endpoint = None if _is_none(endpoint_node) else self.string(endpoint_node)
+        strict_slashes = True
+        if "strict_slashes" in options and not _is_none(options["strict_slashes"]):
+            node = options["strict_slashes"]
+            if isinstance(node, ast.Constant) and isinstance(node.value, bool):
+                strict_slashes = node.value
+            else:
+                modeled = False
+        for name, value in options.items():
+            if name not in MODELED_ROUTE_OPTIONS and not _is_none(value):
+                modeled = False
+        return _RouteOptions(
+            methods=methods,
+            endpoint=endpoint,
+            strict_slashes=strict_slashes,
+            has_defaults=not _is_none(options.get("defaults")),
+            modeled=modeled,
+        )
+
+    def methods_literal(self, node: ast.expr | None) -> frozenset[str] | None:
+        if not isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            return None
+        methods = [self.string(element) for element in node.elts]
+        if any(method is None for method in methods):
+            return None
+        return frozenset(method.upper() for method in methods)
+
+    def add_registration(self, call: ast.Call) -> None:
+        arguments, complete = _call_arguments(call, ("blueprint",))
+        blueprint_node = arguments.pop("blueprint", None)
+        blueprint = self.qualify(blueprint_node) if blueprint_node is not None else None
+        if blueprint is None:
+            return  # not a blueprint of the project we can name
+        prefix_node = arguments.get("url_prefix")
+        url_prefix = None if _is_none(prefix_node) else self.string(prefix_node)
+        name_node = arguments.get("name")
+        name = None if _is_none(name_node) else self.string(name_node)
+        self.facts.registrations.append(
+            RegistrationDecl(
+                parent=self.qualify(call.func.value),
+                blueprint=blueprint,
+                line=call.lineno,
+                url_prefix=url_prefix,
+                url_prefix_known=complete and (_is_none(prefix_node) or url_prefix is not None),
+                name=name,
+                name_known=complete and (_is_none(name_node) or name is not None),
+                has_url_defaults=not _is_none(arguments.get("url_defaults")),
+                modeled=complete and _is_none(arguments.get("subdomain")),
+            )
+        )
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        root = node.value
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and root.id in self.module_imports:
+            qualified = self.qualify(node)
+            if qualified is not None:
+                self.facts.module_attribute_uses.add(qualified)
+        self.generic_visit(node)
+
+
+@dataclass(frozen=True)
+class _RouteOptions:
+    methods: frozenset[str] | None
+    endpoint: str | None
+    strict_slashes: bool
+    has_defaults: bool
+    modeled: bool
+
+
+def _call_arguments(call: ast.Call, parameters: tuple[str, ...]) -> tuple[dict[str, ast.expr], bool]:
+    """Map a call's arguments to names: positional ones onto `parameters`, then keywords.
+
+    The flag is False when `*args` or `**kwargs` may hide some.
+    """
+    bound: dict[str, ast.expr] = {}
+    complete = True
+    for index, argument in enumerate(call.args):
+        if isinstance(argument, ast.Starred):
+            complete = False
+            break
+        if index < len(parameters):
+            bound[parameters[index]] = argument
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            complete = False
+        else:
+            bound[keyword.arg] = keyword.value
+    return bound, complete
+
+
+def _is_none(node: ast.expr | None) -> bool:
+    """The argument is absent or a literal None."""
+    return node is None or (isinstance(node, ast.Constant) and node.value is None)
+
+
+def _is_none_or_false(node: ast.expr | None) -> bool:
+    return _is_none(node) or (isinstance(node, ast.Constant) and node.value is False)
+
+
+def _is_as_view(node: ast.expr | None) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "as_view"
+    )
+
+
+# --- the whole project ----------------------------------------------------------------
 
 
 def build_index(facts: list[ModuleFacts]) -> ProjectIndex:
-    raise NotImplementedError
+    """Link the modules' facts: resolve names across modules, compute every route."""
+    return _Linker(facts).link()
+
+
+Key = tuple[str, str]  # (path, local qualified name) of an object
+
+
+class _Unknown:
+    """A prefix or name that exists but cannot be evaluated."""
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass(frozen=True)
+class _Mount:
+    """Where a blueprint's routes end up for one registration (BlueprintSetupState)."""
+
+    app: str | None  # qualified name of the app
+    url_prefix: str | None | _Unknown
+    name: str | None  # the dotted registered name; None when unknown
+    certain: bool
+    has_defaults: bool
+
+
+class _Linker:
+    def __init__(self, facts: list[ModuleFacts]) -> None:
+        self.facts = facts
+        self.by_module: dict[str, list[ModuleFacts]] = defaultdict(list)
+        self.apps: dict[Key, AppObject] = {}
+        self.blueprints: dict[Key, BlueprintObject] = {}
+        self.classes: dict[Key, ClassDecl] = {}
+        for module in facts:
+            self.by_module[module.module].append(module)
+            for app in [*module.apps, *module.factory_apps]:
+                self.apps[module.path, _local_name(app.function, app.variable)] = app
+            for blueprint in module.blueprints:
+                key = (module.path, _local_name(blueprint.function, blueprint.variable))
+                self.blueprints[key] = blueprint
+            for cls in module.classes:
+                self.classes[module.path, cls.qualname] = cls
+        self.routes: list[Route] = []
+        self.views: set[tuple[str, str]] = set()
+        self.reached: set[Key] = set()
+        self.method_cache: dict[Key, frozenset[str] | None | _Unknown] = {}
+        # declarations grouped by the app or blueprint they are on (None: unknown)
+        self.routes_on: dict[Key | None, list[tuple[ModuleFacts, RouteDecl]]] = defaultdict(list)
+        self.children: dict[Key | None, list[tuple[RegistrationDecl, Key]]] = defaultdict(list)
+        # blueprints registered on a known app or blueprint
+        self.registered: set[Key] = set()
+
+    # name resolution
+
+    def resolve(self, qualified: str, from_path: str) -> Key | None:
+        """(path, name in that module) a qualified name refers to, following re-exports."""
+        for _ in range(16):  # re-export chains are short; cycles are not followed forever
+            parts = qualified.split(".")
+            for split in range(len(parts) - 1, 0, -1):
+                module = self.module_file(".".join(parts[:split]), from_path)
+                if module is not None:
+                    break
+            else:
+                return None
+            head, rest = parts[split], parts[split + 1 :]
+            target = module.exports.get(head)
+            if target is None:
+                return module.path, ".".join([head, *rest])
+            qualified, from_path = ".".join([target, *rest]), module.path
+        return None
+
+    def module_file(self, module: str, from_path: str) -> ModuleFacts | None:
+        """The file of a module; when several files share the name (scripts in different
+        folders), the one nearest `from_path`, as Python's sys.path[0] would pick."""
+        candidates = self.by_module.get(module)
+        if not candidates:
+            return None
+        if len(candidates) == 1:
+            return candidates[0]
+        here = os.path.dirname(from_path)
+        return max(candidates, key=lambda c: len(os.path.commonprefix([os.path.dirname(c.path), here])))
+
+    def object_key(self, qualified: str | None, from_path: str) -> Key | None:
+        if qualified is None:
+            return None
+        key = self.resolve(qualified, from_path)
+        return key if key in self.apps or key in self.blueprints else None
+
+    # linking
+
+    def link(self) -> ProjectIndex:
+        for module in self.facts:
+            for decl in module.routes:
+                target = self.object_key(decl.target, module.path)
+                if target is not None or decl.flask_shaped:
+                    self.routes_on[target].append((module, decl))
+            for registration in module.registrations:
+                child = self.object_key(registration.blueprint, module.path)
+                if child is None or child not in self.blueprints:
+                    continue
+                parent = self.object_key(registration.parent, module.path)
+                self.children[parent].append((registration, child))
+                if parent is not None:
+                    self.registered.add(child)
+
+        for key, app in self.apps.items():
+            self.mount(key, _Mount(app.qualified_name, None, "", True, False), ())
+        # registered on something we cannot resolve (`def init_app(app): app.register_...`)
+        unknown_app = _Mount(None, None, "", False, False)
+        for registration, child in self.children[None]:
+            self.register(child, registration, unknown_app, ())
+        # never seen registered: served at their own prefix, if at all
+        unreached = [key for key in self.blueprints if key not in self.reached]
+        unreached.sort(key=lambda key: key in self.registered)
+        for key in unreached:
+            if key not in self.reached:
+                self.register(key, None, unknown_app, ())
+        for module, decl in self.routes_on[None]:
+            self.add_route(module, decl, _Mount(None, UNKNOWN, None, False, False), on_flask=False)
+
+        self.add_class_views()
+        return ProjectIndex(
+            modules={module.path: module.module for module in self.facts},
+            apps=[app for module in self.facts for app in module.apps],
+            blueprints=list(self.blueprints.values()),
+            routes=self.routes,
+            views=frozenset(self.views),
+            app_importers=self.app_importers(),
+            factory_apps=[app for module in self.facts for app in module.factory_apps],
+        )
+
+    def mount(self, key: Key, mount: _Mount, chain: tuple[Key, ...]) -> None:
+        """Add the routes of an app or a registered blueprint, then of its blueprints."""
+        self.reached.add(key)
+        for module, decl in self.routes_on.get(key, ()):
+            self.add_route(module, decl, mount)
+        for registration, child in self.children.get(key, ()):
+            if child not in chain:  # Flask refuses a blueprint registered on itself
+                self.register(child, registration, mount, (*chain, key))
+
+    def register(
+        self, key: Key, registration: RegistrationDecl | None, parent: _Mount, chain: tuple[Key, ...]
+    ) -> None:
+        """Blueprint.register: the options override the blueprint's own prefix and name."""
+        blueprint = self.blueprints[key]
+        own_prefix = blueprint.url_prefix if blueprint.url_prefix_known else UNKNOWN
+        prefix, name = own_prefix, blueprint.name
+        certain = parent.certain and blueprint.certain
+        has_defaults = parent.has_defaults or blueprint.has_url_defaults
+        if registration is not None:
+            if not registration.url_prefix_known:
+                prefix = UNKNOWN
+            elif registration.url_prefix is not None:
+                prefix = registration.url_prefix
+            if not registration.name_known:
+                name = None
+            elif registration.name is not None:
+                name = registration.name
+            certain = certain and registration.modeled
+            has_defaults = has_defaults or registration.has_url_defaults
+        if name is not None and parent.name is not None:
+            name = f"{parent.name}.{name}".lstrip(".")
+        else:
+            name = None
+        mount = _Mount(parent.app, _nest_prefixes(parent.url_prefix, prefix), name, certain, has_defaults)
+        self.mount(key, mount, chain)
+
+    def add_route(
+        self, module: ModuleFacts, decl: RouteDecl, mount: _Mount, *, on_flask: bool = True
+    ) -> None:
+        """Add one Route; `on_flask` is False when its target is not a known app or blueprint
+        (its function is then not taken for a Flask view)."""
+        view_key = self.resolve(decl.view, module.path) if decl.view is not None else None
+        if on_flask and view_key is not None and not decl.view_is_class:
+            self.views.add(view_key)
+        endpoint = decl.endpoint
+        if decl.endpoint_from_view and decl.view is not None:
+            endpoint = (view_key[1] if view_key else decl.view).rpartition(".")[2]
+        in_blueprint = mount.name != ""
+        if endpoint is not None and in_blueprint:
+            endpoint = f"{mount.name}.{endpoint}" if mount.name is not None else None
+        methods = decl.methods
+        if methods is None and decl.view_is_class and view_key is not None:
+            methods = self.view_class_methods(view_key)
+        url = None
+        if decl.rule_known and not isinstance(mount.url_prefix, _Unknown):
+            url = _prefixed_rule(mount.url_prefix, decl.rule)
+        self.routes.append(
+            Route(
+                rule=decl.rule,
+                url=url,
+                endpoint=endpoint,
+                methods=methods or frozenset(),
+                view=view_key[1] if view_key else None,
+                path=module.path,
+                line=decl.line,
+                blueprint=mount.name if in_blueprint else None,
+                strict_slashes=decl.strict_slashes,
+                has_defaults=decl.has_defaults or mount.has_defaults,
+                order=len(self.routes),
+                certain=mount.certain and decl.modeled and methods is not None,
+                rule_known=decl.rule_known,
+                view_path=view_key[0] if view_key else None,
+                app=mount.app,
+            )
+        )
+
+    # class-based views
+
+    def view_kind(self, key: Key, seen: frozenset[Key] = frozenset()) -> str | None:
+        """'MethodView', 'View' or None for a project class."""
+        cls = self.classes.get(key)
+        if cls is None or key in seen:
+            return None
+        for base in cls.bases:
+            if base in METHOD_VIEW_CLASSES:
+                return "MethodView"
+            if base in VIEW_CLASSES:
+                return "View"
+            base_key = self.resolve(base, key[0]) if base is not None else None
+            kind = self.view_kind(base_key, seen | {key}) if base_key else None
+            if kind:
+                return kind
+        return None
+
+    def view_class_methods(self, key: Key) -> frozenset[str] | None:
+        """The methods `Class.as_view()` registers: `methods`, or GET (Flask's default)."""
+        kind = self.view_kind(key)
+        if kind is None:
+            return None
+        methods = self.class_methods_attribute(key)
+        if isinstance(methods, _Unknown):
+            return None
+        return methods or frozenset({"GET"})
+
+    def class_methods_attribute(self, key: Key, depth: int = 0) -> frozenset[str] | None | _Unknown:
+        """The class attribute `methods` as Flask leaves it (MethodView.__init_subclass__
+        fills it from the handler methods the class has)."""
+        if key in self.method_cache:
+            return self.method_cache[key]
+        cls = self.classes.get(key)
+        if cls is None or depth > 16:
+            return UNKNOWN
+        if cls.sets_methods:
+            result = cls.methods if cls.methods is not None else UNKNOWN
+        else:
+            inherited: list[frozenset[str] | None | _Unknown] = []
+            handlers: set[str] = set()
+            for base in cls.bases:
+                if base in METHOD_VIEW_CLASSES or base in VIEW_CLASSES:
+                    inherited.append(None)
+                    continue
+                base_key = self.resolve(base, key[0]) if base is not None else None
+                if base_key is None or base_key not in self.classes:
+                    inherited.append(UNKNOWN)  # an outside class may define anything
+                    continue
+                inherited.append(self.class_methods_attribute(base_key, depth + 1))
+                handlers |= self.handlers_of(base_key)
+            if any(isinstance(methods, _Unknown) for methods in inherited):
+                result = UNKNOWN
+            elif self.view_kind(key) == "MethodView":
+                collected = {method for methods in inherited if methods for method in methods}
+                collected |= {name.upper() for name in (handlers | cls.functions) & HTTP_METHOD_FUNCS}
+                result = frozenset(collected) or None
+            else:
+                result = next((methods for methods in inherited if methods), None)
+        self.method_cache[key] = result
+        return result
+
+    def handlers_of(self, key: Key, depth: int = 0) -> set[str]:
+        """Names of the functions a project class has, its project bases' included."""
+        cls = self.classes.get(key)
+        if cls is None or depth > 16:
+            return set()
+        names = set(cls.functions)
+        for base in cls.bases:
+            base_key = self.resolve(base, key[0]) if base is not None else None
+            if base_key is not None:
+                names |= self.handlers_of(base_key, depth + 1)
+        return names
+
+    def add_class_views(self) -> None:
+        for (path, qualname), cls in self.classes.items():
+            if self.view_kind((path, qualname)):
+                for name in cls.functions & VIEW_METHOD_NAMES:
+                    self.views.add((path, f"{qualname}.{name}"))
+
+    # who imports the app
+
+    def app_importers(self) -> dict[str, list[ImportedName]]:
+        module_level_apps = {(app.path, app.variable) for module in self.facts for app in module.apps}
+
+        def is_app(qualified: str, from_path: str) -> bool:
+            key = self.resolve(qualified, from_path)
+            return key in module_level_apps and key[0] != from_path
+
+        importers = {}
+        for module in self.facts:
+            found = []
+            for imported in module.imports:
+                if imported.name is not None:
+                    if is_app(f"{imported.module}.{imported.name}", module.path):
+                        found.append(imported)
+                elif any(
+                    is_app(use, module.path)
+                    for use in module.module_attribute_uses
+                    if use.startswith(imported.module + ".")
+                ):
+                    found.append(imported)
+            if found:
+                importers[module.path] = found
+        return importers
+
+
+def _prefixed_rule(url_prefix: str | None, rule: str) -> str:
+    """The rule BlueprintSetupState.add_url_rule registers."""
+    if url_prefix is None:
+        return rule
+    if rule:
+        return "/".join((url_prefix.rstrip("/"), rule.lstrip("/")))
+    return url_prefix
+
+
+def _nest_prefixes(
+    outer: str | None | _Unknown, inner: str | None | _Unknown
+) -> str | None | _Unknown:
+    """A nested blueprint's prefix, combined with its parent's as Blueprint.register does."""
+    if isinstance(outer, _Unknown) or isinstance(inner, _Unknown):
+        return UNKNOWN
+    if outer is not None and inner is not None:
+        return outer.rstrip("/") + "/" + inner.lstrip("/")
+    return inner if inner is not None else outer

@@ -31,11 +31,24 @@ VIEW_METHOD_NAMES = HTTP_METHOD_FUNCS | {"dispatch_request"}
 ROUTE_SHORTCUTS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
 # route options whose effect on matching and building is modeled (or is none)
 MODELED_ROUTE_OPTIONS = frozenset(
-    {"methods", "endpoint", "strict_slashes", "defaults", "provide_automatic_options", "merge_slashes"}
+    {
+        "methods",
+        "endpoint",
+        "strict_slashes",
+        "defaults",
+        "provide_automatic_options",
+        "merge_slashes",
+    }
 )
 
 # parameter names, in order, of the calls read here (Flask 3.1)
-_FLASK_PARAMETERS = ("import_name", "static_url_path", "static_folder", "static_host", "host_matching")
+_FLASK_PARAMETERS = (
+    "import_name",
+    "static_url_path",
+    "static_folder",
+    "static_host",
+    "host_matching",
+)
 _BLUEPRINT_PARAMETERS = (
     "name", "import_name", "static_folder", "static_url_path", "template_folder", "url_prefix",
     "subdomain", "url_defaults", "root_path", "cli_group",
@@ -193,7 +206,8 @@ class ProjectIndex:
 
 
 def module_name_for(path: str) -> str:
-    """Dotted module name of a file: `pkg/sub/mod.py` -> `pkg.sub.mod`, `pkg/__init__.py` -> `pkg`."""
+    """Dotted module name of a file, walking up the folders that hold an `__init__.py`:
+    `pkg/sub/mod.py` -> `pkg.sub.mod`, `pkg/__init__.py` -> `pkg`, a lone `app.py` -> `app`."""
     folder, filename = os.path.split(os.path.abspath(path))
     return _join_module(_package_of(folder), folder, filename)
 
@@ -209,7 +223,7 @@ def _package_of(folder: str) -> str:
 
 
 def _join_module(package: str, folder: str, filename: str) -> str:
-    stem = filename[:-3] if filename.endswith(".py") else filename
+    stem = filename.removesuffix(".py")
     if stem == "__init__":
         return package or os.path.basename(folder)
     return f"{package}.{stem}" if package else stem
@@ -415,7 +429,9 @@ class _ModuleScanner(ast.NodeVisitor):
         self.visit(node.body)
         self.scopes.pop()
 
-    def visit_ListComp(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
+    def visit_ListComp(
+        self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
+    ) -> None:
         # comprehension variables do not leak into the enclosing scope
         self.scopes.append(_Scope(self.scope.prefix))
         self.generic_visit(node)
@@ -443,7 +459,9 @@ class _ModuleScanner(ast.NodeVisitor):
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 functions.add(statement.name)
             elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
-                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                targets = (
+                    statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                )
                 if any(isinstance(t, ast.Name) and t.id == "methods" for t in targets):
                     sets_methods = True
                     methods = self.methods_literal(statement.value)
@@ -542,7 +560,11 @@ class _ModuleScanner(ast.NodeVisitor):
         folder = arguments.get("static_folder")
         if not _is_none(folder):
             self.add_static_route(
-                self.own(variable), folder, arguments.get("static_url_path"), call.lineno, modeled=True
+                self.own(variable),
+                folder,
+                arguments.get("static_url_path"),
+                call.lineno,
+                modeled=True,
             )
 
     def add_static_route(
@@ -563,7 +585,11 @@ class _ModuleScanner(ast.NodeVisitor):
         else:
             prefix = self.string(url_path)
             prefix = None if prefix is None else prefix.rstrip("/")
-        rule = f"{prefix}/<path:filename>" if prefix is not None else "<static_url_path>/<path:filename>"
+        rule = (
+            f"{prefix}/<path:filename>"
+            if prefix is not None
+            else "<static_url_path>/<path:filename>"
+        )
         self.facts.routes.append(
             RouteDecl(
                 target=target,
@@ -766,7 +792,9 @@ class _RouteOptions:
     modeled: bool
 
 
-def _call_arguments(call: ast.Call, parameters: tuple[str, ...]) -> tuple[dict[str, ast.expr], bool]:
+def _call_arguments(
+    call: ast.Call, parameters: tuple[str, ...]
+) -> tuple[dict[str, ast.expr], bool]:
     """Map a call's arguments to names: positional ones onto `parameters`, then keywords.
 
     The flag is False when `*args` or `**kwargs` may hide some.
@@ -887,7 +915,9 @@ class _Linker:
         if len(candidates) == 1:
             return candidates[0]
         here = os.path.dirname(from_path)
-        return max(candidates, key=lambda c: len(os.path.commonprefix([os.path.dirname(c.path), here])))
+        return max(
+            candidates, key=lambda c: len(os.path.commonprefix([os.path.dirname(c.path), here]))
+        )
 
     def object_key(self, qualified: str | None, from_path: str) -> Key | None:
         if qualified is None:
@@ -948,7 +978,11 @@ class _Linker:
                 self.register(child, registration, mount, (*chain, key))
 
     def register(
-        self, key: Key, registration: RegistrationDecl | None, parent: _Mount, chain: tuple[Key, ...]
+        self,
+        key: Key,
+        registration: RegistrationDecl | None,
+        parent: _Mount,
+        chain: tuple[Key, ...],
     ) -> None:
         """Blueprint.register: the options override the blueprint's own prefix and name."""
         blueprint = self.blueprints[key]
@@ -971,7 +1005,9 @@ class _Linker:
             name = f"{parent.name}.{name}".lstrip(".")
         else:
             name = None
-        mount = _Mount(parent.app, _nest_prefixes(parent.url_prefix, prefix), name, certain, has_defaults)
+        mount = _Mount(
+            parent.app, _nest_prefixes(parent.url_prefix, prefix), name, certain, has_defaults
+        )
         self.mount(key, mount, chain)
 
     def add_route(
@@ -1069,7 +1105,9 @@ class _Linker:
                 result = UNKNOWN
             elif self.view_kind(key) == "MethodView":
                 collected = {method for methods in inherited if methods for method in methods}
-                collected |= {name.upper() for name in (handlers | cls.functions) & HTTP_METHOD_FUNCS}
+                collected |= {
+                    name.upper() for name in (handlers | cls.functions) & HTTP_METHOD_FUNCS
+                }
                 result = frozenset(collected) or None
             else:
                 result = next((methods for methods in inherited if methods), None)
@@ -1097,7 +1135,9 @@ class _Linker:
     # who imports the app
 
     def app_importers(self) -> dict[str, list[ImportedName]]:
-        module_level_apps = {(app.path, app.variable) for module in self.facts for app in module.apps}
+        module_level_apps = {
+            (app.path, app.variable) for module in self.facts for app in module.apps
+        }
 
         def is_app(qualified: str, from_path: str) -> bool:
             key = self.resolve(qualified, from_path)

@@ -105,9 +105,7 @@ def resolve_redirect(index: ProjectIndex, pieces: Sequence[str | Hole]) -> Resol
     if problem:
         return Resolution("unsupported", problem)
     if not _PATH_SAFE.fullmatch(re.sub(_HOLE, "", path)):
-        return Resolution(
-            "unsupported", "the path holds characters url_for would percent-encode"
-        )
+        return Resolution("unsupported", "the path holds characters url_for would percent-encode")
     return _router(index).resolve(path, holes, query_values, fragment)
 
 
@@ -276,7 +274,9 @@ def _compile_rule(route: Route) -> _CompiledRule | None:
     names = [variable.name for variable in variables]
     if len(set(names)) != len(names):
         return None
-    return _CompiledRule(route, re.compile("".join(regex)), tuple(variables), not variables, lenient)
+    return _CompiledRule(
+        route, re.compile("".join(regex)), tuple(variables), not variables, lenient
+    )
 
 
 @dataclass(frozen=True)
@@ -430,10 +430,7 @@ class _Router:
 def _is_definite(rule: _CompiledRule) -> bool:
     route = rule.route
     return (
-        not rule.lenient
-        and route.certain
-        and route.url is not None
-        and route.endpoint is not None
+        not rule.lenient and route.certain and route.url is not None and route.endpoint is not None
     )
 
 

@@ -6,6 +6,7 @@ import ast
 import importlib
 import pickle
 import sys
+from pathlib import Path
 from textwrap import dedent
 
 import pytest
@@ -83,7 +84,7 @@ def test_index_from_disk_tree(tmp_path):
         """,
     }
     paths = write_tree(tmp_path, files)
-    facts = [module_facts(p, module_name_for(p), ast.parse(open(p).read())) for p in paths]
+    facts = [module_facts(p, module_name_for(p), ast.parse(Path(p).read_text())) for p in paths]
     index = build_index(facts)
     assert index.modules == {paths[0]: "pkg", paths[1]: "pkg.admin"}
     assert routes(index) == [("/admin/users", "admin.users", ("GET",))]
@@ -128,8 +129,9 @@ def test_imports_inside_functions_are_not_module_imports():
 
 
 def test_single_module_app():
-    index = index_of({
-        "app.py": """
+    index = index_of(
+        {
+            "app.py": """
         from flask import Flask
         app = Flask(__name__)
 
@@ -139,7 +141,8 @@ def test_single_module_app():
         @app.route("/user/<int:id>", methods=["get", "POST"], endpoint="profile")
         def user(id): ...
         """
-    })
+        }
+    )
     assert index.apps == [AppObject("app.py", "app", "app", 3)]
     assert [(r.url, r.endpoint, r.methods, r.view, r.app) for r in index.routes] == [
         ("/static/<path:filename>", "static", frozenset({"GET"}), None, "app.app"),
@@ -152,23 +155,26 @@ def test_single_module_app():
 
 
 def test_import_flask_as_alias():
-    index = index_of({
-        "app.py": """
+    index = index_of(
+        {
+            "app.py": """
         import flask as f
         app = f.Flask(__name__)
         bp = f.Blueprint("b", __name__)
         @app.get("/x")
         def x(): ...
         """
-    })
+        }
+    )
     assert [a.variable for a in index.apps] == ["app"]
     assert [b.variable for b in index.blueprints] == ["bp"]
     assert routes(index) == [("/x", "x", ("GET",))]
 
 
 def test_a_class_named_flask_is_not_flask():
-    index = index_of({
-        "app.py": """
+    index = index_of(
+        {
+            "app.py": """
         class Flask:
             def __init__(self, name): ...
             def route(self, rule): return lambda f: f
@@ -176,34 +182,38 @@ def test_a_class_named_flask_is_not_flask():
         @app.route("/")
         def index(): ...
         """,
-        "other.py": """
+            "other.py": """
         from mylib import Flask
         app = Flask(__name__)
         """,
-        "shadow.py": """
+            "shadow.py": """
         from flask import Flask
         Flask = object
         app = Flask()
         """,
-    })
+        }
+    )
     assert index.apps == []
     assert index.views == frozenset()
 
 
 def test_flask_shadowed_by_a_parameter_inside_a_function():
-    index = index_of({
-        "app.py": """
+    index = index_of(
+        {
+            "app.py": """
         from flask import Flask
         def make(Flask):
             app = Flask(__name__)
         """
-    })
+        }
+    )
     assert index.factory_apps == []
 
 
 def test_factory_app_routes_and_registrations():
-    index = index_of({
-        "pkg/__init__.py": """
+    index = index_of(
+        {
+            "pkg/__init__.py": """
         from flask import Flask
 
         def create_app():
@@ -215,13 +225,14 @@ def test_factory_app_routes_and_registrations():
             def health(): ...
             return app
         """,
-        "pkg/views.py": """
+            "pkg/views.py": """
         from flask import Blueprint
         bp = Blueprint("views", __name__)
         @bp.route("/")
         def home(): ...
         """,
-    })
+        }
+    )
     assert index.apps == []
     assert index.factory_apps == [AppObject("pkg/__init__.py", "pkg", "app", 5, "create_app")]
     assert [(r.url, r.endpoint, r.app, r.certain) for r in index.routes] == [
@@ -327,7 +338,10 @@ def flask_rules(app) -> list[tuple]:
 
 
 def index_rules(index: ProjectIndex) -> list[tuple]:
-    return [(r.url, r.endpoint, tuple(sorted(r.methods))) for r in sorted(index.routes, key=lambda r: r.order)]
+    return [
+        (r.url, r.endpoint, tuple(sorted(r.methods)))
+        for r in sorted(index.routes, key=lambda r: r.order)
+    ]
 
 
 def test_package_urls_agree_with_flask(importable):
@@ -388,8 +402,9 @@ def test_nested_blueprints_and_class_views_agree_with_flask(importable):
 
 
 def test_stacked_decorators_register_bottom_up():
-    index = index_of({
-        "app.py": """
+    index = index_of(
+        {
+            "app.py": """
         from flask import Flask
         app = Flask(__name__)
         @app.route("/a")
@@ -398,14 +413,16 @@ def test_stacked_decorators_register_bottom_up():
         @app.route("/c")
         def view(): ...
         """
-    })
+        }
+    )
     assert [r.url for r in index.routes if r.view == "view"] == ["/c", "/b", "/a"]
     assert [r.order for r in index.routes] == [0, 1, 2, 3]
 
 
 def test_get_and_post_shortcuts_imply_methods():
-    index = index_of({
-        "app.py": """
+    index = index_of(
+        {
+            "app.py": """
         from flask import Flask
         app = Flask(__name__)
         @app.get("/g")
@@ -419,7 +436,8 @@ def test_get_and_post_shortcuts_imply_methods():
         @app.delete("/d")
         def d(): ...
         """
-    })
+        }
+    )
     assert routes(index) == [
         ("/g", "g", ("GET",)),
         ("/p", "p", ("POST",)),
@@ -430,8 +448,9 @@ def test_get_and_post_shortcuts_imply_methods():
 
 
 def test_add_url_rule_forms():
-    index = index_of({
-        "app.py": """
+    index = index_of(
+        {
+            "app.py": """
         from flask import Flask
         from views import show as display, UserAPI
         app = Flask(__name__)
@@ -443,14 +462,15 @@ def test_add_url_rule_forms():
         app.add_url_rule("/later", endpoint="later")
         app.add_url_rule("/lambda", view_func=lambda: "")
         """,
-        "views.py": """
+            "views.py": """
         from flask.views import MethodView
         def show(): ...
         class UserAPI(MethodView):
             def get(self, id): ...
             def put(self, id): ...
         """,
-    })
+        }
+    )
     assert [(r.url, r.endpoint, r.methods, r.view, r.view_path) for r in index.routes[1:]] == [
         ("/", "home", frozenset({"GET"}), "index", "app.py"),
         ("/index", "index", frozenset({"GET"}), "index", "app.py"),
@@ -470,8 +490,9 @@ def test_add_url_rule_forms():
 
 
 def test_method_view_methods_are_views_only_for_view_classes():
-    index = index_of({
-        "api.py": """
+    index = index_of(
+        {
+            "api.py": """
         from flask import views
         import flask.views
 
@@ -487,7 +508,8 @@ def test_method_view_methods_are_views_only_for_view_classes():
         class Other(dict):
             def get(self): ...
         """
-    })
+        }
+    )
     assert index.views == frozenset(
         {
             ("api.py", "Base.get"),
@@ -498,8 +520,9 @@ def test_method_view_methods_are_views_only_for_view_classes():
 
 
 def test_nested_function_views_use_libcst_qualified_names():
-    index = index_of({
-        "app.py": """
+    index = index_of(
+        {
+            "app.py": """
         from flask import Flask
         app = Flask(__name__)
         def register():
@@ -509,22 +532,27 @@ def test_nested_function_views_use_libcst_qualified_names():
             @app.route("/method")
             def method(self): ...
         """
-    })
-    assert index.views == frozenset({("app.py", "register.<locals>.inner"), ("app.py", "Holder.method")})
+        }
+    )
+    assert index.views == frozenset(
+        {("app.py", "register.<locals>.inner"), ("app.py", "Holder.method")}
+    )
 
 
 # --- what cannot be known -------------------------------------------------------------
 
 
 def test_blueprint_never_registered_is_uncertain():
-    index = index_of({
-        "bp.py": """
+    index = index_of(
+        {
+            "bp.py": """
         from flask import Blueprint
         bp = Blueprint("bp", __name__, url_prefix="/bp")
         @bp.route("/x")
         def x(): ...
         """
-    })
+        }
+    )
     assert [(r.url, r.endpoint, r.certain, r.app) for r in index.routes] == [
         ("/bp/x", "bp.x", False, None)
     ]
@@ -532,8 +560,9 @@ def test_blueprint_never_registered_is_uncertain():
 
 
 def test_unknown_prefixes_and_names():
-    index = index_of({
-        "app.py": """
+    index = index_of(
+        {
+            "app.py": """
         import os
         from flask import Flask, Blueprint
         app = Flask(__name__)
@@ -550,7 +579,8 @@ def test_unknown_prefixes_and_names():
         app.register_blueprint(b, url_prefix="/b")
         app.register_blueprint(c, url_prefix=settings.PREFIX, name=settings.NAME)
         """
-    })
+        }
+    )
     assert [(r.rule, r.url, r.endpoint, r.certain) for r in index.routes[1:]] == [
         ("/x", None, "a.x", True),
         ("/y", "/b/y", None, True),
@@ -559,8 +589,9 @@ def test_unknown_prefixes_and_names():
 
 
 def test_constant_prefixes_are_evaluated():
-    index = index_of({
-        "app.py": """
+    index = index_of(
+        {
+            "app.py": """
         from flask import Flask, Blueprint
         VERSION = "v1"
         API = f"/api/{VERSION}"
@@ -570,30 +601,34 @@ def test_constant_prefixes_are_evaluated():
         def items(): ...
         app.register_blueprint(bp)
         """
-    })
+        }
+    )
     assert routes(index) == [("/api/v1/items", "api.items", ("GET",))]
 
 
 def test_registration_on_a_parameter_is_uncertain():
-    index = index_of({
-        "pkg/__init__.py": """
+    index = index_of(
+        {
+            "pkg/__init__.py": """
         from .views import bp
         def init_app(app):
             app.register_blueprint(bp, url_prefix="/p")
         """,
-        "pkg/views.py": """
+            "pkg/views.py": """
         from flask import Blueprint
         bp = Blueprint("views", __name__)
         @bp.route("/x")
         def x(): ...
         """,
-    })
+        }
+    )
     assert [(r.url, r.endpoint, r.certain) for r in index.routes] == [("/p/x", "views.x", False)]
 
 
 def test_routes_on_unknown_targets_are_kept_uncertain_but_are_not_views():
-    index = index_of({
-        "views.py": """
+    index = index_of(
+        {
+            "views.py": """
         def init(app):
             @app.route("/x")
             def x(): ...
@@ -603,7 +638,8 @@ def test_routes_on_unknown_targets_are_kept_uncertain_but_are_not_views():
         @cache.get(key)
         def w(): ...
         """
-    })
+        }
+    )
     assert [(r.rule, r.url, r.endpoint, r.certain) for r in index.routes] == [
         ("/x", None, None, False),
         ("/y", None, None, False),
@@ -613,8 +649,9 @@ def test_routes_on_unknown_targets_are_kept_uncertain_but_are_not_views():
 
 
 def test_options_we_do_not_model_make_routes_uncertain():
-    index = index_of({
-        "app.py": """
+    index = index_of(
+        {
+            "app.py": """
         from flask import Flask
         app = Flask(__name__)
         @app.route("/a", subdomain="api")
@@ -626,7 +663,8 @@ def test_options_we_do_not_model_make_routes_uncertain():
         @app.route("/d", defaults={"page": 1}, strict_slashes=False)
         def d(): ...
         """
-    })
+        }
+    )
     assert [(r.url, r.certain, r.has_defaults, r.strict_slashes) for r in index.routes[1:]] == [
         ("/a", False, False, True),
         ("/b", False, False, True),
@@ -637,20 +675,22 @@ def test_options_we_do_not_model_make_routes_uncertain():
 
 
 def test_static_routes():
-    index = index_of({
-        "a.py": """
+    index = index_of(
+        {
+            "a.py": """
         from flask import Flask
         app = Flask(__name__, static_url_path="/assets/")
         """,
-        "b.py": """
+            "b.py": """
         from flask import Flask
         app = Flask(__name__, static_folder=None)
         """,
-        "c.py": """
+            "c.py": """
         from flask import Flask
         app = Flask(__name__, static_folder=folder())
         """,
-    })
+        }
+    )
     assert [(r.url, r.endpoint, r.app) for r in index.routes] == [
         ("/assets/<path:filename>", "static", "a.app"),
         (None, "static", "c.app"),
@@ -661,23 +701,25 @@ def test_static_routes():
 
 
 def test_app_importers():
-    index = index_of({
-        "app.py": """
+    index = index_of(
+        {
+            "app.py": """
         from flask import Flask
         app = Flask(__name__)
         """,
-        "pkg/__init__.py": """
+            "pkg/__init__.py": """
         from flask import Flask
         application = Flask(__name__)
         app = application
         """,
-        "a.py": "from app import app\n",
-        "b.py": "from pkg import app as the_app\n",
-        "c.py": "import app\napp.app.config['X'] = 1\n",
-        "d.py": "import app\nprint(app.Flask)\n",
-        "e.py": "from app import Flask\n",
-        "f.py": "def f():\n    from app import app\n",
-    })
+            "a.py": "from app import app\n",
+            "b.py": "from pkg import app as the_app\n",
+            "c.py": "import app\napp.app.config['X'] = 1\n",
+            "d.py": "import app\nprint(app.Flask)\n",
+            "e.py": "from app import Flask\n",
+            "f.py": "def f():\n    from app import app\n",
+        }
+    )
     assert index.app_importers == {
         "a.py": [ImportedName("app", "app", "app")],
         "b.py": [ImportedName("the_app", "pkg", "app")],
@@ -686,26 +728,28 @@ def test_app_importers():
 
 
 def test_same_module_name_in_two_folders_resolves_to_the_nearest():
-    index = index_of({
-        "one/app.py": """
+    index = index_of(
+        {
+            "one/app.py": """
         from flask import Flask
         app = Flask(__name__)
         """,
-        "one/views.py": """
+            "one/views.py": """
         from app import app
         @app.route("/one")
         def one(): ...
         """,
-        "two/app.py": """
+            "two/app.py": """
         from flask import Flask
         app = Flask(__name__, static_folder=None)
         """,
-        "two/views.py": """
+            "two/views.py": """
         from app import app
         @app.route("/two")
         def two(): ...
         """,
-    })
+        }
+    )
     assert {(r.url, r.path) for r in index.routes if r.endpoint != "static"} == {
         ("/one", "one/views.py"),
         ("/two", "two/views.py"),

@@ -89,7 +89,9 @@ app.register_blueprint(shop)
 
 
 def index_of(source: str, **more: str) -> ProjectIndex:
-    return index_from_sources({"app.py": dedent(source), **{f"{k}.py": dedent(v) for k, v in more.items()}})
+    return index_from_sources(
+        {"app.py": dedent(source), **{f"{k}.py": dedent(v) for k, v in more.items()}}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +160,11 @@ def test_converters_are_reported(index):
 
 def test_holes_bind_whole_variables(index):
     assert resolved(index, "/post/", Hole(0)) == ("unique", "post", {"id": Hole(0)})
-    assert resolved(index, "/user/", Hole(3), "/profile") == ("unique", "profile", {"name": Hole(3)})
+    assert resolved(index, "/user/", Hole(3), "/profile") == (
+        "unique",
+        "profile",
+        {"name": Hole(3)},
+    )
     assert resolved(index, "/files/", Hole(1)) == ("unique", "files", {"name": Hole(1)})
     # a hole joined to text, two holes in one variable, a hole in a static part
     assert resolved(index, "/user/a", Hole(0), "/profile")[0] == "none"
@@ -201,7 +207,10 @@ def test_query_and_fragment_become_url_for_arguments(index):
         ("/?q=a b", "the query value 'a b' holds characters url_for would encode differently"),
         ("/?q=a=b", "the query value 'a=b' holds characters url_for would encode differently"),
         ("/?q=a?b", "the query value 'a?b' holds characters url_for would encode differently"),
-        ("/?q=100%25", "the query value '100%25' holds characters url_for would encode differently"),
+        (
+            "/?q=100%25",
+            "the query value '100%25' holds characters url_for would encode differently",
+        ),
         ("/?a+b=1", "the query parameter 'a+b' holds characters url_for would encode differently"),
         ("/?1st=1", "the query parameter '1st' is not a Python identifier"),
         ("/?class=x", "the query parameter 'class' is not a Python identifier"),
@@ -246,7 +255,15 @@ def test_percent_encoded_paths_are_unsupported(index):
 
 @pytest.mark.parametrize(
     "pieces",
-    [["http://example.com/"], ["//cdn.example.com/x"], ["mailto:a@b.c"], ["login"], [""], [Hole(0), "/x"], []],
+    [
+        ["http://example.com/"],
+        ["//cdn.example.com/x"],
+        ["mailto:a@b.c"],
+        ["login"],
+        [""],
+        [Hole(0), "/x"],
+        [],
+    ],
 )
 def test_external_and_relative_urls_are_unsupported(index, pieces):
     assert resolve_redirect(index, pieces).status == "unsupported"
@@ -346,8 +363,10 @@ def test_an_unregistered_blueprint_may_serve_the_url():
     resolution = resolve_redirect(index, ["/nope"])
     assert (resolution.status, resolution.reason) == (
         "ambiguous",
-        "/<name> (bp.named) may also serve this URL "
-        "(its blueprint, app or options could not be followed)",
+        (
+            "/<name> (bp.named) may also serve this URL "
+            "(its blueprint, app or options could not be followed)"
+        ),
     )
     assert resolved(index, "/x/1") == ("unique", "item", {"id": 1})
 
@@ -415,7 +434,7 @@ CANONICAL = {"/loose/": "/loose"}
 def test_unique_resolutions_agree_with_werkzeug(index, url):
     """Werkzeug dispatches the URL to our route, and url_for's arguments build it back."""
     namespace: dict = {"__name__": "ffx_routing_app"}
-    exec(compile(dedent(APP), "app.py", "exec"), namespace)
+    exec(compile(dedent(APP), "app.py", "exec"), namespace)  # noqa: S102 (our own test app)
     app: Flask = namespace["app"]
     adapter = app.url_map.bind("localhost")
 

@@ -12,7 +12,7 @@ import pytest
 
 from flask_fix import fix_code
 from flask_fix.model import Edit, FixLevel
-from flask_fix.project import ProjectIndex
+from flask_fix.project import ProjectIndex, index_from_sources
 
 PATH = "app.py"
 
@@ -294,8 +294,59 @@ def test_qualified_names_of_nested_views():
             app.add_url_rule("/item", view_func=Item.as_view("item"))
             return app
     """)
-    result = run(source, "create_app.<locals>.index", "create_app.<locals>.Item.get")
+    views = ("create_app.<locals>.index", "create_app.<locals>.Item.get")
+    # the qualified names the rule computes are the ones the project index records
+    assert index_from_sources({PATH: source}).views == {(PATH, view) for view in views}
+    result = run(source, *views)
     assert [f.line for f in result.findings] == [12, 16]
     assert "return json.dumps(1)" in result.source
     assert "return jsonify(helper())" in result.source
     assert "return jsonify(2)" in result.source
+
+
+# -- through the real project index ---------------------------------------------------
+
+VIEWS = code("""
+    import json
+
+    def list_users():
+        return json.dumps({"users": []}), 200
+
+    def user_count():
+        return json.dumps(0)
+""")
+APP = code("""
+    from flask import Flask
+
+    from shop.views import list_users
+
+    app = Flask(__name__)
+    app.add_url_rule("/users", view_func=list_users)
+""")
+
+
+def test_view_registered_with_add_url_rule_in_another_module():
+    index = index_from_sources(
+        {"shop/__init__.py": "", "shop/app.py": APP, "shop/views.py": VIEWS}
+    )
+    result = run(VIEWS, path="shop/views.py", index=index)
+    assert result.source == code("""
+        import json
+        from flask import jsonify
+
+        def list_users():
+            return jsonify({"users": []}), 200
+
+        def user_count():
+            return json.dumps(0)
+    """)
+    assert [(f.path, f.line, f.fix_level) for f in result.findings] == [
+        ("shop/views.py", 4, FixLevel.INTENDED)
+    ]
+
+
+def test_same_module_alone_is_not_a_view():
+    # without the module that registers it, nothing says `list_users` is a view
+    result = fix_code(VIEWS, path="shop/views.py", select=("FLK101",))
+    assert result.source == VIEWS
+    assert result.findings == []

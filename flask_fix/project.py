@@ -195,6 +195,9 @@ class ProjectIndex:
     views: frozenset[tuple[str, str]] = frozenset()  # (path, qualified function name)
     app_importers: dict[str, list[ImportedName]] = field(default_factory=dict)
     factory_apps: list[AppObject] = field(default_factory=list)
+    # modules that may declare routes but use syntax newer than this interpreter's `ast`
+    # (LibCST parses them): their routes are unknown, so no URL can be proven unique
+    unindexed_route_modules: tuple[str, ...] = ()
     # compiled rules for flask_fix.routing, built on first use
     router: object | None = field(default=None, init=False, repr=False, compare=False)
 

@@ -106,7 +106,17 @@ def resolve_redirect(index: ProjectIndex, pieces: Sequence[str | Hole]) -> Resol
         return Resolution("unsupported", problem)
     if not _PATH_SAFE.fullmatch(re.sub(_HOLE, "", path)):
         return Resolution("unsupported", "the path holds characters url_for would percent-encode")
-    return _router(index).resolve(path, holes, query_values, fragment)
+    resolution = _router(index).resolve(path, holes, query_values, fragment)
+    if resolution.status == "unique" and index.unindexed_route_modules:
+        unknown = ", ".join(index.unindexed_route_modules[:3])
+        return Resolution(
+            "ambiguous",
+            f"{resolution.reason}, but the routes of {unknown} are unknown (syntax newer "
+            "than the Python running flask-fix)",
+            route=resolution.route,
+            candidates=[_describe(resolution.route)],
+        )
+    return resolution
 
 
 def _check_plain(what: str, text: str) -> str | None:

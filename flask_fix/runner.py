@@ -58,6 +58,8 @@ class ScanResult:
     facts: ModuleFacts | None = None
     error: FileError | None = None
     rule_codes: tuple[str, ...] = ()  # the rules worth running on it (triage)
+    # parsed by LibCST but not by this interpreter's ast (newer syntax): not indexed
+    unindexed_routes: bool = False
 
 
 # -- worker side ----------------------------------------------------------------------
@@ -82,6 +84,14 @@ def scan_file(path: str) -> ScanResult:
     except SourceError as exc:
         return ScanResult(path, error=FileError(path, ErrorKind(exc.kind), exc.message, exc.line))
     except SyntaxError as exc:
+        if _parses_with_libcst(source):
+            # valid code for a newer Python: fix it, but its routes stay unknown
+            rules = [r for r in _worker_rules if any(t in source for t in r.triggers)]
+            return ScanResult(
+                path,
+                rule_codes=tuple(r.code for r in rules),
+                unindexed_routes=b"route" in source or b"add_url_rule" in source,
+            )
         return ScanResult(path, error=_syntax_error(path, exc))
     except (ValueError, UnicodeDecodeError) as exc:  # e.g. bad coding cookie
         return ScanResult(path, error=FileError(path, ErrorKind.DECODE, str(exc)))
@@ -96,6 +106,16 @@ def scan_file(path: str) -> ScanResult:
         return ScanResult(path, error=FileError(path, ErrorKind.INTERNAL, message))
     worth_running = rules_for_module(source, tree, _worker_rules)
     return ScanResult(path, facts, rule_codes=tuple(r.code for r in worth_running))
+
+
+def _parses_with_libcst(source: bytes) -> bool:
+    import libcst  # only here: the scan phase otherwise never needs it
+
+    try:
+        libcst.parse_module(source)
+        return True
+    except Exception:
+        return False
 
 
 def _syntax_error(path: str, exc: SyntaxError) -> FileError:
@@ -193,6 +213,7 @@ def run(
     fixed. `on_scanned(1)` is called as each file is scanned (for a progress bar).
     """
     facts: list[ModuleFacts] = []
+    unindexed: list[str] = []
     candidates: list[tuple[str, tuple[str, ...]]] = []
     for scan in _mapped(scan_file, files, settings, None):
         if on_scanned is not None:
@@ -200,11 +221,14 @@ def run(
         if scan.error is not None:
             yield FileResult(scan.path, error=scan.error)
             continue
-        assert scan.facts is not None
-        facts.append(scan.facts)
+        if scan.facts is not None:
+            facts.append(scan.facts)
+        if scan.unindexed_routes:
+            unindexed.append(scan.path)
         if scan.rule_codes:
             candidates.append((scan.path, scan.rule_codes))
     index = build_index(facts)
+    index.unindexed_route_modules = tuple(unindexed)
     del facts
     yield from _mapped(fix_file, candidates, settings, index)
 

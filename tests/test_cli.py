@@ -196,3 +196,15 @@ def test_encoding_line_endings_and_mode_are_kept(tmp_path: Path):
     ).encode("latin-1")
     assert (tmp_path / "latin.py").stat().st_mode & 0o777 == 0o755
     assert sorted(p.name for p in tmp_path.iterdir()) == ["crlf.py", "latin.py"]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="needs syntax newer than the interpreter")
+def test_code_newer_than_the_interpreter_is_still_fixed(tmp_path: Path):
+    # PEP 701 (Python 3.12) f-string: `ast` on 3.11 rejects it, LibCST parses it
+    newer = LOADS_VIEW + "\nlabel = f'{', '.join(['a', 'b'])}'\n"
+    (tmp_path / "newer.py").write_text(newer)
+    result = flask_fix(".", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert (tmp_path / "newer.py").read_text() == (
+        LOADS_FIXED + "\nlabel = f'{', '.join(['a', 'b'])}'\n"
+    )

@@ -452,3 +452,14 @@ def test_unique_resolutions_agree_with_werkzeug(index, url):
     assert {k: str(v) for k, v in arguments.items()} == {
         k: str(v) for k, v in resolution.values.items() if k in arguments
     }
+
+
+def test_routes_of_an_unindexed_module_make_a_unique_match_ambiguous():
+    index = index_from_sources(
+        {"app.py": "from flask import Flask\napp = Flask(__name__)\n@app.route('/')\ndef home(): ...\n"}
+    )
+    assert resolve_redirect(index, ["/"]).status == "unique"
+    index.unindexed_route_modules = ("newer.py",)
+    resolution = resolve_redirect(index, ["/"])
+    assert resolution.status == "ambiguous"
+    assert "routes of newer.py are unknown" in resolution.reason

@@ -21,13 +21,10 @@ REASONS = {
     "`app.json.compact = False`",
     "default": "it encodes other types with `app.json.default`, which a custom JSON "
     "provider (`app.json_provider_class`) can override",
-    "cls": "move the encoder's `default` into a custom JSON provider "
-    "(`app.json_provider_class`)",
+    "cls": "move the encoder's `default` into a custom JSON provider (`app.json_provider_class`)",
     "ensure_ascii": "`app.json.ensure_ascii` sets it for the whole app",
 }
-OTHER_REASON = (
-    "a custom JSON provider (`app.json_provider_class`) can pass it to json.dumps"
-)
+OTHER_REASON = "a custom JSON provider (`app.json_provider_class`) can pass it to json.dumps"
 
 
 def _code(text: str) -> str:
@@ -645,9 +642,7 @@ def _unsupported(call: cst.Call) -> str | None:
     for position, arg in enumerate(call.args):
         keyword = _keyword(arg)
         if arg.star:
-            return (
-                f"the arguments are unpacked (`{arg.star}`), so what is dumped is unknown"
-            )
+            return f"the arguments are unpacked (`{arg.star}`), so what is dumped is unknown"
         if keyword is None and position > 0:
             return "jsonify takes no further positional arguments"
         if keyword not in (None, "obj", *DROPPED):

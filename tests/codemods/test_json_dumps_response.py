@@ -236,9 +236,7 @@ def test_argument_layout(before, after):
     ],
 )
 def test_name_resolution(imports, call, new_imports, new_call):
-    template = (
-        "{}\n\napp = Flask(__name__)\n\n@app.route('/')\ndef index(x):\n    return {}\n"
-    )
+    template = "{}\n\napp = Flask(__name__)\n\n@app.route('/')\ndef index(x):\n    return {}\n"
     result = run(template.format(imports, call), "index")
     assert result.source == template.format(new_imports, new_call)
 
@@ -326,9 +324,7 @@ APP = code("""
 
 
 def test_view_registered_with_add_url_rule_in_another_module():
-    index = index_from_sources(
-        {"shop/__init__.py": "", "shop/app.py": APP, "shop/views.py": VIEWS}
-    )
+    index = index_from_sources({"shop/__init__.py": "", "shop/app.py": APP, "shop/views.py": VIEWS})
     result = run(VIEWS, path="shop/views.py", index=index)
     assert result.source == code("""
         import json

@@ -66,6 +66,9 @@ def main() -> None:
     print(f"tree: {root} ({files} .py files, {lines} lines), cores: {os.cpu_count()}")
 
     python = sys.executable
+    probe = subprocess.run([python, "-m", "flask_fix", "--version"], capture_output=True)
+    if probe.returncode != 0:
+        sys.exit("flask_fix is not importable here: pip install -e '.[bench]' first")
     runs: dict[str, list[str]] = {
         "flask-fix --check": [python, "-m", "flask_fix", "--check", "-q", "."],
     }

@@ -200,9 +200,16 @@ class ProjectIndex:
     unindexed_route_modules: tuple[str, ...] = ()
     # compiled rules for flask_fix.routing, built on first use
     router: object | None = field(default=None, init=False, repr=False, compare=False)
+    _view_paths: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def is_view(self, path: str, qualname: str) -> bool:
         return (path, qualname) in self.views
+
+    def has_views(self, path: str) -> bool:
+        """Whether any view of the project is defined in the module at `path`."""
+        if self._view_paths is None:
+            self._view_paths = frozenset(p for p, _ in self.views)
+        return path in self._view_paths
 
 
 # --- module names -------------------------------------------------------------------

@@ -230,7 +230,13 @@ def run(
     index = build_index(facts)
     index.unindexed_route_modules = tuple(unindexed)
     del facts
-    yield from _mapped(fix_file, candidates, settings, index)
+    by_code = {rule.code: rule for rule in settings.rules()}
+    work = []
+    for path, codes in candidates:
+        codes = tuple(c for c in codes if by_code[c].could_fire_in(path, index))
+        if codes:
+            work.append((path, codes))
+    yield from _mapped(fix_file, work, settings, index)
 
 
 def fix_stdin(source: bytes, settings: Settings, path: str = "-") -> tuple[bytes, FileResult]:

@@ -3,8 +3,10 @@
 LibCST parsing plus scope analysis costs far more than `ast.parse`, so the scan phase,
 which already holds each module's `ast` tree for the index, decides which files the fix
 phase needs to see. A rule declares the names it needs called (`Rule.called_names`: the
-last component of the called expression, `dumps` for `json.dumps(...)`); a module calling
-none of them is never given to LibCST for that rule.
+last component of the called expression, `dumps` for `json.dumps(...)`) and may look
+closer at each such call (`Rule.call_could_fire`, on the stdlib `ast.Call`); a module with
+no call it accepts is never given to LibCST for that rule. The check must only ever say
+"no" where the rule surely finds nothing (the example tests hold every rule to that).
 """
 
 from __future__ import annotations
@@ -15,26 +17,34 @@ from typing import Sequence
 from .codemods.base import Rule
 
 
-def called_names(tree: ast.Module) -> set[str]:
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            func = node.func
-            if isinstance(func, ast.Attribute):
-                names.add(func.attr)
-            elif isinstance(func, ast.Name):
-                names.add(func.id)
-    return names
+def _called_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return None
 
 
 def rules_for_module(
     source: bytes, tree: ast.Module, rules: Sequence[type[Rule]]
 ) -> list[type[Rule]]:
-    """The rules worth running on this module: trigger text present, needed calls made."""
+    """The rules worth running on this module: trigger text present, and a call made
+    that the rule's `call_could_fire` accepts (one walk of the tree for all rules)."""
     triggered = [r for r in rules if any(t in source for t in r.triggers)]
-    if not triggered:
-        return []
-    if all(not r.called_names for r in triggered):
+    pending = {r for r in triggered if r.called_names}
+    if not pending:
         return triggered
-    called = called_names(tree)
-    return [r for r in triggered if not r.called_names or r.called_names & called]
+    by_name: dict[str, list[type[Rule]]] = {}
+    for rule in pending:
+        for name in rule.called_names:
+            by_name.setdefault(name, []).append(rule)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for rule in by_name.get(_called_name(node.func), ()):  # type: ignore[arg-type]
+                if rule in pending and rule.call_could_fire(node):
+                    pending.discard(rule)
+                    if not pending:
+                        break
+            if not pending:
+                break
+    return [r for r in triggered if r not in pending]

@@ -8,6 +8,7 @@ module, the read-only `ProjectIndex` and the file's path, and calls `report()`.
 
 from __future__ import annotations
 
+import ast
 import textwrap
 from dataclasses import dataclass, field
 from typing import ClassVar, Mapping, Union
@@ -102,6 +103,18 @@ class Rule(cst.BatchableCSTVisitor):
     ) -> None:
         level = FixLevel.REPORT if fix is None else (fix_level or self.fix_level)
         self.reports.append(Report(self.code, self.name, node, message, level, fix))
+
+    @classmethod
+    def call_could_fire(cls, call: ast.Call) -> bool:
+        """Stdlib-ast triage of one call named in `called_names`: False only when the
+        rule surely finds nothing in it (a cheap look at its shape, no name resolution)."""
+        return True
+
+    @classmethod
+    def could_fire_in(cls, path: str, index: ProjectIndex) -> bool:
+        """Project-level triage, once the index is built: False only when the rule surely
+        finds nothing in the module at `path` (e.g. a rule about views, and no views)."""
+        return True
 
     @classmethod
     def documentation(cls) -> str:

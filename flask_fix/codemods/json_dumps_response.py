@@ -8,6 +8,7 @@ import libcst as cst
 from libcst.metadata import PositionProvider, ScopeProvider
 
 from ..model import FixLevel
+from ..project import ProjectIndex
 from .base import Example, Fix, Rule
 from .names import import_binding, qualified_name, reference
 
@@ -78,6 +79,10 @@ class JsonDumpsResponse(Rule):
     summary = "Return JSON from views with `jsonify()`, not `json.dumps()`."
     triggers = (b"dumps",)
     called_names = frozenset({"dumps"})
+
+    @classmethod
+    def could_fire_in(cls, path: str, index: ProjectIndex) -> bool:
+        return index.has_views(path)
     METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider)
 
     valid = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
@@ -59,6 +61,15 @@ class JsonLoadsRequest(Rule):
     triggers = (b"loads",)
     called_names = frozenset({"loads"})
     METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider, ParentNodeProvider)
+
+    @classmethod
+    def call_could_fire(cls, call: ast.Call) -> bool:
+        body = call.args[0] if call.args else None
+        return (isinstance(body, ast.Attribute) and body.attr == "data") or (
+            isinstance(body, ast.Call)
+            and isinstance(body.func, ast.Attribute)
+            and body.func.attr == "get_data"
+        )
 
     valid = (
         # a local named `request` is not Flask's

@@ -94,6 +94,15 @@ class RequestArgsCast(Rule):
     called_names = frozenset({"int", "float", "get"})
     METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider, ParentNodeProvider)
 
+    @classmethod
+    def call_could_fire(cls, call: ast.Call) -> bool:
+        if isinstance(call.func, ast.Attribute):  # `.get(key, default, type)`
+            return len(call.args) >= 3 and _is_request_data(call.func.value)
+        # int(...)/float(...) of something reading request.args/form/values
+        return bool(call.args) and any(
+            _is_request_data(node) for node in ast.walk(call.args[0])
+        )
+
     valid = (
         # a Django-style helper: the parameter named `request` is not Flask's
         "def page_of(request):\n    return int(request.args.get('page', 1))\n",
@@ -384,3 +393,7 @@ def _keyword_call(call: cst.Call, keywords: dict[str, cst.BaseExpression]) -> cs
 _EQUAL = cst.AssignEqual(
     whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
 )
+
+
+def _is_request_data(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr in ("args", "form", "values")

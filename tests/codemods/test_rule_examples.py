@@ -16,6 +16,7 @@ import pytest
 from flask_fix import fix_code
 from flask_fix.codemods import all_rules
 from flask_fix.codemods.base import DOC_SECTIONS
+from flask_fix.project import index_from_sources
 from flask_fix.triage import rules_for_module
 
 RULES = all_rules()
@@ -62,3 +63,5 @@ def test_rule_metadata_and_docs(rule):
     for example in rule.invalid:
         source = example.before.encode()
         assert rules_for_module(source, ast.parse(source), [rule]) == [rule]
+        index = index_from_sources({"<string>": example.before})
+        assert rule.could_fire_in("<string>", index)

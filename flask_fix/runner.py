@@ -167,7 +167,7 @@ def fix_file(work: tuple[str, tuple[str, ...]]) -> FileResult:
                 result.error = FileError(path, ErrorKind.READ, f"cannot write: {exc}")
                 return result
             result.written = True
-        else:
+        elif settings.mode is Mode.DIFF:
             result.diff = unified_diff(source, fixed.new_source, path)
     return result
 

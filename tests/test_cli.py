@@ -88,6 +88,7 @@ def test_check_lists_findings_and_writes_nothing(project: Path):
     out = result.stdout.decode()
     assert "app.py:9:12: FLK104 " in out and "[fix: intended]" in out
     assert "report.py:6:12: FLK104 " in out
+    assert "+++ b/" not in out  # the patch is --diff's job
     assert (project / "app.py").read_text() == LOADS_VIEW
 
 

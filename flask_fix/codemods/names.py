@@ -6,7 +6,13 @@ Rules that use these helpers must list `ScopeProvider` in their METADATA_DEPENDE
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import QualifiedNameSource, ScopeProvider
+from libcst.metadata import (
+    ClassScope,
+    ComprehensionScope,
+    FunctionScope,
+    QualifiedNameSource,
+    ScopeProvider,
+)
 
 from .base import ImportSpec, Rule
 
@@ -109,3 +115,25 @@ def import_binding(rule: Rule, node: cst.CSTNode) -> ImportSpec | None:
             module = cst.helpers.get_full_name_for_node(statement.module)
             return (module, alias.evaluated_name, alias.evaluated_alias)
     return None
+
+
+def enclosing_function(rule: Rule, node: cst.CSTNode) -> str | None:
+    """Python's `__qualname__` of the innermost function whose body evaluates `node`
+    (`view`, `UserAPI.get`, `outer.<locals>.inner`, `view.<locals>.<lambda>`); None when
+    `node` is evaluated at import time: at module level, in a class body outside any
+    function, in the decorators or default values of a module-level function."""
+    scope = rule.get_metadata(ScopeProvider, node, None)
+    chain = []
+    while isinstance(scope, (FunctionScope, ClassScope, ComprehensionScope)):
+        chain.append(scope)
+        scope = scope.parent
+    functions = [i for i, s in enumerate(chain) if isinstance(s, FunctionScope)]
+    if not functions:
+        return None
+    parts: list[str] = []
+    for s in reversed(chain[functions[0] :]):
+        if isinstance(s, FunctionScope):
+            parts += [s.name or "<lambda>", "<locals>"]
+        elif isinstance(s, ClassScope):
+            parts.append(s.name or "")
+    return ".".join(parts[:-1])

@@ -57,3 +57,23 @@ def test_a_rule_about_views_skips_modules_without_views():
     )
     assert rule.could_fire_in("views.py", index)
     assert not rule.could_fire_in("helpers.py", index)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("r = redirect('/login')", ["FLK102"]),
+        ("r = redirect(location='/login', code=301)", ["FLK102"]),
+        ("r = redirect(f'/u/{uid}')", ["FLK102"]),
+        ("r = redirect('/u/%d' % uid)", ["FLK102"]),
+        ("r = redirect('/u/' + str(uid) + '/edit')", ["FLK102"]),
+        ("r = redirect('/u/{}'.format(uid))", ["FLK102"]),
+        ("r = redirect('https://example.com/')", []),
+        ("r = redirect('//cdn.example.com/x')", []),
+        ("r = redirect(url_for('login'))", []),
+        ("r = redirect(next_url)", []),
+        ("r = redirect(f'{base}/login')", []),
+    ],
+)
+def test_redirects_to_literal_paths(source, expected):
+    assert triaged(source, "FLK102") == expected

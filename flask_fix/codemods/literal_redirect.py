@@ -98,6 +98,28 @@ class LiteralRedirect(Rule):
     called_names = frozenset({"redirect"})
     METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider)
 
+    @classmethod
+    def call_could_fire(cls, call: ast.Call) -> bool:
+        """Only a URL whose leading text is a literal starting with one `/` can be ours."""
+        target = call.args[0] if call.args else next(
+            (k.value for k in call.keywords if k.arg == "location"), None
+        )
+        while True:  # the leftmost piece of the URL expression
+            if isinstance(target, ast.BinOp):
+                target = target.left
+            elif isinstance(target, ast.JoinedStr):
+                target = target.values[0] if target.values else None
+            elif isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute):
+                target = target.func.value  # '...'.format(...)
+            else:
+                break
+        return (
+            isinstance(target, ast.Constant)
+            and isinstance(target.value, str)
+            and target.value.startswith("/")
+            and not target.value.startswith("//")
+        )
+
     valid = (
         # an external URL
         _code("""

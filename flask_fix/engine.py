@@ -122,7 +122,13 @@ def fix_source(
         for r in reports
         if not (r.fix and r.fix_level.applies(unsafe_fixes))
     ]
-    return SourceResult(new_source, findings, remaining, fixed)
+    return SourceResult(
+        new_source, _in_file_order(findings), _in_file_order(remaining), _in_file_order(fixed)
+    )
+
+
+def _in_file_order(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.line, f.column, f.code))
 
 
 def _run_rules(

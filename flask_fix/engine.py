@@ -78,21 +78,25 @@ def fix_source(
     *,
     unsafe_fixes: bool = False,
     want_edits: bool = False,
+    apply: bool = True,
 ) -> SourceResult:
-    """Run `rules` over `source` and apply every fix the fix level allows."""
+    """Run `rules` over `source` and apply every fix the fix level allows.
+
+    With `apply=False` (`--check`) only the findings are wanted: nothing is applied,
+    and `fixed` lists the findings whose fixes would be.
+    """
     context = RuleContext(path=path, index=index)
     original = parse(source)
     module = original
     first_reports: list[Report] | None = None
-    first_positions = None
+    first_wrapper = wrapper = None
     reports: list[Report] = []
-    positions = None
     for _ in range(MAX_PASSES):
-        reports, positions = _run_rules(module, rules, context)
+        reports, wrapper = _run_rules(module, rules, context)
         if first_reports is None:
-            first_reports, first_positions = reports, positions
+            first_reports, first_wrapper = reports, wrapper
         fixes = [r.fix for r in reports if r.fix and r.fix_level.applies(unsafe_fixes)]
-        if not fixes:
+        if not fixes or not apply:
             break
         fixed = apply_fixes(module, fixes)
         if fixed.code == module.code:
@@ -110,15 +114,15 @@ def fix_source(
         _verify(source, new_source)
     assert first_reports is not None
     findings = [
-        _finding(r, first_positions, path, original, want_edits) for r in first_reports
+        _finding(r, first_wrapper, path, original, want_edits) for r in first_reports
     ]
     fixed = [
         f
         for f, r in zip(findings, first_reports)
-        if changed and r.fix and r.fix_level.applies(unsafe_fixes)
+        if (changed or not apply) and r.fix and r.fix_level.applies(unsafe_fixes)
     ]
     remaining = [
-        _finding(r, positions, path, module, False)
+        _finding(r, wrapper, path, module, False)
         for r in reports
         if not (r.fix and r.fix_level.applies(unsafe_fixes))
     ]
@@ -133,14 +137,13 @@ def _in_file_order(findings: list[Finding]) -> list[Finding]:
 
 def _run_rules(
     module: cst.Module, rules: Sequence[type[Rule]], context: RuleContext
-) -> tuple[list[Report], object]:
+) -> tuple[list[Report], MetadataWrapper]:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     visitors = [rule(context) for rule in rules]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wrapper.visit_batched(visitors)
-    positions = wrapper.resolve(PositionProvider)
-    return [report for v in visitors for report in v.reports], positions
+    return [report for v in visitors for report in v.reports], wrapper
 
 
 class _Replacer(cst.CSTTransformer):
@@ -193,9 +196,10 @@ def _parses_with_ast(source: bytes) -> bool:
 
 
 def _finding(
-    report: Report, positions, path: str, module: cst.Module, want_edits: bool
+    report: Report, wrapper: MetadataWrapper, path: str, module: cst.Module, want_edits: bool
 ) -> Finding:
-    where = positions[report.node]
+    # resolved once per wrapper (cached), and only for passes that report something
+    where = wrapper.resolve(PositionProvider)[report.node]
     edits: tuple[Edit, ...] | None = None
     if want_edits and report.fix is not None:
         edits = edits_between(module.code, apply_fixes(module, [report.fix]).code)

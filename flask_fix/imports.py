@@ -12,8 +12,6 @@ from __future__ import annotations
 from typing import Sequence
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.helpers import get_full_name_for_node
 
 from .codemods.base import ImportSpec
@@ -22,6 +20,10 @@ from .codemods.base import ImportSpec
 def update_imports(
     module: cst.Module, add: Sequence[ImportSpec], remove: Sequence[ImportSpec]
 ) -> cst.Module:
+    # libcst.codemod takes half a second to import: only files that get fixed need it
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
     if add:
         module, rest = _join_existing_from_imports(module, add)
         if rest:

@@ -25,8 +25,10 @@ from .project import ModuleFacts, ProjectIndex, build_index, module_facts, modul
 from .sourceio import SourceError, read_source, write_atomic
 from .textdiff import unified_diff
 
-#: below this many files a pool costs more (worker start-up, imports) than it saves
-SERIAL_THRESHOLD = 48
+#: below this many files a pool costs more than it saves: scanning a file with `ast`
+#: takes milliseconds, fixing one with LibCST can take a second
+SCAN_SERIAL_BELOW = 48
+FIX_SERIAL_BELOW = 2
 
 
 class Mode(str, enum.Enum):
@@ -140,6 +142,7 @@ def fix_file(work: tuple[str, tuple[str, ...]]) -> FileResult:
             index,
             unsafe_fixes=settings.unsafe_fixes,
             want_edits=settings.want_edits,
+            apply=settings.mode is not Mode.CHECK,
         )
     except SourceError as exc:
         result.error = FileError(path, ErrorKind(exc.kind), exc.message, exc.line)
@@ -158,8 +161,8 @@ def fix_file(work: tuple[str, tuple[str, ...]]) -> FileResult:
     result.findings = fixed.findings
     result.fixed = fixed.fixed
     result.remaining = fixed.remaining
-    result.changed = fixed.new_source != source
-    if result.changed:
+    result.changed = fixed.changed
+    if result.changed and fixed.new_source != source:
         if settings.mode is Mode.FIX:
             try:
                 write_atomic(path, fixed.new_source)
@@ -183,16 +186,19 @@ def _mapped(
     items: Sequence[T],
     settings: Settings,
     index: ProjectIndex | None,
+    serial_below: int,
+    chunk: bool = True,
 ) -> Iterator[R]:
-    """`map` in file order, in a process pool when the work is worth one."""
+    """`map` in file order, in a process pool when the work is worth one; `chunk`
+    batches small tasks (uneven heavy ones are better handed out one at a time)."""
     workers = min(settings.worker_count(), len(items))
-    if workers <= 1 or len(items) < SERIAL_THRESHOLD:
+    if workers <= 1 or len(items) < serial_below:
         _init_worker(settings, index)
         yield from map(func, items)
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunksize = max(1, min(64, len(items) // (workers * 8)))
+    chunksize = max(1, min(64, len(items) // (workers * 8))) if chunk else 1
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
@@ -215,7 +221,7 @@ def run(
     facts: list[ModuleFacts] = []
     unindexed: list[str] = []
     candidates: list[tuple[str, tuple[str, ...]]] = []
-    for scan in _mapped(scan_file, files, settings, None):
+    for scan in _mapped(scan_file, files, settings, None, SCAN_SERIAL_BELOW):
         if on_scanned is not None:
             on_scanned(1)
         if scan.error is not None:
@@ -236,7 +242,7 @@ def run(
         codes = tuple(c for c in codes if by_code[c].could_fire_in(path, index))
         if codes:
             work.append((path, codes))
-    yield from _mapped(fix_file, work, settings, index)
+    yield from _mapped(fix_file, work, settings, index, FIX_SERIAL_BELOW, chunk=False)
 
 
 def fix_stdin(source: bytes, settings: Settings, path: str = "-") -> tuple[bytes, FileResult]:

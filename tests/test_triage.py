@@ -11,9 +11,27 @@ from flask_fix.project import index_from_sources
 from flask_fix.triage import rules_for_module
 
 
-def triaged(source: str, *codes: str) -> list[str]:
+IMPORTS = "import json\nfrom flask import redirect, request\n"
+
+
+def triaged(source: str, *codes: str, imports: str = IMPORTS) -> list[str]:
+    source = imports + source
     rules = [rule_by_code(c) for c in codes]
     return [r.code for r in rules_for_module(source.encode(), ast.parse(source), rules)]
+
+
+@pytest.mark.parametrize(
+    ("imports", "expected"),
+    [
+        ("from flask import request\n", ["FLK103"]),
+        ("import flask.globals as g\n", ["FLK103"]),
+        ("def view():\n    from flask import request\n", ["FLK103"]),  # anywhere counts
+        ("from .compat import request\n", []),  # the rule would not resolve it either
+        ("from django.http import request\n", []),
+    ],
+)
+def test_rules_need_their_module_imported(imports, expected):
+    assert triaged("n = int(request.args['n'])\n", "FLK103", imports=imports) == expected
 
 
 @pytest.mark.parametrize(
@@ -38,7 +56,9 @@ def test_loads_calls_on_the_request_body(source, expected):
         ("n = int(request.values.get('n') or 2)", ["FLK103"]),
         ("n = request.args.get('n', 1, int)", ["FLK103"]),
         ("n = request.args.get('n', type=int)", []),  # already right
-        ("n = int(x.args)", ["FLK103"]),  # shape only: resolution is LibCST's job
+        ("n = int(x.args.get('n'))", ["FLK103"]),  # shape only: resolution is LibCST's
+        ("n = int(sum(counts.values()))", []),
+        ("n = int(request.args)", []),
         ("n = int(count)\nflag = request.args", []),
     ],
 )

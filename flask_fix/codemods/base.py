@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Mapping, Union
 
 import libcst as cst
-from libcst.metadata import PositionProvider
 
 from ..model import FixLevel
 from ..project import ProjectIndex
@@ -81,12 +80,16 @@ class Rule(cst.BatchableCSTVisitor):
     #: and, if not empty, the module must call something by one of these names (the
     #: last component: `dumps` for `json.dumps(...)`); checked on the stdlib ast
     called_names: ClassVar[frozenset[str]] = frozenset()
+    #: and, if not empty, the module must import (anywhere in it) one of these top-level
+    #: modules: the rule resolves names through imports, so without one it finds nothing
+    required_imports: ClassVar[frozenset[str]] = frozenset()
     #: code that must stay unchanged and produce no finding
     valid: ClassVar[tuple[str, ...]] = ()
     #: code that must be rewritten (or reported)
     invalid: ClassVar[tuple[Example, ...]] = ()
 
-    METADATA_DEPENDENCIES = (PositionProvider,)
+    # positions are the engine's business: it resolves them only for files with findings
+    METADATA_DEPENDENCIES = ()
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__()

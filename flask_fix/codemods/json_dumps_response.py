@@ -5,7 +5,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 import libcst as cst
-from libcst.metadata import PositionProvider, ScopeProvider
+from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
 from ..project import ProjectIndex
@@ -79,11 +79,12 @@ class JsonDumpsResponse(Rule):
     summary = "Return JSON from views with `jsonify()`, not `json.dumps()`."
     triggers = (b"dumps",)
     called_names = frozenset({"dumps"})
+    required_imports = frozenset({"json", "simplejson", "flask"})
 
     @classmethod
     def could_fire_in(cls, path: str, index: ProjectIndex) -> bool:
         return index.has_views(path)
-    METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider)
+    METADATA_DEPENDENCIES = (ScopeProvider,)
 
     valid = (
         # a helper that is not a view

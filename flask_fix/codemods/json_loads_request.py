@@ -5,13 +5,12 @@ from __future__ import annotations
 import ast
 
 import libcst as cst
-import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
+from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
-from .base import Example, Fix, Rule
+from .base import Example, Fix
 from .names import import_binding, qualified_name
-from .try_handlers import inside_try_catching
+from .try_handlers import TryAwareRule
 
 JSON_LOADS = ("json.loads", "simplejson.loads")
 REQUEST = "flask.request"
@@ -27,7 +26,7 @@ DECODE_ERRORS = (
 )
 
 
-class JsonLoadsRequest(Rule):
+class JsonLoadsRequest(TryAwareRule):
     """
     What it does:
         Finds `json.loads(request.data)`, `json.loads(request.get_data())` and
@@ -60,7 +59,8 @@ class JsonLoadsRequest(Rule):
     summary = "Parse request bodies with `request.get_json()`, not `json.loads`."
     triggers = (b"loads",)
     called_names = frozenset({"loads"})
-    METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider, ParentNodeProvider)
+    required_imports = frozenset({"flask"})
+    METADATA_DEPENDENCIES = (ScopeProvider,)
 
     @classmethod
     def call_could_fire(cls, call: ast.Call) -> bool:
@@ -126,7 +126,7 @@ class JsonLoadsRequest(Rule):
                 "need a custom JSON provider (`app.json`), so this is not rewritten",
             )
             return
-        if inside_try_catching(self, node, DECODE_ERRORS):
+        if self.inside_try_catching(DECODE_ERRORS):
             return
         replacement = cst.Call(
             func=cst.Attribute(request, cst.Name("get_json")),
@@ -144,10 +144,13 @@ class JsonLoadsRequest(Rule):
 
     def _request_of(self, expr: cst.BaseExpression) -> cst.BaseExpression | None:
         """The `request` expression if `expr` is its raw body, else None."""
-        if m.matches(expr, m.Attribute(attr=m.Name("data"))):
+        if isinstance(expr, cst.Attribute) and expr.attr.value == "data":
             target = expr.value
-        elif m.matches(expr, m.Call(func=m.Attribute(attr=m.Name("get_data")))) and (
-            not expr.args or (len(expr.args) == 1 and m.matches(expr.args[0], AS_TEXT))
+        elif (
+            isinstance(expr, cst.Call)
+            and isinstance(expr.func, cst.Attribute)
+            and expr.func.attr.value == "get_data"
+            and (not expr.args or (len(expr.args) == 1 and _is_as_text_true(expr.args[0])))
         ):
             target = expr.func.value
         else:
@@ -155,7 +158,15 @@ class JsonLoadsRequest(Rule):
         return target if qualified_name(self, target) == REQUEST else None
 
 
-AS_TEXT = m.Arg(keyword=m.Name("as_text"), value=m.Name("True"))
+def _is_as_text_true(arg: cst.Arg) -> bool:
+    return (
+        arg.keyword is not None
+        and arg.keyword.value == "as_text"
+        and isinstance(arg.value, cst.Name)
+        and arg.value.value == "True"
+    )
+
+
 _EQUAL = cst.AssignEqual(
     whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
 )

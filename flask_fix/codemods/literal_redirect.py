@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from textwrap import dedent
 
 import libcst as cst
-from libcst.metadata import PositionProvider, ScopeProvider
+from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
 from ..project import Route
@@ -96,7 +96,8 @@ class LiteralRedirect(Rule):
     summary = "Redirect with `url_for()`, not a literal path."
     triggers = (b"redirect",)
     called_names = frozenset({"redirect"})
-    METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider)
+    required_imports = frozenset({"flask", "werkzeug"})
+    METADATA_DEPENDENCIES = (ScopeProvider,)
 
     @classmethod
     def call_could_fire(cls, call: ast.Call) -> bool:

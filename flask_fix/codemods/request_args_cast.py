@@ -5,13 +5,12 @@ from __future__ import annotations
 import ast
 
 import libcst as cst
-import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
+from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
-from .base import Example, Fix, Rule
+from .base import Example, Fix
 from .names import qualified_name
-from .try_handlers import inside_try_catching
+from .try_handlers import TryAwareRule
 
 CASTS = {"builtins.int": int, "builtins.float": float}
 COLLECTIONS = ("args", "form", "values")
@@ -36,7 +35,7 @@ def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
 
 
-class RequestArgsCast(Rule):
+class RequestArgsCast(TryAwareRule):
     """
     What it does:
         Finds `int(...)`/`float(...)` casts of a value read from `request.args`,
@@ -92,15 +91,24 @@ class RequestArgsCast(Rule):
     summary = "Convert request values with `.get(key, default=..., type=int)`, not `int(...)`."
     triggers = (b".args", b".form", b".values")
     called_names = frozenset({"int", "float", "get"})
-    METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider, ParentNodeProvider)
+    required_imports = frozenset({"flask"})
+    METADATA_DEPENDENCIES = (ScopeProvider,)
 
     @classmethod
     def call_could_fire(cls, call: ast.Call) -> bool:
         if isinstance(call.func, ast.Attribute):  # `.get(key, default, type)`
             return len(call.args) >= 3 and _is_request_data(call.func.value)
-        # int(...)/float(...) of something reading request.args/form/values
-        return bool(call.args) and any(
-            _is_request_data(node) for node in ast.walk(call.args[0])
+        # int(x.args.get(...)), int(x.args[...]), int(x.args.get(...) or d)
+        value = call.args[0] if call.args else None
+        if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+            value = value.values[0]
+        if isinstance(value, ast.Subscript):
+            return _is_request_data(value.value)
+        return (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "get"
+            and _is_request_data(value.func.value)
         )
 
     valid = (
@@ -226,7 +234,7 @@ class RequestArgsCast(Rule):
             raises = BAD_VALUE
         else:  # no default, a non-literal one, or one that int()/float() rejects
             raises = MISSING_KEY if get is None else NONE_OR_ANY
-        if inside_try_catching(self, node, raises):
+        if self.inside_try_catching(raises):
             return
         if value is False:
             self.report(
@@ -264,7 +272,7 @@ class RequestArgsCast(Rule):
 
     def _collection(self, func: cst.BaseExpression) -> cst.BaseExpression | None:
         """`request.args` (form, values) if `func` is its `.get`, else None."""
-        if not m.matches(func, m.Attribute(attr=m.Name("get"))):
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "get"):
             return None
         return self._request_collection(func.value)
 

@@ -1,33 +1,63 @@
 """Is this code already guarded by a `try` that handles the error a rewrite would change?
 
-Rules using it must list `ParentNodeProvider` and `ScopeProvider` in their metadata.
+A rule that asks subclasses `TryAwareRule`: it tracks, while the batched traversal runs,
+the `try` bodies around the node being visited (cheaper than LibCST's ParentNodeProvider,
+which costs a whole extra pass). It must list `ScopeProvider` in its metadata.
 """
 
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import ParentNodeProvider
 
 from .base import Rule
 from .names import qualified_name
 
-_SCOPE_BOUNDARIES = (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.Module)
 
+class TryAwareRule(Rule):
+    """A rule that can ask `inside_try_catching` about the node it is visiting."""
 
-def inside_try_catching(rule: Rule, node: cst.CSTNode, exceptions: tuple[str, ...]) -> bool:
-    """True if `node` runs in the body of a `try` (in the same function) with a handler
-    that catches one of `exceptions` (builtins by bare name, others qualified), or a
-    bare `except:`. A handler naming something we cannot resolve counts as catching:
-    the rewrite is then not provably outside its reach."""
-    child = node
-    parent = rule.get_metadata(ParentNodeProvider, child, None)
-    while parent is not None and not isinstance(parent, _SCOPE_BOUNDARIES):
-        if isinstance(parent, cst.Try) and child is parent.body:
-            if any(_catches(rule, h, exceptions) for h in parent.handlers):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # the try statements whose body encloses the current node; None marks a function
+        # or class boundary (a try around a `def` does not guard what the body runs later)
+        self._guards: list[cst.Try | None] = []
+
+    def visit_Try_body(self, node: cst.Try) -> None:
+        self._guards.append(node)
+
+    def leave_Try_body(self, node: cst.Try) -> None:
+        self._guards.pop()
+
+    # (LibCST finds visitor methods by their __name__, so each needs a def of its own)
+    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self._guards.append(None)
+
+    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self._guards.pop()
+
+    def visit_Lambda_body(self, node: cst.Lambda) -> None:
+        self._guards.append(None)
+
+    def leave_Lambda_body(self, node: cst.Lambda) -> None:
+        self._guards.pop()
+
+    def visit_ClassDef_body(self, node: cst.ClassDef) -> None:
+        self._guards.append(None)
+
+    def leave_ClassDef_body(self, node: cst.ClassDef) -> None:
+        self._guards.pop()
+
+    def inside_try_catching(self, exceptions: tuple[str, ...]) -> bool:
+        """True if the node being visited runs in the body of a `try` (in the same
+        function) with a handler that catches one of `exceptions` (builtins by bare name,
+        others qualified) or everything. A handler naming something we cannot resolve
+        counts as catching: the rewrite is then not provably outside its reach."""
+        for guard in reversed(self._guards):
+            if guard is None:
+                return False
+            if any(_catches(self, handler, exceptions) for handler in guard.handlers):
                 return True
-        child = parent
-        parent = rule.get_metadata(ParentNodeProvider, child, None)
-    return False
+        return False
 
 
 def _catches(rule: Rule, handler: cst.ExceptHandler, exceptions: tuple[str, ...]) -> bool:

@@ -523,11 +523,11 @@ class LiteralRedirect(Rule):
             return
         resolution = resolve_redirect(self.context.index, url.pieces)
         if resolution.status == "none":
-            nearest = ", ".join(resolution.candidates) or "no route is close"
+            nearest = _listing(resolution.candidates) or "no route is close"
             self.report(node, f"{resolution.reason}; nearest: {nearest}")
         elif resolution.status != "unique":
             routes = resolution.candidates if len(resolution.candidates) > 1 else []
-            suffix = f"; routes: {', '.join(routes)}" if routes else ""
+            suffix = f"; routes: {_listing(routes)}" if routes else ""
             self.report(node, f"{ADVICE}; not rewritten: {resolution.reason}{suffix}")
         else:
             self._rewrite(node, arg, url, resolution, function)
@@ -836,3 +836,14 @@ def _spelled(node: cst.CSTNode) -> str:
 _EQUAL = cst.AssignEqual(
     whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
 )
+
+
+MAX_LISTED = 3
+
+
+def _listing(items: list[str]) -> str:
+    """A short list for a message: the first few, then how many more."""
+    unique = list(dict.fromkeys(items))
+    shown = ", ".join(unique[:MAX_LISTED])
+    more = len(unique) - MAX_LISTED
+    return f"{shown} and {more} more" if more > 0 else shown

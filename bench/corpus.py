@@ -1,0 +1,113 @@
+"""Run flask-fix over a folder of real repositories, each as its own project, and check it.
+
+    python bench/corpus.py CORPUS_DIR [--unsafe-fixes] [--keep]
+
+Every direct sub-folder of CORPUS_DIR is one repository (fetched outside this repository;
+never commit them). Each is copied to a scratch folder and checked:
+  - no internal error;
+  - `--diff` applies with `git apply`;
+  - writing gives exactly what the diff previews;
+  - every changed file still compiles;
+  - a second run finds nothing more to change.
+Prints one line per repository and exits 1 if any check failed. Needs no network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def flask_fix(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "flask_fix", *args, "."], cwd=cwd, capture_output=True
+    )
+
+
+def git(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True)
+
+
+def check_repository(source: Path, scratch: Path, extra: list[str]) -> tuple[bool, str]:
+    work = scratch / source.name
+    shutil.copytree(source, work, symlinks=True)
+    for command in (["init", "-q"], ["add", "-A"], ["-c", "user.email=x@y", "-c",
+                    "user.name=corpus", "commit", "-qm", "original", "--no-verify"]):
+        git(command, work)
+
+    started = time.perf_counter()
+    preview = flask_fix(["--diff", *extra], work)
+    elapsed = time.perf_counter() - started
+    problems = []
+    stderr = preview.stderr.decode(errors="replace")
+    if preview.returncode not in (0, 1, 2, 3):
+        problems.append(f"exit {preview.returncode}")
+    if "internal-error" in stderr or "Traceback" in stderr:
+        problems.append("internal error: " + _first(stderr, "internal-error", "Traceback"))
+    if preview.stdout:
+        applied = git(["apply", "--check", "-"], work, preview.stdout)
+        if applied.returncode:
+            problems.append("git apply --check failed: " + applied.stderr.decode()[:200])
+
+    flask_fix(extra, work)
+    written = git(["diff", "--binary"], work).stdout
+    patched = scratch / (source.name + "-patched")
+    shutil.copytree(source, patched, symlinks=True)
+    git(["init", "-q"], patched)
+    if preview.stdout:
+        git(["apply", "-"], patched, preview.stdout)
+    changed = [
+        line.decode()
+        for line in git(["diff", "--name-only"], work).stdout.splitlines()
+    ]
+    for name in changed:
+        if (work / name).read_bytes() != (patched / name).read_bytes():
+            problems.append(f"write differs from preview: {name}")
+        try:
+            compile((work / name).read_bytes(), name, "exec")
+        except SyntaxError as exc:
+            if "f-string" not in str(exc):  # newer syntax than this interpreter
+                problems.append(f"does not compile after the fix: {name}: {exc}")
+    again = flask_fix(["--diff", *extra], work)
+    if again.stdout:
+        problems.append("second run still changes: " + again.stdout.decode()[:200])
+
+    summary = stderr.strip().splitlines()[-1] if stderr.strip() else ""
+    files = len(list(work.rglob("*.py")))
+    status = "ok" if not problems else "FAIL"
+    line = (
+        f"{status:4} {source.name:<28} {files:5} files {elapsed:6.2f}s "
+        f"{len(changed):3} changed, {len(written.splitlines()):5} diff lines | {summary}"
+    )
+    return not problems, line + "".join(f"\n     - {p}" for p in problems)
+
+
+def _first(text: str, *needles: str) -> str:
+    for line in text.splitlines():
+        if any(n in line for n in needles):
+            return line[:300]
+    return ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--unsafe-fixes", action="store_true")
+    args = parser.parse_args()
+    extra = ["--unsafe-fixes"] if args.unsafe_fixes else []
+    all_ok = True
+    with tempfile.TemporaryDirectory(prefix="flask-fix-corpus-") as scratch:
+        for repository in sorted(p for p in args.corpus.iterdir() if p.is_dir()):
+            ok, line = check_repository(repository, Path(scratch), extra)
+            all_ok &= ok
+            print(line, flush=True)
+    sys.exit(0 if all_ok else 1)
+
+
+if __name__ == "__main__":
+    main()

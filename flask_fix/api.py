@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .codemods import select_rules
+from .codemods import python_rules, select_rules
 from .engine import fix_source
 from .model import Finding
 from . import project
@@ -37,7 +37,7 @@ def fix_code(
     result = fix_source(
         source.encode("utf-8"),
         path,
-        select_rules(tuple(select), tuple(ignore)),
+        python_rules(select_rules(tuple(select), tuple(ignore))),
         index,
         unsafe_fixes=unsafe,
         want_edits=True,

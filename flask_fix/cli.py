@@ -107,7 +107,7 @@ def _run_paths(
 ) -> int:
     writing = settings.mode is Mode.FIX
     tally = Tally()
-    files = discover(paths, exclude=settings.exclude)
+    files = discover(paths, exclude=settings.exclude, other_names=settings.text_file_patterns())
     discovery_errors = [FileError(p, ErrorKind.READ, message) for p, message in files.errors]
     for error in discovery_errors:
         tally.add_error(error)

@@ -56,16 +56,21 @@ class Discovery:
 
 
 def discover(
-    paths: Sequence[str], exclude: Sequence[str] = (), respect_gitignore: bool = True
+    paths: Sequence[str],
+    exclude: Sequence[str] = (),
+    respect_gitignore: bool = True,
+    other_names: Sequence[str] = (),
 ) -> Discovery:
-    """List the Python files under `paths` (see the module docstring for the rules).
+    """List the Python files under `paths` (see the module docstring for the rules),
+    and the files whose name matches one of the `other_names` fnmatch patterns
+    (`Procfile`, `Dockerfile*`: the files text rules read).
 
     `exclude` holds fnmatch-style globs, as ruff's `--exclude`: each is matched against
     a path relative to the folder being walked, relative to the current directory, and
     against its bare name; a pattern ending in `/` matches folders only. An excluded
     folder is not entered, and a named path lying in an excluded folder is dropped.
     """
-    return _Walk(_ExcludePatterns(exclude), respect_gitignore).run(paths)
+    return _Walk(_ExcludePatterns(exclude), respect_gitignore, other_names).run(paths)
 
 
 class _ExcludePatterns:
@@ -138,7 +143,13 @@ def _is_ignored(rules: _IgnoreRules, path: str, is_folder: bool) -> bool:
 
 
 class _Walk:
-    def __init__(self, exclude: _ExcludePatterns, respect_gitignore: bool) -> None:
+    def __init__(
+        self,
+        exclude: _ExcludePatterns,
+        respect_gitignore: bool,
+        other_names: Sequence[str] = (),
+    ) -> None:
+        self._wanted_other = _compile_globs(list(other_names))
         self._exclude = exclude
         self._respect_gitignore = respect_gitignore
         self._cwd = os.getcwd()
@@ -201,13 +212,18 @@ class _Walk:
                         continue
                     if not self._skips(path, name, root_prefix, rules, is_folder=True):
                         pending.append((path, rules))
-                elif name.endswith(".py") and (is_link or entry.is_file(follow_symlinks=False)):
+                elif self._wanted(name) and (is_link or entry.is_file(follow_symlinks=False)):
                     if self._skips(path, name, root_prefix, rules, is_folder=False):
                         continue
                     if not is_link:
                         self._add(real_root_prefix + path[len(root_prefix) :], path)
                     elif self._is_file_inside_roots(real := os.path.realpath(path)):
                         self._add(real, path)
+
+    def _wanted(self, name: str) -> bool:
+        return name.endswith(".py") or bool(
+            self._wanted_other and self._wanted_other.fullmatch(name)
+        )
 
     def _skips(
         self,

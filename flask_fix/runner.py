@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import ast
 import enum
+import fnmatch
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence, TypeVar
 
-from .codemods import select_rules
-from .codemods.base import Rule
+from .codemods import python_rules, select_rules, text_rules
+from .codemods.base import Rule, TextRule
 from .engine import SourceFailure, fix_source, python2_hint
 from .triage import rules_for_module
-from .model import ErrorKind, FileError, FileResult
+from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
 from .project import ModuleFacts, ProjectIndex, build_index, module_facts, module_name_for
-from .sourceio import SourceError, read_source, write_atomic
+from .sourceio import SourceError, decode_source, read_source, write_atomic
 from .textdiff import unified_diff
 
 #: below this many files a pool costs more than it saves: scanning a file with `ast`
@@ -48,7 +49,15 @@ class Settings:
     exclude: tuple[str, ...] = ()
 
     def rules(self) -> tuple[type[Rule], ...]:
-        return select_rules(self.select, self.ignore)
+        """The selected rules over Python modules."""
+        return python_rules(select_rules(self.select, self.ignore))
+
+    def text_rules(self) -> tuple[type[TextRule], ...]:
+        """The selected rules over other files (Procfile, Dockerfile, ...)."""
+        return text_rules(select_rules(self.select, self.ignore))
+
+    def text_file_patterns(self) -> tuple[str, ...]:
+        return tuple(p for rule in self.text_rules() for p in rule.file_patterns)
 
     def worker_count(self) -> int:
         return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
@@ -62,24 +71,69 @@ class ScanResult:
     rule_codes: tuple[str, ...] = ()  # the rules worth running on it (triage)
     # parsed by LibCST but not by this interpreter's ast (newer syntax): not indexed
     unindexed_routes: bool = False
+    # a file for text rules (not Python): its result, already complete
+    text_result: FileResult | None = None
+
+
+def _text_rules_for(path: str) -> list[type[TextRule]]:
+    if path.endswith(".py"):
+        return []
+    name = os.path.basename(path)
+    return [
+        r for r in _worker_text_rules if any(fnmatch.fnmatch(name, p) for p in r.file_patterns)
+    ]
+
+
+def check_text_file(path: str, rules: Sequence[type[TextRule]]) -> FileResult:
+    """Run text rules over one file: report only, nothing to parse or fix."""
+    result = FileResult(path)
+    try:
+        text, _ = decode_source(read_source(path))
+    except SourceError as exc:
+        result.error = FileError(path, ErrorKind(exc.kind), exc.message, exc.line)
+        return result
+    for rule in rules:
+        for found in rule().check(path, text):
+            result.findings.append(
+                Finding(
+                    code=rule.code,
+                    name=rule.name,
+                    message=found.message,
+                    path=path,
+                    line=found.line,
+                    column=found.column,
+                    end_line=found.line,
+                    end_column=found.end_column,
+                    fix_level=FixLevel.REPORT,
+                )
+            )
+    result.findings.sort(key=lambda f: (f.line, f.column, f.code))
+    result.remaining = list(result.findings)
+    return result
 
 
 # -- worker side ----------------------------------------------------------------------
 
 _worker_rules: tuple[type[Rule], ...] = ()
+_worker_text_rules: tuple[type[TextRule], ...] = ()
 _worker_index: ProjectIndex | None = None
 _worker_settings: Settings | None = None
 
 
 def _init_worker(settings: Settings, index: ProjectIndex | None) -> None:
-    global _worker_rules, _worker_index, _worker_settings
+    global _worker_rules, _worker_text_rules, _worker_index, _worker_settings
     _worker_settings = settings
     _worker_rules = settings.rules()
+    _worker_text_rules = settings.text_rules()
     _worker_index = index
 
 
 def scan_file(path: str) -> ScanResult:
-    """Phase one: read, parse with `ast`, extract the module's facts, test triggers."""
+    """Phase one: read, parse with `ast`, extract the module's facts, test triggers.
+    A file that text rules want (a Procfile...) is checked here and then done."""
+    text_rules = _text_rules_for(path)
+    if text_rules:
+        return ScanResult(path, text_result=check_text_file(path, text_rules))
     try:
         source = read_source(path)
         tree = ast.parse(source, filename=path)
@@ -224,6 +278,10 @@ def run(
     for scan in _mapped(scan_file, files, settings, None, SCAN_SERIAL_BELOW):
         if on_scanned is not None:
             on_scanned(1)
+        if scan.text_result is not None:
+            if scan.text_result.findings or scan.text_result.error:
+                yield scan.text_result
+            continue
         if scan.error is not None:
             yield FileResult(scan.path, error=scan.error)
             continue

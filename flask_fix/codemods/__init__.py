@@ -9,18 +9,19 @@ import importlib
 import pkgutil
 from functools import lru_cache
 
-from .base import Rule
+from .base import Rule, RuleDocs, TextRule
 
 
 @lru_cache(maxsize=None)
-def all_rules() -> tuple[type[Rule], ...]:
-    found: dict[str, type[Rule]] = {}
+def all_rules() -> tuple[type[RuleDocs], ...]:
+    """Every rule, Python (`Rule`) and text (`TextRule`), in code order."""
+    found: dict[str, type[RuleDocs]] = {}
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
         for value in vars(module).values():
             if (
                 isinstance(value, type)
-                and issubclass(value, Rule)
+                and issubclass(value, RuleDocs)
                 and value.__module__ == module.__name__
                 and getattr(value, "code", None)
             ):
@@ -30,13 +31,13 @@ def all_rules() -> tuple[type[Rule], ...]:
     return tuple(found[code] for code in sorted(found))
 
 
-def rule_by_code(code: str) -> type[Rule] | None:
+def rule_by_code(code: str) -> type[RuleDocs] | None:
     return next((r for r in all_rules() if r.code == code.upper()), None)
 
 
 def select_rules(
     select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
-) -> tuple[type[Rule], ...]:
+) -> tuple[type[RuleDocs], ...]:
     """Rules whose code starts with one of `select` (all when empty) and none of `ignore`."""
 
     def matches(code: str, prefixes: tuple[str, ...]) -> bool:
@@ -53,3 +54,11 @@ def unknown_codes(codes: tuple[str, ...]) -> list[str]:
     """Codes or prefixes that name no rule (a clear error beats a silent no-op)."""
     known = [r.code for r in all_rules()]
     return [c for c in codes if not any(k.startswith(c.upper()) for k in known)]
+
+
+def python_rules(rules: tuple[type[RuleDocs], ...]) -> tuple[type[Rule], ...]:
+    return tuple(r for r in rules if issubclass(r, Rule))
+
+
+def text_rules(rules: tuple[type[RuleDocs], ...]) -> tuple[type[TextRule], ...]:
+    return tuple(r for r in rules if issubclass(r, TextRule))

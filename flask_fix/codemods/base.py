@@ -63,8 +63,8 @@ class Report:
     fix: Fix | None = field(default=None)
 
 
-class Rule(cst.BatchableCSTVisitor):
-    """Base class of every rule; subclasses fill the class attributes below.
+class RuleDocs:
+    """What every rule declares, whatever it reads.
 
     The class docstring holds the rule's documentation in the sections of DOC_SECTIONS
     (each a line of its own ending in a colon); `--explain` prints it and the README's
@@ -75,6 +75,29 @@ class Rule(cst.BatchableCSTVisitor):
     name: ClassVar[str]
     fix_level: ClassVar[FixLevel]
     summary: ClassVar[str]
+
+    @classmethod
+    def documentation(cls) -> str:
+        return textwrap.dedent(cls.__doc__ or "").strip()
+
+    @classmethod
+    def doc_sections(cls) -> dict[str, str]:
+        """The docstring split into its named sections."""
+        sections: dict[str, list[str]] = {}
+        current: list[str] | None = None
+        for line in cls.documentation().splitlines():
+            heading = line.strip().rstrip(":")
+            if line.strip().endswith(":") and heading in DOC_SECTIONS:
+                current = sections.setdefault(heading, [])
+            elif current is not None:
+                current.append(line)
+        return {k: textwrap.dedent("\n".join(v)).strip() for k, v in sections.items()}
+
+
+class Rule(RuleDocs, cst.BatchableCSTVisitor):
+    """A rule over Python modules: a LibCST visitor run in the engine's one batched
+    traversal; subclasses fill the class attributes below and call `report()`."""
+
     #: the file is parsed for this rule only if one of these byte strings occurs in it
     triggers: ClassVar[tuple[bytes, ...]]
     #: and, if not empty, the module must call something by one of these names (the
@@ -119,19 +142,34 @@ class Rule(cst.BatchableCSTVisitor):
         finds nothing in the module at `path` (e.g. a rule about views, and no views)."""
         return True
 
-    @classmethod
-    def documentation(cls) -> str:
-        return textwrap.dedent(cls.__doc__ or "").strip()
 
-    @classmethod
-    def doc_sections(cls) -> dict[str, str]:
-        """The docstring split into its named sections."""
-        sections: dict[str, list[str]] = {}
-        current: list[str] | None = None
-        for line in cls.documentation().splitlines():
-            heading = line.strip().rstrip(":")
-            if line.strip().endswith(":") and heading in DOC_SECTIONS:
-                current = sections.setdefault(heading, [])
-            elif current is not None:
-                current.append(line)
-        return {k: textwrap.dedent("\n".join(v)).strip() for k, v in sections.items()}
+@dataclass(frozen=True)
+class TextFinding:
+    """A finding of a text rule: 1-based line and columns (end exclusive)."""
+
+    line: int
+    column: int
+    end_column: int
+    message: str
+
+
+@dataclass(frozen=True)
+class TextExample:
+    """A file a text rule must report on `lines` (1-based); none: must stay silent."""
+
+    filename: str
+    text: str
+    lines: tuple[int, ...] = ()
+
+
+class TextRule(RuleDocs):
+    """A rule over files that are not Python (Procfile, Dockerfile, shell scripts):
+    report only. It gets each file whose name matches `file_patterns` as text."""
+
+    fix_level = FixLevel.REPORT
+    #: fnmatch patterns on the file's name
+    file_patterns: ClassVar[tuple[str, ...]]
+    examples: ClassVar[tuple[TextExample, ...]] = ()
+
+    def check(self, path: str, text: str) -> list[TextFinding]:
+        raise NotImplementedError

@@ -14,12 +14,13 @@ import re
 import pytest
 
 from flask_fix import fix_code
-from flask_fix.codemods import all_rules
+from flask_fix.codemods import all_rules, python_rules, text_rules
 from flask_fix.codemods.base import DOC_SECTIONS
 from flask_fix.project import index_from_sources
 from flask_fix.triage import rules_for_module
 
-RULES = all_rules()
+RULES = python_rules(all_rules())
+TEXT_RULES = text_rules(all_rules())
 
 INVALID = [
     pytest.param(rule, example, id=f"{rule.code}-invalid-{n}")
@@ -51,14 +52,38 @@ def test_valid_example_is_untouched(rule, source):
     assert [f for f in result.findings if f.code == rule.code] == []
 
 
-@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
-def test_rule_metadata_and_docs(rule):
+TEXT_EXAMPLES = [
+    pytest.param(rule, example, id=f"{rule.code}-text-{n}")
+    for rule in TEXT_RULES
+    for n, example in enumerate(rule.examples)
+]
+
+
+@pytest.mark.parametrize(("rule", "example"), TEXT_EXAMPLES)
+def test_text_rule_examples(rule, example):
+    found = rule().check(example.filename, example.text)
+    assert tuple(f.line for f in found) == example.lines
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=[r.code for r in all_rules()])
+def test_every_rule_is_documented(rule):
     assert re.fullmatch(r"FLK\d{3}", rule.code)
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
-    assert rule.summary and rule.triggers
-    assert rule.valid and rule.invalid
+    assert rule.summary
     assert list(rule.doc_sections()) == list(DOC_SECTIONS)
     assert all(rule.doc_sections().values())
+
+
+@pytest.mark.parametrize("rule", TEXT_RULES, ids=[r.code for r in TEXT_RULES])
+def test_text_rule_has_examples_both_ways(rule):
+    assert rule.file_patterns
+    assert any(e.lines for e in rule.examples) and any(not e.lines for e in rule.examples)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_rule_examples_and_triage(rule):
+    assert rule.triggers
+    assert rule.valid and rule.invalid
     # the triage must let every example through, or the rule could never fire on it
     for example in rule.invalid:
         source = example.before.encode()

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence, TypeVar
 
+from . import transforms
 from .codemods import python_rules, select_rules, text_rules
 from .codemods.base import Rule, TextRule
 from .engine import SourceFailure, fix_source, python2_hint
@@ -180,15 +181,18 @@ def _syntax_error(path: str, exc: SyntaxError) -> FileError:
     return FileError(path, kind, python2_hint(message), exc.lineno)
 
 
-def fix_file(work: tuple[str, tuple[str, ...]]) -> FileResult:
-    """Phase two: run the triaged rules on one file and write, diff or only report."""
-    path, rule_codes = work
+def fix_file(work: tuple) -> FileResult:
+    """Phase two: run the triaged rules on one file and write, diff or only report.
+    `work` is (path, rule codes) or, for a file a project transform rewrote, (path, rule
+    codes, its new source): the rules run on that, the diff compares with the disk."""
+    path, rule_codes, *rewritten = work
     settings, index = _worker_settings, _worker_index
     assert settings is not None and index is not None
     rules = [r for r in _worker_rules if r.code in rule_codes]
     result = FileResult(path)
     try:
-        source = read_source(path)
+        original = read_source(path)
+        source = rewritten[0] if rewritten else original
         fixed = fix_source(
             source,
             path,
@@ -215,8 +219,8 @@ def fix_file(work: tuple[str, tuple[str, ...]]) -> FileResult:
     result.findings = fixed.findings
     result.fixed = fixed.fixed
     result.remaining = fixed.remaining
-    result.changed = fixed.changed
-    if result.changed and fixed.new_source != source:
+    result.changed = fixed.changed or fixed.new_source != original
+    if result.changed and fixed.new_source != original:
         if settings.mode is Mode.FIX:
             try:
                 write_atomic(path, fixed.new_source)
@@ -225,7 +229,7 @@ def fix_file(work: tuple[str, tuple[str, ...]]) -> FileResult:
                 return result
             result.written = True
         elif settings.mode is Mode.DIFF:
-            result.diff = unified_diff(source, fixed.new_source, path)
+            result.diff = unified_diff(original, fixed.new_source, path)
     return result
 
 
@@ -293,6 +297,13 @@ def run(
             candidates.append((scan.path, scan.rule_codes))
     index = build_index(facts)
     index.unindexed_route_modules = tuple(unindexed)
+    # cross-module rewrites (FLK201) first, on the parent's copy of the facts
+    project = transforms.run_transforms(
+        transforms.selected(settings.select, settings.ignore), index, facts,
+        apply=settings.mode is not Mode.CHECK,
+        unsafe_fixes=settings.unsafe_fixes, want_edits=settings.want_edits,
+    )  # fmt: skip
+    index = project.index
     del facts
     by_code = {rule.code: rule for rule in settings.rules()}
     work = []
@@ -300,7 +311,11 @@ def run(
         codes = tuple(c for c in codes if by_code[c].could_fire_in(path, index))
         if codes:
             work.append((path, codes))
-    yield from _mapped(fix_file, work, settings, index, FIX_SERIAL_BELOW, chunk=False)
+    work = project.work_items(work, settings.rules())
+    output = {"write": settings.mode is Mode.FIX, "diff": settings.mode is Mode.DIFF}
+    for result in _mapped(fix_file, work, settings, index, FIX_SERIAL_BELOW, chunk=False):
+        yield project.merged(result, **output)
+    yield from project.other_results(**output)
 
 
 def fix_stdin(source: bytes, settings: Settings, path: str = "-") -> tuple[bytes, FileResult]:

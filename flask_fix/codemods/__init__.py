@@ -9,7 +9,7 @@ import importlib
 import pkgutil
 from functools import lru_cache
 
-from .base import Rule, RuleDocs, TextRule
+from .base import ProjectTransform, Rule, RuleDocs, TextRule
 
 
 @lru_cache(maxsize=None)
@@ -58,6 +58,10 @@ def unknown_codes(codes: tuple[str, ...]) -> list[str]:
 
 def python_rules(rules: tuple[type[RuleDocs], ...]) -> tuple[type[Rule], ...]:
     return tuple(r for r in rules if issubclass(r, Rule))
+
+
+def project_transforms(rules: tuple[type[RuleDocs], ...]) -> tuple[type[ProjectTransform], ...]:
+    return tuple(r for r in rules if issubclass(r, ProjectTransform))
 
 
 def text_rules(rules: tuple[type[RuleDocs], ...]) -> tuple[type[TextRule], ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import textwrap
 from dataclasses import dataclass, field
-from typing import ClassVar, Mapping, Union
+from typing import Callable, ClassVar, Mapping, Union
 
 import libcst as cst
 
@@ -172,4 +172,79 @@ class TextRule(RuleDocs):
     examples: ClassVar[tuple[TextExample, ...]] = ()
 
     def check(self, path: str, text: str) -> list[TextFinding]:
+        raise NotImplementedError
+
+
+# --- project transforms ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectFinding:
+    """A finding of a project transform, in one file of the project (1-based positions).
+
+    `has_fix`: the transform rewrites what it found (at `fix_level`); False for a report,
+    e.g. a project too irregular to convert, with the reason in `message`.
+    """
+
+    code: str
+    name: str
+    path: str
+    line: int
+    column: int
+    message: str
+    fix_level: FixLevel
+    has_fix: bool = False
+    end_line: int | None = None
+    end_column: int | None = None
+
+
+@dataclass
+class TransformResult:
+    """New text for every file a project transform changes (Python modules, templates),
+    and its findings. Texts are given only when the context asked to apply."""
+
+    new_texts: dict[str, bytes] = field(default_factory=dict)
+    findings: list[ProjectFinding] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProjectContext:
+    """What a project transform sees: the index, and the files through `read` (the text
+    as earlier transforms left it) and `files_under` (every file below a folder, for
+    templates; empty when the folder does not exist). `apply` is False when the fix
+    level does not apply (no --unsafe-fixes) or with --check: then report only."""
+
+    index: ProjectIndex
+    read: Callable[[str], bytes]
+    files_under: Callable[[str], list[str]]
+    apply: bool
+
+
+@dataclass(frozen=True)
+class ProjectExample:
+    """A small project (path -> text) a transform must rewrite into `after` (every file
+    of the project afterwards; files not listed must not exist), or, with `after` None,
+    only report and leave unchanged. `unsafe`: run with --unsafe-fixes."""
+
+    before: Mapping[str, str]
+    after: Mapping[str, str] | None = None
+    unsafe: bool = True
+
+
+class ProjectTransform(RuleDocs):
+    """A cross-module rewrite (the app factory): it receives the ProjectIndex once the
+    scan phase built it, and returns new text for several files at once. The runner
+    runs it in the parent process before the per-file phase; the files it changes then
+    go through the per-file rules as rewritten (see flask_fix/transforms.py)."""
+
+    #: projects that must stay unchanged and produce no finding of this rule
+    valid: ClassVar[tuple[Mapping[str, str], ...]] = ()
+    examples: ClassVar[tuple[ProjectExample, ...]] = ()
+
+    @classmethod
+    def could_fire(cls, index: ProjectIndex) -> bool:
+        """False only when the transform surely finds nothing in this project."""
+        return True
+
+    def transform(self, context: ProjectContext) -> TransformResult:
         raise NotImplementedError

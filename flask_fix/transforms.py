@@ -1,0 +1,244 @@
+"""Project transforms in a run: cross-module rewrites between the scan and the fix phase.
+
+A project transform (the app factory, FLK201) needs the whole project at once: it gets
+the ProjectIndex the scan phase built and returns new text for several files. The runner
+calls `run_transforms` in the parent process once the index exists; then
+
+- the new texts replace the files' sources for the fix phase: each rewritten Python
+  module goes to a worker with its new bytes (`work_items`), so the per-file rules run
+  on the transformed code, while diffs and writes compare with the bytes on disk;
+- the index is rebuilt for the rewritten modules, so per-file rules see the new
+  endpoints and blueprints;
+- files that no worker handles (Jinja templates, modules no per-file rule wants) are
+  diffed or written here (`other_results`);
+- each transform's findings join the FileResult of their file (`merged`).
+
+A transform whose output does not compile changes nothing: all its texts are dropped and
+the run reports an internal error, so a project is never left half-converted by it.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Sequence
+
+from .codemods import project_transforms, select_rules
+from .codemods.base import ProjectContext, ProjectFinding, ProjectTransform, Rule
+from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
+from .project import ModuleFacts, ProjectIndex, build_index, module_facts, module_name_for
+from .sourceio import write_atomic
+from .textdiff import edits_between, unified_diff
+from .triage import rules_for_module
+
+#: folders never listed for templates (the same spirit as files.py's skipped folders)
+_SKIPPED_FOLDERS = frozenset({".git", "__pycache__", "node_modules", ".venv", "venv"})
+
+
+def selected(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[type[ProjectTransform], ...]:
+    return project_transforms(select_rules(select, ignore))
+
+
+def files_under(folder: str) -> list[str]:
+    """Every file below `folder` (sorted, hidden and tool folders skipped); [] if none."""
+    found: list[str] = []
+    if not os.path.isdir(folder):
+        return found
+    for root, folders, names in os.walk(folder):
+        folders[:] = sorted(f for f in folders if f not in _SKIPPED_FOLDERS and not f.startswith("."))
+        found.extend(os.path.join(root, name) for name in sorted(names))
+    return found
+
+
+@dataclass
+class ProjectOutcome:
+    """What the project transforms did to a run."""
+
+    index: ProjectIndex
+    # path -> the new text (final, after every transform), and the bytes on disk
+    texts: dict[str, bytes] = field(default_factory=dict)
+    originals: dict[str, bytes] = field(default_factory=dict)
+    # path -> findings, and the ones whose fixes were applied
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    fixed: dict[str, list[Finding]] = field(default_factory=dict)
+    errors: list[FileError] = field(default_factory=list)
+    _handled: set[str] = field(default_factory=set)
+
+    # the fix phase
+
+    def work_items(
+        self, work: list[tuple[str, tuple[str, ...]]], rules: Sequence[type[Rule]]
+    ) -> list[tuple]:
+        """The fix phase's (path, rule codes[, new source]) items: rewritten Python files
+        carry their new text and are triaged again on it."""
+        if not self.texts:
+            return list(work)
+        items: list[tuple] = []
+        seen = set()
+        for path, codes in work:
+            seen.add(path)
+            if path in self.texts:
+                items.append((path, self._codes_for(path, rules), self.texts[path]))
+            else:
+                items.append((path, codes))
+        for path in sorted(self.texts):
+            if path not in seen and path.endswith(".py"):
+                items.append((path, self._codes_for(path, rules), self.texts[path]))
+        return items
+
+    def _codes_for(self, path: str, rules: Sequence[type[Rule]]) -> tuple[str, ...]:
+        source = self.texts[path]
+        codes = [r.code for r in rules_for_module(source, ast.parse(source), rules)]
+        return tuple(c for c in codes if _rule(rules, c).could_fire_in(path, self.index))
+
+    def merged(self, result: FileResult, *, write: bool, diff: bool) -> FileResult:
+        """A worker's result with the transforms' findings for its file added. When the
+        per-file phase failed on a rewritten module, the transforms' text is still
+        written (the other modules depend on it) and the error is reported."""
+        path = result.path
+        self._handled.add(path)
+        findings = self.findings.get(path, [])
+        fixed = self.fixed.get(path, [])
+        if findings:
+            result.findings = _in_file_order([*findings, *result.findings])
+            result.fixed = _in_file_order([*fixed, *result.fixed])
+            applied = {id(f) for f in fixed}
+            result.remaining = _in_file_order(
+                [*(f for f in findings if id(f) not in applied), *result.remaining]
+            )
+        if result.error is not None and path in self.texts:
+            self._write_or_diff(result, write=write, diff=diff)
+        return result
+
+    def other_results(self, *, write: bool, diff: bool) -> Iterator[FileResult]:
+        """Results for what the workers did not see: rewritten files that are not Python
+        (templates), findings in files no worker handled, and the transforms' errors."""
+        for error in self.errors:
+            yield FileResult(error.path, error=error)
+        paths = sorted((set(self.texts) | set(self.findings)) - self._handled)
+        for path in paths:
+            findings = self.findings.get(path, [])
+            fixed = self.fixed.get(path, [])
+            applied = {id(f) for f in fixed}
+            result = FileResult(
+                path,
+                findings=_in_file_order(findings),
+                fixed=_in_file_order(fixed),
+                remaining=_in_file_order([f for f in findings if id(f) not in applied]),
+            )
+            if path in self.texts:
+                self._write_or_diff(result, write=write, diff=diff)
+            yield result
+
+    def _write_or_diff(self, result: FileResult, *, write: bool, diff: bool) -> None:
+        path = result.path
+        new, old = self.texts[path], self.originals[path]
+        if new == old:
+            return
+        result.changed = True
+        if write:
+            try:
+                write_atomic(path, new)
+                result.written = True
+            except OSError as exc:
+                result.error = FileError(path, ErrorKind.READ, f"cannot write: {exc}")
+        elif diff:
+            result.diff = unified_diff(old, new, path)
+
+
+def _rule(rules: Sequence[type[Rule]], code: str) -> type[Rule]:
+    return next(r for r in rules if r.code == code)
+
+
+def _in_file_order(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.line, f.column, f.code))
+
+
+def run_transforms(
+    transforms: Sequence[type[ProjectTransform]],
+    index: ProjectIndex,
+    facts: list[ModuleFacts],
+    *,
+    apply: bool,
+    unsafe_fixes: bool,
+    want_edits: bool = False,
+) -> ProjectOutcome:
+    """Run the selected project transforms in code order, each on the texts and the
+    index the previous ones left. `apply` is False with --check (report only)."""
+    outcome = ProjectOutcome(index)
+    transforms = [t for t in transforms if t.could_fire(index)]
+    if not transforms:
+        return outcome
+    facts_by_path = {f.path: f for f in facts}
+
+    def read(path: str) -> bytes:
+        if path in outcome.texts:
+            return outcome.texts[path]
+        if path not in outcome.originals:
+            with open(path, "rb") as file:
+                outcome.originals[path] = file.read()
+        return outcome.originals[path]
+
+    for transform in transforms:
+        applies = apply and transform.fix_level.applies(unsafe_fixes)
+        context = ProjectContext(outcome.index, read, files_under, applies)
+        try:
+            result = transform().transform(context)
+            texts = {p: t for p, t in result.new_texts.items() if t != read(p)} if applies else {}
+            _check_compiles(texts)
+        except Exception as exc:  # a transform's bug must not end the run
+            where = outcome.index.apps[0].path if outcome.index.apps else "."
+            message = f"{transform.code}: {type(exc).__name__}: {exc}; nothing changed"
+            outcome.errors.append(FileError(where, ErrorKind.INTERNAL, message))
+            continue
+        for found in result.findings:
+            finding = _finding(found, texts, outcome.originals, want_edits)
+            outcome.findings.setdefault(found.path, []).append(finding)
+            if found.has_fix and found.path in texts:
+                outcome.fixed.setdefault(found.path, []).append(finding)
+        if texts:
+            outcome.texts.update(texts)
+            for path, text in texts.items():
+                if path.endswith(".py"):
+                    module = facts_by_path[path].module if path in facts_by_path else module_name_for(path)
+                    facts_by_path[path] = module_facts(path, module, ast.parse(text, filename=path))
+            unindexed = outcome.index.unindexed_route_modules
+            outcome.index = build_index(list(facts_by_path.values()))
+            outcome.index.unindexed_route_modules = unindexed
+    return outcome
+
+
+class _DoesNotCompile(Exception):
+    pass
+
+
+def _check_compiles(texts: dict[str, bytes]) -> None:
+    for path, text in texts.items():
+        if path.endswith(".py"):
+            try:
+                compile(text, path, "exec", dont_inherit=True)
+            except SyntaxError as exc:
+                raise _DoesNotCompile(f"the rewrite of {path} does not compile: {exc}") from None
+
+
+def _finding(
+    found: ProjectFinding, texts: dict[str, bytes], originals: dict[str, bytes], want_edits: bool
+) -> Finding:
+    edits = None
+    if want_edits and found.has_fix and found.path in texts:
+        old = originals[found.path].decode("utf-8", "surrogateescape")
+        edits = edits_between(old, texts[found.path].decode("utf-8", "surrogateescape"))
+    return Finding(
+        code=found.code,
+        name=found.name,
+        message=found.message,
+        path=found.path,
+        line=found.line,
+        column=found.column,
+        end_line=found.end_line if found.end_line is not None else found.line,
+        end_column=found.end_column if found.end_column is not None else found.column,
+        fix_level=found.fix_level if found.has_fix else FixLevel.REPORT,
+        edits=edits,
+        has_fix=found.has_fix,
+    )

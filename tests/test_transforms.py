@@ -1,0 +1,151 @@
+"""The plumbing of project transforms in a run (flask_fix/transforms.py): new texts replace
+the sources for the per-file phase, the index is rebuilt, templates are written or diffed
+by the runner, findings join their files' results, a broken rewrite changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flask_fix import transforms
+from flask_fix.codemods.base import (
+    ProjectContext,
+    ProjectFinding,
+    ProjectTransform,
+    TransformResult,
+)
+from flask_fix.model import FixLevel
+from flask_fix.runner import Mode, Settings, run
+
+APP = """\
+import json
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.post("/items")
+def create_item():
+    item = json.loads(request.data)
+    return {"name": item["name"]}
+"""
+
+
+class Rename(ProjectTransform):
+    """Renames the view `create_item` to `add_item` and the word in the template.
+
+    What it does:
+        x
+    Why is this bad?:
+        x
+    Example:
+        x
+    Use instead:
+        x
+    Fix safety:
+        x
+    """
+
+    code = "FLK999"
+    name = "rename"
+    fix_level = FixLevel.UNSAFE
+    summary = "test"
+    seen_endpoints: list = []
+
+    def transform(self, context: ProjectContext) -> TransformResult:
+        Rename.seen_endpoints.append(sorted(r.endpoint for r in context.index.routes))
+        app = next(p for p in context.index.modules if p.endswith("app.py"))
+        template = next(p for p in context.files_under(str(Path(app).parent / "templates")))
+        result = TransformResult()
+        result.findings.append(
+            ProjectFinding(self.code, self.name, app, 8, 1, "rename the view", self.fix_level, True)
+        )
+        result.findings.append(
+            ProjectFinding(self.code, self.name, template, 1, 1, "and here", self.fix_level, True)
+        )
+        if context.apply:
+            result.new_texts[app] = context.read(app).replace(b"create_item", b"add_item")
+            result.new_texts[template] = context.read(template).replace(b"create", b"add")
+        return result
+
+
+class Broken(Rename):
+    code = "FLK998"
+
+    def transform(self, context: ProjectContext) -> TransformResult:
+        result = super().transform(context)
+        if context.apply:
+            app = next(iter(result.new_texts))
+            result.new_texts[app] += b"def (:\n"
+        return result
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "app.py").write_text(APP)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "items.html").write_text("{{ url_for('create_item') }}\n")
+    return tmp_path
+
+
+def _run(project: Path, monkeypatch, transform, **settings) -> list:
+    monkeypatch.setattr(transforms, "selected", lambda select, ignore: (transform,))
+    Rename.seen_endpoints = []
+    files = [str(project / "app.py")]
+    return list(run(files, Settings(jobs=1, select=("FLK104",), **settings)))
+
+
+def test_new_texts_go_through_the_per_file_rules_and_templates_are_written(project, monkeypatch):
+    results = _run(project, monkeypatch, Rename, unsafe_fixes=True)
+    app = (project / "app.py").read_text()
+    # the transform's rename and FLK104's rewrite of the same file
+    assert "def add_item():" in app and "request.get_json(force=True)" in app
+    assert (project / "templates" / "items.html").read_text() == "{{ url_for('add_item') }}\n"
+    by_path = {Path(r.path).name: r for r in results}
+    assert by_path["app.py"].written and by_path["items.html"].written
+    assert [f.code for f in by_path["app.py"].fixed] == ["FLK999", "FLK104"]
+    assert [f.code for f in by_path["items.html"].fixed] == ["FLK999"]
+    assert by_path["app.py"].remaining == []
+
+
+def test_the_index_is_rebuilt_for_later_transforms_and_rules(project, monkeypatch):
+    monkeypatch.setattr(transforms, "selected", lambda select, ignore: (Rename, Rename))
+    Rename.seen_endpoints = []
+    list(run([str(project / "app.py")], Settings(jobs=1, select=("FLK104",), unsafe_fixes=True)))
+    assert Rename.seen_endpoints == [["create_item", "static"], ["add_item", "static"]]
+
+
+def test_without_unsafe_fixes_only_findings(project, monkeypatch):
+    results = _run(project, monkeypatch, Rename)
+    assert "def create_item():" in (project / "app.py").read_text()
+    assert "create_item" in (project / "templates" / "items.html").read_text()
+    app = next(r for r in results if r.path.endswith("app.py"))
+    assert [(f.code, f.fix_level, f.has_fix) for f in app.remaining] == [
+        ("FLK999", FixLevel.UNSAFE, True)
+    ]
+    assert [f.code for f in app.fixed] == ["FLK104"]
+
+
+def test_diff_mode_writes_nothing_and_diffs_against_the_disk(project, monkeypatch):
+    results = _run(project, monkeypatch, Rename, unsafe_fixes=True, mode=Mode.DIFF)
+    assert (project / "app.py").read_text() == APP
+    diffs = {Path(r.path).name: r.diff.decode() for r in results if r.diff}
+    assert "-def create_item():\n" in diffs["app.py"] and "+def add_item():\n" in diffs["app.py"]
+    assert "+    item = request.get_json(force=True)\n" in diffs["app.py"]
+    assert "+{{ url_for('add_item') }}" in diffs["items.html"]
+
+
+def test_check_mode_applies_nothing(project, monkeypatch):
+    results = _run(project, monkeypatch, Rename, unsafe_fixes=True, mode=Mode.CHECK)
+    assert (project / "app.py").read_text() == APP
+    assert all(not r.diff and not r.written for r in results)
+    assert any(f.code == "FLK999" for r in results for f in r.findings)
+
+
+def test_a_rewrite_that_does_not_compile_changes_nothing(project, monkeypatch):
+    results = _run(project, monkeypatch, Broken, unsafe_fixes=True)
+    assert "def create_item():" in (project / "app.py").read_text()
+    assert "create_item" in (project / "templates" / "items.html").read_text()
+    errors = [r.error for r in results if r.error]
+    assert len(errors) == 1 and "does not compile" in errors[0].message

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import signal
 import sys
 from contextlib import nullcontext
 
@@ -10,7 +10,10 @@ import click
 
 from . import __version__
 from .codemods import all_rules, rule_by_code, unknown_codes
-from .report import Tally, json_document, text_lines
+from .config import ConfigError, find_config, load_config, merge
+from .formats import FORMATS, FORMATS_WITH_EDITS, file_lines, render, source_lines
+from .projectroot import index_only_files
+from .report import Tally, text_lines
 from .textdiff import unified_diff
 from .files import discover
 from .model import ErrorKind, FileError
@@ -28,7 +31,11 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--diff", "diff", is_flag=True, help="Write nothing; print a unified diff.")
 @click.option("--check", "check", is_flag=True, help="Write nothing; list every finding.")
-@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe.")
+@click.option(
+    "--unsafe-fixes/--no-unsafe-fixes",
+    default=None,
+    help="Also apply fixes marked unsafe (overrides the configuration file).",
+)
 @click.option("--select", multiple=True, help="Rule codes or prefixes to run (FLK1, FLK101).")
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to skip.")
 @click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
@@ -36,18 +43,26 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
 @click.option(
     "--output-format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
+    help="json: the contract for bots; sarif: SARIF 2.1.0 (code scanning); github: "
+    "workflow-command annotations; rdjson: reviewdog's format (suggested changes).",
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only findings and errors.")
+@click.option(
+    "--config",
+    "config_file",
+    metavar="FILE",
+    help="Read [tool.flask-fix] from FILE instead of the nearest pyproject.toml.",
+)
 @click.version_option(__version__, prog_name="flask-fix")
 def main(
     paths: tuple[str, ...],
     diff: bool,
     check: bool,
-    unsafe_fixes: bool,
+    unsafe_fixes: bool | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     exclude: tuple[str, ...],
@@ -56,6 +71,7 @@ def main(
     output_format: str,
     jobs: int,
     quiet: bool,
+    config_file: str | None,
 ) -> None:
     """Find Flask mistakes and fix the ones that can be fixed soundly.
 
@@ -79,22 +95,43 @@ def main(
     unknown = unknown_codes(select + ignore)
     if unknown:
         _fail(f"unknown rule code or prefix: {', '.join(unknown)}")
+    try:
+        config = load_config(config_file) if config_file else find_config(paths or (".",))
+    except ConfigError as exc:
+        _fail(str(exc))
+    options = merge(
+        config, select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, exclude=tuple(exclude)
+    )
 
     mode = Mode.DIFF if diff else Mode.CHECK if check else Mode.FIX
     settings = Settings(
-        select=select,
-        ignore=ignore,
-        unsafe_fixes=unsafe_fixes,
+        select=options.select,
+        ignore=options.ignore,
+        unsafe_fixes=options.unsafe_fixes,
         mode=mode,
-        want_edits=output_format == "json",
+        want_edits=output_format in FORMATS_WITH_EDITS,
         jobs=jobs,
-        exclude=tuple(exclude),
+        exclude=options.exclude,
+        exclude_root=options.exclude_root,
+        per_file_ignores=options.per_file_ignores,
+        target_flask_version=options.target_flask_version,
     )
     if paths == ("-",):
         sys.exit(_run_stdin(settings, output_format))
     if "-" in paths:
         _fail("`-` (standard input) cannot be combined with other paths")
-    sys.exit(_run_paths(paths or (".",), settings, output_format, quiet))
+    # SIGTERM unwinds like Ctrl-C: workers are stopped, temporary files removed
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        code = _run_paths(paths or (".",), settings, output_format, quiet)
+    except KeyboardInterrupt:
+        click.echo("flask-fix: interrupted; every file is either untouched or fully fixed", err=True)
+        code = 130
+    sys.exit(code)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _fail(message: str) -> None:
@@ -107,7 +144,14 @@ def _run_paths(
 ) -> int:
     writing = settings.mode is Mode.FIX
     tally = Tally()
-    files = discover(paths, exclude=settings.exclude, other_names=settings.text_file_patterns())
+    files = discover(
+        paths,
+        exclude=settings.exclude,
+        other_names=settings.text_file_patterns(),
+        anchor=settings.exclude_root,
+    )
+    # files named one by one (pre-commit): their whole project goes into the index
+    index_files = index_only_files(paths, files.files, settings.exclude)
     discovery_errors = [FileError(p, ErrorKind.READ, message) for p, message in files.errors]
     for error in discovery_errors:
         tally.add_error(error)
@@ -117,15 +161,16 @@ def _run_paths(
     if as_text:
         for error in discovery_errors:
             click.echo(error.describe(), err=True)
-    show_progress = not quiet and sys.stderr.isatty() and len(files.files) >= PROGRESS_MIN_FILES
+    to_scan = len(files.files) + len(index_files)
+    show_progress = not quiet and sys.stderr.isatty() and to_scan >= PROGRESS_MIN_FILES
     progress = (
-        click.progressbar(length=len(files.files), label="flask-fix", file=sys.stderr)
+        click.progressbar(length=to_scan, label="flask-fix", file=sys.stderr)
         if show_progress
         else nullcontext()
     )
     with progress as bar:
         on_scanned = bar.update if show_progress else None
-        for result in run(files.files, settings, on_scanned=on_scanned):
+        for result in run(files.files, settings, on_scanned=on_scanned, index_files=index_files):
             tally.add(result, writing)
             if not as_text:
                 findings.extend(result.remaining if writing else result.findings)
@@ -140,8 +185,8 @@ def _run_paths(
             for line in text_lines(result, writing, settings.unsafe_fixes):
                 click.echo(line, err=to_stderr)
     if not as_text:
-        document = json_document(__version__, len(files.files), findings, errors)
-        click.echo(json.dumps(document, indent=2))
+        output = render(output_format, __version__, len(files.files), findings, errors, file_lines)
+        click.echo(output, nl=False)
     if not quiet:
         click.echo(tally.summary(writing), err=True)
     return tally.exit_code()
@@ -152,10 +197,12 @@ def _run_stdin(settings: Settings, output_format: str) -> int:
     new_source, result = fix_stdin(source, settings)
     tally = Tally()
     tally.add(result, settings.mode is Mode.FIX)
-    if output_format == "json":
+    if output_format != "text":
         findings = result.remaining if settings.mode is Mode.FIX else result.findings
         errors = [result.error] if result.error else []
-        click.echo(json.dumps(json_document(__version__, 1, findings, errors), indent=2))
+        lines = source_lines(new_source if settings.mode is Mode.FIX else source)
+        output = render(output_format, __version__, 1, findings, errors, lambda _: lines)
+        click.echo(output, nl=False)
         return tally.exit_code()
     stdout = click.get_binary_stream("stdout")
     if settings.mode is Mode.FIX:

@@ -11,20 +11,26 @@ from __future__ import annotations
 import ast
 import enum
 import fnmatch
+import functools
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence, TypeVar
 
 from . import transforms
+from . import transforms
 from .codemods import python_rules, select_rules, text_rules
 from .codemods.base import Rule, TextRule
+from .config import PerFileIgnores
 from .engine import SourceFailure, fix_source, python2_hint
 from .triage import rules_for_module
 from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
+from .pins import flask_version_for
 from .project import ModuleFacts, ProjectIndex, build_index, module_facts, module_name_for
 from .sourceio import SourceError, decode_source, read_source, write_atomic
+from .suppression import skips_file
 from .textdiff import unified_diff
 
 #: below this many files a pool costs more than it saves: scanning a file with `ast`
@@ -48,6 +54,11 @@ class Settings:
     want_edits: bool = False
     jobs: int = 0  # 0: one worker per core
     exclude: tuple[str, ...] = ()
+    # from the configuration file: `exclude` globs also match relative to this folder
+    exclude_root: str | None = None
+    per_file_ignores: PerFileIgnores | None = None
+    # `target-flask-version` ("2.3"), as configured; None: not set
+    target_flask_version: str | None = None
 
     def rules(self) -> tuple[type[Rule], ...]:
         """The selected rules over Python modules."""
@@ -59,6 +70,16 @@ class Settings:
 
     def text_file_patterns(self) -> tuple[str, ...]:
         return tuple(p for rule in self.text_rules() for p in rule.file_patterns)
+
+    def ignored_in(self, path: str) -> tuple[str, ...]:
+        """The codes and prefixes `per-file-ignores` turns off in the file at `path`."""
+        return self.per_file_ignores.codes_for(path) if self.per_file_ignores else ()
+
+    def target_flask_release(self) -> tuple[int, ...] | None:
+        """`target-flask-version` as a release tuple ("2.3" -> (2, 3)); None: not set."""
+        if self.target_flask_version is None:
+            return None
+        return tuple(int(part) for part in self.target_flask_version.split("."))
 
     def worker_count(self) -> int:
         return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
@@ -74,6 +95,11 @@ class ScanResult:
     unindexed_routes: bool = False
     # a file for text rules (not Python): its result, already complete
     text_result: FileResult | None = None
+    # a file for text rules that read the index (`rule_codes`): checked once it exists
+    text_after_index: bool = False
+
+
+_AnyRule = TypeVar("_AnyRule", type[Rule], type[TextRule])
 
 
 def _text_rules_for(path: str) -> list[type[TextRule]]:
@@ -81,11 +107,22 @@ def _text_rules_for(path: str) -> list[type[TextRule]]:
         return []
     name = os.path.basename(path)
     return [
-        r for r in _worker_text_rules if any(fnmatch.fnmatch(name, p) for p in r.file_patterns)
+        r
+        for r in _for_file(path, _worker_text_rules)
+        if any(fnmatch.fnmatch(name, p) for p in r.file_patterns)
     ]
 
 
-def check_text_file(path: str, rules: Sequence[type[TextRule]]) -> FileResult:
+def _for_file(path: str, rules: Sequence[_AnyRule]) -> Sequence[_AnyRule]:
+    """`rules` minus those `per-file-ignores` turns off for `path`: chosen here, before
+    triage, a rule ignored in a file neither reports nor fixes anything in it."""
+    ignored = _worker_settings.ignored_in(path) if _worker_settings is not None else ()
+    return [r for r in rules if not r.code.startswith(ignored)] if ignored else rules
+
+
+def check_text_file(
+    path: str, rules: Sequence[type[TextRule]], index: ProjectIndex | None = None
+) -> FileResult:
     """Run text rules over one file: report only, nothing to parse or fix."""
     result = FileResult(path)
     try:
@@ -94,7 +131,7 @@ def check_text_file(path: str, rules: Sequence[type[TextRule]]) -> FileResult:
         result.error = FileError(path, ErrorKind(exc.kind), exc.message, exc.line)
         return result
     for rule in rules:
-        for found in rule().check(path, text):
+        for found in rule(index).check(path, text):
             result.findings.append(
                 Finding(
                     code=rule.code,
@@ -134,6 +171,9 @@ def scan_file(path: str) -> ScanResult:
     A file that text rules want (a Procfile...) is checked here and then done."""
     text_rules = _text_rules_for(path)
     if text_rules:
+        if any(rule.needs_index for rule in text_rules):
+            codes = tuple(rule.code for rule in text_rules)
+            return ScanResult(path, rule_codes=codes, text_after_index=True)
         return ScanResult(path, text_result=check_text_file(path, text_rules))
     try:
         source = read_source(path)
@@ -143,7 +183,11 @@ def scan_file(path: str) -> ScanResult:
     except SyntaxError as exc:
         if _parses_with_libcst(source):
             # valid code for a newer Python: fix it, but its routes stay unknown
-            rules = [r for r in _worker_rules if any(t in source for t in r.triggers)]
+            rules = [
+                r for r in _for_file(path, _worker_rules) if any(t in source for t in r.triggers)
+            ]
+            if skips_file(source):
+                rules = []
             return ScanResult(
                 path,
                 rule_codes=tuple(r.code for r in rules),
@@ -161,7 +205,10 @@ def scan_file(path: str) -> ScanResult:
     except Exception as exc:  # a bug in the index must not end the whole run
         message = f"indexing failed: {type(exc).__name__}: {exc}"
         return ScanResult(path, error=FileError(path, ErrorKind.INTERNAL, message))
-    worth_running = rules_for_module(source, tree, _worker_rules)
+    # `# flask-fix: skip-file`: indexed (its routes are real) but never fixed
+    worth_running = (
+        [] if skips_file(source) else rules_for_module(source, tree, _for_file(path, _worker_rules))
+    )
     return ScanResult(path, facts, rule_codes=tuple(r.code for r in worth_running))
 
 
@@ -188,7 +235,8 @@ def fix_file(work: tuple) -> FileResult:
     path, rule_codes, *rewritten = work
     settings, index = _worker_settings, _worker_index
     assert settings is not None and index is not None
-    rules = [r for r in _worker_rules if r.code in rule_codes]
+    # per-file-ignores again: items a project transform re-triaged skipped the scan's
+    rules = [r for r in _for_file(path, _worker_rules) if r.code in rule_codes]
     result = FileResult(path)
     try:
         original = read_source(path)
@@ -257,31 +305,75 @@ def _mapped(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunksize = max(1, min(64, len(items) // (workers * 8))) if chunk else 1
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=_init_worker,
+        initializer=_init_pool_worker,
         initargs=(settings, index),
-    ) as pool:
-        yield from pool.map(func, items, chunksize=chunksize)
+    )
+    try:
+        yield from pool.map(functools.partial(_in_pool, func), items, chunksize=chunksize)
+    except BaseException:
+        # interrupted (Ctrl-C, SIGTERM) or abandoned: stop the workers now rather than
+        # let them go on writing files after we are gone
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _init_pool_worker(settings: Settings, index: ProjectIndex | None) -> None:
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    _init_worker(settings, index)
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _in_pool(func: Callable[[T], R], item: T) -> R:
+    """Run one task in a pool worker; on SIGTERM or Ctrl-C the `finally` blocks (a
+    half-written temporary file is removed) have run when this exits the process: the
+    pool would otherwise catch the exception and hand the worker its next file."""
+    try:
+        return func(item)
+    except (KeyboardInterrupt, SystemExit):
+        os._exit(130)
 
 
 def run(
     files: Sequence[str],
     settings: Settings,
     on_scanned: Callable[[int], None] | None = None,
+    index_files: Sequence[str] = (),
 ) -> Iterator[FileResult]:
     """Results for the files that have something to say (errors, findings, fixes).
 
     Every file is scanned for the index; only files some rule's triggers occur in are
     fixed. `on_scanned(1)` is called as each file is scanned (for a progress bar).
+    `index_files` (the rest of the project of files named one by one) are scanned for
+    the index only: never fixed, and nothing about them is reported, not even errors.
     """
+    wanted = set(files)
+    extra = [path for path in index_files if path not in wanted]
+    scanned = sorted([*files, *extra]) if extra else files
     facts: list[ModuleFacts] = []
     unindexed: list[str] = []
     candidates: list[tuple[str, tuple[str, ...]]] = []
-    for scan in _mapped(scan_file, files, settings, None, SCAN_SERIAL_BELOW):
+    text_later: list[tuple[str, tuple[str, ...]]] = []
+    for scan in _mapped(scan_file, scanned, settings, None, SCAN_SERIAL_BELOW):
         if on_scanned is not None:
             on_scanned(1)
+        if extra and scan.path not in wanted:
+            if scan.facts is not None:
+                facts.append(scan.facts)
+            if scan.unindexed_routes:
+                unindexed.append(scan.path)
+            continue
+        if scan.text_after_index:
+            text_later.append((scan.path, scan.rule_codes))
+            continue
         if scan.text_result is not None:
             if scan.text_result.findings or scan.text_result.error:
                 yield scan.text_result
@@ -297,6 +389,15 @@ def run(
             candidates.append((scan.path, scan.rule_codes))
     index = build_index(facts)
     index.unindexed_route_modules = tuple(unindexed)
+    # the lowest Flask the project's requirements allow: FLK7 rewrites needing a newer one
+    # are only reported (the project root is found from the files, see flask_fix.pins)
+    index.flask_version = flask_version_for(files)
+    # text rules that read the index (FLK601 resolves `python app.py`), now that it exists
+    for path, codes in text_later:
+        rules = [rule for rule in settings.text_rules() if rule.code in codes]
+        result = check_text_file(path, rules, index)
+        if result.findings or result.error:
+            yield result
     # cross-module rewrites (FLK201) first, on the parent's copy of the facts
     project = transforms.run_transforms(
         transforms.selected(settings.select, settings.ignore), index, facts,

@@ -54,6 +54,13 @@ _BLUEPRINT_PARAMETERS = (
     "subdomain", "url_defaults", "root_path", "cli_group",
 )  # fmt: skip
 _ADD_URL_RULE_PARAMETERS = ("rule", "endpoint", "view_func", "provide_automatic_options")
+# flask.Config loaders: what they load may set any key, SECRET_KEY included
+CONFIG_LOADERS = frozenset(
+    {"from_object", "from_pyfile", "from_envvar", "from_file", "from_prefixed_env", "from_json"}
+)
+CONFIG_SETTERS = frozenset({"update", "from_mapping", "setdefault"})
+# modules whose session interfaces work without Flask's secret key (server-side sessions)
+SESSION_EXTENSIONS = frozenset({"flask_session", "flask_kvsession"})
 
 
 @dataclass(frozen=True)
@@ -165,6 +172,16 @@ class ClassDecl:
     line: int
 
 
+@dataclass(frozen=True)
+class ConfigLoad:
+    """`config.from_object(target)` or `config.from_pyfile(target)` in one module."""
+
+    kind: str  # 'object': a qualified name; 'map': `mapping[...]`, the mapping's qualified
+    # name (its values are loaded); 'pyfile': a file name relative to the calling module
+    target: str
+    line: int
+
+
 @dataclass
 class ModuleFacts:
     """What one module declares; produced per file, in a worker, from its `ast`."""
@@ -184,6 +201,19 @@ class ModuleFacts:
     exports: dict[str, str] = field(default_factory=dict)
     # qualified names read through a module-level `import x` (`app.app`): who uses the app
     module_attribute_uses: set[str] = field(default_factory=set)
+    # functions (qualified in the module) that return a Flask app they create: factories
+    app_factories: set[str] = field(default_factory=set)
+    # module-level `name = f(...)`: name -> qualified f (an app when f is a factory)
+    call_results: dict[str, str] = field(default_factory=dict)
+    # functions returning what a call made (`x = f(...); return x`, `return f(...)`):
+    # function -> qualified f (a factory when f is a Flask subclass)
+    returned_calls: dict[str, str] = field(default_factory=dict)
+    config_loads: list[ConfigLoad] = field(default_factory=list)
+    # module-level `name = {...: Class, ...}` -> the values' qualified names (`config[name]`)
+    config_maps: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the module may set a secret key: SECRET_KEY or secret_key assigned, a config loader
+    # called, a config key set that is not a literal, or the session interface replaced
+    may_set_secret_key: bool = False
 
 
 @dataclass
@@ -198,6 +228,16 @@ class ProjectIndex:
     # modules that may declare routes but use syntax newer than this interpreter's `ast`
     # (LibCST parses them): their routes are unknown, so no URL can be proven unique
     unindexed_route_modules: tuple[str, ...] = ()
+    # qualified names under which a module-level app, or a factory returning a new app,
+    # can be imported (re-exports included)
+    app_names: frozenset[str] = frozenset()
+    app_factories: frozenset[str] = frozenset()
+    flask_classes: frozenset[str] = frozenset()  # project subclasses of flask.Flask
+    # config classes and modules loaded by from_object/from_pyfile, with their project
+    # bases: (path, class qualname), or (path, '') for a whole module
+    config_objects: frozenset[tuple[str, str]] = frozenset()
+    # some module may set a secret key (or uses server-side sessions); None: unknown
+    secret_key_may_be_set: bool | None = None
     # compiled rules for flask_fix.routing, built on first use
     router: object | None = field(default=None, init=False, repr=False, compare=False)
     _view_paths: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
@@ -305,6 +345,7 @@ class _ModuleScanner(ast.NodeVisitor):
         self.scopes = [_Scope("")]
         self.constants: dict[str, str] = {}  # module-level names bound to a string literal
         self.module_imports: set[str] = set()  # module-level names bound by `import x`
+        self.created: dict[str, str] = {}  # qualified name -> what call made it, if any
 
     def finish(self) -> ModuleFacts:
         module_scope = self.scopes[0]
@@ -503,11 +544,23 @@ class _ModuleScanner(ast.NodeVisitor):
             self.bind(node.id, self.own(node.id))
 
     def assign(self, target: ast.expr, value: ast.expr) -> None:
+        if not self.facts.may_set_secret_key and _may_set_secret_key(target, self.scope.is_class):
+            self.facts.may_set_secret_key = True
         if not isinstance(target, ast.Name):
             self.visit(target)
             return
         name = target.id
+        if self.at_module_level and isinstance(value, ast.Dict):
+            classes = [self.qualify(v) for v in value.values]
+            if classes and None not in classes:
+                self.facts.config_maps[name] = tuple(classes)  # type: ignore[arg-type]
         created = self.qualify(value.func) if isinstance(value, ast.Call) else None
+        if created is not None and self.at_module_level:
+            self.facts.call_results[name] = created
+        if created is not None:
+            self.created[self.own(name)] = created
+        else:
+            self.created.pop(self.own(name), None)
         if created in FLASK_CLASSES:
             self.bind(name, self.own(name))
             self.add_app(name, value)
@@ -661,6 +714,50 @@ class _ModuleScanner(ast.NodeVisitor):
             self.add_url_rule(node)
         elif node.func.attr == "register_blueprint":
             self.add_registration(node)
+        elif node.func.attr in CONFIG_LOADERS:
+            self.add_config_load(node)
+        elif node.func.attr in CONFIG_SETTERS and not self.facts.may_set_secret_key:
+            self.facts.may_set_secret_key = _config_update_may_set_secret_key(node)
+
+    def add_config_load(self, call: ast.Call) -> None:
+        self.facts.may_set_secret_key = True
+        kind = call.func.attr  # type: ignore[attr-defined]
+        target = call.args[0] if call.args else None
+        if kind == "from_pyfile":
+            filename = self.string(target)
+            if filename is not None:
+                self.facts.config_loads.append(ConfigLoad("pyfile", filename, call.lineno))
+        elif kind == "from_object" and target is not None:
+            load = None
+            if isinstance(target, ast.Name) and target.id == "__name__":
+                load = ConfigLoad("object", self.module, call.lineno)
+            elif isinstance(target, ast.Subscript):
+                mapping = self.qualify(target.value)
+                load = ConfigLoad("map", mapping, call.lineno) if mapping else None
+            else:
+                name = self.string(target) or self.qualify(target)
+                load = ConfigLoad("object", name, call.lineno) if name else None
+            if load is not None:
+                self.facts.config_loads.append(load)
+
+    def visit_Return(self, node: ast.Return) -> None:
+        self.generic_visit(node)
+        function = self.enclosing_function()
+        if function and isinstance(node.value, ast.Name):
+            variable = node.value.id
+            if self.qualify(node.value) == self.own(variable) and any(
+                app.function == function and app.variable == variable
+                for app in self.facts.factory_apps
+            ):
+                self.facts.app_factories.add(function)
+        if function:
+            value = node.value
+            if isinstance(value, ast.Call):
+                creator = self.qualify(value.func)
+            else:
+                creator = self.created.get(self.qualify(value) or "") if value else None
+            if creator is not None:
+                self.facts.returned_calls[function] = creator
 
     def add_url_rule(self, call: ast.Call) -> None:
         arguments, complete = _call_arguments(call, _ADD_URL_RULE_PARAMETERS)
@@ -791,6 +888,45 @@ class _ModuleScanner(ast.NodeVisitor):
             if qualified is not None:
                 self.facts.module_attribute_uses.add(qualified)
         self.generic_visit(node)
+
+
+def _may_set_secret_key(target: ast.expr, in_class: bool) -> bool:
+    """An assignment target that may set the secret key or replace the session interface:
+    `SECRET_KEY = ...`, `x.secret_key = ...`, `x['SECRET_KEY'] = ...`, `x.config[key] = ...`
+    with a key that is not a literal, `x.session_interface = ...`."""
+    if isinstance(target, ast.Name):
+        return target.id == "SECRET_KEY" or (in_class and target.id == "secret_key")
+    if isinstance(target, ast.Attribute):
+        return target.attr in ("secret_key", "SECRET_KEY", "session_interface")
+    if isinstance(target, ast.Subscript):
+        key = target.slice
+        if isinstance(key, ast.Constant):
+            return key.value == "SECRET_KEY"
+        return isinstance(target.value, ast.Attribute) and target.value.attr == "config"
+    return False
+
+
+def _config_update_may_set_secret_key(call: ast.Call) -> bool:
+    """`x.config.update(...)`, `.setdefault(...)` or `.from_mapping(...)` that may set
+    SECRET_KEY: by name, or through a mapping or `**kwargs` we cannot read."""
+    func = call.func
+    assert isinstance(func, ast.Attribute)
+    if func.attr != "from_mapping" and not (
+        isinstance(func.value, ast.Attribute) and func.value.attr == "config"
+    ):
+        return False
+    if func.attr == "setdefault":
+        key = call.args[0] if call.args else None
+        return not (isinstance(key, ast.Constant) and key.value != "SECRET_KEY")
+    if any(k.arg is None or k.arg == "SECRET_KEY" for k in call.keywords):
+        return True
+    for argument in call.args:
+        if not isinstance(argument, ast.Dict):
+            return True
+        for key in argument.keys:
+            if not (isinstance(key, ast.Constant) and key.value != "SECRET_KEY"):
+                return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -976,7 +1112,105 @@ class _Linker:
             views=frozenset(self.views),
             app_importers=self.app_importers(),
             factory_apps=[app for module in self.facts for app in module.factory_apps],
+            **self.config_facts(),
         )
+
+    # apps made by factories, configuration objects, secret keys
+
+    def config_facts(self) -> dict:
+        modules = {m.path: m.module for m in self.facts}
+        flask_classes = {key for key in self.classes if self.is_flask_class(key)}
+
+        def makes_app(called: str, from_path: str, factories: set[Key]) -> bool:
+            key = self.resolve(called, from_path)
+            return called in FLASK_CLASSES or key in flask_classes or key in factories
+
+        factories = {(m.path, f) for m in self.facts for f in m.app_factories}
+        for module in self.facts:  # `return MyFlask(__name__)`, instances of subclasses
+            for function, called in module.returned_calls.items():
+                if makes_app(called, module.path, set()):
+                    factories.add((module.path, function))
+        apps = {(m.path, a.variable) for m in self.facts for a in m.apps}
+        for module in self.facts:
+            for variable, called in module.call_results.items():
+                if makes_app(called, module.path, factories):
+                    apps.add((module.path, variable))
+        app_names = {f"{modules[path]}.{name}" for path, name in apps}
+        factory_names = {f"{modules[path]}.{name}" for path, name in factories}
+        class_names = {f"{modules[path]}.{name}" for path, name in flask_classes}
+        for module in self.facts:  # re-exports: `from .factory import create_app`
+            for local, target in module.exports.items():
+                key = self.resolve(target, module.path)
+                if key in apps:
+                    app_names.add(f"{module.module}.{local}")
+                elif key in factories:
+                    factory_names.add(f"{module.module}.{local}")
+                elif key in flask_classes:
+                    class_names.add(f"{module.module}.{local}")
+        may_set = any(m.may_set_secret_key for m in self.facts) or any(
+            imported.module.partition(".")[0] in SESSION_EXTENSIONS
+            for m in self.facts
+            for imported in m.imports
+        )
+        return {
+            "app_names": frozenset(app_names),
+            "app_factories": frozenset(factory_names),
+            "flask_classes": frozenset(class_names),
+            "config_objects": self.config_objects(),
+            "secret_key_may_be_set": may_set,
+        }
+
+    def is_flask_class(self, key: Key, depth: int = 0) -> bool:
+        """A project class deriving from flask.Flask."""
+        cls = self.classes.get(key)
+        if cls is None or depth > 16:
+            return False
+        for base in cls.bases:
+            if base in FLASK_CLASSES:
+                return True
+            base_key = self.resolve(base, key[0]) if base is not None else None
+            if base_key is not None and self.is_flask_class(base_key, depth + 1):
+                return True
+        return False
+
+    def config_objects(self) -> frozenset[Key]:
+        """What from_object/from_pyfile load: (path, class) or (path, '') for a module,
+        and the project classes those classes inherit from (their attributes load too)."""
+        by_path = {os.path.normpath(m.path): m for m in self.facts}
+        pending: list[Key] = []
+        for module in self.facts:
+            for load in module.config_loads:
+                if load.kind == "pyfile":
+                    folder = os.path.dirname(module.path)
+                    loaded = by_path.get(os.path.normpath(os.path.join(folder, load.target)))
+                    if loaded is not None:
+                        pending.append((loaded.path, ""))
+                    continue
+                targets, from_path = [load.target], module.path
+                if load.kind == "map":
+                    key = self.resolve(load.target, module.path)
+                    holder = by_path.get(os.path.normpath(key[0])) if key else None
+                    if holder is None or key is None:
+                        continue
+                    targets, from_path = list(holder.config_maps.get(key[1], ())), holder.path
+                for target in targets:
+                    loaded_module = self.by_module.get(target)
+                    if loaded_module:
+                        pending.extend((m.path, "") for m in loaded_module)
+                    elif (key := self.resolve(target, from_path)) is not None:
+                        pending.append(key)
+        found: set[Key] = set()
+        while pending:
+            key = pending.pop()
+            if key in found:
+                continue
+            found.add(key)
+            cls = self.classes.get(key)
+            for base in cls.bases if cls is not None else ():
+                base_key = self.resolve(base, key[0]) if base is not None else None
+                if base_key is not None:
+                    pending.append(base_key)
+        return frozenset(found)
 
     def mount(self, key: Key, mount: _Mount, chain: tuple[Key, ...]) -> None:
         """Add the routes of an app or a registered blueprint, then of its blueprints."""

@@ -1,0 +1,185 @@
+"""FLK402 hardcoded-secret-key: messages, levels, config objects across modules, the `os`
+import, test modules, and the rewritten app under real Flask."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+import pytest
+
+from flask_fix import fix_code
+from flask_fix.codemods.hardcoded_secret_key import weakness
+from flask_fix.model import FixLevel
+from flask_fix.project import index_from_sources
+
+APP = "from flask import Flask\n\napp = Flask(__name__)\n"
+STRONG = "kT9#mQ2$vL8@xR4!pW6^zN1&cY7*bH3%"
+
+
+def code(text: str) -> str:
+    return dedent(text).lstrip("\n")
+
+
+def run(sources: dict[str, str], path: str, unsafe: bool = False):
+    index = index_from_sources(sources)
+    return fix_code(sources[path], path=path, select=("FLK402",), index=index, unsafe=unsafe)
+
+
+def one(source: str, unsafe: bool = False):
+    return run({"app.py": source}, "app.py", unsafe)
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("dev", "a well-known placeholder"),
+        ("development key", "a well-known placeholder"),
+        ("Change-Me-Please-Before-Deploying", "a well-known placeholder"),
+        ("hard to guess string", "a well-known placeholder"),
+        ("SECRET_KEY_ENV_VAR_NOT_SET", "a well-known placeholder"),
+        ("A" * 40, "one or two characters repeated"),
+        ("q8Zr!x", "only 6 characters long"),
+        (b"\x01\x02\x03", "only 3 characters long"),
+        (STRONG, None),
+    ],
+)
+def test_weakness(key, reason):
+    assert weakness(key) == reason
+
+
+def test_finding_fields_and_levels():
+    source = APP + f'app.secret_key = "{STRONG}"\n'
+    result = one(source)
+    [finding] = result.findings
+    assert (finding.code, finding.name) == ("FLK402", "hardcoded-secret-key")
+    assert (finding.line, finding.column) == (4, 18)  # the literal
+    assert finding.fix_level is FixLevel.UNSAFE and finding.has_fix
+    assert finding.message.startswith("secret key written in the code:")
+    assert STRONG not in finding.message  # the key is never echoed
+    assert result.source == source  # unsafe: not applied by default
+    fixed = one(source, unsafe=True).source
+    assert fixed.endswith('app.secret_key = os.environ["SECRET_KEY"]\n')
+    assert "import os\n" in fixed
+
+
+def test_guessable_keys_are_emphasised():
+    [finding] = one(APP + 'app.config["SECRET_KEY"] = "secret"\n').findings
+    assert finding.message.startswith("GUESSABLE secret key (a well-known placeholder)")
+
+
+def test_environ_is_reused_or_the_finding_only_reported():
+    from_import = "from os import environ\n" + APP + 'app.secret_key = "dev"\n'
+    assert one(from_import, unsafe=True).source.endswith('app.secret_key = environ["SECRET_KEY"]\n')
+    aliased = "import os as system\n" + APP + 'app.secret_key = "dev"\n'
+    fixed = one(aliased, unsafe=True).source
+    assert fixed.startswith("import os as system\n") and 'os.environ["SECRET_KEY"]' in fixed
+    assert "import os\n" in fixed
+    shadowed = APP + 'os = "not the module"\napp.secret_key = "dev"\n'
+    result = one(shadowed, unsafe=True)
+    assert result.source == shadowed
+    [finding] = result.findings
+    assert finding.fix_level is FixLevel.REPORT
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        'os.environ.get("SECRET_KEY", "dev")',
+        'os.getenv("KEY", default="dev")',
+        'os.environ.get("SECRET_KEY") or "dev"',
+        'os.environ.get("A") or os.environ.get("B", "dev")',
+        '"dev" if app.debug else os.environ["SECRET_KEY"]',
+    ],
+)
+def test_literal_fallbacks_are_reported(value):
+    source = "import os\n" + APP + f"app.config['SECRET_KEY'] = {value}\n"
+    result = one(source, unsafe=True)
+    assert result.source == source
+    [finding] = result.findings
+    assert finding.fix_level is FixLevel.REPORT
+    assert finding.message.startswith("the secret key falls back to a literal")
+    assert "guessable (a well-known placeholder)" in finding.message
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['os.environ["SECRET_KEY"]', 'os.environ.get("SECRET_KEY")', "os.urandom(32)",
+     "load_key()", 'f"{PREFIX}-key"', '""'],
+)  # fmt: skip
+def test_not_literal(value):
+    assert one("import os\n" + APP + f"app.secret_key = {value}\n").findings == []
+
+
+def test_config_classes_across_modules():
+    sources = {
+        "config.py": code("""
+            import os
+
+            class Config:
+                SECRET_KEY = "hard to guess string"
+                if os.environ.get("DEV"):
+                    SECRET_KEY = "dev"
+
+            class ProductionConfig(Config):
+                pass
+
+            class TestingConfig(Config):
+                SECRET_KEY = "testing"
+
+            config = {"production": ProductionConfig, "default": ProductionConfig}
+        """),
+        "app/__init__.py": code("""
+            from flask import Flask
+            from config import config
+
+            def create_app(name):
+                app = Flask(__name__)
+                app.config.from_object(config[name])
+                return app
+        """),
+    }
+    result = run(sources, "config.py", unsafe=True)
+    # the class reached through the dict and its base; TestingConfig is never loaded
+    assert [(f.line, f.fix_level) for f in result.findings] == [
+        (4, FixLevel.UNSAFE),
+        (6, FixLevel.REPORT),  # under an `if`: the condition decides
+    ]
+    assert 'SECRET_KEY = os.environ["SECRET_KEY"]\n    if' in result.source
+    assert 'SECRET_KEY = "testing"' in result.source
+
+
+def test_modules_loaded_by_name_or_file():
+    sources = {
+        "proj/__init__.py": code("""
+            from flask import Flask
+
+            app = Flask(__name__)
+            app.config.from_object("proj.settings")
+            app.config.from_pyfile("local.py")
+        """),
+        "proj/settings.py": 'SECRET_KEY = "dev"\n',
+        "proj/local.py": 'SECRET_KEY = b"dev"\n',
+        "proj/other.py": 'SECRET_KEY = "dev"\n',  # not loaded: a module constant
+    }
+    assert len(run(sources, "proj/settings.py").findings) == 1
+    assert len(run(sources, "proj/local.py").findings) == 1
+    assert run(sources, "proj/other.py").findings == []
+
+
+def test_test_modules_are_skipped():
+    source = APP + 'app.config["SECRET_KEY"] = "dev"\n'
+    for path in ("tests/conftest.py", "pkg/tests/__init__.py", "test_views.py", "views_test.py"):
+        assert run({path: source}, path).findings == []
+
+
+def test_rewritten_app_reads_the_environment(monkeypatch):
+    source = APP + 'app.config.update(SECRET_KEY="dev", TESTING=True)\n'
+    fixed = one(source, unsafe=True).source
+    assert 'SECRET_KEY=os.environ["SECRET_KEY"], TESTING=True' in fixed
+    monkeypatch.setenv("SECRET_KEY", STRONG)
+    namespace: dict = {"__name__": "rewritten"}
+    exec(compile(fixed, "app.py", "exec"), namespace)
+    assert namespace["app"].secret_key == STRONG
+    monkeypatch.delenv("SECRET_KEY")
+    with pytest.raises(KeyError):  # the documented unsafety: start-up fails
+        exec(compile(fixed, "app.py", "exec"), {"__name__": "rewritten"})

@@ -20,6 +20,7 @@ from .codemods.base import Fix, Report, Rule, RuleContext
 from .imports import update_imports
 from .model import Edit, ErrorKind, Finding
 from .project import ProjectIndex
+from .suppression import may_suppress, skips_file, unsuppressed
 from .textdiff import edits_between
 
 MAX_PASSES = 8
@@ -85,6 +86,10 @@ def fix_source(
     With `apply=False` (`--check`) only the findings are wanted: nothing is applied,
     and `fixed` lists the findings whose fixes would be.
     """
+    if skips_file(source):  # `# flask-fix: skip-file`
+        return SourceResult(source)
+    # suppression comments: findings they name are neither reported nor fixed
+    suppressing = may_suppress(source)
     context = RuleContext(path=path, index=index)
     original = parse(source)
     module = original
@@ -93,6 +98,8 @@ def fix_source(
     reports: list[Report] = []
     for _ in range(MAX_PASSES):
         reports, wrapper = _run_rules(module, rules, context)
+        if suppressing and reports:
+            reports = unsuppressed(reports, wrapper.resolve(PositionProvider))
         if first_reports is None:
             first_reports, first_wrapper = reports, wrapper
         fixes = [r.fix for r in reports if r.fix and r.fix_level.applies(unsafe_fixes)]

@@ -60,6 +60,7 @@ def discover(
     exclude: Sequence[str] = (),
     respect_gitignore: bool = True,
     other_names: Sequence[str] = (),
+    anchor: str | None = None,
 ) -> Discovery:
     """List the Python files under `paths` (see the module docstring for the rules),
     and the files whose name matches one of the `other_names` fnmatch patterns
@@ -69,8 +70,10 @@ def discover(
     a path relative to the folder being walked, relative to the current directory, and
     against its bare name; a pattern ending in `/` matches folders only. An excluded
     folder is not entered, and a named path lying in an excluded folder is dropped.
+    With `anchor` (the configuration file's folder), the globs also match paths
+    relative to it.
     """
-    return _Walk(_ExcludePatterns(exclude), respect_gitignore, other_names).run(paths)
+    return _Walk(_ExcludePatterns(exclude), respect_gitignore, other_names, anchor).run(paths)
 
 
 class _ExcludePatterns:
@@ -148,7 +151,9 @@ class _Walk:
         exclude: _ExcludePatterns,
         respect_gitignore: bool,
         other_names: Sequence[str] = (),
+        anchor: str | None = None,
     ) -> None:
+        self._anchor_prefix = os.path.join(os.path.abspath(anchor), "") if anchor else None
         self._wanted_other = _compile_globs(list(other_names))
         self._exclude = exclude
         self._respect_gitignore = respect_gitignore
@@ -171,7 +176,10 @@ class _Walk:
             is_folder = stat.S_ISDIR(mode)
             if not is_folder and not stat.S_ISREG(mode):
                 self._errors.add((given, "not a regular file or folder"))
-            elif self._exclude.match_named_path(self._shown(absolute), is_folder):
+            elif self._exclude.match_named_path(self._shown(absolute), is_folder) or (
+                (anchored := self._anchored(absolute))
+                and self._exclude.match_named_path(anchored, is_folder)
+            ):
                 continue
             elif is_folder:
                 folders.append(absolute)
@@ -234,7 +242,16 @@ class _Walk:
         is_folder: bool,
     ) -> bool:
         candidates = (_as_posix(path[len(root_prefix) :]), _as_posix(self._shown(path)), name)
+        anchored = self._anchored(path)
+        if anchored:
+            candidates += (anchored,)
         return self._exclude.match(candidates, is_folder) or _is_ignored(rules, path, is_folder)
+
+    def _anchored(self, absolute: str) -> str | None:
+        """`absolute` relative to the anchor folder (posix), when it lies below it."""
+        if self._anchor_prefix and absolute.startswith(self._anchor_prefix):
+            return _as_posix(absolute[len(self._anchor_prefix) :])
+        return None
 
     def _is_file_inside_roots(self, real: str) -> bool:
         """Symlinked files count only when they point into a walked folder (and exist)."""

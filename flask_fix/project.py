@@ -22,6 +22,15 @@ from dataclasses import dataclass, field
 
 FLASK_CLASSES = frozenset({"flask.Flask", "flask.app.Flask"})
 BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
+SQLALCHEMY_CLASSES = frozenset(
+    {
+        "flask_sqlalchemy.SQLAlchemy",
+        "flask_sqlalchemy.extension.SQLAlchemy",
+        "flask.ext.sqlalchemy.SQLAlchemy",
+    }
+)
+# Flask-Script (unmaintained): its `runserver` command serves the app with app.run()
+FLASK_SCRIPT_MANAGERS = frozenset({"flask_script.Manager", "flask.ext.script.Manager"})
 METHOD_VIEW_CLASSES = frozenset({"flask.views.MethodView"})
 VIEW_CLASSES = frozenset({"flask.views.View"})
 # MethodView dispatches to these (flask.views.http_method_funcs)
@@ -199,6 +208,9 @@ class ModuleFacts:
     classes: list[ClassDecl] = field(default_factory=list)
     # module-level names bound to another qualified name (imports, `a = b.c` aliases)
     exports: dict[str, str] = field(default_factory=dict)
+    # module-level `x.run(...)` calls (`__main__` blocks included): the receiver's qualified
+    # name, or `f()` for `f().run()`; an app's run() starts the development server
+    run_calls: list[str] = field(default_factory=list)
     # qualified names read through a module-level `import x` (`app.app`): who uses the app
     module_attribute_uses: set[str] = field(default_factory=set)
     # functions (qualified in the module) that return a Flask app they create: factories
@@ -225,6 +237,15 @@ class ProjectIndex:
     views: frozenset[tuple[str, str]] = frozenset()  # (path, qualified function name)
     app_importers: dict[str, list[ImportedName]] = field(default_factory=dict)
     factory_apps: list[AppObject] = field(default_factory=list)
+    # qualified names under which a module-level Flask-SQLAlchemy instance (of its class or
+    # a project subclass) can be imported, and module-level aliases of its `session`
+    sqlalchemy_names: frozenset[str] = frozenset()
+    sqlalchemy_sessions: frozenset[str] = frozenset()
+    # modules holding one of those names, or importing a module that holds one (paths)
+    sqlalchemy_users: frozenset[str] = frozenset()
+    # modules that start Flask's development server when run as a script, and how:
+    # 'app.run' (module-level or `__main__`-block app.run()) or 'flask-script' (a Manager)
+    dev_server_scripts: dict[str, str] = field(default_factory=dict)
     # modules that may declare routes but use syntax newer than this interpreter's `ast`
     # (LibCST parses them): their routes are unknown, so no URL can be proven unique
     unindexed_route_modules: tuple[str, ...] = ()
@@ -710,6 +731,14 @@ class _ModuleScanner(ast.NodeVisitor):
         self.generic_visit(node)
         if not isinstance(node.func, ast.Attribute):
             return
+        if node.func.attr == "run" and self.at_module_level:
+            receiver = node.func.value
+            if isinstance(receiver, ast.Call):
+                called = self.qualify(receiver.func)
+                if called is not None:
+                    self.facts.run_calls.append(f"{called}()")
+            elif (qualified := self.qualify(receiver)) is not None:
+                self.facts.run_calls.append(qualified)
         if node.func.attr == "add_url_rule":
             self.add_url_rule(node)
         elif node.func.attr == "register_blueprint":
@@ -1109,6 +1138,7 @@ class _Linker:
             apps=[app for module in self.facts for app in module.apps],
             blueprints=list(self.blueprints.values()),
             routes=self.routes,
+            **self.database_and_server_facts(),
             views=frozenset(self.views),
             app_importers=self.app_importers(),
             factory_apps=[app for module in self.facts for app in module.factory_apps],
@@ -1403,6 +1433,76 @@ class _Linker:
             if found:
                 importers[module.path] = found
         return importers
+
+    # Flask-SQLAlchemy instances, scripts serving the app with the development server
+
+    def database_and_server_facts(self) -> dict:
+        instances: set[Key] = set()
+        for module in self.facts:
+            for variable, called in module.call_results.items():
+                if self.is_sqlalchemy_class(called, module.path):
+                    instances.add((module.path, variable))
+        module_names = {module.path: module.module for module in self.facts}
+        names = {f"{module_names[path]}.{variable}" for path, variable in instances}
+        sessions = set()
+        for module in self.facts:  # imports, re-exports and `session = db.session` aliases
+            for local, target in module.exports.items():
+                key = self.resolve(target, module.path)
+                if key in instances:
+                    names.add(f"{module.module}.{local}")
+                elif key is not None and (key[0], key[1].removesuffix(".session")) in instances:
+                    sessions.add(f"{module.module}.{local}")
+        holders = {name.rpartition(".")[0] for name in names | sessions}
+        users = {
+            module.path
+            for module in self.facts
+            if module.module in holders
+            or any(
+                (f"{i.module}.{i.name}" if i.name else i.module) in holders
+                for i in module.imports
+            )
+        }
+        return {
+            "sqlalchemy_names": frozenset(names),
+            "sqlalchemy_sessions": frozenset(sessions),
+            "sqlalchemy_users": frozenset(users),
+            "dev_server_scripts": self.dev_server_scripts(),
+        }
+
+    def is_sqlalchemy_class(self, qualified: str, from_path: str, depth: int = 0) -> bool:
+        if qualified in SQLALCHEMY_CLASSES:
+            return True
+        key = self.resolve(qualified, from_path)
+        cls = self.classes.get(key) if key is not None and depth < 16 else None
+        return cls is not None and any(
+            base is not None and self.is_sqlalchemy_class(base, key[0], depth + 1)
+            for base in cls.bases
+        )
+
+    def dev_server_scripts(self) -> dict[str, str]:
+        factories = {(m.path, f) for m in self.facts for f in m.app_factories}
+        apps = {(m.path, a.variable) for m in self.facts for a in m.apps}
+        for module in self.facts:
+            for variable, called in module.call_results.items():
+                if self.resolve(called, module.path) in factories:
+                    apps.add((module.path, variable))
+        scripts = {}
+        for module in self.facts:
+            for receiver in module.run_calls:
+                if receiver.endswith("()"):
+                    called = receiver[:-2]
+                    serves = called in FLASK_CLASSES or (
+                        self.resolve(called, module.path) in factories
+                    )
+                else:
+                    serves = self.resolve(receiver, module.path) in apps
+                if serves:
+                    scripts[module.path] = "app.run"
+                    break
+            else:
+                if FLASK_SCRIPT_MANAGERS & set(module.call_results.values()):
+                    scripts[module.path] = "flask-script"
+        return scripts
 
 
 def _prefixed_rule(url_prefix: str | None, rule: str) -> str:

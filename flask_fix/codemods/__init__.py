@@ -26,9 +26,17 @@ def all_rules() -> tuple[type[RuleDocs], ...]:
                 and getattr(value, "code", None)
             ):
                 if value.code in found:
-                    raise RuntimeError(f"two rules claim {value.code}")
+                    value = _owner_of_part(found[value.code], value)
                 found[value.code] = value
     return tuple(found[code] for code in sorted(found))
+
+
+def _owner_of_part(one: type[RuleDocs], other: type[RuleDocs]) -> type[RuleDocs]:
+    """Two classes may claim one code only as a Rule and its `text_part` (same name)."""
+    for owner, part in ((one, other), (other, one)):
+        if issubclass(owner, Rule) and owner.text_part is part and part.name == owner.name:
+            return owner
+    raise RuntimeError(f"two rules claim {one.code}")
 
 
 def rule_by_code(code: str) -> type[RuleDocs] | None:
@@ -65,4 +73,9 @@ def project_transforms(rules: tuple[type[RuleDocs], ...]) -> tuple[type[ProjectT
 
 
 def text_rules(rules: tuple[type[RuleDocs], ...]) -> tuple[type[TextRule], ...]:
-    return tuple(r for r in rules if issubclass(r, TextRule))
+    """The text rules among `rules`, and the text parts of the Python rules among them."""
+    return tuple(
+        r.text_part if issubclass(r, Rule) and r.text_part is not None else r
+        for r in rules
+        if issubclass(r, TextRule) or (issubclass(r, Rule) and r.text_part is not None)
+    )

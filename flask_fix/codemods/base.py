@@ -110,6 +110,10 @@ class Rule(RuleDocs, cst.BatchableCSTVisitor):
     valid: ClassVar[tuple[str, ...]] = ()
     #: code that must be rewritten (or reported)
     invalid: ClassVar[tuple[Example, ...]] = ()
+    #: the part of the rule that reads other files (FLK601 reads Procfiles and
+    #: Dockerfiles too): a TextRule with the same code and name, not registered on its
+    #: own; selecting, listing and documenting this rule covers it
+    text_part: ClassVar[type[TextRule] | None] = None
 
     # positions are the engine's business: it resolves them only for files with findings
     METADATA_DEPENDENCIES = ()
@@ -160,6 +164,8 @@ class TextExample:
     filename: str
     text: str
     lines: tuple[int, ...] = ()
+    #: Python files of the project, (path, source), indexed for rules that need the index
+    project: tuple[tuple[str, str], ...] = ()
 
 
 class TextRule(RuleDocs):
@@ -170,6 +176,12 @@ class TextRule(RuleDocs):
     #: fnmatch patterns on the file's name
     file_patterns: ClassVar[tuple[str, ...]]
     examples: ClassVar[tuple[TextExample, ...]] = ()
+    #: True: `check` reads `self.index` (None outside a run), so the runner checks the
+    #: file once the project is indexed rather than while scanning
+    needs_index: ClassVar[bool] = False
+
+    def __init__(self, index: ProjectIndex | None = None) -> None:
+        self.index = index
 
     def check(self, path: str, text: str) -> list[TextFinding]:
         raise NotImplementedError

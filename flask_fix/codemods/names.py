@@ -10,6 +10,7 @@ from libcst.metadata import (
     ClassScope,
     ComprehensionScope,
     FunctionScope,
+    GlobalScope,
     QualifiedNameSource,
     ScopeProvider,
 )
@@ -137,3 +138,19 @@ def enclosing_function(rule: Rule, node: cst.CSTNode) -> str | None:
         elif isinstance(s, ClassScope):
             parts.append(s.name or "")
     return ".".join(parts[:-1])
+
+
+def module_level_name(rule: Rule, node: cst.CSTNode, module: str | None) -> str | None:
+    """`module.name` when `node` is a Name whose one binding, where it is read, is at the
+    module level of `module` (an import, an assignment or a definition); the
+    ProjectIndex then says what it denotes. None for locals, parameters, builtins, and
+    names bound more than once (`db = None` then `db = SQLAlchemy()`)."""
+    if module is None or not isinstance(node, cst.Name):
+        return None
+    scope = rule.get_metadata(ScopeProvider, node, None)
+    if scope is None:
+        return None
+    assignments = list(scope[node.value])
+    if len(assignments) != 1 or not isinstance(assignments[0].scope, GlobalScope):
+        return None
+    return f"{module}.{node.value}"

@@ -47,6 +47,16 @@ class TryAwareRule(Rule):
     def leave_ClassDef_body(self, node: cst.ClassDef) -> None:
         self._guards.pop()
 
+    def enclosing_tries(self) -> list[cst.Try]:
+        """The `try` statements whose body runs the node being visited, innermost first,
+        up to the enclosing function (or class) boundary."""
+        tries: list[cst.Try] = []
+        for guard in reversed(self._guards):
+            if guard is None:
+                break
+            tries.append(guard)
+        return tries
+
     def inside_try_catching(self, exceptions: tuple[str, ...]) -> bool:
         """True if the node being visited runs in the body of a `try` (in the same
         function) with a handler that catches one of `exceptions` (builtins by bare name,

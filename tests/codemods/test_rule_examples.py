@@ -61,7 +61,8 @@ TEXT_EXAMPLES = [
 
 @pytest.mark.parametrize(("rule", "example"), TEXT_EXAMPLES)
 def test_text_rule_examples(rule, example):
-    found = rule().check(example.filename, example.text)
+    index = index_from_sources(dict(example.project)) if example.project else None
+    found = rule(index).check(example.filename, example.text)
     assert tuple(f.line for f in found) == example.lines
 
 

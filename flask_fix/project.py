@@ -20,6 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from . import extensionfacts
+
 FLASK_CLASSES = frozenset({"flask.Flask", "flask.app.Flask"})
 BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
 SQLALCHEMY_CLASSES = frozenset(
@@ -249,6 +251,10 @@ class ProjectIndex:
     # modules that may declare routes but use syntax newer than this interpreter's `ast`
     # (LibCST parses them): their routes are unknown, so no URL can be proven unique
     unindexed_route_modules: tuple[str, ...] = ()
+    # project extension classes (`init_app`), triage for FLK202/FLK204
+    extensions: extensionfacts.ExtensionIndex = field(
+        default_factory=extensionfacts.ExtensionIndex
+    )
     # qualified names under which a module-level app, or a factory returning a new app,
     # can be imported (re-exports included)
     app_names: frozenset[str] = frozenset()
@@ -343,7 +349,9 @@ def module_facts(path: str, module: str, tree: ast.Module) -> ModuleFacts:
     """What `tree` (the module `module`, read from `path`) declares; one walk."""
     scanner = _ModuleScanner(path, module)
     scanner.visit(tree)
-    return scanner.finish()
+    facts = scanner.finish()
+    facts.raw["extensions"] = extensionfacts.scan_module(path, tree, facts.raw.get("extensions"))
+    return facts
 
 
 def _local_name(function: str | None, variable: str) -> str:
@@ -729,6 +737,7 @@ class _ModuleScanner(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         self.generic_visit(node)
+        extensionfacts.record_call(self, node)
         if not isinstance(node.func, ast.Attribute):
             return
         if node.func.attr == "run" and self.at_module_level:
@@ -1143,6 +1152,7 @@ class _Linker:
             app_importers=self.app_importers(),
             factory_apps=[app for module in self.facts for app in module.factory_apps],
             **self.config_facts(),
+            extensions=extensionfacts.link(self),
         )
 
     # apps made by factories, configuration objects, secret keys

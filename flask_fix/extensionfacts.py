@@ -1,0 +1,278 @@
+"""Project facts for the extension rules (FLK202, FLK204), gathered with `ast`.
+
+Per module (in the scan phase, from the tree the index scanner just walked): the
+module-level classes that follow the Flask extension protocol (an `init_app` method, and
+whether `__init__` does nothing with the app but hand it to `init_app`), and cheap triage
+flags: does the module construct something from a `flask_*` package or a project
+extension class with a name as argument, and does it register on an app at import time.
+`link` resolves the classes across modules (re-exports included).
+
+Nothing here imports `flask_fix.project` at run time (project.py imports this module).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .project import _Linker, _ModuleScanner
+
+# modules whose classes may be Flask extensions (the `flask_foo` naming convention, and the
+# `flask.ext.foo` form removed in Flask 1.0)
+EXTENSION_PREFIXES = ("flask_", "flask.ext.")
+# import-time calls FLK204 is about
+REGISTRATIONS = frozenset({"register_blueprint", "init_app"})
+
+
+@dataclass(frozen=True)
+class InitAppClass:
+    """A module-level project class with an `init_app` method."""
+
+    path: str
+    qualname: str
+    line: int
+    # `__init__(self, <parameter>=None)` whose only use of the parameter is a last statement
+    # `if <parameter> is not None: self.init_app(<parameter>)` (or `if <parameter>:`):
+    # `Ext(app)` is then exactly `Ext()` followed by `.init_app(app)`
+    delegates: bool
+    parameter: str | None = None
+
+
+@dataclass
+class ModuleExtensionFacts:
+    """What one module contributes; stored in `ModuleFacts.raw["extensions"]`."""
+
+    init_app_classes: list[InitAppClass] = field(default_factory=list)
+    # qualified callees of calls given a plain name as an argument (`SQLAlchemy(app)`),
+    # resolved in the scope of the call (function-level imports included)
+    constructed: set[str] = field(default_factory=set)
+    # the same for calls run at import time (outside functions): callee -> lines
+    import_time_constructed: dict[str, list[int]] = field(default_factory=dict)
+    # lines of `x.register_blueprint(...)` / `x.init_app(...)` calls run at import time
+    registration_lines: list[int] = field(default_factory=list)
+
+    @property
+    def registers_at_import(self) -> bool:
+        return bool(self.registration_lines)
+
+
+@dataclass(frozen=True)
+class ExtensionIndex:
+    """The linked facts, held by `ProjectIndex.extensions`."""
+
+    # qualified name of a project class with `init_app` (every re-export included)
+    init_app_classes: dict[str, InitAppClass] = field(default_factory=dict)
+    # paths of modules that construct a `flask_*` class or a project extension class with a
+    # name as argument (FLK202 could fire there)
+    constructing: frozenset[str] = frozenset()
+    # paths of modules that do so, or call register_blueprint/init_app, at import time
+    # (FLK204 could fire there)
+    registering: frozenset[str] = frozenset()
+
+
+# --- one module ---------------------------------------------------------------------------
+
+
+def record_call(scanner: _ModuleScanner, call: ast.Call) -> None:
+    """Called by the index scanner for every call, in the call's own scope (so `qualify`
+    sees function-level imports too): no walk of its own."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        if func.attr in REGISTRATIONS and "<locals>" not in scanner.scope.prefix:
+            _facts(scanner).registration_lines.append(call.lineno)
+    elif not isinstance(func, ast.Name):
+        return
+    for argument in call.args:
+        if argument.__class__ is ast.Name:
+            break
+    else:
+        for keyword in call.keywords:
+            if keyword.value.__class__ is ast.Name:
+                break
+        else:
+            return
+    callee = scanner.qualify(func)
+    if callee is None:
+        return
+    facts = _facts(scanner)
+    facts.constructed.add(callee)
+    if "<locals>" not in scanner.scope.prefix:  # module level or a class body
+        facts.import_time_constructed.setdefault(callee, []).append(call.lineno)
+
+
+def _facts(scanner: _ModuleScanner) -> ModuleExtensionFacts:
+    facts = scanner.facts.raw.get("extensions")
+    if facts is None:
+        facts = scanner.facts.raw["extensions"] = ModuleExtensionFacts()
+    return facts
+
+
+def scan_module(
+    path: str, tree: ast.Module, facts: ModuleExtensionFacts | None
+) -> ModuleExtensionFacts:
+    """Complete the module's facts once the index scanner has walked it: the project
+    extension classes, and no import-time line inside a `__main__` block (a script's
+    main code never runs on import)."""
+    facts = facts if facts is not None else ModuleExtensionFacts()
+    main_blocks = []
+    for statement in tree.body:
+        if isinstance(statement, ast.ClassDef):
+            found = _init_app_class(path, statement)
+            if found is not None:
+                facts.init_app_classes.append(found)
+        elif isinstance(statement, ast.If) and _is_main_guard(statement.test) and statement.body:
+            main_blocks.append((statement.body[0].lineno, statement.body[-1].end_lineno or 0))
+    if main_blocks:
+
+        def outside(line: int) -> bool:
+            return not any(first <= line <= last for first, last in main_blocks)
+
+        facts.registration_lines = [n for n in facts.registration_lines if outside(n)]
+        facts.import_time_constructed = {
+            callee: kept
+            for callee, lines in facts.import_time_constructed.items()
+            if (kept := [n for n in lines if outside(n)])
+        }
+    return facts
+
+
+def _is_extension_module(module: str) -> bool:
+    return module.startswith(EXTENSION_PREFIXES)
+
+
+def may_be_extension_class(qualified: str) -> bool:
+    """A class (CapWords, by PEP 8) of a `flask_*` package: `flask_humanize.Humanize`, not a
+    function such as `flask_profiler.init_app`."""
+    return _is_extension_module(qualified) and qualified.rpartition(".")[2][:1].isupper()
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    """`__name__ == '__main__'` (either way round)."""
+    if not (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)
+    ):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
+        isinstance(s, ast.Constant) and s.value == "__main__" for s in sides
+    )
+
+
+def _init_app_class(path: str, node: ast.ClassDef) -> InitAppClass | None:
+    functions = {
+        s.name: s for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    if "init_app" not in functions:
+        return None
+    parameter = _delegating_parameter(node, functions.get("__init__"))
+    return InitAppClass(path, node.name, node.lineno, parameter is not None, parameter)
+
+
+def _delegating_parameter(
+    cls: ast.ClassDef, init: ast.FunctionDef | ast.AsyncFunctionDef | None
+) -> str | None:
+    """The app parameter of an `__init__` that only hands the app on to `init_app`."""
+    if init is None or isinstance(init, ast.AsyncFunctionDef) or cls.decorator_list:
+        return None
+    if cls.keywords or init.decorator_list:  # a metaclass or a wrapped __init__
+        return None
+    if sum(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__init__"
+           for s in cls.body) != 1:  # fmt: skip
+        return None
+    arguments = init.args
+    if (
+        arguments.posonlyargs
+        or arguments.vararg
+        or arguments.kwarg
+        or arguments.kwonlyargs
+        or len(arguments.args) != 2
+        or len(arguments.defaults) != 1
+    ):
+        return None
+    default = arguments.defaults[0]
+    if not (isinstance(default, ast.Constant) and default.value is None):
+        return None
+    self_name, parameter = arguments.args[0].arg, arguments.args[1].arg
+    body = init.body
+    if not body:
+        return None
+    last = body[-1]
+    if not (isinstance(last, ast.If) and not last.orelse and len(last.body) == 1):
+        return None
+    if not (_is_name(last.test, parameter) or _is_not_none(last.test, parameter)):
+        return None
+    statement = last.body[0]
+    if not (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Call)
+        and isinstance(statement.value.func, ast.Attribute)
+        and statement.value.func.attr == "init_app"
+        and _is_name(statement.value.func.value, self_name)
+        and len(statement.value.args) == 1
+        and not statement.value.keywords
+        and _is_name(statement.value.args[0], parameter)
+    ):
+        return None
+    # the parameter is used nowhere else (and never rebound)
+    for earlier in body[:-1]:
+        for sub in ast.walk(earlier):
+            if isinstance(sub, ast.Name) and sub.id == parameter:
+                return None
+    return parameter
+
+
+def _is_name(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _is_not_none(test: ast.expr, name: str) -> bool:
+    return (
+        isinstance(test, ast.Compare)
+        and _is_name(test.left, name)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.IsNot)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    )
+
+
+# --- the whole project ----------------------------------------------------------------------
+
+
+def link(linker: _Linker) -> ExtensionIndex:
+    """Resolve every module's facts across the project."""
+    per_module = [(m, m.raw.get("extensions")) for m in linker.facts]
+    per_module = [(m, f) for m, f in per_module if f is not None]
+    classes = {
+        (module.path, cls.qualname): (module.module, cls)
+        for module, facts in per_module
+        for cls in facts.init_app_classes
+    }
+    names = {f"{module}.{cls.qualname}": cls for module, cls in classes.values()}
+    if classes:
+        for module in linker.facts:  # re-exports: `from .tracking import Tracker`
+            for local, target in module.exports.items():
+                found = classes.get(linker.resolve(target, module.path))  # type: ignore[arg-type]
+                if found is not None:
+                    names[f"{module.module}.{local}"] = found[1]
+
+    def candidate(callee: str, path: str) -> bool:
+        if may_be_extension_class(callee) or callee in names:
+            return True
+        return bool(classes) and linker.resolve(callee, path) in classes
+
+    constructing, registering = set(), set()
+    for module, facts in per_module:
+        if any(candidate(c, module.path) for c in facts.constructed):
+            constructing.add(module.path)
+        if facts.registers_at_import or any(
+            candidate(c, module.path) for c in facts.import_time_constructed
+        ):
+            registering.add(module.path)
+    return ExtensionIndex(
+        init_app_classes=names,
+        constructing=frozenset(constructing),
+        registering=frozenset(registering),
+    )

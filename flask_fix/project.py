@@ -251,6 +251,9 @@ class ProjectIndex:
     # modules that may declare routes but use syntax newer than this interpreter's `ast`
     # (LibCST parses them): their routes are unknown, so no URL can be proven unique
     unindexed_route_modules: tuple[str, ...] = ()
+    # the lowest Flask release the project's requirements allow (flask_fix.pins); None:
+    # not declared, assume a current Flask. FLK7 rules report rewrites needing a newer one
+    flask_version: tuple[int, ...] | None = None
     # project extension classes (`init_app`), triage for FLK202/FLK204
     extensions: extensionfacts.ExtensionIndex = field(
         default_factory=extensionfacts.ExtensionIndex

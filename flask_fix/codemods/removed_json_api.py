@@ -1,0 +1,328 @@
+"""FLK704 removed-json-api."""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import ClassScope, GlobalScope, ScopeProvider
+
+from ..model import FixLevel
+from .base import Example, Fix
+from .legacy_api import APP, CURRENT, LegacyApiRule, aliases, code, import_module
+from .names import qualified_name
+
+CLASSES = frozenset({"flask.json.JSONEncoder", "flask.json.JSONDecoder"})
+ATTRIBUTES = ("json_encoder", "json_decoder")
+FLASK_BASES = frozenset(
+    {"flask.Flask", "flask.app.Flask", "flask.Blueprint", "flask.blueprints.Blueprint"}
+)
+# config key -> app.json attribute, and whether the value is negated
+KEYS = {
+    "JSON_SORT_KEYS": ("sort_keys", False),
+    "JSON_AS_ASCII": ("ensure_ascii", False),
+    "JSONIFY_MIMETYPE": ("mimetype", False),
+    "JSONIFY_PRETTYPRINT_REGULAR": ("compact", True),
+}
+CONFIG_CALLS = ("update", "from_mapping", "setdefault", "get", "pop")
+NEEDS = (2, 2)  # app.json (a JSONProvider) appeared in Flask 2.2
+
+PROVIDER = (
+    "subclass `flask.json.provider.DefaultJSONProvider` (override its `default` or"
+    " `dumps`/`loads`) and set `app.json = MyProvider(app)` (Flask >= 2.2)"
+)
+
+_IMPORT = "from flask import Flask\n\napp = Flask(__name__)\n"
+
+
+def _string(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _is_config(node: cst.BaseExpression) -> bool:
+    """`<x>.config` or a name `config`: what Flask config objects are called."""
+    return (isinstance(node, cst.Attribute) and node.attr.value == "config") or (
+        isinstance(node, cst.Name) and node.value == "config"
+    )
+
+
+class RemovedJsonApi(LegacyApiRule):
+    """
+    What it does:
+        Finds the JSON customisation points Flask 2.3 removed: `flask.json.JSONEncoder`
+        and `JSONDecoder`, `app.json_encoder` / `app.json_decoder` (also on blueprints and
+        as class attributes of a Flask subclass), and the config keys `JSON_SORT_KEYS`,
+        `JSON_AS_ASCII`, `JSONIFY_MIMETYPE` and `JSONIFY_PRETTYPRINT_REGULAR`. Rewrites
+        `app.config['JSON_SORT_KEYS'] = False` to `app.json.sort_keys = False` (and
+        `ensure_ascii`, `mimetype`, `compact`), the one-attribute equivalents on the app's
+        JSON provider.
+
+    Why is this bad?:
+        Importing the classes fails on Flask >= 2.3 (`ImportError`). Worse, the other two
+        fail silently: Flask 2.3 no longer reads `app.json_encoder` or the four config
+        keys, so the line stays and does nothing: keys get sorted again, non-ASCII text
+        is escaped again, and custom types stop serializing.
+
+    Example:
+        app.config["JSON_SORT_KEYS"] = False
+        app.config["JSONIFY_PRETTYPRINT_REGULAR"] = True
+        app.json_encoder = MyEncoder
+
+    Use instead:
+        app.json.sort_keys = False
+        app.json.compact = False
+        app.json = MyProvider(app)  # a DefaultJSONProvider subclass
+
+    Fix safety:
+        Intended: the config line becomes the provider attribute Flask 2.2 introduced for
+        it, restoring on Flask >= 2.3 what the line was written for. Rewritten: a literal
+        assigned alone through `<app>.config[...]`, where `<app>` is an app object of the
+        project (module level or in a factory) or `current_app`: `True`/`False` for
+        `JSON_SORT_KEYS`, `JSON_AS_ASCII` and `JSONIFY_PRETTYPRINT_REGULAR`, a string for
+        `JSONIFY_MIMETYPE`. `JSONIFY_PRETTYPRINT_REGULAR` is written negated as `compact`
+        (`True` becomes `compact = False`), as Flask 2.2's own compatibility code mapped
+        it; on Flask <= 2.1 `False` still pretty-printed in debug mode, `compact = True`
+        does not. `app.json` exists from Flask 2.2 on: when the project may run on an older
+        Flask (`target-flask-version`, else its requirements), the line is only reported.
+        Only reported: the keys set in config classes or modules, through `update()` /
+        `from_mapping()`, on an object not known to be the app, or to a value that is not
+        a literal; reads of the keys (KeyError on Flask >= 2.3); the encoder and decoder
+        classes and attributes (a custom JSON provider replaces them: its `default`
+        method is what `JSONEncoder.default` was).
+    """
+
+    code = "FLK704"
+    name = "removed-json-api"
+    fix_level = FixLevel.INTENDED
+    summary = "Configure JSON through `app.json`, not removed encoders and `JSON_*` keys."
+    triggers = (
+        b"JSONEncoder",
+        b"JSONDecoder",
+        b"json_encoder",
+        b"json_decoder",
+        b"JSON_SORT_KEYS",
+        b"JSON_AS_ASCII",
+        b"JSONIFY_",
+    )
+    METADATA_DEPENDENCIES = (ScopeProvider,)
+
+    valid = (
+        _IMPORT + "app.json.sort_keys = False\napp.json.ensure_ascii = False\n",
+        # the standard library's encoder is not Flask's
+        "import json\n\nclass Encoder(json.JSONEncoder):\n    pass\n",
+        "from json import JSONEncoder\n\nclass Encoder(JSONEncoder):\n    pass\n",
+        # a serializer of the project with its own json_encoder attribute
+        "class Serializer:\n    json_encoder = None\n\ns = Serializer()\ns.json_encoder = dict\n",
+        # a dictionary key that merely shares the name (not a config object)
+        "settings = {}\nsettings['JSON_SORT_KEYS_DOC'] = 'x'\n",
+        # the key mentioned in text
+        "HELP = 'set JSON_SORT_KEYS in your config'\n",
+    )
+    invalid = (
+        Example(
+            _IMPORT + "app.config['JSON_SORT_KEYS'] = False\n"
+            "app.config['JSON_AS_ASCII'] = False  # keep accents\n",
+            _IMPORT + "app.json.sort_keys = False\napp.json.ensure_ascii = False  # keep accents\n",
+        ),
+        Example(
+            _IMPORT + "app.config['JSONIFY_PRETTYPRINT_REGULAR'] = True\n"
+            "app.config[\"JSONIFY_MIMETYPE\"] = 'application/vnd.api+json'\n",
+            _IMPORT + "app.json.compact = False\napp.json.mimetype = 'application/vnd.api+json'\n",
+        ),
+        # in an application factory, and through current_app
+        Example(
+            "from flask import Flask, current_app\n\ndef create_app():\n"
+            "    app = Flask(__name__)\n    app.config['JSON_SORT_KEYS'] = False\n"
+            "    return app\n\ndef tweak():\n"
+            "    current_app.config['JSONIFY_PRETTYPRINT_REGULAR'] = False\n",
+            "from flask import Flask, current_app\n\ndef create_app():\n"
+            "    app = Flask(__name__)\n    app.json.sort_keys = False\n"
+            "    return app\n\ndef tweak():\n    current_app.json.compact = True\n",
+        ),
+        # report only: a removed class, a removed attribute, a config class, update()
+        Example(
+            "from flask import Flask\nfrom flask.json import JSONEncoder\n\n"
+            "class Encoder(JSONEncoder):\n    pass\n\n"
+            "app = Flask(__name__)\napp.json_encoder = Encoder\n"
+            "app.config.update(JSON_AS_ASCII=False)\n\n"
+            "class Config:\n    JSON_SORT_KEYS = False\n",
+        ),
+        Example(
+            "import flask\n\nclass Encoder(flask.json.JSONEncoder):\n    pass\n\n"
+            "class App(flask.Flask):\n    json_encoder = Encoder\n",
+        ),
+        # not a literal: reported
+        Example(_IMPORT + "import os\n\napp.config['JSON_AS_ASCII'] = os.environ.get('A')\n"),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._flask_subclasses: set[int] = set()
+        self._handled: set[int] = set()  # config subscripts already looked at
+
+    # imports and attribute uses of the classes
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = import_module(node)
+        if module not in ("flask.json", "flask"):
+            return
+        for alias in aliases(node):
+            name = f"{module}.{alias.evaluated_name}"
+            if name in CLASSES:
+                self._class_removed(alias, name)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        attr = node.attr.value
+        if attr in ("JSONEncoder", "JSONDecoder"):
+            name = qualified_name(self, node)
+            if name in CLASSES:
+                self._class_removed(node, name)
+        elif attr in ATTRIBUTES:
+            self.defer(lambda: self._attribute(node))
+
+    def _class_removed(self, node: cst.CSTNode, name: str) -> None:
+        self.report(node, f"`{name}` was removed in Flask 2.3 (ImportError): {PROVIDER}")
+
+    def _attribute(self, node: cst.Attribute) -> None:
+        if self.object_kind(node.value) is None:
+            return
+        self.report(
+            node,
+            f"`{code(node)}` was removed in Flask 2.3: setting it does nothing, reading it"
+            f" fails; {PROVIDER}",
+        )
+
+    # class attributes of a Flask subclass, config classes, config modules
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if any(qualified_name(self, base.value) in FLASK_BASES for base in node.bases):
+            self._flask_subclasses.add(id(node))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        super().visit_Assign(node)
+        for target in node.targets:
+            self._assigned(node, target.target, node.value, len(node.targets) == 1)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        super().visit_AnnAssign(node)
+        if node.value is not None:
+            self._assigned(node, node.target, node.value, True)
+
+    def _assigned(
+        self, statement: cst.CSTNode, target: cst.BaseExpression, value, single: bool
+    ) -> None:
+        if isinstance(target, cst.Name):
+            scope = self.get_metadata(ScopeProvider, target, None)
+            if target.value in KEYS and isinstance(scope, (ClassScope, GlobalScope)):
+                self.report(
+                    target,
+                    f"Flask 2.3 ignores the config key `{target.value}`: set"
+                    f" `app.json.{KEYS[target.value][0]}` on the app instead"
+                    + (" (negated)" if KEYS[target.value][1] else ""),
+                )
+            elif (
+                target.value in ATTRIBUTES
+                and isinstance(scope, ClassScope)
+                and id(scope.node) in self._flask_subclasses
+            ):
+                self.report(
+                    target,
+                    f"Flask 2.3 ignores the class attribute `{target.value}`: set"
+                    " `json_provider_class` to a DefaultJSONProvider subclass",
+                )
+        elif isinstance(target, cst.Subscript):
+            key = self._config_key(target)
+            if key is not None:
+                self._handled.add(id(target))
+                self.defer(lambda: self._config_assignment(target, key, value, single))
+
+    def _config_key(self, node: cst.Subscript) -> str | None:
+        """'JSON_SORT_KEYS' for `<x>.config['JSON_SORT_KEYS']` (or `config[...]`)."""
+        if not _is_config(node.value):
+            return None
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return None
+        key = _string(node.slice[0].slice.value)
+        return key if key in KEYS else None
+
+    def _config_assignment(
+        self, target: cst.Subscript, key: str, value: cst.BaseExpression, single: bool
+    ) -> None:
+        attribute, negated = KEYS[key]
+        message = f"Flask 2.3 ignores the config key `{key}`: set `app.json.{attribute}`"
+        config = target.value
+        owner = config.value if isinstance(config, cst.Attribute) else None
+        if owner is None or self.object_kind(owner) not in (APP, CURRENT):
+            self.report(target, message + " on the app instead")
+            return
+        new_value = self._literal(value, key)
+        if new_value is None or not single:
+            self.report(
+                target,
+                f"{message} (not rewritten: only a literal value assigned alone is)",
+            )
+            return
+        why_not = self.too_old_for(NEEDS)
+        if why_not:
+            self.report(target, f"{message} ({why_not})")
+            return
+        new_target = cst.Attribute(cst.Attribute(owner, cst.Name("json")), cst.Name(attribute))
+        replacements = {target: new_target}
+        if negated:
+            replacements[value] = new_value
+        shown = f"{code(new_target)} = {code(new_value)}"
+        self.report(target, f"{message}: `{shown}`", fix=Fix(replacements))
+
+    def _literal(self, value: cst.BaseExpression, key: str) -> cst.BaseExpression | None:
+        """The provider attribute's value for a literal config value, else None."""
+        if key == "JSONIFY_MIMETYPE":
+            return value if _string(value) is not None else None
+        if not (isinstance(value, cst.Name) and value.value in ("True", "False")):
+            return None
+        if qualified_name(self, value) not in ("builtins.True", "builtins.False", None):
+            return None
+        if KEYS[key][1]:
+            return cst.Name("False" if value.value == "True" else "True")
+        return value
+
+    # other ways to set or read the keys
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if id(node) in self._handled:
+            return
+        key = self._config_key(node)
+        if key is not None:
+            self.report(
+                node,
+                f"Flask 2.3 no longer has the config key `{key}` (KeyError): use"
+                f" `app.json.{KEYS[key][0]}`",
+            )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in CONFIG_CALLS
+            and _is_config(func.value)
+        ):
+            return
+        for arg in node.args:
+            keys = []
+            if arg.keyword is not None and arg.keyword.value in KEYS:
+                keys.append(arg.keyword.value)
+            elif isinstance(arg.value, cst.Dict):
+                keys += [
+                    k
+                    for element in arg.value.elements
+                    if isinstance(element, cst.DictElement) and (k := _string(element.key)) in KEYS
+                ]
+            elif arg.keyword is None and (k := _string(arg.value)) in KEYS:
+                keys.append(k)
+            for key in keys:
+                self.report(
+                    arg,
+                    f"Flask 2.3 ignores the config key `{key}`: set"
+                    f" `app.json.{KEYS[key][0]}` on the app instead"
+                    + (" (negated)" if KEYS[key][1] else ""),
+                )

@@ -1,0 +1,368 @@
+"""Which Flask the project declares: the lowest version its requirements allow.
+
+Rules that rewrite toward an API added in a given Flask release (FLK703 needs 2.0, FLK704
+2.2) must not break a project that still runs an older one: they report instead when the
+project's own declarations allow a Flask older than the API. The declarations are read
+from the project root (the nearest folder, walking up from the paths given, that holds a
+`pyproject.toml`, `setup.py`, `setup.cfg`, a `requirements*.txt` or `.git`):
+
+- `requirements*.txt` and `requirements/*.txt`, following `-r`/`-c` includes;
+- `pyproject.toml`: `[project] dependencies` and `[tool.poetry.dependencies]` (Poetry's
+  `^`, `~`, `*` and `||` constraints included);
+- `setup.cfg`: `[options] install_requires`;
+- `setup.py`: the `install_requires=` of its `setup(...)` call, read with `ast` (a list
+  literal, a module-level name bound to one, or lists joined with `+`); never run.
+
+Requirement strings are parsed with `packaging` (PEP 440 / PEP 508). Environment markers
+are not evaluated: every declaration counts, which can only make rules more careful.
+Nothing here imports or runs project code, and an unreadable or malformed file is skipped.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import glob
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10: tomli if installed, else pyproject.toml is skipped
+    try:
+        import tomli as tomllib
+    except ModuleNotFoundError:
+        tomllib = None
+
+Release = tuple[int, ...]
+
+#: files (or folders) whose presence makes a folder a project root
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+
+_FLASK = "flask"
+
+
+def project_root(paths: Iterable[str]) -> str | None:
+    """The nearest folder at or above the paths' common folder that holds a project file
+    (pyproject.toml, setup.py, setup.cfg, requirements*.txt) or `.git`; None if none does."""
+    folders = []
+    for path in paths:
+        absolute = os.path.abspath(path)
+        folders.append(absolute if os.path.isdir(absolute) else os.path.dirname(absolute))
+    if not folders:
+        return None
+    try:
+        folder = os.path.commonpath(folders)
+    except ValueError:  # different drives on Windows
+        return None
+    while True:
+        if _is_root(folder):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def _is_root(folder: str) -> bool:
+    if any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS):
+        return True
+    return bool(glob.glob(os.path.join(glob.escape(folder), "requirements*.txt")))
+
+
+def flask_version_for(paths: Iterable[str]) -> Release | None:
+    """The lowest Flask version the project holding `paths` allows (see `lowest_flask_version`)."""
+    root = project_root(paths)
+    return None if root is None else lowest_flask_version(root)
+
+
+def lowest_flask_version(root: str) -> Release | None:
+    """The lowest Flask release the declarations under `root` allow, as a release tuple
+    (`Flask==1.1.2` -> (1, 1, 2); `flask>=2.0,<3` -> (2, 0); `Flask<2.0` -> (0,)).
+
+    None when no declaration bounds Flask (absent, or named without a version): rules then
+    assume a current Flask. With several declarations (a library's range, a dev pin, a
+    constraints file), the lowest lower bound wins; one with only an upper bound
+    (`flask<3`) counts only when no declaration has a lower bound.
+    """
+    found = [lowest_allowed(spec) for _, spec in flask_requirements(root)]
+    lower = [v for v in found if v is not None and any(v)]
+    if lower:
+        return min(lower, key=_padded)
+    return (0,) if (0,) in found else None
+
+
+def flask_requirements(root: str) -> list[tuple[str, SpecifierSet]]:
+    """(file, specifier) for every declaration of Flask found under `root`."""
+    found: list[tuple[str, SpecifierSet]] = []
+    seen: set[str] = set()
+    files = sorted(glob.glob(os.path.join(glob.escape(root), "requirements*.txt")))
+    files += sorted(glob.glob(os.path.join(glob.escape(root), "requirements", "*.txt")))
+    for path in files:
+        found += [(path, spec) for spec in _requirements_file(path, seen)]
+    readers = (
+        ("pyproject.toml", _pyproject),
+        ("setup.cfg", _setup_cfg),
+        ("setup.py", _setup_py),
+    )
+    for name, reader in readers:
+        path = os.path.join(root, name)
+        if os.path.isfile(path):
+            found += [(path, spec) for spec in reader(path)]
+    return found
+
+
+def at_least(version: Release | None, needed: Release) -> bool:
+    """Whether every Flask the project allows is `needed` or newer (True when unknown)."""
+    return version is None or _padded(version) >= _padded(needed)
+
+
+def describe(version: Release) -> str:
+    """`(2, 0)` -> '2.0'."""
+    return ".".join(map(str, version))
+
+
+def older_than(version: Release | None, needed: Release) -> str | None:
+    """None when every Flask the project allows is `needed` or newer; else a sentence
+    for a finding: why a rewrite needing Flask `needed` is only reported."""
+    if at_least(version, needed):
+        return None
+    assert version is not None
+    allowed = "an older Flask" if not any(version) else f"Flask {describe(version)}"
+    return (
+        f"not rewritten: this needs Flask >= {describe(needed)} and the project may run on"
+        f" {allowed} (its requirements, or target-flask-version); upgrade Flask first"
+    )
+
+
+def _padded(version: Release) -> Release:
+    return tuple(version) + (0,) * (4 - len(version))
+
+
+# --- specifiers ----------------------------------------------------------------------
+
+
+def lowest_allowed(specifier: SpecifierSet) -> Release | None:
+    """The lowest release `specifier` allows: its highest lower bound (`>=`, `>`, `==`,
+    `~=`, `===`); (0,) when it has only upper bounds; None when it bounds nothing.
+
+    `>X` counts as X, and pre-release or post-release suffixes are dropped: a version
+    compared against what a rewrite needs (`at_least`) is never taken as newer than it is.
+    """
+    lower: list[Release] = []
+    upper = False
+    for spec in specifier:
+        operator, text = spec.operator, spec.version
+        if operator in ("<", "<="):
+            upper = True
+            continue
+        if operator == "!=":
+            continue
+        release = _release(text.removesuffix(".*"))
+        if release is None:
+            continue
+        lower.append(release)
+    if lower:
+        return max(lower, key=_padded)
+    return (0,) if upper else None
+
+
+def _release(text: str) -> Release | None:
+    try:
+        return Version(text).release
+    except InvalidVersion:
+        return None
+
+
+def _flask_specifier(text: str) -> SpecifierSet | None:
+    """The specifier of a PEP 508 requirement string if it names Flask."""
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement:
+        return None
+    if canonicalize_name(requirement.name) != _FLASK or requirement.url:
+        return None
+    return requirement.specifier
+
+
+# --- requirements files --------------------------------------------------------------
+
+_OPTION = re.compile(r"\s+--?[A-Za-z]")
+_INCLUDE = re.compile(r"^(?:-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)(\S+)")
+
+
+def _requirements_file(path: str, seen: set[str]) -> Iterator[SpecifierSet]:
+    real = os.path.realpath(path)
+    if real in seen:
+        return
+    seen.add(real)
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+    except OSError:
+        return
+    for line in _logical_lines(text):
+        include = _INCLUDE.match(line)
+        if include:
+            target = os.path.join(os.path.dirname(path), include.group(1))
+            yield from _requirements_file(target, seen)
+            continue
+        if line.startswith("-"):  # -e, --index-url, ...
+            continue
+        line = _OPTION.split(line, maxsplit=1)[0]  # `flask==2.0 --hash=...`
+        spec = _flask_specifier(line)
+        if spec is not None:
+            yield spec
+
+
+def _logical_lines(text: str) -> Iterator[str]:
+    pending = ""
+    for raw in text.splitlines():
+        line = re.sub(r"(^|\s)#.*$", "", raw).strip()
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        line, pending = (pending + line).strip(), ""
+        if line:
+            yield line
+    if pending.strip():
+        yield pending.strip()
+
+
+# --- pyproject.toml -------------------------------------------------------------------
+
+
+def _pyproject(path: str) -> Iterator[SpecifierSet]:
+    if tomllib is None:  # pragma: no cover
+        return
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return
+    project = data.get("project")
+    if isinstance(project, dict) and isinstance(project.get("dependencies"), list):
+        for text in project["dependencies"]:
+            if isinstance(text, str):
+                spec = _flask_specifier(text)
+                if spec is not None:
+                    yield spec
+    poetry = data.get("tool", {}).get("poetry", {})
+    dependencies = poetry.get("dependencies") if isinstance(poetry, dict) else None
+    if isinstance(dependencies, dict):
+        for name, constraint in dependencies.items():
+            if isinstance(name, str) and canonicalize_name(name) == _FLASK:
+                yield from _poetry_constraints(constraint)
+
+
+def _poetry_constraints(constraint: object) -> Iterator[SpecifierSet]:
+    """Poetry's forms: "^2.0", {version = "^2.0", extras = [...]}, or a list of tables
+    (one per Python version); a table without a version (git, path) bounds nothing."""
+    if isinstance(constraint, list):
+        for item in constraint:
+            yield from _poetry_constraints(item)
+        return
+    if isinstance(constraint, dict):
+        constraint = constraint.get("version")
+    if isinstance(constraint, str):
+        # `||` joins alternatives: the lowest of them is what the project allows
+        alternatives = [_poetry_specifier(part) for part in constraint.split("||")]
+        lowest = [lowest_allowed(s) for s in alternatives if s is not None]
+        if any(v is None for v in lowest) or not lowest:
+            return  # one alternative is unbounded: so is the whole
+        yield SpecifierSet(f">={describe(min(lowest, key=_padded))}")
+
+
+def _poetry_specifier(constraint: str) -> SpecifierSet | None:
+    """A Poetry constraint (`^2.0`, `~2.0`, `2.0.*`, `2.0`, `>=2.0,<3`, `>=2 <3`, `*`) as
+    the PEP 440 specifier with the same lower bound."""
+    specs: list[str] = []
+    constraint = re.sub(r"([<>=!~^])\s+", r"\1", constraint.strip())
+    for token in re.split(r"\s*,\s*|\s+", constraint):
+        token = token.replace(" ", "")
+        if not token or token == "*":
+            continue
+        if token[0] in "^~" and not token.startswith("~="):
+            specs.append(f">={token[1:]}")
+        elif token[0].isdigit():
+            specs.append(f"=={token}")
+        else:
+            specs.append(token)
+    try:
+        for spec in specs:
+            Specifier(spec)
+        return SpecifierSet(",".join(specs))
+    except InvalidSpecifier:
+        return None
+
+
+# --- setup.cfg, setup.py ----------------------------------------------------------------
+
+
+def _setup_cfg(path: str) -> Iterator[SpecifierSet]:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+        value = parser.get("options", "install_requires", fallback="")
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return
+    for line in value.splitlines():
+        line = re.sub(r"(^|\s)#.*$", "", line).strip()
+        spec = _flask_specifier(line) if line else None
+        if spec is not None:
+            yield spec
+
+
+def _setup_py(path: str) -> Iterator[SpecifierSet]:
+    try:
+        with open(path, "rb") as handle:
+            tree = ast.parse(handle.read(), filename=path)
+    except (OSError, SyntaxError, ValueError):
+        return
+    lists: dict[str, list[ast.expr]] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                if isinstance(target, ast.Name):
+                    lists.setdefault(target.id, []).append(statement.value)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or _called(node.func) != "setup":
+            continue
+        for keyword in node.keywords:
+            if keyword.arg == "install_requires":
+                for text in _strings(keyword.value, lists, depth=0):
+                    spec = _flask_specifier(text)
+                    if spec is not None:
+                        yield spec
+
+
+def _called(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def _strings(node: ast.expr, lists: dict[str, list[ast.expr]], depth: int) -> Iterator[str]:
+    """The string literals of a list/tuple literal, a module-level name bound to one, or
+    several joined with `+`."""
+    if depth > 8:
+        return
+    if isinstance(node, (ast.List, ast.Tuple)):
+        for element in node.elts:
+            if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                yield element.value
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        yield from _strings(node.left, lists, depth + 1)
+        yield from _strings(node.right, lists, depth + 1)
+    elif isinstance(node, ast.Name):
+        for value in lists.get(node.id, ()):
+            yield from _strings(value, lists, depth + 1)

@@ -399,11 +399,13 @@ def run(
         result = check_text_file(path, rules, index)
         if result.findings or result.error:
             yield result
-    # cross-module rewrites (FLK201) first, on the parent's copy of the facts
+    # cross-module rewrites (FLK201) first, on the parent's copy of the facts; with files
+    # named one by one they only report, and only on those files
     project = transforms.run_transforms(
         transforms.selected(settings.select, settings.ignore), index, facts,
-        apply=settings.mode is not Mode.CHECK,
+        apply=settings.mode is not Mode.CHECK and not extra,
         unsafe_fixes=settings.unsafe_fixes, want_edits=settings.want_edits,
+        only=wanted if extra else None,
     )  # fmt: skip
     index = project.index
     del facts

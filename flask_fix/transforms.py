@@ -163,9 +163,11 @@ def run_transforms(
     apply: bool,
     unsafe_fixes: bool,
     want_edits: bool = False,
+    only: set[str] | None = None,
 ) -> ProjectOutcome:
     """Run the selected project transforms in code order, each on the texts and the
-    index the previous ones left. `apply` is False with --check (report only)."""
+    index the previous ones left. `apply` is False with --check (report only); `only`:
+    the files to report on (files named one by one), None for all."""
     outcome = ProjectOutcome(index)
     transforms = [t for t in transforms if t.could_fire(index)]
     if not transforms:
@@ -193,6 +195,8 @@ def run_transforms(
             outcome.errors.append(FileError(where, ErrorKind.INTERNAL, message))
             continue
         for found in result.findings:
+            if only is not None and found.path not in only:
+                continue
             finding = _finding(found, texts, outcome.originals, want_edits)
             outcome.findings.setdefault(found.path, []).append(finding)
             if found.has_fix and found.path in texts:
@@ -242,3 +246,34 @@ def _finding(
         edits=edits,
         has_fix=found.has_fix,
     )
+
+
+def transform_sources(
+    transform: type[ProjectTransform], sources: dict[str, str], *, apply: bool = True
+) -> tuple[dict[str, str], list[ProjectFinding]]:
+    """Run one project transform over an in-memory project (path -> text; `.py` files are
+    indexed, any other file is there to be read, e.g. templates): the project afterwards
+    (every file) and the findings. For examples and tests."""
+    from .project import index_from_sources
+
+    index = index_from_sources({p: t for p, t in sources.items() if p.endswith(".py")})
+    texts = {os.path.normpath(p): t.encode("utf-8") for p, t in sources.items()}
+
+    def read(path: str) -> bytes:
+        try:
+            return texts[os.path.normpath(path)]
+        except KeyError:
+            raise OSError(f"no such file: {path}") from None
+
+    def listed(folder: str) -> list[str]:
+        folder = os.path.normpath(folder)
+        prefix = "" if folder in ("", ".") else folder + os.sep
+        return sorted(p for p in sources if os.path.normpath(p).startswith(prefix))
+
+    context = ProjectContext(index, read, listed, apply)
+    result = transform().transform(context)
+    after = dict(sources)
+    for path, text in result.new_texts.items():
+        after[next(p for p in sources if os.path.normpath(p) == os.path.normpath(path))] = text.decode("utf-8")
+    _check_compiles({p: t.encode() for p, t in after.items() if p.endswith(".py")})
+    return after, result.findings

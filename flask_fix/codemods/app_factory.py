@@ -1,0 +1,292 @@
+"""FLK201 app-factory: a module-level `app = Flask(...)` becomes `create_app(config=None)`."""
+
+from __future__ import annotations
+
+import ast
+import os
+
+from ..model import FixLevel
+from ..project import AppObject, ProjectIndex
+from .base import ProjectContext, ProjectExample, ProjectFinding, ProjectTransform, TransformResult
+from .endpoint_renames import computed_in_template, rename_in_python, rename_in_template
+from .factory_plan import FactoryPlan, Note, Refused, plan_factory
+from .factory_support import app_root as _app_root
+from .factory_support import other_roots as _other_roots
+from .factory_support import under as _under
+from .project_examples import APP_FACTORY_EXAMPLES, APP_FACTORY_VALID
+
+# files in template folders worth reading for endpoint names
+_TEMPLATE_MARKERS = (b"url_for", b"request.endpoint")
+
+
+class AppFactory(ProjectTransform):
+    """
+    What it does:
+        Turns a module-level `app = Flask(__name__)` into an application factory,
+        `create_app(config=None)`, across the whole project:
+
+        - the app's construction and everything that uses it at import time
+          (configuration, `ext.init_app(app)`, `register_blueprint`, middleware, logging,
+          Jinja settings, `with app.app_context(): db.create_all()`) move, in order, into
+          `create_app()`, which applies a `config` mapping (`from_mapping`) or object
+          (`from_object`) passed in, after the module's own configuration;
+        - `db = SQLAlchemy(app)` stays at module level as `db = SQLAlchemy()`, and
+          `db.init_app(app)` runs in the factory at the same point (FLK202's split);
+        - the module's routes and handlers join a blueprint `main` registered by the
+          factory, with the blueprint equivalents of app decorators (`errorhandler` →
+          `app_errorhandler`, `before_request` → `before_app_request`, `context_processor`
+          → `app_context_processor`, `template_filter` → `app_template_filter`,
+          `app.cli.command` → `bp.cli.command` with `cli_group=None`, ...);
+          `teardown_appcontext` and `shell_context_processor` are registered in the factory;
+        - `app` inside functions becomes `current_app`; modules importing the app for
+          their views get a blueprint of their own (FLK203);
+        - endpoint names follow: `url_for('index')` becomes `url_for('main.index')` in
+          every module and in the Jinja templates of the app's template folders, as do
+          `request.endpoint == 'index'` and `login_manager.login_view = 'login'`;
+        - entry points keep working: `if __name__ == '__main__': app.run()` becomes
+          `create_app().run()`; wsgi.py, run.py, manage.py and test modules importing the
+          app get `from pkg import create_app` and `app = create_app()`.
+
+        A project too irregular to convert soundly (several apps in one module, an app
+        created in a conditional, a star import of the app's module, routes registered in
+        loops, a value computed from the app at import time and used elsewhere, ...) is
+        reported with the exact reason, and nothing is changed. Without
+        `--unsafe-fixes` it reports, once per app, what the rewrite would do.
+
+    Why is this bad?:
+        An app created at import time exists once per process, with the configuration
+        it had when first imported: tests cannot create an app with their own settings,
+        modules that import it form import cycles, and extensions are bound to it for
+        good. Flask's documentation recommends the application factory pattern.
+
+    Example:
+        app = Flask(__name__)
+        app.config.from_object("config")
+        db = SQLAlchemy(app)
+
+        @app.route("/")
+        def index():
+            return render_template("index.html")
+
+    Use instead:
+        db = SQLAlchemy()
+        bp = Blueprint("main", __name__)
+
+        @bp.route("/")
+        def index():
+            return render_template("index.html")
+
+        def create_app(config=None):
+            app = Flask(__name__)
+            app.config.from_object("config")
+            if config is not None:
+                if isinstance(config, dict):
+                    app.config.from_mapping(config)
+                else:
+                    app.config.from_object(config)
+            db.init_app(app)
+            app.register_blueprint(bp)
+            return app
+
+    Fix safety:
+        Unsafe: the import surface changes (`from app import app` no longer works;
+        every module of the project that did it is rewritten), endpoint names gain the
+        blueprint's prefix (`url_for('index')` anywhere outside the project, or built from
+        a variable, breaks with "BuildError: Could not build url for endpoint 'index'.
+        Did you mean 'main.index' instead?"), and each entry point creates its own app
+        (state kept on one app object is not shared between a test module and another).
+        Code that ran at import time now runs when `create_app()` is called, in the same
+        order. URLs, methods, responses and redirects stay the same. A computed endpoint
+        (`url_for(name)`) is reported.
+    """
+
+    code = "FLK201"
+    name = "app-factory"
+    fix_level = FixLevel.UNSAFE
+    summary = "Build the app in a `create_app()` factory, not at import time."
+    valid = APP_FACTORY_VALID
+    examples = APP_FACTORY_EXAMPLES
+
+    @classmethod
+    def could_fire(cls, index: ProjectIndex) -> bool:
+        return bool(index.apps)
+
+    def transform(self, context: ProjectContext) -> TransformResult:
+        result = TransformResult()
+        touched: set[str] = set()
+        refused_modules: set[str] = set()
+        for app in _apps_in_order(context.index):
+            if app.path in refused_modules:
+                continue  # one finding for a module with several apps
+            try:
+                plan = plan_factory(context, app)
+                if context.apply:
+                    _rename_endpoints(context, plan, _app_root(app), _other_roots(context.index, app))
+            except Refused as refusal:
+                result.findings.append(self._refusal(app, refusal))
+                if sum(a.path == app.path for a in context.index.apps) > 1:
+                    refused_modules.add(app.path)
+                continue
+            if touched & set(plan.texts):
+                shared = ", ".join(sorted(touched & set(plan.texts)))
+                refusal = Refused(
+                    app.path,
+                    app.line,
+                    f"{shared} also belongs to another app converted in this run; run "
+                    "flask-fix again",
+                )
+                result.findings.append(self._refusal(app, refusal))
+                continue
+            touched |= set(plan.texts)
+            # reporting only: one finding per app (FLK203 reports the importing modules)
+            for note in plan.notes if context.apply else plan.notes[:1]:
+                result.findings.append(self._finding(note))
+            if context.apply:
+                result.new_texts.update(plan.texts)
+        return result
+
+    def _finding(self, note: Note) -> ProjectFinding:
+        code, name = self.code, self.name
+        if note.code != code:
+            from .circular_app_import import CircularAppImport
+
+            code, name = CircularAppImport.code, CircularAppImport.name
+        return ProjectFinding(
+            code, name, note.path, note.line, note.column, note.message, self.fix_level,
+            has_fix=note.has_fix,
+        )  # fmt: skip
+
+    def _refusal(self, app: AppObject, refusal: Refused) -> ProjectFinding:
+        if refusal.path != app.path:
+            where = f" ({refusal.path}:{refusal.line})"
+        else:
+            where = f" (line {refusal.line})" if refusal.line != app.line else ""
+        message = (
+            f"module-level app `{app.variable}` should be built by an application factory, "
+            f"but flask-fix cannot convert this project soundly: {refusal.reason}{where}; "
+            "nothing was changed"
+        )
+        return ProjectFinding(self.code, self.name, app.path, app.line, 1, message, FixLevel.REPORT)
+
+
+def _apps_in_order(index: ProjectIndex) -> list[AppObject]:
+    return sorted(index.apps, key=lambda a: (a.path, a.line))
+
+
+def _rename_endpoints(
+    context: ProjectContext, plan: FactoryPlan, root: str, excluded: list[str]
+) -> None:
+    """`url_for('index')` -> `url_for('main.index')` in the modules under the app's root
+    and in its template folders."""
+    endpoints = plan.endpoints
+    if not endpoints:
+        return
+    needles = [name.encode() for name in endpoints]
+    relative = {}
+    for blueprint in plan.blueprints:
+        relative[blueprint.path] = blueprint.functions
+    noted = {note.path for note in plan.notes}
+    for path in sorted(context.index.modules):
+        if not path.endswith(".py") or not _under(path, root):
+            continue
+        if any(_under(path, other) for other in excluded):
+            continue
+        text = plan.texts.get(path)
+        if text is None:
+            try:
+                text = context.read(path)
+            except OSError:
+                continue
+        if not any(n in text for n in needles):
+            continue
+        if b"url_for" not in text and b"endpoint" not in text and b"login_view" not in text:
+            continue
+        renamed = rename_in_python(path, text, endpoints, relative.get(path))
+        computed = renamed.computed
+        if computed and path in plan.texts:
+            # positions on the file as it was read, for the findings
+            computed = rename_in_python(path, context.read(path), endpoints).computed
+        for line, column in computed:
+            plan.notes.append(
+                Note(
+                    path, line, column,
+                    "`url_for` with a computed endpoint: the endpoints of moved views now "
+                    f"start with their blueprint's name ({_examples(endpoints)})",
+                    has_fix=False,
+                )
+            )  # fmt: skip
+        if renamed.changes:
+            plan.texts[path] = renamed.text
+            if path not in noted:
+                line, column, _, _ = renamed.changes[0]
+                plan.notes.append(Note(path, line, column, _renames_message(renamed.changes)))
+                noted.add(path)
+    for folder in _template_folders(context, plan):
+        for path in context.files_under(folder):
+            try:
+                data = context.read(path)
+            except OSError:
+                continue
+            if not any(m in data for m in _TEMPLATE_MARKERS):
+                continue
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            for line, column in computed_in_template(text):
+                plan.notes.append(
+                    Note(
+                        path, line, column,
+                        "`url_for` with a computed endpoint in a template: the endpoints of "
+                        f"moved views now start with their blueprint's name ({_examples(endpoints)})",
+                        has_fix=False,
+                    )
+                )  # fmt: skip
+            if not any(n in data for n in needles):
+                continue
+            new, changes = rename_in_template(text, endpoints)
+            if changes:
+                plan.texts[path] = new.encode("utf-8")
+                line, column, _, _ = changes[0]
+                plan.notes.append(Note(path, line, column, _renames_message(changes)))
+
+
+def _examples(endpoints: dict[str, str]) -> str:
+    shown = sorted(endpoints.items())[:3]
+    return ", ".join(f"'{old}' is now '{new}'" for old, new in shown)
+
+
+def _renames_message(changes: list[tuple[int, int, str, str]]) -> str:
+    pairs = list(dict.fromkeys((old, new) for _, _, old, new in changes))
+    shown = ", ".join(f"'{old}' → '{new}'" for old, new in pairs[:4])
+    more = f" and {len(pairs) - 4} more" if len(pairs) > 4 else ""
+    count = len(changes)
+    return (
+        f"{count} endpoint name{'s' if count != 1 else ''} renamed for the views moved into "
+        f"blueprints: {shown}{more}"
+    )
+
+
+def _template_folders(context: ProjectContext, plan: FactoryPlan) -> list[str]:
+    """The app's template folder and those of the project's blueprints (Jinja looks in
+    the app's first, then in each blueprint's)."""
+    folders = [plan.template_folder]
+    root = _app_root(plan.app)
+    for blueprint in context.index.blueprints:
+        if not _under(blueprint.path, root):
+            continue
+        try:
+            tree = ast.parse(context.read(blueprint.path))
+        except (OSError, SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and node.lineno == blueprint.line:
+                for keyword in node.keywords:
+                    value = keyword.value
+                    if (
+                        keyword.arg == "template_folder"
+                        and isinstance(value, ast.Constant)
+                        and isinstance(value.value, str)
+                    ):
+                        folders.append(os.path.join(os.path.dirname(blueprint.path), value.value))
+    return list(dict.fromkeys(os.path.normpath(f) for f in folders))

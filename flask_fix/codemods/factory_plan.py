@@ -1,0 +1,1375 @@
+"""The app-factory rewrite (FLK201) of one module-level app, planned then applied.
+
+`plan_factory(context, app)` reads the app's module and every module that imports the app,
+decides what moves where, and either raises `Refused` (with the exact reason and place)
+or returns a `FactoryPlan` whose `texts()` are the rewritten modules and templates.
+
+The app's module:
+- `app = Flask(...)` and every statement that uses the app at import time (configuration,
+  `init_app` calls, `register_blueprint`, middleware, logging, Jinja settings, `with
+  app.app_context():` blocks...) move, in their order, into `create_app(config=None)`;
+- `ext = Ext(app)` stays as `ext = Ext()`; `ext.init_app(app)` goes into the factory at
+  the same point (FLK202's split, flask_fix/codemods/extensions.py);
+- views and handlers decorated with `@app.<x>` stay where they are, decorated with the
+  blueprint equivalent (`@bp.route`, `@bp.app_errorhandler`, ...); app-only handlers
+  (`teardown_appcontext`, `shell_context_processor`) are registered by the factory;
+- `app` in function bodies becomes `current_app`;
+- `if __name__ == '__main__':` creates the app with `create_app()`.
+
+Modules importing the app: views modules (the app used in decorators and functions only)
+get their own blueprint and `current_app` (FLK203); entry points (wsgi.py, run.py, tests,
+modules using the app at import time) get `app = create_app()`.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field
+from typing import Callable
+
+import libcst as cst
+
+from ..project import AppObject, ProjectIndex
+from .base import ProjectContext
+from .factory_support import (
+    DECORATOR,
+    FUNCTION,
+    IMPORT_TIME,
+    ModuleView,
+    app_root,
+    other_roots,
+    under,
+    bound_names,
+    is_main_guard,
+    replace_nodes,
+    strip_blank_lines,
+    walk,
+    with_blank_lines,
+)
+
+ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete"})
+# RULES.md's decorator map: the blueprint method registering the same app-wide handler
+BLUEPRINT_EQUIVALENTS = {
+    "errorhandler": "app_errorhandler",
+    "before_request": "before_app_request",
+    "after_request": "after_app_request",
+    "teardown_request": "teardown_app_request",
+    "context_processor": "app_context_processor",
+    "template_filter": "app_template_filter",
+    "template_test": "app_template_test",
+    "template_global": "app_template_global",
+    "url_value_preprocessor": "app_url_value_preprocessor",
+    "url_defaults": "app_url_defaults",
+}
+# no blueprint equivalent: the factory registers them on the app
+APP_ONLY_DECORATORS = frozenset({"teardown_appcontext", "shell_context_processor"})
+CLI_DECORATORS = frozenset({"command", "group"})
+# app methods that need the concrete app (no request or app context to find it through)
+NEEDS_THE_APP = frozenset(
+    {"app_context", "test_request_context", "test_client", "test_cli_runner", "run"}
+)
+FACTORY = "create_app"
+
+
+class Refused(Exception):
+    """The project is too irregular to convert soundly: nothing is changed."""
+
+    def __init__(self, path: str, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.path = path
+        self.line = line
+        self.reason = reason
+
+
+@dataclass
+class Note:
+    """A finding the plan reports (1-based position)."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    code: str = "FLK201"
+    has_fix: bool = True
+
+
+@dataclass
+class BlueprintPlan:
+    """A blueprint created for the app-level routes and handlers of one module."""
+
+    path: str
+    module: str  # dotted module name
+    name: str  # the blueprint's name: endpoints become `name.endpoint`
+    variable: str
+    cli: bool = False  # has `cli.command`s: `cli_group=None`
+    routes: int = 0
+    handlers: int = 0
+    functions: dict[str, str] = field(default_factory=dict)  # moved function -> blueprint
+    first_statement: int | None = None  # the first top-level statement using it
+
+    def used_at(self, statement: int) -> None:
+        if self.first_statement is None or statement < self.first_statement:
+            self.first_statement = statement
+
+
+@dataclass
+class FactoryPlan:
+    app: AppObject
+    texts: dict[str, bytes] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    endpoints: dict[str, str] = field(default_factory=dict)
+    blueprints: list[BlueprintPlan] = field(default_factory=list)
+    # modules whose functions use the app through current_app now
+    current_app_modules: list[str] = field(default_factory=list)
+    entry_points: list[str] = field(default_factory=list)
+    extensions: list[str] = field(default_factory=list)
+    template_folder: str = "templates"  # the app's, as a path
+
+
+def _is_test_module(path: str, view: ModuleView | None = None) -> bool:
+    """pytest's and unittest's file names, a tests folder, or a module importing
+    unittest or pytest (old tutorials keep theirs in `tests.py` or `flaskr_tests.py`)."""
+    name = os.path.basename(path)
+    folders = os.path.normpath(path).split(os.sep)[:-1]
+    if (
+        name.startswith("test")
+        or name.endswith(("_test.py", "_tests.py"))
+        or name == "conftest.py"
+        or any(f in ("tests", "test") for f in folders)
+    ):
+        return True
+    return view is not None and any(
+        view.qualified(node) in ("unittest", "pytest")
+        for node in walk(view.module)
+        if isinstance(node, cst.Name) and node.value in ("unittest", "pytest")
+    )
+
+
+def _decorator_shape(decorator: cst.Decorator, app_name: str) -> tuple[str, str] | None:
+    """('method', name) for `@app.name` / `@app.name(...)`, ('cli', name) for
+    `@app.cli.name(...)`; None for anything else."""
+    expression = decorator.decorator
+    func = expression.func if isinstance(expression, cst.Call) else expression
+    if not isinstance(func, cst.Attribute):
+        return None
+    if isinstance(func.value, cst.Name) and func.value.value == app_name:
+        return ("method", func.attr.value)
+    inner = func.value
+    if (
+        isinstance(inner, cst.Attribute)
+        and inner.attr.value == "cli"
+        and isinstance(inner.value, cst.Name)
+        and inner.value.value == app_name
+        and isinstance(expression, cst.Call)
+    ):
+        return ("cli", func.attr.value)
+    return None
+
+
+def _renamed_decorator(decorator: cst.Decorator, kind: str, method: str, variable: str) -> cst.Decorator:
+    expression = decorator.decorator
+    func = expression.func if isinstance(expression, cst.Call) else expression
+    assert isinstance(func, cst.Attribute)
+    if kind == "cli":
+        inner = func.value
+        assert isinstance(inner, cst.Attribute)
+        new_func = func.with_changes(value=inner.with_changes(value=cst.Name(variable)))
+    else:
+        new_func = func.with_changes(value=cst.Name(variable), attr=cst.Name(method))
+    if isinstance(expression, cst.Call):
+        return decorator.with_changes(decorator=expression.with_changes(func=new_func))
+    return decorator.with_changes(decorator=new_func)
+
+
+class _ModulePlanner:
+    """Shared by the app's module and the views modules: decorators and function bodies."""
+
+    def __init__(self, plan: FactoryPlan, view: ModuleView, app_name: str) -> None:
+        self.plan = plan
+        self.view = view
+        self.app_name = app_name
+        self.replacements: dict[cst.CSTNode, cst.CSTNode] = {}
+        self.uses_current_app = False
+        self.needs_blueprint = False
+        self.blueprint: BlueprintPlan | None = None
+        # top-level function name -> True when it is a view or an app-wide handler
+        self.request_functions: set[str] = set()
+
+    def refuse(self, node: cst.CSTNode, reason: str) -> Refused:
+        return Refused(self.view.path, self.view.line(node), reason)
+
+    def decorator_use(self, name: cst.Name, blueprint: BlueprintPlan) -> tuple[cst.FunctionDef, cst.Decorator, str | None]:
+        """Map one `@app.x` decorator; returns the function and, for app-only handlers, the
+        method the factory must call with it."""
+        where = self.view.location(name)
+        decorator = where.decorator
+        assert decorator is not None
+        statement = self.view.body[where.statement]
+        shape = _decorator_shape(decorator, self.app_name)
+        root = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if shape is None or root is not name:
+            raise self.refuse(
+                name, f"`{self.view.code(decorator.decorator)}` uses the app in a decorator flask-fix cannot map to a blueprint"
+            )
+        if not isinstance(statement, cst.FunctionDef):
+            raise self.refuse(name, "a class is decorated with the app")
+        kind, method = shape
+        function_name = statement.name.value
+        if kind == "cli":
+            if method not in CLI_DECORATORS:
+                raise self.refuse(name, f"`@{self.app_name}.cli.{method}` has no blueprint equivalent")
+            blueprint.cli = True
+            blueprint.handlers += 1
+            self.replacements[decorator] = _renamed_decorator(decorator, kind, method, blueprint.variable)
+            blueprint.functions[function_name] = blueprint.name
+            blueprint.used_at(where.statement)
+            self.needs_blueprint = True
+            return statement, decorator, None
+        if method in ROUTE_DECORATORS:
+            blueprint.routes += 1
+            new_method = method
+        elif method in BLUEPRINT_EQUIVALENTS:
+            blueprint.handlers += 1
+            new_method = BLUEPRINT_EQUIVALENTS[method]
+        elif method in APP_ONLY_DECORATORS:
+            position = statement.decorators.index(decorator)
+            above = statement.decorators[:position]
+            if any(_decorator_shape(d, self.app_name) is None for d in above):
+                raise self.refuse(
+                    name,
+                    f"`@{self.app_name}.{method}` is below a decorator that may change the "
+                    "function it registers",
+                )
+            if isinstance(decorator.decorator, cst.Call):
+                raise self.refuse(name, f"`@{self.app_name}.{method}(...)` takes no arguments")
+            self.replacements[decorator] = cst.RemovalSentinel.REMOVE
+            self.request_functions.add(function_name)
+            return statement, decorator, method
+        elif method == "before_first_request":
+            raise self.refuse(
+                name,
+                "`@app.before_first_request` was removed in Flask 2.3 (see FLK705); "
+                "convert it first",
+            )
+        else:
+            raise self.refuse(name, f"`@{self.app_name}.{method}` has no blueprint equivalent")
+        self.replacements[decorator] = _renamed_decorator(decorator, kind, new_method, blueprint.variable)
+        blueprint.functions[function_name] = blueprint.name
+        blueprint.used_at(where.statement)
+        self.request_functions.add(function_name)
+        self.needs_blueprint = True
+        return statement, decorator, None
+
+    def check_import_time_calls(self, moved: set[int] = frozenset()) -> None:
+        """A function whose own body now uses current_app must not run at import time."""
+        view = self.view
+        users = set()
+        for node in self.replacements:
+            if isinstance(node, cst.Name) and id(node) in view.where:
+                where = view.location(node)
+                if where.zone == FUNCTION and where.direct and where.function is not None:
+                    users.add(where.function.name.value)
+        for name in sorted(users):
+            for assignment in view.global_assignments(name):
+                for use in view.accesses_of(assignment):
+                    where = view.location(use)
+                    if where.zone == FUNCTION:
+                        continue
+                    call = view.call_of.get(id(use))
+                    decorator = where.decorator is not None and where.decorator.decorator is use
+                    if call is None and not decorator:
+                        continue
+                    if where.statement in moved and where.in_app_context:
+                        continue
+                    raise self.refuse(
+                        use,
+                        f"`{name}()` runs at import time and uses the app; inside a factory "
+                        "it would run without an application context",
+                    )
+
+    def function_use(self, name: cst.Name, replacement: cst.BaseExpression, *, node: cst.CSTNode | None = None) -> None:
+        """`app` read inside a function body: `current_app` (the app serving the request,
+        or the one whose context is pushed)."""
+        where = self.view.location(name)
+        node = node if node is not None else name
+        attribute = self.view.attribute_of.get(id(node))
+        function = where.function
+        function_name = function.name.value if function is not None else None
+        if attribute is not None and attribute.attr.value in NEEDS_THE_APP:
+            in_request = function_name in self.request_functions and where.direct
+            if not in_request:
+                raise self.refuse(
+                    name,
+                    f"`{function_name or 'a function'}` calls `{self.view.code(attribute)}()`, "
+                    "which needs the app object itself (it may run outside a request, where "
+                    "`current_app` is unavailable)",
+                )
+        scope = self.view.scopes.get(name)
+        if scope is not None:
+            for assignment in scope["current_app"]:
+                if self.view.qualified_assignment(assignment) not in ("flask.current_app", "flask.globals.current_app"):
+                    raise self.refuse(name, "`current_app` means something else here")
+        if attribute is None:
+            replacement = cst.Call(cst.Attribute(replacement, cst.Name("_get_current_object")))
+        self.replacements[node] = replacement
+        self.uses_current_app = True
+
+
+CURRENT_APP = frozenset({"flask.current_app", "flask.globals.current_app"})
+BLUEPRINT = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
+# `app.<attr> = value` statements that configure the app (the factory applies the
+# `config` argument after the configuration it starts with)
+CONFIG_ATTRIBUTES = frozenset(
+    {"config", "secret_key", "debug", "testing", "permanent_session_lifetime",
+     "session_cookie_name", "send_file_max_age_default", "use_x_sendfile", "env"}
+)  # fmt: skip
+
+
+@dataclass
+class _Entry:
+    """One piece of the factory's body, placed by the source position it stands for."""
+
+    key: float
+    statements: list[cst.BaseStatement]
+    config: bool = False  # configuration (the `config` argument is applied after these)
+
+
+def plan_factory(context: ProjectContext, app: AppObject) -> FactoryPlan:
+    """Plan the rewrite of one module-level app; raises Refused when it cannot be done."""
+    return _AppModulePlanner(context, app).plan_all()
+
+
+def _names_qualified(view: ModuleView, node: cst.CSTNode, name: str) -> set[str] | None:
+    """The qualified names `name` may have where `node` is (None: a local binding)."""
+    scope = view.scopes.get(node)
+    if scope is None:
+        return set()
+    found = scope.get_qualified_names_for(name)
+    from libcst.metadata import QualifiedNameSource
+
+    if any(q.source is QualifiedNameSource.LOCAL for q in found):
+        return None
+    return {q.name for q in found}
+
+
+class _ViewsModule(_ModulePlanner):
+    """A module importing the app: a views module (FLK203) or an entry point."""
+
+    def __init__(self, owner: "_AppModulePlanner", path: str, imported) -> None:
+        view = ModuleView(path, owner.context.read(path))
+        super().__init__(owner.plan, view, imported.local)
+        self.owner = owner
+        self.imported = imported
+        self.module_import = imported.name is None
+        assignments = view.global_assignments(imported.local)
+        if len(assignments) != 1:
+            raise Refused(
+                path,
+                1,
+                f"`{imported.local}` is bound {len(assignments)} times at module level",
+            )
+        self.assignment = assignments[0]
+        self.import_node = self.assignment.node
+        if not isinstance(self.import_node, (cst.Import, cst.ImportFrom)):
+            raise Refused(path, 1, f"`{imported.local}` is not bound by an import")
+        self.import_statement = self._top_statement(self.import_node)
+        self.uses: list[cst.CSTNode] = []
+        for name in view.accesses_of(self.assignment):
+            if self.module_import:
+                attribute = view.attribute_of.get(id(name))
+                if attribute is not None and attribute.attr.value == owner.app.variable:
+                    self.uses.append(attribute)
+            else:
+                self.uses.append(name)
+        self.is_test = _is_test_module(path, view)
+        self.kind = self._kind()
+
+    def _top_statement(self, node: cst.CSTNode) -> int:
+        """The top-level statement holding the import; an import directly in the body of
+        `if __name__ == '__main__':` counts too (`self.inner` is then its place there)."""
+        self.inner: int | None = None
+        for index, statement in enumerate(self.view.body):
+            if isinstance(statement, cst.SimpleStatementLine) and node in statement.body:
+                return index
+            if is_main_guard(statement) and isinstance(statement.body, cst.IndentedBlock):
+                for inner, line in enumerate(statement.body.body):
+                    if isinstance(line, cst.SimpleStatementLine) and node in line.body:
+                        self.inner = inner
+                        return index
+        raise Refused(
+            self.view.path,
+            self.view.line(node),
+            "the app is imported inside a block (`if`, `try`...); flask-fix rewrites plain "
+            "top-level imports only",
+        )
+
+    def _root_name(self, use: cst.CSTNode) -> cst.Name:
+        while isinstance(use, cst.Attribute):
+            use = use.value
+        assert isinstance(use, cst.Name)
+        return use
+
+    def _kind(self) -> str:
+        zones = [self.view.location(self._root_name(u)).zone for u in self.uses]
+        import_time = [
+            u for u, z in zip(self.uses, zones) if z == IMPORT_TIME and not self._is_route_statement(u)
+        ]
+        decorators = [u for u, z in zip(self.uses, zones) if z == DECORATOR] + [
+            u for u, z in zip(self.uses, zones) if z == IMPORT_TIME and self._is_route_statement(u)
+        ]
+        if self.is_test or import_time or not self.uses:
+            if not self.is_test:
+                for use in import_time:
+                    self._refuse_setup(use)
+            if decorators:
+                use = decorators[0]
+                raise Refused(
+                    self.view.path,
+                    self.view.line(use),
+                    "registers routes or handlers on the app and also uses it at import "
+                    "time (an entry point with views: split it first)",
+                )
+            return "entry"
+        if self.module_import:
+            raise Refused(
+                self.view.path,
+                self.view.line(self.uses[0]),
+                f"uses the app as `{self.view.code(self.uses[0])}`; flask-fix converts views "
+                f"modules that import it by name (`from {self.owner.app.module} import "
+                f"{self.owner.app.variable}`)",
+            )
+        return "views"
+
+    def _refuse_setup(self, use: cst.CSTNode) -> None:
+        """An entry point that sets the app up at import time (FLK204): after the rewrite
+        that setup would reach only its own app, not the ones tests or servers create."""
+        attribute = self.view.attribute_of.get(id(use))
+        what = None
+        if attribute is not None and attribute.attr.value in ("register_blueprint", "add_url_rule", "route"):
+            what = f"`{self.view.code(attribute)}(...)`"
+        else:
+            for node, call in self.view.call_of.items():
+                func = call.func
+                if (
+                    isinstance(func, cst.Attribute)
+                    and func.attr.value == "init_app"
+                    and any(argument.value is use for argument in call.args)
+                ):
+                    what = f"`{self.view.code(call)}`"
+        if what is not None:
+            raise Refused(
+                self.view.path,
+                self.view.line(use),
+                f"sets the app up at import time ({what}, FLK204); move that into the "
+                "app's module first, so that every app the factory creates gets it",
+            )
+
+    def _is_route_statement(self, use: cst.CSTNode) -> bool:
+        where = self.view.location(self._root_name(use))
+        statement = self.view.body[where.statement]
+        return _add_url_rule_of(statement, use) is not None
+
+    # entry points: `app = create_app()`
+
+    def plan_entry(self) -> None:
+        view = self.view
+        factory_names = _names_qualified(view, self.import_node, FACTORY)
+        if factory_names is None or factory_names - {f"{self.owner.app.module}.{FACTORY}"}:
+            raise Refused(view.path, view.line(self.import_node), f"`{FACTORY}` is already bound here")
+        if self.module_import:
+            variable = next(
+                (n for n in ("app", "flask_app", "application") if view.name_is_free(n)), None
+            )
+            if variable is None:
+                raise Refused(view.path, view.line(self.import_node), "no free name for the app")
+            for use in self.uses:
+                self.replacements[use] = cst.Name(variable)
+            creation = f"{variable} = {self.imported.local}.{FACTORY}()"
+        else:
+            node = self.import_node
+            assert isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar)
+            alias = next(
+                a for a in node.names
+                if (a.evaluated_alias or a.evaluated_name) == self.imported.local
+            )
+            names = list(node.names)
+            already = any(a.evaluated_name == FACTORY and a.asname is None for a in names)
+            if already:
+                names.remove(alias)
+                if names:
+                    names[-1] = names[-1].with_changes(comma=alias.comma if alias is node.names[-1] else names[-1].comma)
+                self.replacements[node] = node.with_changes(names=names)
+            else:
+                self.replacements[alias] = alias.with_changes(name=cst.Name(FACTORY), asname=None)
+            creation = f"{self.imported.local} = {FACTORY}()"
+        if self.inner is not None:
+            creation_statement = cst.parse_statement(creation + "\n")
+            self.insert_inside = (self.import_statement, self.inner, creation_statement)
+            self.insert_after = (-1, [])
+        else:
+            creation_statement = with_blank_lines(cst.parse_statement(creation + "\n"), 1)
+            after = _end_of_imports(view.body, self.import_statement)
+            self.insert_after = (after, [creation_statement])
+        self.owner.plan.entry_points.append(view.path)
+        self.owner.notes.append(
+            Note(
+                view.path,
+                view.line(self.import_node),
+                view.column(self.import_node),
+                f"imports the module-level app; it now calls `{FACTORY}()` "
+                f"(`{creation}`), so it keeps working once the app is built by the factory",
+            )
+        )
+
+    # views modules: a blueprint of their own, current_app in functions
+
+    def plan_views(self, blueprint: BlueprintPlan) -> None:
+        self.blueprint = blueprint
+        view = self.view
+        if self.inner is not None:
+            raise Refused(view.path, view.line(self.import_node), "imports the app in its `__main__` block and uses it in functions")
+        ordered = sorted(self.uses, key=lambda u: self.view.location(u).zone != DECORATOR)
+        for use in ordered:
+            where = view.location(use)
+            if where.zone == DECORATOR:
+                self.decorator_use(use, blueprint)
+            elif where.zone == IMPORT_TIME:
+                statement = view.body[where.statement]
+                self.replacements[use] = cst.Name(blueprint.variable)
+                blueprint.routes += 1
+                self.needs_blueprint = True
+            else:
+                self.function_use(use, cst.Name("current_app"))
+        node = self.import_node
+        assert isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar)
+        remaining = [a for a in node.names if (a.evaluated_alias or a.evaluated_name) != self.imported.local]
+        statement = view.body[self.import_statement]
+        if remaining:
+            last = node.names[-1]
+            remaining[-1] = remaining[-1].with_changes(comma=last.comma)
+            self.replacements[node] = node.with_changes(names=remaining)
+            replacement_statements: list[cst.BaseStatement] = []
+        else:
+            self.replacements[statement] = cst.RemovalSentinel.REMOVE
+        self.insert_after = (self.import_statement, [])
+        if self.needs_blueprint:
+            statement = with_blank_lines(self.owner.blueprint_statement(view, blueprint), 1)
+            self.insert_after = (_end_of_imports(view.body, self.import_statement), [statement])
+        self.check_import_time_calls()
+        if self.uses_current_app:
+            self.owner.plan.current_app_modules.append(view.path)
+        self.owner.notes.append(
+            Note(
+                view.path,
+                view.line(self.import_node),
+                view.column(self.import_node),
+                self._views_message(blueprint),
+                code="FLK203",
+            )
+        )
+
+    def _views_message(self, blueprint: BlueprintPlan) -> str:
+        parts = []
+        if self.needs_blueprint:
+            parts.append(
+                f"its routes and handlers join blueprint '{blueprint.name}' (endpoints "
+                f"'{blueprint.name}.*'), registered by `{FACTORY}()`"
+            )
+        if self.uses_current_app:
+            parts.append("functions use `current_app` instead of the app object")
+        return (
+            f"imports the app object `{self.owner.app.variable}` from "
+            f"`{self.owner.app.module}`: " + "; ".join(parts or ["the import is removed"])
+        )
+
+    def text(self) -> bytes:
+        module = self.view.module
+        body = []
+        index_after, extra = self.insert_after
+        inside = getattr(self, "insert_inside", None)
+        for index, statement in enumerate(module.body):
+            new = replace_nodes_in(statement, self.replacements)
+            if inside is not None and index == inside[0]:
+                assert isinstance(new, cst.If) and isinstance(new.body, cst.IndentedBlock)
+                lines = list(new.body.body)
+                lines.insert(inside[1] + 1, inside[2])
+                new = new.with_changes(body=new.body.with_changes(body=lines))
+            if new is not cst.RemovalSentinel.REMOVE:
+                body.append(new)
+            if index == index_after:
+                body.extend(extra)
+        new_module = module.with_changes(body=body)
+        add = []
+        if self.needs_blueprint:
+            add.append(("flask", "Blueprint", None))
+        if self.uses_current_app:
+            add.append(("flask", "current_app", None))
+        if add:
+            from ..imports import update_imports
+
+            new_module = update_imports(new_module, add, [])
+        return new_module.bytes
+
+
+def _end_of_imports(body, start: int) -> int:
+    """The last of the import statements that follow each other from `start` on."""
+    end = start
+    for index in range(start + 1, len(body)):
+        statement = body[index]
+        if isinstance(statement, cst.SimpleStatementLine) and all(
+            isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body
+        ):
+            end = index
+        else:
+            break
+    return end
+
+
+def _quote_of(module: cst.Module) -> str:
+    """The quote the module's strings use most."""
+    counts = {"'": 0, '"': 0}
+    for node in walk(module):
+        if isinstance(node, cst.SimpleString) and node.quote in counts:
+            counts[node.quote] += 1
+    return '"' if counts['"'] > counts["'"] else "'"
+
+
+def replace_nodes_in(statement: cst.BaseStatement, replacements) -> cst.BaseStatement | cst.RemovalSentinel:
+    if statement in replacements:
+        return replacements[statement]
+    wrapper = cst.Module(body=[statement])
+    new = replace_nodes(wrapper, {k: v for k, v in replacements.items()})
+    if not new.body:
+        return cst.RemovalSentinel.REMOVE
+    return new.body[0]
+
+
+def _add_url_rule_of(statement: cst.BaseStatement, use: cst.CSTNode) -> cst.Call | None:
+    """The call when `statement` is exactly `<use>.add_url_rule(...)`."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call):
+        return None
+    func = small.value.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "add_url_rule" and func.value is use:
+        return small.value
+    return None
+
+
+class _AppModulePlanner(_ModulePlanner):
+    def __init__(self, context: ProjectContext, app: AppObject) -> None:
+        self.context = context
+        self.app = app
+        self.index: ProjectIndex = context.index
+        view = ModuleView(app.path, context.read(app.path))
+        super().__init__(FactoryPlan(app), view, app.variable)
+        self.notes: list[Note] = []
+        self.entries: list[_Entry] = []
+        self.moved: set[int] = set()
+        self.split: dict[int, tuple[cst.BaseStatement, cst.BaseStatement]] = {}
+        self.main_guards: dict[int, list[cst.Name]] = {}
+        self.importers: list[_ViewsModule] = []
+
+    def in_scope(self, path: str) -> bool:
+        """Whether a module belongs to this app's project: below its import root, not
+        below another app's (examples folders often hold several apps named alike)."""
+        return under(path, self.root) and not any(under(path, r) for r in self.excluded_roots)
+
+    def plan_all(self) -> FactoryPlan:
+        view, app = self.view, self.app
+        self.root = app_root(app)
+        self.excluded_roots = other_roots(self.index, app)
+        self.other_app_paths = {a.path for a in self.index.apps if a.path != app.path}
+        others = [a for a in self.index.apps if a.path == app.path and a is not app]
+        if others and all(a.variable == app.variable for a in others):
+            lines = ", ".join(str(a.line) for a in sorted([app, *others], key=lambda a: a.line))
+            raise Refused(
+                app.path, app.line,
+                f"`{app.variable}` is created in more than one place (lines {lines}), e.g. "
+                "in the branches of a conditional",
+            )  # fmt: skip
+        if others:
+            names = ", ".join(f"`{a.variable}` (line {a.line})" for a in [app, *others])
+            raise Refused(app.path, app.line, f"several apps in one module: {names}")
+        self.construction = self._construction()
+        self.plan.template_folder = self._template_folder()
+        for name in (FACTORY,):
+            if not view.name_is_free(name):
+                raise Refused(app.path, app.line, f"`{name}` is already used in this module")
+        self.config_parameter = "config"
+        if "config" in view.globals.assignments or "config" in view.globals.accesses:
+            self.config_parameter = "test_config"
+            if not view.name_is_free("test_config"):
+                raise Refused(app.path, app.line, "`config` and `test_config` are both taken")
+        existing = {b.name for b in self.index.blueprints if b.name and self.in_scope(b.path)}
+        name = next((n for n in ("main", "site", "pages") if n not in existing), None)
+        if name is None:
+            raise Refused(app.path, app.line, "blueprints named 'main', 'site' and 'pages' already exist")
+        self.main = BlueprintPlan(
+            app.path, app.module, name, self._free_variable(view, ("bp", f"{name}_bp", f"{name}_blueprint"))
+        )
+        self._find_importers()
+        self._classify_app_uses()
+        self._scan_other_imports()
+        self._check_moved_bindings()
+        self.check_import_time_calls(self.moved)
+        self._plan_importers()
+        self._endpoint_map()
+        self.plan.texts[app.path] = self._app_module_text()
+        for importer in self.importers:
+            self.plan.texts[importer.view.path] = importer.text()
+        self.plan.notes = [self._summary(), *self.notes]
+        return self.plan
+
+    # the app object
+
+    def _construction(self) -> int:
+        view, app = self.view, self.app
+        assignments = view.global_assignments(app.variable)
+        if len(assignments) != 1:
+            lines = ", ".join(str(view.line(a.node)) for a in assignments if a.node in view.positions)
+            raise Refused(
+                app.path, app.line, f"`{app.variable}` is bound more than once at module level (lines {lines})"
+            )
+        self.assignment = assignments[0]
+        target = self.assignment.node
+        for index, statement in enumerate(view.body):
+            if (
+                isinstance(statement, cst.SimpleStatementLine)
+                and len(statement.body) == 1
+                and isinstance(statement.body[0], cst.Assign)
+                and len(statement.body[0].targets) == 1
+                and statement.body[0].targets[0].target is target
+            ):
+                self.flask_call = statement.body[0].value
+                return index
+        raise Refused(
+            app.path,
+            app.line,
+            "the app is created inside a conditional or another block, or together with "
+            "other statements; flask-fix converts a plain top-level `app = Flask(...)`",
+        )
+
+    def _template_folder(self) -> str:
+        """Where Jinja finds the app's templates: `template_folder` (default 'templates')
+        next to the module (for a package, inside it)."""
+        call = self.flask_call
+        if not isinstance(call, cst.Call):
+            raise Refused(self.app.path, self.app.line, "the app is not created by a plain call")
+        folder = "templates"
+        for position, argument in enumerate(call.args):
+            if argument.star:
+                raise Refused(self.app.path, self.app.line, "`Flask(*args, **kwargs)`: the template folder is unknown")
+            keyword = argument.keyword.value if argument.keyword is not None else None
+            if keyword is None and position > 0:
+                raise Refused(self.app.path, self.app.line, "Flask options given by position; pass them by keyword")
+            if keyword == "root_path":
+                raise Refused(self.app.path, self.app.line, "`root_path=` moves the template folder")
+            if keyword == "template_folder":
+                from .factory_support import string_value
+
+                value = string_value(argument.value)
+                if value is None:
+                    raise Refused(
+                        self.app.path, self.app.line,
+                        "`template_folder=` is not a literal; its templates cannot be found",
+                    )  # fmt: skip
+                folder = value
+        return os.path.join(os.path.dirname(self.app.path), folder)
+
+    @staticmethod
+    def _free_variable(view: ModuleView, candidates: tuple[str, ...]) -> str:
+        for name in candidates:
+            if view.name_is_free(name):
+                return name
+        raise Refused(view.path, 1, f"no free name for the blueprint ({', '.join(candidates)})")
+
+    # who else uses the app
+
+    def _find_importers(self) -> None:
+        app = self.app
+        for path, imported_names in sorted(self.index.app_importers.items()):
+            if not self.in_scope(path):
+                continue
+            for imported in imported_names:
+                target = f"{imported.module}.{imported.name}" if imported.name else imported.module
+                direct = (imported.name == app.variable and imported.module == app.module) or (
+                    imported.name is None and imported.module == app.module
+                )
+                if not direct:
+                    if self._resolves_to_app(imported):
+                        raise Refused(
+                            path,
+                            1,
+                            f"imports the app through `{target}`, a re-export; import it "
+                            f"from `{app.module}` (or remove the re-export) first",
+                        )
+                    continue
+                if path == app.path:
+                    continue
+                self.importers.append(_ViewsModule(self, path, imported))
+
+    def _resolves_to_app(self, imported) -> bool:
+        """Whether an importer's import (not straight from the app's module) is our app:
+        through a re-export, or a module attribute use."""
+        if imported.name is None:
+            return False
+        exporter = next(
+            (p for p, m in self.index.modules.items() if m == imported.module), None
+        )
+        if exporter is None:
+            return False
+        chain = self.index.app_importers.get(exporter, [])
+        return any(i.local == imported.name for i in chain) and imported.module != self.app.module
+
+    def _scan_other_imports(self) -> None:
+        """Star imports of the app's module and imports of the app inside functions (the
+        index records module-level imports only): both would break, so refuse."""
+        app = self.app
+        needle = app.variable.encode()
+        for path, module in sorted(self.index.modules.items()):
+            if path == app.path or not path.endswith(".py") or not self.in_scope(path):
+                continue
+            try:
+                source = self.context.read(path)
+            except OSError:
+                continue
+            if needle not in source and b"*" not in source:
+                continue
+            try:
+                tree = ast.parse(source)
+            except (SyntaxError, ValueError):
+                continue
+            package = module if os.path.basename(path) == "__init__.py" else module.rpartition(".")[0]
+            for node, nested in _imports_with_depth(tree):
+                base = _absolute(node.module, node.level, package)
+                for alias in node.names:
+                    full = f"{base}.{alias.name}" if base else alias.name
+                    if base == app.module and alias.name == "*":
+                        raise Refused(
+                            path, node.lineno,
+                            f"`from {base} import *` imports the app's module by star; "
+                            "import the names it uses explicitly first",
+                        )  # fmt: skip
+                    if (base == app.module and alias.name == app.variable) or full == app.module and False:
+                        if nested:
+                            raise Refused(
+                                path, node.lineno,
+                                "imports the app inside a function; import it at module "
+                                "level (or use `current_app`) first",
+                            )  # fmt: skip
+                    if base == app.module and nested is False and alias.name in self._moved_names():
+                        raise Refused(
+                            path, node.lineno,
+                            f"imports `{alias.name}` from `{app.module}`, which the factory "
+                            "makes local to `create_app()`",
+                        )  # fmt: skip
+
+    def _moved_names(self) -> set[str]:
+        names: set[str] = set()
+        for index in self.moved:
+            names |= bound_names(self.view.body[index]) - {self.app.variable}
+        return names
+
+    # the app's own module
+
+    def _classify_app_uses(self) -> None:
+        view = self.view
+        uses = [n for n in view.accesses_of(self.assignment)]
+        decorator_uses = [n for n in uses if view.location(n).zone == DECORATOR]
+        self.app_only: list[tuple[int, str, str]] = []  # (statement, method, function)
+        for name in decorator_uses:
+            function, _, method = self.decorator_use(name, self.main)
+            if method is not None:
+                self.app_only.append((view.location(name).statement, method, function.name.value))
+        import_time = [n for n in uses if view.location(n).zone == IMPORT_TIME]
+        self.route_statements: set[int] = set()
+        for name in import_time:
+            index = view.location(name).statement
+            statement = view.body[index]
+            if index == self.construction:
+                continue
+            if is_main_guard(statement):
+                self.main_guards.setdefault(index, []).append(name)
+            elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                raise self.refuse(
+                    name,
+                    f"the definition of `{statement.name.value}` uses the app at import time "
+                    "(a default value or a class body)",
+                )
+            elif _add_url_rule_of(statement, name) is not None:
+                self.replacements[name] = cst.Name(self.main.variable)
+                self.route_statements.add(index)
+                self.main.used_at(index)
+                self.main.routes += 1
+                self.needs_blueprint = True
+            else:
+                self.moved.add(index)
+        for index in self.route_statements:
+            others = [
+                n for n in import_time if view.location(n).statement == index
+            ]
+            if len(others) != 1:
+                raise Refused(self.app.path, view.line(view.body[index]), "an `add_url_rule` statement uses the app twice")
+        self._extension_splits()
+        entry_functions = self._entry_functions(uses)
+        for name in uses:
+            where = view.location(name)
+            if where.zone == FUNCTION and where.statement not in self.moved and where.statement != self.construction:
+                if is_main_guard(view.body[where.statement]):
+                    raise self.refuse(name, "a function defined in the `__main__` block uses the app")
+                if where.function in entry_functions:
+                    continue  # its own `app = create_app()`
+                self.function_use(name, cst.Name("current_app"))
+        self.loops_and_conditionals()
+
+    def _entry_functions(self, uses: list[cst.Name]) -> set[cst.FunctionDef]:
+        """Top-level functions that run the app (`def main(): ... app.run()`): they
+        start with `app = create_app()` and keep using that app."""
+        view = self.view
+        found: set[cst.FunctionDef] = set()
+        for name in uses:
+            where = view.location(name)
+            function = where.function
+            attribute = view.attribute_of.get(id(name))
+            if (
+                where.zone == FUNCTION
+                and where.direct
+                and function is not None
+                and view.body[where.statement] is function
+                and function.name.value not in self.request_functions
+                and attribute is not None
+                and attribute.attr.value == "run"
+                and where.statement not in self.moved
+            ):
+                found.add(function)
+        for function in found:
+            body = function.body
+            if not isinstance(body, cst.IndentedBlock):
+                raise self.refuse(function, f"`{function.name.value}` runs the app on one line")
+            # (it reads the module's app, so `app` is no local of its own yet)
+            first = 1 if _is_docstring(body.body[0]) and len(body.body) > 1 else 0
+            statement = body.body[first]
+            creation = cst.parse_statement(f"{self.app.variable} = {FACTORY}()\n")
+            self.replacements[statement] = cst.FlattenSentinel([creation, statement])
+            self.plan.entry_points.append(f"{view.path}:{function.name.value}")
+        return found
+
+    def loops_and_conditionals(self) -> None:
+        """Routes registered in loops or conditionals: their endpoints are not knowable."""
+        for index in self.moved:
+            statement = self.view.body[index]
+            if isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for node in walk(statement):
+                if isinstance(node, cst.Attribute) and node.attr.value in ("route", "add_url_rule"):
+                    root = node.value
+                    if isinstance(root, cst.Name) and root.value == self.app.variable:
+                        kind = type(statement).__name__.lower()
+                        raise Refused(
+                            self.app.path,
+                            self.view.line(statement),
+                            f"routes are registered on the app inside a `{kind}` block; "
+                            "flask-fix moves top-level routes only",
+                        )
+
+    def _extension_splits(self) -> None:
+        """`ext = Ext(app)` stays as `ext = Ext()`; `ext.init_app(app)` joins the factory."""
+        for made in _extension_inits(self.view, self.index, self.app.path):
+            call_name = made.call.func
+            root = call_name
+            while isinstance(root, cst.Attribute):
+                root = root.value
+            index = self.view.location(root).statement
+            statement = self.view.body[index]
+            if made.target is None or not made.import_time or index not in self.moved:
+                continue
+            if not (
+                isinstance(statement, cst.SimpleStatementLine)
+                and len(statement.body) == 1
+                and isinstance(statement.body[0], (cst.Assign, cst.AnnAssign))
+                and statement.body[0].value is made.call
+            ):
+                continue
+            if made.level is None or made.init_app is None or made.constructor is None:
+                uses_elsewhere = self._used_outside(index, {made.target})
+                if uses_elsewhere:
+                    raise Refused(self.app.path, self.view.line(statement), made.message)
+                continue
+            apps = [
+                n for n in self.view.accesses_of(self.assignment) if self.view.location(n).statement == index
+            ]
+            if len(apps) != 1:
+                continue
+            self.moved.discard(index)
+            small = statement.body[0]
+            kept = statement.with_changes(body=[small.with_changes(value=made.constructor)])
+            init = cst.SimpleStatementLine(body=[cst.Expr(made.init_app)])
+            self.split[index] = (kept, init)
+            self.plan.extensions.append(made.target)
+
+    def _used_outside(self, index: int, names: set[str]) -> list[cst.Name]:
+        found = []
+        for name in names:
+            for assignment in self.view.global_assignments(name):
+                for use in self.view.accesses_of(assignment):
+                    if self.view.location(use).statement not in self.moved | {index}:
+                        found.append(use)
+        return found
+
+    def _check_moved_bindings(self) -> None:
+        view = self.view
+        moved = self.moved | {self.construction}
+        for index in sorted(self.moved):
+            for name in sorted(bound_names(view.body[index]) - {self.app.variable}):
+                for assignment in view.global_assignments(name):
+                    node = assignment.node
+                    if node in view.positions and id(node) in view.where and view.location(node).statement not in moved:
+                        raise Refused(
+                            self.app.path,
+                            view.line(view.body[index]),
+                            f"`{name}` is set both at import time from the app (line "
+                            f"{view.line(view.body[index])}) and elsewhere (line {view.line(node)})",
+                        )
+                    for use in view.accesses_of(assignment):
+                        if view.location(use).statement not in moved:
+                            raise Refused(
+                                self.app.path,
+                                view.line(use),
+                                f"`{name}` is computed from the app at import time (line "
+                                f"{view.line(view.body[index])}) and used by code that stays at "
+                                "module level; in a factory it would be local to `create_app()`",
+                            )
+
+    # other modules
+
+    def _plan_importers(self) -> None:
+        taken = {b.name for b in self.index.blueprints if b.name}
+        taken.add(self.main.name)
+        for importer in self.importers:
+            if importer.kind == "entry":
+                importer.plan_entry()
+                continue
+            name = importer.view.path and self.index.modules.get(importer.view.path, "views").rpartition(".")[2]
+            if name in taken or name == "__init__":
+                raise Refused(
+                    importer.view.path,
+                    1,
+                    f"a blueprint named '{name}' (after the module) already exists",
+                )
+            taken.add(name)
+            blueprint = BlueprintPlan(
+                importer.view.path,
+                self.index.modules.get(importer.view.path, name),
+                name,
+                self._free_variable(importer.view, ("bp", f"{name}_bp")),
+            )
+            importer.plan_views(blueprint)
+            if importer.needs_blueprint:
+                self.plan.blueprints.append(blueprint)
+                self._register(importer, blueprint)
+
+    def _register(self, importer: _ViewsModule, blueprint: BlueprintPlan) -> None:
+        """The factory registers a views module's blueprint where the app's module imported
+        that module (its routes were registered then), or at the end."""
+        view = self.view
+        for index, statement in enumerate(view.body):
+            expression = self._module_binding(statement, blueprint.module)
+            if expression is not None:
+                register = cst.parse_statement(
+                    f"{self.app.variable}.register_blueprint({expression}.{blueprint.variable})\n"
+                )
+                self.entries.append(_Entry(index + 0.5, [register]))
+                return
+        alias = f"{blueprint.name}_bp"
+        statements = [
+            cst.parse_statement(f"from {blueprint.module} import {blueprint.variable} as {alias}\n"),
+            cst.parse_statement(f"{self.app.variable}.register_blueprint({alias})\n"),
+        ]
+        self.entries.append(_Entry(len(view.body) + 0.5, statements))
+
+    def _module_binding(self, statement: cst.BaseStatement, module: str) -> str | None:
+        """The expression naming `module` that a top-level import statement binds."""
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return None
+        package = self.app.module if os.path.basename(self.app.path) == "__init__.py" else self.app.module.rpartition(".")[0]
+        for small in statement.body:
+            if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                base = _absolute(
+                    cst.helpers.get_full_name_for_node(small.module) if small.module else None,
+                    len(small.relative),
+                    package,
+                )
+                for alias in small.names:
+                    full = f"{base}.{alias.evaluated_name}" if base else alias.evaluated_name
+                    if full == module:
+                        return alias.evaluated_alias or alias.evaluated_name
+            elif isinstance(small, cst.Import):
+                for alias in small.names:
+                    if alias.evaluated_name == module:
+                        return alias.evaluated_alias or module
+        return None
+
+    def _endpoint_map(self) -> None:
+        blueprints = {self.app.path: self.main, **{b.path: b for b in self.plan.blueprints}}
+        for route in self.index.routes:
+            if route.app != self.app.qualified_name or route.blueprint is not None:
+                continue
+            if route.endpoint == "static" and route.view is None:
+                continue
+            if not self.in_scope(route.path) or route.path in self.other_app_paths:
+                continue  # a namesake app's route
+            blueprint = blueprints.get(route.path)
+            if blueprint is None:
+                raise Refused(
+                    route.path,
+                    route.line,
+                    "registers a route on the app in a way flask-fix does not convert",
+                )
+            if route.endpoint is None:
+                raise Refused(
+                    route.path, route.line, "a route's endpoint is not a literal; its new name is unknown"
+                )
+            self.plan.endpoints[route.endpoint] = f"{blueprint.name}.{route.endpoint}"
+        if self.needs_blueprint:
+            self.plan.blueprints.insert(0, self.main)
+
+    # writing the app's module
+
+    def blueprint_statement(self, view: ModuleView, blueprint: BlueprintPlan) -> cst.BaseStatement:
+        options = ", cli_group=None" if blueprint.cli else ""
+        reference = "Blueprint"
+        names = _names_qualified(view, view.module, "Blueprint")
+        if names and not names <= BLUEPRINT:
+            raise Refused(view.path, 1, "`Blueprint` means something else in this module")
+        quote = _quote_of(view.module)
+        return cst.parse_statement(
+            f"{blueprint.variable} = {reference}({quote}{blueprint.name}{quote}, __name__{options})\n"
+        )
+
+    def _app_module_text(self) -> bytes:
+        view, app = self.view, self.app
+        for name in ("current_app",):
+            names = _names_qualified(view, view.module, name)
+            if self.uses_current_app and (names is None or names - CURRENT_APP):
+                raise Refused(app.path, 1, f"`{name}` means something else in this module")
+        body: list[cst.BaseStatement] = []
+        main_guard = next((i for i in range(len(view.body)) if is_main_guard(view.body[i])), None)
+        factory_at = main_guard if main_guard is not None else len(view.body)
+        self._factory_entries()
+        for index, statement in enumerate(view.body):
+            if index == factory_at:
+                body.append(self._factory_def())
+            if index == self.construction:
+                if self.needs_blueprint:
+                    blueprint = self.blueprint_statement(view, self.main)
+                    blueprint = blueprint.with_changes(
+                        leading_lines=[l for l in statement.leading_lines if l.comment is None]
+                    )
+                    body.append(blueprint)
+                continue
+            if index in self.moved:
+                continue
+            if index in self.split:
+                body.append(replace_nodes_in(self.split[index][0], self.replacements))
+                continue
+            if index in self.main_guards:
+                statement = self._main_guard(statement, self.main_guards[index])
+            if index == factory_at:
+                blank = sum(1 for line in statement.leading_lines if line.comment is None)
+                if blank < 2:
+                    statement = with_blank_lines(statement, 2)
+            new = replace_nodes_in(statement, self.replacements)
+            if new is not cst.RemovalSentinel.REMOVE:
+                body.append(new)
+        if factory_at == len(view.body):
+            body.append(self._factory_def())
+        module = view.module.with_changes(body=body)
+        add = []
+        if self.needs_blueprint:
+            add.append(("flask", "Blueprint", None))
+        if self.uses_current_app:
+            add.append(("flask", "current_app", None))
+        if add:
+            from ..imports import update_imports
+
+            module = update_imports(module, add, [])
+        return module.bytes
+
+    def _main_guard(self, statement: cst.If, uses: list[cst.Name]) -> cst.BaseStatement:
+        call = f"{FACTORY}()"
+        if len(uses) == 1:
+            attribute = self.view.attribute_of.get(id(uses[0]))
+            if attribute is not None and attribute.attr.value == "run":
+                self.replacements[uses[0]] = cst.parse_expression(call)
+                return statement
+        creation = cst.parse_statement(f"{self.app.variable} = {call}\n")
+        block = statement.body
+        assert isinstance(block, cst.IndentedBlock)
+        return statement.with_changes(body=block.with_changes(body=[creation, *block.body]))
+
+    def _factory_entries(self) -> None:
+        view = self.view
+        construction = strip_blank_lines(view.body[self.construction])
+        self.entries.append(_Entry(self.construction, [construction], config=True))
+        for index in self.moved:
+            statement = strip_blank_lines(view.body[index])
+            self.entries.append(_Entry(index, [statement], config=self._is_config(index)))
+        for index, (_, init) in self.split.items():
+            self.entries.append(_Entry(index, [init]))
+        for index, method, function in self.app_only:
+            register = cst.parse_statement(f"{self.app.variable}.{method}({function})\n")
+            self.entries.append(_Entry(index, [register]))
+        if self.needs_blueprint:
+            first = self.main.first_statement
+            assert first is not None
+            register = cst.parse_statement(
+                f"{self.app.variable}.register_blueprint({self.main.variable})\n"
+            )
+            self.entries.append(_Entry(first - 0.5, [register]))
+
+    def _is_config(self, index: int) -> bool:
+        """`app.config.<load>(...)`, `app.config[key] = ...`, `app.secret_key = ...` (what
+        the statement reads does not matter: it configures the app)."""
+        statement = self.view.body[index]
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return False
+        small = statement.body[0]
+        app = self.app.variable
+
+        def is_app(node: cst.BaseExpression) -> bool:
+            return isinstance(node, cst.Name) and node.value == app
+
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            func = small.value.func
+            return (
+                isinstance(func, cst.Attribute)
+                and isinstance(func.value, cst.Attribute)
+                and func.value.attr.value == "config"
+                and is_app(func.value.value)
+            )
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target = small.targets[0].target
+            if isinstance(target, cst.Subscript):
+                target = target.value
+                return (
+                    isinstance(target, cst.Attribute)
+                    and target.attr.value == "config"
+                    and is_app(target.value)
+                )
+            return (
+                isinstance(target, cst.Attribute)
+                and target.attr.value in CONFIG_ATTRIBUTES
+                and is_app(target.value)
+            )
+        return False
+
+    def _factory_def(self) -> cst.FunctionDef:
+        entries = sorted(self.entries, key=lambda e: e.key)
+        # the `config` argument goes right after the module's own configuration: the
+        # first run of configuration statements (or the construction when there is none),
+        # so that it overrides them and extensions initialised later see it
+        config_after = 0
+        first = next((p for p, e in enumerate(entries) if p > 0 and e.config), None)
+        if first is not None:
+            config_after = first
+            while config_after + 1 < len(entries) and entries[config_after + 1].config:
+                config_after += 1
+        parameter = self.config_parameter
+        app = self.app.variable
+        apply_config = cst.parse_statement(
+            f"if {parameter} is not None:\n"
+            f"    if isinstance({parameter}, dict):\n"
+            f"        {app}.config.from_mapping({parameter})\n"
+            f"    else:\n"
+            f"        {app}.config.from_object({parameter})\n"
+        )
+        statements: list[cst.BaseStatement] = []
+        for position, entry in enumerate(entries):
+            statements.extend(entry.statements)
+            if position == config_after:
+                statements.append(apply_config)
+        statements.append(cst.parse_statement(f"return {app}\n"))
+        function = cst.parse_statement(f"def {FACTORY}({parameter}=None):\n    pass\n")
+        assert isinstance(function, cst.FunctionDef)
+        function = function.with_changes(body=function.body.with_changes(body=statements))
+        return with_blank_lines(function, 2)
+
+    def _summary(self) -> Note:
+        plan, view, app = self.plan, self.view, self.app
+        parts = [f"the app is built in `{FACTORY}({self.config_parameter}=None)`"]
+        for blueprint in plan.blueprints:
+            what = []
+            if blueprint.routes:
+                what.append(f"{blueprint.routes} route{'s' if blueprint.routes != 1 else ''}")
+            if blueprint.handlers:
+                what.append(f"{blueprint.handlers} handler{'s' if blueprint.handlers != 1 else ''}")
+            where = "" if blueprint.path == app.path else f" of {blueprint.path}"
+            verb = "moves" if blueprint.routes + blueprint.handlers == 1 else "move"
+            parts.append(
+                f"{' and '.join(what) or 'nothing'}{where} {verb} to blueprint "
+                f"'{blueprint.name}' (endpoints become '{blueprint.name}.*')"
+            )
+        if plan.extensions:
+            names = ", ".join(f"`{n}`" for n in plan.extensions)
+            parts.append(f"{names} {'is' if len(plan.extensions) == 1 else 'are'} initialised with `init_app`")
+        if plan.current_app_modules:
+            count = len(plan.current_app_modules)
+            parts.append(f"{_plural(count, 'module')} {'uses' if count == 1 else 'use'} `current_app`")
+        if plan.entry_points:
+            count = len(plan.entry_points)
+            parts.append(f"{_plural(count, 'entry point')} {'calls' if count == 1 else 'call'} `{FACTORY}()`")
+        node = view.body[self.construction]
+        return Note(
+            app.path,
+            view.line(node),
+            view.column(node),
+            f"module-level app `{app.variable}`: " + "; ".join(parts),
+        )
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _imports_with_depth(tree: ast.Module):
+    """(ImportFrom, nested in a function or class) for every from-import of the module."""
+
+    def visit(node: ast.AST, nested: bool):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ImportFrom):
+                yield child, nested
+            inner = nested or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+            yield from visit(child, inner)
+
+    yield from visit(tree, False)
+
+
+def _absolute(module: str | None, level: int, package: str) -> str | None:
+    if level == 0:
+        return module
+    parts = package.split(".") if package else []
+    if level - 1 >= len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join(base + [module] if module else base)
+
+
+def _extension_inits(view: ModuleView, index: ProjectIndex, path: str) -> list:
+    """FLK202's split of `ext = Ext(app)` (flask_fix/codemods/extensions.py)."""
+    from .extensions import find_extension_inits
+
+    return find_extension_inits(view.wrapper, index, path)

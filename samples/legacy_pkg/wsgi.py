@@ -1,0 +1,5 @@
+"""The WSGI entry point: `gunicorn wsgi:app`."""
+from bookshelf import app
+
+if __name__ == '__main__':
+    app.run()

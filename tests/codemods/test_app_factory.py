@@ -1,0 +1,390 @@
+"""FLK201 app-factory and FLK203 circular-app-import beyond their examples: messages, fix
+levels and positions, entry-point forms, endpoint renames (relative endpoints, computed
+ones, login_view, blueprint template folders), refusals, and the converted code run with
+real Flask."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from flask_fix.codemods.app_factory import AppFactory
+from flask_fix.codemods.circular_app_import import CircularAppImport
+from flask_fix.codemods.project_examples import _SINGLE_MODULE, _SINGLE_MODULE_AFTER
+from flask_fix.model import FixLevel
+from flask_fix.runner import Mode, Settings, run
+from flask_fix.transforms import transform_sources
+
+
+def convert(sources: dict[str, str], apply: bool = True):
+    return transform_sources(AppFactory, {p: textwrap.dedent(t) for p, t in sources.items()}, apply=apply)
+
+
+def test_summary_finding_position_level_and_message():
+    after, findings = convert(_SINGLE_MODULE)
+    summary = findings[0]
+    assert (summary.code, summary.path, summary.line, summary.column) == ("FLK201", "app.py", 4, 1)
+    assert (summary.fix_level, summary.has_fix) == (FixLevel.UNSAFE, True)
+    assert summary.message == (
+        "module-level app `app`: the app is built in `create_app(config=None)`; 2 routes and "
+        "1 handler move to blueprint 'main' (endpoints become 'main.*'); 1 entry point calls "
+        "`create_app()`"
+    )
+    by_path = {f.path: f for f in findings[1:]}
+    assert by_path["test_app.py"].message.startswith("imports the module-level app; it now calls")
+    assert by_path["templates/base.html"].line == 1
+    assert "'index' → 'main.index'" in by_path["templates/base.html"].message
+
+
+def test_report_mode_gives_one_finding_per_app_and_changes_nothing():
+    after, findings = convert(_SINGLE_MODULE, apply=False)
+    assert after == _SINGLE_MODULE
+    assert [(f.code, f.path, f.has_fix) for f in findings] == [("FLK201", "app.py", True)]
+
+
+def test_refusal_is_a_report_at_the_app_naming_the_place():
+    _, findings = convert(
+        {
+            "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+            "views.py": "from app import *\n",
+        }
+    )
+    [finding] = findings
+    assert (finding.fix_level, finding.has_fix, finding.line) == (FixLevel.REPORT, False, 3)
+    assert "cannot convert this project soundly: `from app import *`" in finding.message
+    assert finding.message.endswith("(views.py:1); nothing was changed")
+
+
+def test_module_import_entry_points_and_imports_in_main_blocks():
+    after, _ = convert(
+        {
+            "app.py": """\
+                from flask import Flask
+
+                app = Flask(__name__)
+            """,
+            "tests/conftest.py": """\
+                import app as shop
+
+
+                def make():
+                    return shop.app.test_client()
+            """,
+            "replay.py": """\
+                def replay(app):
+                    return app.name
+
+
+                if __name__ == "__main__":
+                    from app import app as shop_app
+                    print(replay(shop_app))
+            """,
+        }
+    )
+    assert after["tests/conftest.py"] == textwrap.dedent(
+        """\
+        import app as shop
+
+        app = shop.create_app()
+
+
+        def make():
+            return app.test_client()
+        """
+    ).replace("app = shop", "flask_app = shop").replace("return app.", "return flask_app.")
+    assert after["replay.py"].endswith(
+        "    from app import create_app\n    shop_app = create_app()\n    print(replay(shop_app))\n"
+    )
+
+
+def test_main_block_using_the_app_twice_creates_it_once():
+    after, _ = convert(
+        {
+            "app.py": """\
+                from flask import Flask
+
+                app = Flask(__name__)
+
+                if __name__ == "__main__":
+                    app.debug = True
+                    app.run()
+            """
+        }
+    )
+    assert after["app.py"].endswith(
+        'if __name__ == "__main__":\n    app = create_app()\n    app.debug = True\n    app.run()\n'
+    )
+
+
+def test_endpoint_renames_relative_computed_login_view_and_blueprint_templates():
+    after, findings = convert(
+        {
+            "app.py": """\
+                from flask import Flask, request, url_for
+                from flask_login import LoginManager
+
+                app = Flask(__name__)
+                login_manager = LoginManager()
+                login_manager.init_app(app)
+                login_manager.login_view = "login"
+
+                from views import bp  # noqa: E402
+
+                app.register_blueprint(bp, url_prefix="/v")
+
+
+                @app.route("/")
+                def index():
+                    if request.endpoint in ("index", "other"):
+                        return url_for(".login")
+                    return url_for(request.args["next"])
+
+
+                @app.route("/login")
+                def login():
+                    return url_for("views.page")
+            """,
+            "views.py": """\
+                from flask import Blueprint, url_for
+
+                bp = Blueprint("views", __name__, template_folder="pages")
+
+
+                @bp.route("/page")
+                def page():
+                    return url_for("index") + url_for(".page")
+            """,
+            "pages/page.html": "{{ url_for('login') }} {{ url_for('.page') }}\n",
+            "templates/menu.html": "{% for item in menu %}{{ url_for(item) }}{% endfor %}\n",
+        }
+    )
+    app = after["app.py"]
+    assert 'login_manager.login_view = "main.login"' in app
+    assert 'request.endpoint in ("main.index", "other")' in app
+    assert 'return url_for(".login")' in app  # same blueprint after the move
+    assert 'url_for("views.page")' in app
+    assert after["views.py"].endswith('return url_for("main.index") + url_for(".page")\n')
+    assert after["pages/page.html"] == "{{ url_for('main.login') }} {{ url_for('.page') }}\n"
+    computed = [f for f in findings if not f.has_fix]
+    assert [(f.path, f.line, f.column) for f in computed] == [
+        ("app.py", 18, 12),
+        ("templates/menu.html", 1, 26),
+    ]
+    assert all("computed endpoint" in f.message for f in computed)
+    assert "'index' is now 'main.index'" in computed[0].message
+    assert after["templates/menu.html"] == "{% for item in menu %}{{ url_for(item) }}{% endfor %}\n"
+
+
+def test_relative_endpoint_in_a_moved_view_of_another_module_becomes_absolute():
+    after, _ = convert(
+        {
+            "pkg/__init__.py": """\
+                from flask import Flask
+
+                app = Flask(__name__)
+
+                from pkg import views  # noqa: E402
+            """,
+            "pkg/views.py": """\
+                from flask import url_for
+
+                from pkg import app
+
+
+                @app.route("/")
+                def home():
+                    return url_for(".static", filename="a.css") + url_for(".home")
+            """,
+        }
+    )
+    assert 'return url_for("static", filename="a.css") + url_for(".home")' in after["pkg/views.py"]
+
+
+def test_config_parameter_avoids_a_module_named_config_and_app_only_handlers():
+    after, _ = convert(
+        {
+            "app.py": """\
+                import config
+                from flask import Flask
+
+                app = Flask(__name__)
+                app.config.from_object(config)
+
+
+                @app.shell_context_processor
+                def shell():
+                    return {}
+
+
+                @app.cli.command("seed")
+                def seed():
+                    print(app.name)
+            """,
+            "config.py": "DEBUG = False\n",
+        }
+    )
+    app = after["app.py"]
+    assert "def create_app(test_config=None):" in app
+    assert "app.config.from_mapping(test_config)" in app
+    assert 'bp = Blueprint("main", __name__, cli_group=None)' in app
+    assert "    app.shell_context_processor(shell)\n" in app
+    assert "@bp.cli.command(\"seed\")\ndef seed():\n    print(current_app.name)" in app
+
+
+@pytest.mark.parametrize(
+    ("sources", "reason"),
+    [
+        (
+            {
+                "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+                "setup.py": "from app import app\nfrom auth import bp\napp.register_blueprint(bp)\n",
+                "auth.py": "from flask import Blueprint\nbp = Blueprint('auth', __name__)\n",
+            },
+            "sets the app up at import time (`app.register_blueprint(...)`, FLK204)",
+        ),
+        (
+            {"app.py": "from flask import Flask\napp = Flask(__name__, template_folder=PAGES)\n"},
+            "`template_folder=` is not a literal",
+        ),
+        (
+            {
+                "app.py": "from flask import Flask\napp = Flask(__name__)\n\n"
+                "@app.before_first_request\ndef warm():\n    pass\n"
+            },
+            "`@app.before_first_request` was removed in Flask 2.3",
+        ),
+        (
+            {
+                "app.py": "from flask import Flask\napp = Flask(__name__)\n\n"
+                "def setting():\n    return app.config['X']\n\nX = setting()\n"
+            },
+            "`setting()` runs at import time and uses the app",
+        ),
+        (
+            {"app.py": "from flask import Flask\napp = Flask(__name__)\ndef create_app():\n    pass\n"},
+            "`create_app` is already used in this module",
+        ),
+        (
+            {
+                "pkg/__init__.py": "from pkg.main import app\n",
+                "pkg/main.py": "from flask import Flask\napp = Flask(__name__)\n",
+                "run.py": "from pkg import app\napp.run()\n",
+            },
+            "a re-export",
+        ),
+    ],
+)
+def test_refusals(sources, reason):
+    after, findings = convert(sources)
+    assert after == {p: textwrap.dedent(t) for p, t in sources.items()}
+    assert len(findings) == 1 and reason in findings[0].message, findings[0].message
+
+
+def test_flk203_reports_each_importer_with_how_it_uses_the_app():
+    _, findings = transform_sources(
+        CircularAppImport,
+        {
+            "shop/__init__.py": "from flask import Flask\napp = Flask(__name__)\n",
+            "shop/views.py": "from shop import app\n\n@app.route('/')\ndef index():\n"
+            "    app.logger.info('x')\n    return 'x'\n",
+            "wsgi.py": "from shop import app as application\n",
+        },
+    )
+    assert [(f.path, f.line, f.column, f.fix_level) for f in findings] == [
+        ("shop/views.py", 1, 1, FixLevel.REPORT),
+        ("wsgi.py", 1, 1, FixLevel.REPORT),
+    ]
+    assert findings[0].message.startswith(
+        "imports the app object `shop.app` (1 decorator(s) register routes or handlers on it; "
+        "1 use(s) inside functions)"
+    )
+
+
+def test_the_converted_module_runs_with_flask(tmp_path: Path):
+    """The single-module example, converted, imported and driven with real Flask."""
+    after, _ = convert(_SINGLE_MODULE)
+    assert after == _SINGLE_MODULE_AFTER
+    for path, text in after.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    (tmp_path / "config.py").write_text("SQLALCHEMY_DATABASE_URI = 'sqlite://'\nGREETING = 'hi'\n")
+    script = textwrap.dedent(
+        """
+        import sys
+        sys.path.insert(0, '.')
+        import app as module
+        first = module.create_app({'TESTING': True})
+        class Settings:
+            GREETING = 'hello'
+        second = module.create_app(Settings)
+        assert first is not second and first.testing and not second.testing
+        assert first.config['GREETING'] == 'hi' and second.config['GREETING'] == 'hello'
+        client = first.test_client()
+        assert client.get('/').data == b'home'
+        old = client.get('/old')
+        assert (old.status_code, old.headers['Location']) == (302, '/')
+        assert client.get('/nope').data == b'not here'
+        assert sorted(r.endpoint for r in first.url_map.iter_rules()) == ['main.index', 'main.old', 'static']
+        assert module.close_connections in first.teardown_appcontext_funcs
+        print('ok')
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_the_runner_applies_it_with_unsafe_fixes_only(tmp_path: Path):
+    for path, text in _SINGLE_MODULE.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    files = [str(tmp_path / "app.py"), str(tmp_path / "test_app.py")]
+    list(run(files, Settings(jobs=1, select=("FLK2",))))
+    assert (tmp_path / "app.py").read_text() != _SINGLE_MODULE_AFTER["app.py"]
+    results = list(run(files, Settings(jobs=1, select=("FLK201",), unsafe_fixes=True)))
+    assert (tmp_path / "app.py").read_text() == _SINGLE_MODULE_AFTER["app.py"]
+    assert (tmp_path / "test_app.py").read_text() == _SINGLE_MODULE_AFTER["test_app.py"]
+    template = tmp_path / "templates" / "base.html"
+    assert template.read_text() == _SINGLE_MODULE_AFTER["templates/base.html"]
+    assert any(r.path == str(template) and r.written for r in results)
+    again = list(run(files, Settings(jobs=1, select=("FLK2",), unsafe_fixes=True, mode=Mode.DIFF)))
+    assert all(not r.diff for r in again)
+
+
+def test_a_function_running_the_app_creates_its_own():
+    after, findings = convert(
+        {
+            "proxy.py": """\
+                import sys
+                from flask import Flask
+
+                app = Flask(__name__)
+
+
+                @app.route("/<path:path>")
+                def forward(path):
+                    return app.config["TARGET"] + path
+
+
+                def main():
+                    \"\"\"Run the proxy.\"\"\"
+                    app.config["TARGET"] = sys.argv[1]
+                    app.run(port=8000)
+
+
+                if __name__ == "__main__":
+                    main()
+            """
+        }
+    )
+    proxy = after["proxy.py"]
+    assert 'return current_app.config["TARGET"] + path' in proxy
+    assert '"""Run the proxy."""\n    app = create_app()\n    app.config["TARGET"] = sys.argv[1]' in proxy
+    assert proxy.endswith('if __name__ == "__main__":\n    main()\n')
+    assert findings[0].message.endswith("1 entry point calls `create_app()`")

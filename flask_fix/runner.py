@@ -389,10 +389,6 @@ def run(
             candidates.append((scan.path, scan.rule_codes))
     index = build_index(facts)
     index.unindexed_route_modules = tuple(unindexed)
-    # the oldest Flask the code must run on: `target-flask-version`, else the lowest one the
-    # project's requirements allow (its root found from the files, see flask_fix.pins);
-    # FLK7 rewrites needing a newer Flask are only reported
-    index.flask_version = settings.target_flask_release() or flask_version_for(files)
     # text rules that read the index (FLK601 resolves `python app.py`), now that it exists
     for path, codes in text_later:
         rules = [rule for rule in settings.text_rules() if rule.code in codes]
@@ -408,6 +404,11 @@ def run(
         only=wanted if extra else None,
     )  # fmt: skip
     index = project.index
+    # the oldest Flask the code must run on: `target-flask-version`, else the lowest one the
+    # project's requirements allow (its root found from the files, see flask_fix.pins);
+    # FLK7 rewrites needing a newer Flask are only reported. Set after the transforms: one
+    # that rewrote files has rebuilt the index
+    index.flask_version = settings.target_flask_release() or flask_version_for(files)
     del facts
     by_code = {rule.code: rule for rule in settings.rules()}
     work = []

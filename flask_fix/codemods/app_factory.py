@@ -9,7 +9,7 @@ from ..model import FixLevel
 from ..project import AppObject, ProjectIndex
 from .base import ProjectContext, ProjectExample, ProjectFinding, ProjectTransform, TransformResult
 from .endpoint_renames import computed_in_template, rename_in_python, rename_in_template
-from .factory_plan import FactoryPlan, Note, Refused, plan_factory
+from .factory_plan import FactoryPlan, Note, Refused, is_test_module, plan_factory
 from .factory_support import app_root as _app_root
 from .factory_support import other_roots as _other_roots
 from .factory_support import under as _under
@@ -109,7 +109,7 @@ class AppFactory(ProjectTransform):
 
     @classmethod
     def could_fire(cls, index: ProjectIndex) -> bool:
-        return bool(index.apps)
+        return bool(_apps_in_order(index))
 
     def transform(self, context: ProjectContext) -> TransformResult:
         result = TransformResult()
@@ -170,7 +170,10 @@ class AppFactory(ProjectTransform):
 
 
 def _apps_in_order(index: ProjectIndex) -> list[AppObject]:
-    return sorted(index.apps, key=lambda a: (a.path, a.line))
+    """The module-level apps, not counting those of test modules (test scaffolding, like
+    the apps Flask's own CLI tests load, is no application to restructure)."""
+    apps = [a for a in index.apps if not is_test_module(a.path)]
+    return sorted(apps, key=lambda a: (a.path, a.line))
 
 
 def _rename_endpoints(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..model import FixLevel
 from ..project import ProjectIndex
 from .base import ProjectContext, ProjectFinding, ProjectTransform, TransformResult
+from .factory_plan import is_test_module
 from .factory_support import DECORATOR, FUNCTION, ModuleView
 from .project_examples import CIRCULAR_IMPORT_EXAMPLES, CIRCULAR_IMPORT_VALID
 
@@ -78,7 +79,7 @@ class CircularAppImport(ProjectTransform):
                 app = apps.get((imported.module, imported.name or ""))
                 if imported.name is None:
                     app = next((a for a in index.apps if a.module == imported.module), None)
-                if app is None or app.path == path:
+                if app is None or app.path == path or is_test_module(app.path):
                     continue
                 finding = self._finding(context, path, imported, app)
                 if finding is not None:

@@ -127,11 +127,14 @@ class FactoryPlan:
     template_folder: str = "templates"  # the app's, as a path
 
 
-def _is_test_module(path: str, view: ModuleView | None = None) -> bool:
+def is_test_module(path: str, view: ModuleView | None = None) -> bool:
     """pytest's and unittest's file names, a tests folder, or a module importing
     unittest or pytest (old tutorials keep theirs in `tests.py` or `flaskr_tests.py`)."""
     name = os.path.basename(path)
-    folders = os.path.normpath(path).split(os.sep)[:-1]
+    # folders as the user named them (an absolute path: relative to the current folder,
+    # so that a project kept in, say, /srv/test/ is not all tests)
+    relative = os.path.relpath(path) if os.path.isabs(path) else path
+    folders = [] if relative.startswith("..") else os.path.normpath(relative).split(os.sep)[:-1]
     if (
         name.startswith("test")
         or name.endswith(("_test.py", "_tests.py"))
@@ -263,6 +266,17 @@ class _ModulePlanner:
         self.needs_blueprint = True
         return statement, decorator, None
 
+    def current_app_users(self) -> set[str]:
+        """Top-level functions whose own body now uses `current_app`."""
+        view = self.view
+        users = set()
+        for node in self.replacements:
+            if isinstance(node, cst.Name) and id(node) in view.where:
+                where = view.location(node)
+                if where.zone == FUNCTION and where.direct and where.function is not None:
+                    users.add(where.function.name.value)
+        return users
+
     def check_import_time_calls(self, moved: set[int] = frozenset()) -> None:
         """A function whose own body now uses current_app must not run at import time."""
         view = self.view
@@ -384,7 +398,16 @@ class _ViewsModule(_ModulePlanner):
                     self.uses.append(attribute)
             else:
                 self.uses.append(name)
-        self.is_test = _is_test_module(path, view)
+        self.is_test = is_test_module(path, view)
+        # top-level functions whose own body uses the app, and those of them the app's
+        # module calls at import time (they take the app as a parameter)
+        self.direct_app_functions: dict[str, cst.FunctionDef] = {}
+        for use in self.uses:
+            where = view.location(self._root_name(use))
+            function = where.function
+            if where.zone == FUNCTION and where.direct and function is not None and view.body[where.statement] is function:
+                self.direct_app_functions[function.name.value] = function
+        self.setup_functions: set[str] = set()
         self.kind = self._kind()
 
     def _top_statement(self, node: cst.CSTNode) -> int:
@@ -420,6 +443,19 @@ class _ViewsModule(_ModulePlanner):
         decorators = [u for u, z in zip(self.uses, zones) if z == DECORATOR] + [
             u for u, z in zip(self.uses, zones) if z == IMPORT_TIME and self._is_route_statement(u)
         ]
+        module = self.owner.index.modules.get(self.view.path, "")
+        in_package = "." in module or os.path.basename(self.view.path) == "__init__.py"
+        imported_by_app = self.owner.imports_module(module)
+        if not self.uses and not self.is_test and not self.module_import and (
+            in_package or imported_by_app
+        ):
+            return "views"  # an unused import of the app: dropped
+        if imported_by_app and (import_time or not self.uses):
+            raise Refused(
+                self.view.path,
+                self.view.line(self.import_node),
+                "the app's module imports this module, which uses the app at import time",
+            )
         if self.is_test or import_time or not self.uses:
             if not self.is_test:
                 for use in import_time:
@@ -531,9 +567,20 @@ class _ViewsModule(_ModulePlanner):
         view = self.view
         if self.inner is not None:
             raise Refused(view.path, view.line(self.import_node), "imports the app in its `__main__` block and uses it in functions")
+        for name in self.setup_functions:
+            params = self.direct_app_functions[name].params
+            parameter = cst.Param(cst.Name(self.imported.local))
+            self.replacements[params] = params.with_changes(params=[parameter])
         ordered = sorted(self.uses, key=lambda u: self.view.location(u).zone != DECORATOR)
         for use in ordered:
             where = view.location(use)
+            if (
+                where.zone == FUNCTION
+                and where.function is not None
+                and where.function.name.value in self.setup_functions
+                and view.body[where.statement] is where.function
+            ):
+                continue  # the app is its parameter now
             if where.zone == DECORATOR:
                 self.decorator_use(use, blueprint)
             elif where.zone == IMPORT_TIME:
@@ -598,6 +645,8 @@ class _ViewsModule(_ModulePlanner):
                 lines.insert(inside[1] + 1, inside[2])
                 new = new.with_changes(body=new.body.with_changes(body=lines))
             if new is not cst.RemovalSentinel.REMOVE:
+                if not body and index > 0:  # the first statements went: no blank lines on top
+                    new = strip_blank_lines(new)
                 body.append(new)
             if index == index_after:
                 body.extend(extra)
@@ -672,6 +721,8 @@ class _AppModulePlanner(_ModulePlanner):
         self.moved: set[int] = set()
         self.split: dict[int, tuple[cst.BaseStatement, cst.BaseStatement]] = {}
         self.main_guards: dict[int, list[cst.Name]] = {}
+        # `setup()` statements calling a function that now takes the app: `setup(app)`
+        self.setup_calls: dict[int, cst.BaseStatement] = {}
         self.importers: list[_ViewsModule] = []
 
     def in_scope(self, path: str) -> bool:
@@ -916,7 +967,7 @@ class _AppModulePlanner(_ModulePlanner):
             if len(others) != 1:
                 raise Refused(self.app.path, view.line(view.body[index]), "an `add_url_rule` statement uses the app twice")
         self._extension_splits()
-        entry_functions = self._entry_functions(uses)
+        entry_functions = self._entry_functions(uses) | self._setup_functions(uses)
         for name in uses:
             where = view.location(name)
             if where.zone == FUNCTION and where.statement not in self.moved and where.statement != self.construction:
@@ -926,6 +977,65 @@ class _AppModulePlanner(_ModulePlanner):
                     continue  # its own `app = create_app()`
                 self.function_use(name, cst.Name("current_app"))
         self.loops_and_conditionals()
+
+    def _setup_functions(self, uses: list[cst.Name]) -> set[cst.FunctionDef]:
+        """Functions that set the app up and are only called at import time, as plain
+        `setup()` statements (`def init_login(): login_manager.init_app(app)`): they take
+        the app as a parameter, and the factory calls `setup(app)` where the module did."""
+        view = self.view
+        candidates = {
+            view.location(n).function
+            for n in uses
+            if view.location(n).zone == FUNCTION
+            and view.location(n).function is not None
+            and view.body[view.location(n).statement] is view.location(n).function
+            and view.location(n).statement not in self.moved
+        }
+        found: set[cst.FunctionDef] = set()
+        for function in candidates:
+            name = function.name.value
+            params = function.params
+            if (
+                function.decorators
+                or name in self.request_functions
+                or params.params or params.posonly_params or params.kwonly_params
+                or not isinstance(params.star_arg, cst.MaybeSentinel)
+                or params.star_kwarg is not None
+            ):
+                continue
+            assignments = view.global_assignments(name)
+            if len(assignments) != 1:
+                continue
+            calls = []
+            for use in view.accesses_of(assignments[0]):
+                where = view.location(use)
+                call = view.call_of.get(id(use))
+                statement = view.body[where.statement]
+                if (
+                    where.zone != IMPORT_TIME
+                    or call is None
+                    or call.args
+                    or is_main_guard(statement)
+                    or where.statement in self.moved
+                    or not isinstance(statement, cst.SimpleStatementLine)
+                    or len(statement.body) != 1
+                    or not isinstance(statement.body[0], cst.Expr)
+                    or statement.body[0].value is not call
+                ):
+                    break
+                calls.append((where.statement, statement, call))
+            else:
+                if not calls:
+                    continue
+                found.add(function)
+                parameter = cst.Param(cst.Name(self.app.variable))
+                self.replacements[params] = params.with_changes(params=[parameter])
+                for index, statement, call in calls:
+                    with_app = call.with_changes(args=[cst.Arg(cst.Name(self.app.variable))])
+                    moved = strip_blank_lines(statement)
+                    moved = moved.with_changes(body=[statement.body[0].with_changes(value=with_app)])
+                    self.setup_calls[index] = moved
+        return found
 
     def _entry_functions(self, uses: list[cst.Name]) -> set[cst.FunctionDef]:
         """Top-level functions that run the app (`def main(): ... app.run()`): they
@@ -1047,6 +1157,110 @@ class _AppModulePlanner(_ModulePlanner):
 
     # other modules
 
+    def imports_module(self, module: str) -> bool:
+        """Whether the app's module imports `module` at module level."""
+        return any(self._module_binding(statement, module) is not None for statement in self.view.body) or any(
+            isinstance(statement, cst.SimpleStatementLine)
+            and any(
+                isinstance(small, cst.Import)
+                and any(alias.evaluated_name == module for alias in small.names)
+                for small in statement.body
+            )
+            for statement in self.view.body
+        )
+
+    def _absolute(self, qualified: str | None) -> str | None:
+        """A qualified name made absolute (LibCST keeps relative imports' dots)."""
+        if qualified is None or not qualified.startswith("."):
+            return qualified
+        rest = qualified.lstrip(".")
+        level = len(qualified) - len(rest)
+        package = self.app.module if os.path.basename(self.app.path) == "__init__.py" else self.app.module.rpartition(".")[0]
+        base = _absolute(None, level, package)
+        return f"{base}.{rest}" if base else rest
+
+    def _import_time_calls(self):
+        """(statement index, call, absolute callee) for the calls the app's module makes
+        at import time outside an application context."""
+        view = self.view
+        for node in walk(view.module):
+            if not isinstance(node, cst.Call):
+                continue
+            root = node.func
+            while isinstance(root, cst.Attribute):
+                root = root.value
+            if id(root) not in view.where:
+                continue
+            where = view.location(root)
+            if where.zone == FUNCTION or is_main_guard(view.body[where.statement]):
+                continue
+            if where.statement in self.moved and where.in_app_context:
+                continue
+            yield where.statement, node, self._absolute(view.qualified(node.func))
+
+    def _cross_module_setup(self, importer: _ViewsModule) -> None:
+        """`load_plugins()` at import time in the app's module, where `load_plugins` uses
+        the app and comes from a views module: it takes the app, the factory calls it."""
+        module = self.index.modules.get(importer.view.path)
+        functions = importer.direct_app_functions
+        if not functions or module is None:
+            return
+        for index, call, callee in list(self._import_time_calls()):
+            name = callee.rpartition(".")[2] if callee else None
+            if callee != f"{module}.{name}" or name not in functions:
+                continue
+            function = functions[name]
+            statement = self.view.body[index]
+            params = function.params
+            plain = (
+                isinstance(statement, cst.SimpleStatementLine)
+                and len(statement.body) == 1
+                and isinstance(statement.body[0], cst.Expr)
+                and statement.body[0].value is call
+                and not call.args
+                and index not in self.moved
+                and not function.decorators
+                and not (params.params or params.posonly_params or params.kwonly_params)
+                and isinstance(params.star_arg, cst.MaybeSentinel)
+                and params.star_kwarg is None
+            )
+            others = [
+                use
+                for assignment in importer.view.global_assignments(name)
+                for use in importer.view.accesses_of(assignment)
+            ]
+            if not plain or others:
+                raise Refused(
+                    self.app.path,
+                    self.view.line(call),
+                    f"`{name}()` ({importer.view.path}) runs at import time and uses the app; "
+                    "inside a factory it would run without an application context",
+                )
+            importer.setup_functions.add(name)
+            with_app = call.with_changes(args=[cst.Arg(cst.Name(self.app.variable))])
+            moved = strip_blank_lines(statement).with_changes(
+                body=[statement.body[0].with_changes(value=with_app)]
+            )
+            self.setup_calls[index] = moved
+
+    def _check_calls_into_importers(self) -> None:
+        """No import-time call of the app's module may reach a function of another module
+        that now uses current_app."""
+        users = {}
+        for importer in self.importers:
+            module = self.index.modules.get(importer.view.path)
+            for name in importer.current_app_users():
+                users[f"{module}.{name}"] = importer.view.path
+        for index, call, callee in self._import_time_calls():
+            if callee in users and index not in self.setup_calls:
+                raise Refused(
+                    self.app.path,
+                    self.view.line(call),
+                    f"`{callee.rpartition('.')[2]}()` ({users[callee]}) runs at import time "
+                    "and uses the app; inside a factory it would run without an application "
+                    "context",
+                )
+
     def _plan_importers(self) -> None:
         taken = {b.name for b in self.index.blueprints if b.name}
         taken.add(self.main.name)
@@ -1068,10 +1282,12 @@ class _AppModulePlanner(_ModulePlanner):
                 name,
                 self._free_variable(importer.view, ("bp", f"{name}_bp")),
             )
+            self._cross_module_setup(importer)
             importer.plan_views(blueprint)
             if importer.needs_blueprint:
                 self.plan.blueprints.append(blueprint)
                 self._register(importer, blueprint)
+        self._check_calls_into_importers()
 
     def _register(self, importer: _ViewsModule, blueprint: BlueprintPlan) -> None:
         """The factory registers a views module's blueprint where the app's module imported
@@ -1172,7 +1388,7 @@ class _AppModulePlanner(_ModulePlanner):
                     )
                     body.append(blueprint)
                 continue
-            if index in self.moved:
+            if index in self.moved or index in self.setup_calls:
                 continue
             if index in self.split:
                 body.append(replace_nodes_in(self.split[index][0], self.replacements))
@@ -1221,6 +1437,8 @@ class _AppModulePlanner(_ModulePlanner):
             self.entries.append(_Entry(index, [statement], config=self._is_config(index)))
         for index, (_, init) in self.split.items():
             self.entries.append(_Entry(index, [init]))
+        for index, call in self.setup_calls.items():
+            self.entries.append(_Entry(index, [call]))
         for index, method, function in self.app_only:
             register = cst.parse_statement(f"{self.app.variable}.{method}({function})\n")
             self.entries.append(_Entry(index, [register]))

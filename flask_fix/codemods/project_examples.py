@@ -319,6 +319,11 @@ APP_FACTORY_VALID: tuple[dict[str, str], ...] = (
         "    return app\n",
         "wsgi.py": "from app import create_app\n\napp = create_app()\n",
     },
+    # an app in a test module is test scaffolding, not the application
+    {
+        "tests/test_cli.py": "from flask import Flask\n\napp = Flask(__name__)\n\n\n"
+        "@app.route('/')\ndef index():\n    return 'x'\n",
+    },
     # a local class named Flask is not flask's
     {
         "app.py": "class Flask:\n    def __init__(self, name):\n        self.name = name\n\n\n"

@@ -388,3 +388,108 @@ def test_a_function_running_the_app_creates_its_own():
     assert '"""Run the proxy."""\n    app = create_app()\n    app.config["TARGET"] = sys.argv[1]' in proxy
     assert proxy.endswith('if __name__ == "__main__":\n    main()\n')
     assert findings[0].message.endswith("1 entry point calls `create_app()`")
+
+
+def test_setup_functions_called_at_import_time_take_the_app():
+    after, _ = convert(
+        {
+            "app.py": """\
+                import logging
+                from flask import Flask
+
+                app = Flask(__name__)
+                app.config["LEVEL"] = logging.INFO
+
+
+                def configure_logging():
+                    \"\"\"Log at the configured level.\"\"\"
+                    app.logger.setLevel(app.config["LEVEL"])
+
+
+                configure_logging()
+            """
+        }
+    )
+    assert after["app.py"] == textwrap.dedent(
+        """\
+        import logging
+        from flask import Flask
+
+
+        def configure_logging(app):
+            \"\"\"Log at the configured level.\"\"\"
+            app.logger.setLevel(app.config["LEVEL"])
+
+
+        def create_app(config=None):
+            app = Flask(__name__)
+            app.config["LEVEL"] = logging.INFO
+            if config is not None:
+                if isinstance(config, dict):
+                    app.config.from_mapping(config)
+                else:
+                    app.config.from_object(config)
+            configure_logging(app)
+            return app
+        """
+    )
+
+
+def test_a_setup_function_of_another_module_takes_the_app_and_unused_imports_go():
+    after, findings = convert(
+        {
+            "tasks/__init__.py": """\
+                from flask import Flask
+
+                app = Flask(__name__)
+
+                import tasks.views  # noqa: E402
+                import tasks.signals  # noqa: E402
+                from tasks.plugins import load_plugins  # noqa: E402
+
+                load_plugins()
+            """,
+            "tasks/views.py": """\
+                from tasks import app
+
+
+                @app.route("/")
+                def index():
+                    return "tasks"
+            """,
+            "tasks/signals.py": "from tasks import app\n\nLISTENERS = []\n",
+            "tasks/plugins.py": """\
+                import jinja2
+
+                from tasks import app
+
+
+                def load_plugins():
+                    app.jinja_loader = jinja2.ChoiceLoader([app.jinja_loader])
+            """,
+        }
+    )
+    init = after["tasks/__init__.py"]
+    assert "\nload_plugins()" not in init
+    assert init.endswith(
+        "    app.register_blueprint(tasks.views.bp)\n    load_plugins(app)\n    return app\n"
+    )
+    assert after["tasks/plugins.py"].endswith(
+        "def load_plugins(app):\n    app.jinja_loader = jinja2.ChoiceLoader([app.jinja_loader])\n"
+    )
+    assert "from tasks import app" not in after["tasks/plugins.py"]
+    assert after["tasks/signals.py"] == "LISTENERS = []\n"
+    notes = {f.path: f.message for f in findings}
+    assert notes["tasks/signals.py"].endswith("the import is removed")
+
+
+def test_a_module_the_app_imports_must_not_use_the_app_at_import_time():
+    _, findings = convert(
+        {
+            "shop/__init__.py": "from flask import Flask\n\napp = Flask(__name__)\n\n"
+            "from shop import hooks  # noqa: E402\n",
+            "shop/hooks.py": "from shop import app\n\napp.config['HOOKS'] = True\n",
+        }
+    )
+    [finding] = findings
+    assert "the app's module imports this module, which uses the app at import time" in finding.message

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from . import extensionfacts
+from . import contextfacts, extensionfacts
 
 FLASK_CLASSES = frozenset({"flask.Flask", "flask.app.Flask"})
 BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
@@ -251,6 +251,8 @@ class ProjectIndex:
     # modules that may declare routes but use syntax newer than this interpreter's `ast`
     # (LibCST parses them): their routes are unknown, so no URL can be proven unique
     unindexed_route_modules: tuple[str, ...] = ()
+    # Flask-SQLAlchemy objects, models, Celery tasks (FLK301-FLK303, FLK502)
+    contexts: contextfacts.ContextIndex = field(default_factory=contextfacts.ContextIndex)
     # the lowest Flask release the project's requirements allow (flask_fix.pins); None:
     # not declared, assume a current Flask. FLK7 rules report rewrites needing a newer one
     flask_version: tuple[int, ...] | None = None
@@ -353,6 +355,7 @@ def module_facts(path: str, module: str, tree: ast.Module) -> ModuleFacts:
     scanner = _ModuleScanner(path, module)
     scanner.visit(tree)
     facts = scanner.finish()
+    facts.raw["context"] = contextfacts.scan_module(tree, scanner)
     facts.raw["extensions"] = extensionfacts.scan_module(path, tree, facts.raw.get("extensions"))
     return facts
 
@@ -1155,6 +1158,7 @@ class _Linker:
             app_importers=self.app_importers(),
             factory_apps=[app for module in self.facts for app in module.factory_apps],
             **self.config_facts(),
+            contexts=contextfacts.link(self),
             extensions=extensionfacts.link(self),
         )
 

@@ -1,0 +1,504 @@
+"""Project facts for the context rules (FLK301-FLK303, FLK502), gathered with `ast`.
+
+Per module (in the scan phase, from the tree the index scanner just walked): module-level
+objects created by a call (`db = SQLAlchemy(app)`, `celery = Celery(__name__)`), Celery
+task functions, whether the module pushes an application context outside a `with`, and
+cheap triage flags. `link` then resolves them across modules with the index linker:
+which qualified names are Flask-SQLAlchemy objects, which classes are its models, which
+functions are Celery tasks, and which of those run with no app context as far as the
+project shows.
+
+Nothing here imports `flask_fix.project` at run time (project.py imports this module).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .project import _Linker, _ModuleScanner
+
+FSA_CLASSES = frozenset(
+    {
+        "flask_sqlalchemy.SQLAlchemy",
+        "flask_sqlalchemy.extension.SQLAlchemy",
+        "flask.ext.sqlalchemy.SQLAlchemy",
+    }
+)
+CELERY_CLASSES = frozenset({"celery.Celery", "celery.app.Celery", "celery.app.base.Celery"})
+SHARED_TASK = frozenset({"celery.shared_task", "celery.app.shared_task"})
+# calls whose result is a context: `with x.app_context():`, `x.app_context().push()`
+CONTEXT_LEVELS = {"app_context": 1, "test_request_context": 2, "request_context": 2,
+                  "test_client": 2}  # fmt: skip
+NONE, APP, REQUEST, UNKNOWN = 0, 1, 2, 3
+# names whose use at import time may interest FLK301 / FLK302 (a cheap look, no resolution)
+PROXY_WORDS = frozenset({"current_app", "g", "request", "session"})
+APP_FUNCTION_WORDS = frozenset(
+    {"url_for", "render_template", "render_template_string", "stream_template",
+     "stream_template_string", "jsonify"}
+)  # fmt: skip
+APP_WORDS = frozenset({"current_app", "g", "session", "query", *APP_FUNCTION_WORDS})
+REQUEST_WORDS = frozenset({"request", "session", "flash"})
+FOLLOW_LIMIT = 64  # module functions whose bodies the triage looks into
+BACKGROUND_MODULES = ("threading", "concurrent")
+
+
+@dataclass
+class ModuleContextFacts:
+    """What one module contributes; stored in `ModuleFacts.raw["context"]`."""
+
+    # module-level `name = f(...)`: name -> (qualified f, keyword argument names)
+    instances: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # module-level functions with a Celery task decorator: name -> (qualified app the
+    # decorator belongs to, or None for `shared_task`; the decorator passes `base=`)
+    task_defs: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
+    # somewhere an attribute `Task` or `task_cls` is assigned (a Celery task class swapped)
+    overrides_task: bool = False
+    # somewhere `x.app_context().push()` / `ctx.push()`: a context pushed outside a `with`
+    pushes_context: bool = False
+    # import-time code (and the module functions it calls) uses names FLK301 / FLK302
+    # look for, in the shape they look for
+    import_time_app: bool = False
+    import_time_request: bool = False
+    # imports threading or concurrent.futures
+    threads: bool = False
+    # every import: (module names it may load, the function it is in, or None at import
+    # time; the context it runs in: NONE, APP or REQUEST)
+    import_sites: list[tuple[tuple[str, ...], str | None, int]] = field(default_factory=list)
+    # an Alembic environment script (`from alembic import context`): Flask-Migrate runs it
+    # inside an application context
+    alembic_env: bool = False
+    # a module-level `if __name__ == "__main__":` block: the module is run as a script
+    main_guard: bool = False
+
+
+@dataclass(frozen=True)
+class ContextIndex:
+    """The linked facts, held by `ProjectIndex.contexts`. Names are qualified the way a
+    module imports them (`pkg.models.User`), every re-export included; paths are the
+    index's paths."""
+
+    sqlalchemy: frozenset[str] = frozenset()  # Flask-SQLAlchemy extension objects
+    models: frozenset[str] = frozenset()  # classes deriving from such an object's Model
+    tasks: frozenset[str] = frozenset()  # Celery task functions
+    # tasks whose Celery app is a plain `Celery(...)`: no task class swapped anywhere,
+    # no `base=`, and no module pushes an app context outside a `with`
+    plain_tasks: frozenset[str] = frozenset()
+    import_time_app: frozenset[str] = frozenset()  # paths
+    import_time_request: frozenset[str] = frozenset()  # paths
+    # paths whose import-time code runs inside a context: APP, REQUEST, or UNKNOWN (only
+    # imported lazily, from functions that run we do not know when); absent: NONE
+    import_context: dict[str, int] = field(default_factory=dict)
+    background: frozenset[str] = frozenset()  # paths: threads imported or plain tasks
+
+
+# --- one module ---------------------------------------------------------------------------
+
+
+def scan_module(tree: ast.Module, scanner: _ModuleScanner) -> ModuleContextFacts:
+    """The module's facts; `scanner` (the index scanner, done with the module) resolves
+    names through the module-level bindings as they stand at the end of the module."""
+    qualify = scanner.qualify
+    facts = ModuleContextFacts()
+    functions: dict[str, ast.FunctionDef] = {}
+    for statement in _module_level(tree.body):
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            _record_instance(facts, statement, qualify)
+        elif isinstance(statement, ast.FunctionDef):
+            _record_task(facts, statement, qualify)
+            functions[statement.name] = statement
+        elif isinstance(statement, ast.If) and _is_main_guard(statement.test):
+            facts.main_guard = True
+    _scan_import_time(facts, tree.body, functions)
+    _import_sites(facts, tree.body, scanner, None, "", NONE)
+    return facts
+
+
+def _scan_import_time(facts: ModuleContextFacts, body, functions) -> None:
+    """Set the triage flags: names used at import time, in the shapes the rules look for,
+    following calls of the module's own functions (bounded)."""
+    found: set[str] = set()
+    calls: set[str] = set()
+    for node in _import_time_expressions(body):
+        if isinstance(node, ast.Name):  # a bare decorator (or a value): may be applied
+            calls.add(node.id)
+        _scan_expression(node, found, calls)
+    followed: set[str] = set()
+    pending = [name for name in calls if name in functions]
+    while pending and len(followed) < FOLLOW_LIMIT:
+        name = pending.pop()
+        if name in followed:
+            continue
+        followed.add(name)
+        more: set[str] = set()
+        for node in _import_time_expressions(functions[name].body):
+            if isinstance(node, ast.Name):
+                more.add(node.id)
+            _scan_expression(node, found, more)
+        pending.extend(n for n in more if n in functions and n not in followed)
+    facts.import_time_app = bool(found & APP_WORDS)
+    facts.import_time_request = bool(found & REQUEST_WORDS)
+
+
+def _word(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _scan_expression(node: ast.AST, found: set[str], calls: set[str]) -> None:
+    """Words used as the rules look for them: a proxy's attribute or item, a Flask
+    function called, `X.query` read, `db.session` used; and the names called."""
+    stack = [node]
+    pop, extend, AST = stack.pop, stack.extend, ast.AST
+    while stack:
+        current = pop()
+        kind = type(current)
+        if kind is ast.Attribute or kind is ast.Subscript:
+            value = current.value  # type: ignore[attr-defined]
+            word = value.id if type(value) is ast.Name else getattr(value, "attr", None)
+            if word in PROXY_WORDS:
+                found.add(word)
+            if kind is ast.Attribute and current.attr == "query":  # type: ignore[attr-defined]
+                found.add("query")
+            stack.append(value)
+            if kind is ast.Subscript:
+                stack.append(current.slice)  # type: ignore[attr-defined]
+            continue
+        if kind is ast.Name or kind is ast.Constant:
+            continue
+        if kind is ast.Call:
+            func = current.func  # type: ignore[attr-defined]
+            if type(func) is ast.Name:
+                calls.add(func.id)
+                word = func.id
+            else:
+                word = getattr(func, "attr", None)
+            if word in APP_FUNCTION_WORDS or word == "flash" or word == "session":
+                found.add(word)
+        elif kind is ast.Lambda:  # the body runs later
+            extend(current.args.defaults)  # type: ignore[attr-defined]
+            defaults = current.args.kw_defaults  # type: ignore[attr-defined]
+            extend(d for d in defaults if d is not None)
+            continue
+        elif kind is ast.GeneratorExp:  # lazy but for the first iterable
+            stack.append(current.generators[0].iter)  # type: ignore[attr-defined]
+            continue
+        elif kind is ast.Compare:
+            pairs = zip(current.ops, current.comparators)  # type: ignore[attr-defined]
+            for operator, comparator in pairs:
+                if isinstance(operator, (ast.In, ast.NotIn)) and _word(comparator) in PROXY_WORDS:
+                    found.add(_word(comparator))  # type: ignore[arg-type]
+        for name in current._fields:
+            child = getattr(current, name, None)
+            if type(child) is list:
+                extend(c for c in child if isinstance(c, AST))
+            elif isinstance(child, AST):
+                stack.append(child)
+
+
+def _import_sites(facts, body, scanner, function: str | None, prefix: str, level: int) -> None:
+    """Record every import with the function it is in and the context it runs in; and,
+    on the way through every statement, context pushes, task-class swaps, thread
+    imports and Alembic's `context`."""
+    for statement in body:
+        if isinstance(statement, ast.Assign):
+            facts.overrides_task = facts.overrides_task or any(
+                isinstance(t, ast.Attribute) and t.attr in ("Task", "task_cls")
+                for t in statement.targets
+            )
+        elif isinstance(statement, ast.Import):
+            for alias in statement.names:
+                parts = alias.name.split(".")
+                names = tuple(".".join(parts[: i + 1]) for i in range(len(parts)))
+                facts.import_sites.append((names, function, level))
+                facts.threads = facts.threads or parts[0] in BACKGROUND_MODULES
+        elif isinstance(statement, ast.ImportFrom):
+            if statement.level == 0:
+                top = (statement.module or "").partition(".")[0]
+                facts.threads = facts.threads or top in BACKGROUND_MODULES
+                facts.alembic_env = facts.alembic_env or (
+                    statement.module == "alembic"
+                    and any(a.name == "context" for a in statement.names)
+                )
+            module = scanner.absolute_module(statement.module, statement.level)
+            if module:
+                parts = module.split(".")
+                names = [".".join(parts[: i + 1]) for i in range(len(parts))]
+                names += [f"{module}.{a.name}" for a in statement.names if a.name != "*"]
+                facts.import_sites.append((tuple(names), function, level))
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            qualname = (
+                f"{function}.<locals>.{statement.name}" if function else prefix + statement.name
+            )
+            _import_sites(facts, statement.body, scanner, qualname, "", NONE)
+        elif isinstance(statement, ast.ClassDef):
+            inner = f"{function}.<locals>." if function else prefix
+            _import_sites(facts, statement.body, scanner, function, inner + statement.name + ".",
+                          level)  # fmt: skip
+        elif isinstance(statement, ast.Expr):
+            pushed = _is_push(statement.value)
+            if pushed is not None:
+                facts.pushes_context = True
+                level = max(level, pushed)
+        else:
+            inner = level
+            if isinstance(statement, (ast.With, ast.AsyncWith)):
+                for item in statement.items:
+                    call = item.context_expr
+                    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+                        inner = max(inner, CONTEXT_LEVELS.get(call.func.attr, NONE))
+            for name in _BLOCKS:
+                for child in getattr(statement, name, ()) or ():
+                    children = [child] if isinstance(child, ast.stmt) else child.body
+                    _import_sites(facts, children, scanner, function, prefix, inner)
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    return (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and {ast.dump(test.left), ast.dump(test.comparators[0])}
+        == {ast.dump(ast.Name("__name__", ast.Load())), ast.dump(ast.Constant("__main__"))}
+    )
+
+
+def _record_instance(facts: ModuleContextFacts, statement, qualify) -> None:
+    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+    value = statement.value
+    for target in targets:
+        if not isinstance(target, ast.Name):
+            continue
+        facts.instances.pop(target.id, None)
+        callee = qualify(value.func) if isinstance(value, ast.Call) else None
+        if callee is not None:
+            keywords = tuple(k.arg or "**" for k in value.keywords)  # type: ignore[union-attr]
+            facts.instances[target.id] = (callee, keywords)
+
+
+def _record_task(facts: ModuleContextFacts, function: ast.FunctionDef, qualify) -> None:
+    facts.instances.pop(function.name, None)
+    for decorator in function.decorator_list:
+        call = decorator if isinstance(decorator, ast.Call) else None
+        expression = call.func if call is not None else decorator
+        has_base = call is not None and any(k.arg in ("base", None) for k in call.keywords)
+        if isinstance(expression, ast.Attribute) and expression.attr == "task":
+            app = qualify(expression.value)
+            if app is not None:
+                facts.task_defs[function.name] = (app, has_base)
+        elif qualify(expression) in SHARED_TASK:
+            facts.task_defs[function.name] = (None, has_base)
+
+
+def _is_push(value: ast.expr) -> int | None:
+    """The context `x.app_context().push()` pushes for good; `.push()` without arguments
+    on a name or attribute (`ctx.push()`) counts as an application context. None: no push."""
+    if not (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "push"
+        and not value.args
+        and not value.keywords
+    ):
+        return None
+    receiver = value.func.value
+    if isinstance(receiver, ast.Call):
+        func = receiver.func
+        if isinstance(func, ast.Attribute) and func.attr in CONTEXT_LEVELS:
+            return CONTEXT_LEVELS[func.attr]
+        return None
+    return APP if isinstance(receiver, (ast.Name, ast.Attribute)) else None
+
+
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements run at import time, outside function and class bodies."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for name in _BLOCKS:
+            for child in getattr(statement, name, ()) or ():
+                if isinstance(child, ast.stmt):
+                    yield from _module_level([child])
+                else:  # an except handler or a match case
+                    yield from _module_level(child.body)
+
+
+def _import_time_expressions(body: list[ast.stmt]) -> Iterator[ast.AST]:
+    """Expressions evaluated at import time: module level, class bodies, decorators and
+    default values (lambda bodies included: this is a cheap over-approximation)."""
+    for statement in body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield from statement.decorator_list
+            yield from statement.args.defaults
+            yield from (d for d in statement.args.kw_defaults if d is not None)
+        elif isinstance(statement, ast.ClassDef):
+            yield from statement.decorator_list
+            yield from statement.bases
+            yield from (k.value for k in statement.keywords)
+            yield from _import_time_expressions(statement.body)
+        else:
+            for name, value in ast.iter_fields(statement):
+                if name in _BLOCKS:
+                    for child in value or ():
+                        if isinstance(child, ast.stmt):
+                            yield from _import_time_expressions([child])
+                        else:
+                            if getattr(child, "type", None) is not None:
+                                yield child.type
+                            if getattr(child, "guard", None) is not None:
+                                yield child.guard
+                            yield from _import_time_expressions(child.body)
+                elif isinstance(value, ast.AST):
+                    yield value
+                elif isinstance(value, list):
+                    yield from (v for v in value if isinstance(v, ast.AST))
+
+
+# --- the whole project ----------------------------------------------------------------------
+
+
+def link(linker: _Linker) -> ContextIndex:
+    """Resolve every module's facts across the project."""
+    per_module = [(m, m.raw.get("context")) for m in linker.facts]
+    per_module = [(m, f) for m, f in per_module if f is not None]
+    modules = {m.path: m.module for m in linker.facts}
+
+    def derives(qualified: str, from_path: str, targets: frozenset[str], depth: int = 0) -> bool:
+        if qualified in targets:
+            return True
+        key = linker.resolve(qualified, from_path)
+        cls = linker.classes.get(key) if key is not None and depth < 16 else None
+        return cls is not None and any(
+            base is not None and derives(base, key[0], targets, depth + 1)  # type: ignore[index]
+            for base in cls.bases
+        )
+
+    sqlalchemy, celery, plain_celery = set(), set(), set()
+    overridden = any(f.overrides_task for _, f in per_module)
+    pushed = any(f.pushes_context for _, f in per_module)
+    for module, facts in per_module:
+        for name, (callee, keywords) in facts.instances.items():
+            if derives(callee, module.path, FSA_CLASSES):
+                sqlalchemy.add((module.path, name))
+            elif derives(callee, module.path, CELERY_CLASSES):
+                celery.add((module.path, name))
+                if (
+                    callee in CELERY_CLASSES
+                    and not {"task_cls", "**"} & set(keywords)
+                    and not overridden
+                    and not pushed
+                ):
+                    plain_celery.add((module.path, name))
+
+    models: set[tuple[str, str]] = set()
+    candidates = [(key, cls) for key, cls in linker.classes.items() if "." not in key[1]]
+    changed = True
+    while changed:
+        changed = False
+        for key, cls in candidates:
+            if key in models:
+                continue
+            for base in cls.bases:
+                base_key = linker.resolve(base, key[0]) if base is not None else None
+                if base_key is None:
+                    continue
+                path, name = base_key
+                if base_key in models or (
+                    name.endswith(".Model") and (path, name[: -len(".Model")]) in sqlalchemy
+                ):
+                    models.add(key)
+                    changed = True
+                    break
+
+    tasks, plain_tasks = set(), set()
+    for module, facts in per_module:
+        for name, (app, has_base) in facts.task_defs.items():
+            app_key = linker.resolve(app, module.path) if app is not None else None
+            if app is None or app_key in celery:
+                tasks.add((module.path, name))
+            if app_key in plain_celery and not has_base:
+                plain_tasks.add((module.path, name))
+
+    def names_of(keys: set[tuple[str, str]]) -> frozenset[str]:
+        found = {f"{modules[path]}.{name}" for path, name in keys}
+        if keys:
+            for module in linker.facts:
+                for local, target in module.exports.items():
+                    if linker.resolve(target, module.path) in keys:
+                        found.add(f"{module.module}.{local}")
+        return frozenset(found)
+
+    return ContextIndex(
+        import_context=_import_contexts(linker, per_module),
+        sqlalchemy=names_of(sqlalchemy),
+        models=names_of(models),
+        tasks=names_of(tasks),
+        plain_tasks=names_of(plain_tasks),
+        import_time_app=frozenset(m.path for m, f in per_module if f.import_time_app),
+        import_time_request=frozenset(m.path for m, f in per_module if f.import_time_request),
+        background=frozenset(
+            {m.path for m, f in per_module if f.threads} | {path for path, _ in plain_tasks}
+        ),
+    )
+
+
+def _import_contexts(linker: _Linker, per_module) -> dict[str, int]:
+    """The context each module's import-time code runs in: the lowest over the ways the
+    project imports it. A module nobody imports is an entry point (NONE) when it is a
+    top-level module (a script, or the package `flask --app` loads) or has a `__main__`
+    block or is a test module; inside a package it is loaded dynamically (plugins) or
+    not at all (UNKNOWN, no finding). An import at import time passes on the importer's
+    context (raised by an enclosing `with app.app_context():`); an import inside a
+    function gives the context around it there when that is a context block or the
+    function is an app factory (creating a Flask app); in any other function it runs we
+    do not know when (no finding). An Alembic environment script runs inside
+    Flask-Migrate's application context."""
+    factories = {(a.path, a.function) for m in linker.facts for a in m.factory_apps}
+    incoming: dict[str, list[tuple[str, str | None, int]]] = {}
+    for module, facts in per_module:
+        for names, function, level in facts.import_sites:
+            for name in names:
+                target = linker.module_file(name, module.path)
+                if target is not None and target.path != module.path:
+                    incoming.setdefault(target.path, []).append((module.path, function, level))
+    levels = {module.path: UNKNOWN for module, _ in per_module}
+    for module, facts in per_module:
+        if facts.alembic_env:
+            levels[module.path] = APP
+        elif module.path not in incoming and (
+            "." not in module.module or facts.main_guard or _is_test_module(module.path)
+        ):
+            levels[module.path] = NONE
+    fixed = {module.path for module, facts in per_module if facts.alembic_env}
+    changed = True
+    while changed:
+        changed = False
+        for target, sites in incoming.items():
+            if target in fixed:
+                continue
+            best = levels.get(target, UNKNOWN)
+            for source, function, level in sites:
+                if function is None:
+                    best = min(best, max(levels.get(source, UNKNOWN), level))
+                elif (source, function) in factories or level > NONE:
+                    best = min(best, level)
+            if best < levels.get(target, UNKNOWN):
+                levels[target] = best
+                changed = True
+    return {path: level for path, level in levels.items() if level > NONE}
+
+
+def _is_test_module(path: str) -> bool:
+    """pytest imports these itself, with no context pushed."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py")

@@ -1,0 +1,249 @@
+"""FLK301 outside-app-context: what the generic example tests do not cover."""
+
+from __future__ import annotations
+
+import contextvars
+from textwrap import dedent
+
+import pytest
+
+from flask_fix import fix_code
+from flask_fix.codemods.outside_app_context import OutsideAppContext
+from flask_fix.model import FixLevel
+from flask_fix.project import index_from_sources
+
+
+def code(text: str) -> str:
+    return dedent(text).lstrip("\n")
+
+
+def findings(source: str, path: str = "app.py", index=None):
+    result = fix_code(source, path=path, select=("FLK301",), index=index)
+    assert result.source == source  # report only
+    return [f for f in result.findings if f.code == "FLK301"]
+
+
+def project_findings(sources: dict[str, str], path: str):
+    sources = {p: code(t) for p, t in sources.items()}
+    index = index_from_sources(sources)
+    return findings(sources[path], path=path, index=index), index
+
+
+def test_message_quotes_flask_and_names_the_fix():
+    [finding] = findings("from flask import current_app\nX = current_app.config['X']\n")
+    assert finding.fix_level is FixLevel.REPORT
+    assert (finding.line, finding.column, finding.end_column) == (2, 5, 16)  # `current_app`
+    assert finding.message == (
+        "`current_app` is used at import time, outside any application context, where "
+        'Flask raises "RuntimeError: Working outside of application context."; move it '
+        "into a function that runs during a request or a CLI command, or inside "
+        "`with app.app_context():`"
+    )
+
+
+def test_followed_calls_are_named_in_the_message():
+    source = code("""
+        from flask import g
+
+        def remember():
+            g.seen = True
+
+        def boot():
+            remember()
+
+        boot()
+    """)
+    [finding] = findings(source)
+    assert finding.line == 4
+    assert "(in `remember()`, called at module level through `boot()` → `remember()`)" in (
+        finding.message
+    )
+
+
+def test_a_function_called_inside_an_app_context_is_fine():
+    source = code("""
+        from flask import Flask, current_app
+
+        app = Flask(__name__)
+
+        def boot():
+            current_app.logger.info("up")
+
+        with app.app_context():
+            boot()
+    """)
+    assert findings(source) == []
+
+
+def test_recursion_and_mutual_calls_terminate():
+    source = code("""
+        from flask import current_app
+
+        def a(n):
+            return b(n - 1) if n else current_app.name
+
+        def b(n):
+            return a(n)
+
+        NAME = a(3)
+    """)
+    [finding] = findings(source)
+    assert finding.line == 4
+
+
+def test_database_message():
+    source = code("""
+        from flask import Flask
+        from flask_sqlalchemy import SQLAlchemy
+
+        app = Flask(__name__)
+        db = SQLAlchemy(app)
+        db.session.commit()
+    """)
+    [finding] = findings(source)
+    assert finding.message.startswith(
+        "`db.session` is used at import time, outside any application context "
+        "(Flask-SQLAlchemy binds sessions and queries to it)"
+    )
+
+
+# --- across modules --------------------------------------------------------------------
+
+PACKAGE = {
+    "shop/__init__.py": """
+        from flask import Flask
+        from .ext import db
+        from . import views
+
+        def create_app():
+            app = Flask(__name__)
+            db.init_app(app)
+            with app.app_context():
+                from . import admin
+            return app
+    """,
+    "shop/ext.py": """
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+    """,
+    "shop/models.py": """
+        from .ext import db
+
+        class Base(db.Model):
+            __abstract__ = True
+
+        class Product(Base):
+            id = db.Column(db.Integer, primary_key=True)
+    """,
+    "shop/views.py": """
+        from .models import Product
+
+        FEATURED = Product.query.limit(3).all()
+    """,
+    "shop/admin.py": """
+        from flask import current_app
+        from .models import Product
+
+        PAGE_SIZE = current_app.config["ADMIN_PAGE_SIZE"]
+        COUNT = Product.query.count()
+    """,
+    "shop/plugins/__init__.py": "",
+    "shop/plugins/loaded_by_importlib.py": """
+        from flask import current_app
+
+        NAME = current_app.name
+    """,
+    "migrations/env.py": """
+        from alembic import context
+        from flask import current_app
+
+        config = context.config
+        config.set_main_option("sqlalchemy.url", current_app.config["SQLALCHEMY_DATABASE_URI"])
+    """,
+    "seed.py": """
+        from shop.ext import db
+        from shop.models import Product
+
+        db.session.add(Product())
+        db.session.commit()
+    """,
+}
+
+
+def test_models_resolved_through_imports_and_an_abstract_base():
+    found, _ = project_findings(PACKAGE, "shop/views.py")
+    assert [(f.line, f.column) for f in found] == [(3, 12)]
+    assert "`Product.query` is used at import time" in found[0].message
+
+
+def test_a_script_using_the_session():
+    found, _ = project_findings(PACKAGE, "seed.py")
+    assert [f.line for f in found] == [4, 5]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "shop/admin.py",  # imported inside `with app.app_context():` in the factory
+        "shop/plugins/loaded_by_importlib.py",  # nobody imports it: loaded dynamically
+        "migrations/env.py",  # Flask-Migrate runs it inside an app context
+    ],
+)
+def test_modules_imported_inside_a_context_are_not_reported(path):
+    found, index = project_findings(PACKAGE, path)
+    assert found == []
+    assert not OutsideAppContext.could_fire_in(path, index)
+
+
+def test_a_module_imported_at_import_time_by_an_entry_point_is_reported():
+    sources = {
+        "wsgi.py": "from blog import app\n",
+        "blog/__init__.py": "from flask import Flask\napp = Flask(__name__)\nfrom . import views\n",
+        "blog/views.py": "from flask import current_app\nLIMIT = current_app.config['LIMIT']\n",
+    }
+    found, index = project_findings(sources, "blog/views.py")
+    assert [f.line for f in found] == [2]
+    assert OutsideAppContext.could_fire_in("blog/views.py", index)
+
+
+def test_triage_skips_modules_without_import_time_uses():
+    sources = {
+        "app.py": code("""
+            from flask import Flask, current_app, url_for
+
+            app = Flask(__name__)
+
+            @app.route("/")
+            def index():
+                return url_for("index", name=current_app.name)
+        """)
+    }
+    index = index_from_sources(sources)
+    assert not OutsideAppContext.could_fire_in("app.py", index)
+
+
+# --- the examples against real Flask -------------------------------------------------------
+
+
+def _run(source: str) -> str | None:
+    """Run a module in a fresh context (nothing pushed); the error's first line, or None."""
+    try:
+        contextvars.Context().run(
+            exec, compile(source, "example.py", "exec"), {"__name__": "__main__"}
+        )
+    except ModuleNotFoundError:
+        return "skipped"
+    except Exception as exc:  # noqa: BLE001
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+    return None
+
+
+@pytest.mark.parametrize("example", OutsideAppContext.invalid, ids=lambda e: e.before[:30])
+def test_every_invalid_example_really_fails_at_import(example):
+    assert _run(example.before) == "RuntimeError: Working outside of application context."
+
+
+@pytest.mark.parametrize("source", OutsideAppContext.valid, ids=lambda s: s[:30])
+def test_every_valid_example_really_imports(source):
+    assert _run(source) in (None, "skipped")

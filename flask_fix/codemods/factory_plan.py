@@ -724,6 +724,8 @@ class _AppModulePlanner(_ModulePlanner):
         # `setup()` statements calling a function that now takes the app: `setup(app)`
         self.setup_calls: dict[int, cst.BaseStatement] = {}
         self.importers: list[_ViewsModule] = []
+        # test modules importing the app inside their functions (fixtures)
+        self.lazy_test_imports: set[str] = set()
 
     def in_scope(self, path: str) -> bool:
         """Whether a module belongs to this app's project: below its import root, not
@@ -773,6 +775,8 @@ class _AppModulePlanner(_ModulePlanner):
         self.plan.texts[app.path] = self._app_module_text()
         for importer in self.importers:
             self.plan.texts[importer.view.path] = importer.text()
+        for path in sorted(self.lazy_test_imports):
+            self.plan.texts[path] = self._lazy_test_import_text(path)
         self.plan.notes = [self._summary(), *self.notes]
         return self.plan
 
@@ -906,8 +910,12 @@ class _AppModulePlanner(_ModulePlanner):
                             f"`from {base} import *` imports the app's module by star; "
                             "import the names it uses explicitly first",
                         )  # fmt: skip
-                    if (base == app.module and alias.name == app.variable) or full == app.module and False:
-                        if nested:
+                    if base == app.module and alias.name == app.variable:
+                        if nested and is_test_module(path) and not any(
+                            i.view.path == path for i in self.importers
+                        ):
+                            self.lazy_test_imports.add(path)  # `app = create_app()` there
+                        elif nested:
                             raise Refused(
                                 path, node.lineno,
                                 "imports the app inside a function; import it at module "
@@ -919,6 +927,55 @@ class _AppModulePlanner(_ModulePlanner):
                             f"imports `{alias.name}` from `{app.module}`, which the factory "
                             "makes local to `create_app()`",
                         )  # fmt: skip
+
+    def _lazy_test_import_text(self, path: str) -> bytes:
+        """`from app import app` inside a test function or fixture: that test builds its
+        app there (`from app import create_app` then `app = create_app()`)."""
+        view = ModuleView(path, self.context.read(path))
+        module = self.index.modules.get(path, "")
+        package = module if os.path.basename(path) == "__init__.py" else module.rpartition(".")[0]
+        replacements: dict = {}
+        for node in walk(view.module):
+            if not isinstance(node, cst.IndentedBlock):
+                continue
+            for position, line in enumerate(node.body):
+                if not (isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1):
+                    continue
+                small = line.body[0]
+                if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+                    continue
+                base = _absolute(
+                    cst.helpers.get_full_name_for_node(small.module) if small.module else None,
+                    len(small.relative),
+                    package,
+                )
+                alias = next(
+                    (a for a in small.names if a.evaluated_name == self.app.variable), None
+                )
+                if base != self.app.module or alias is None:
+                    continue
+                local = alias.evaluated_alias or alias.evaluated_name
+                if any(a.evaluated_name == FACTORY for a in small.names):
+                    raise Refused(path, view.line(small), f"`{FACTORY}` is imported here already")
+                new_import = small.with_changes(
+                    names=[
+                        a.with_changes(name=cst.Name(FACTORY), asname=None) if a is alias else a
+                        for a in small.names
+                    ]
+                )
+                creation = cst.parse_statement(f"{local} = {FACTORY}()\n")
+                replacements[line] = cst.FlattenSentinel(
+                    [line.with_changes(body=[new_import]), creation]
+                )
+                self.plan.entry_points.append(path)
+                self.notes.append(
+                    Note(
+                        path, view.line(small), view.column(small),
+                        f"imports the module-level app inside a function; it now builds its "
+                        f"own (`{local} = {FACTORY}()`)",
+                    )
+                )  # fmt: skip
+        return replace_nodes(view.module, replacements).bytes
 
     def _moved_names(self) -> set[str]:
         names: set[str] = set()

@@ -493,3 +493,31 @@ def test_a_module_the_app_imports_must_not_use_the_app_at_import_time():
     )
     [finding] = findings
     assert "the app's module imports this module, which uses the app at import time" in finding.message
+
+
+def test_a_fixture_importing_the_app_builds_its_own():
+    after, findings = convert(
+        {
+            "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+            "tests/conftest.py": """\
+                import pytest
+
+
+                @pytest.fixture
+                def client():
+                    from app import app
+                    app.config["TESTING"] = True
+                    return app.test_client()
+            """,
+        }
+    )
+    assert "    from app import create_app\n    app = create_app()\n    app.config" in after["tests/conftest.py"]
+    assert findings[0].message.endswith("1 entry point calls `create_app()`")
+    # outside tests such an import is refused: a view would build an app per request
+    _, refused = convert(
+        {
+            "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+            "helpers.py": "def name():\n    from app import app\n    return app.name\n",
+        }
+    )
+    assert "imports the app inside a function" in refused[0].message

@@ -7,7 +7,7 @@ import os
 
 from ..model import FixLevel
 from ..project import AppObject, ProjectIndex
-from .base import ProjectContext, ProjectExample, ProjectFinding, ProjectTransform, TransformResult
+from .base import ProjectContext, ProjectFinding, ProjectTransform, TransformResult
 from .endpoint_renames import computed_in_template, rename_in_python, rename_in_template
 from .factory_plan import FactoryPlan, Note, Refused, is_test_module, plan_factory
 from .factory_support import app_root as _app_root
@@ -45,7 +45,16 @@ class AppFactory(ProjectTransform):
           `request.endpoint == 'index'` and `login_manager.login_view = 'login'`;
         - entry points keep working: `if __name__ == '__main__': app.run()` becomes
           `create_app().run()`; wsgi.py, run.py, manage.py and test modules importing the
-          app get `from pkg import create_app` and `app = create_app()`.
+          app get `from pkg import create_app` and `app = create_app()` (a test fixture
+          importing it inside its body builds its own there), and a function running the
+          app (`def main(): ... app.run()`) starts with `app = create_app()`;
+        - a function that sets the app up and is called at import time (`def
+          init_logging(): app.logger...` then `init_logging()`, in the app's module or
+          imported from another) takes the app as a parameter: the factory calls
+          `init_logging(app)` at that point.
+
+        Findings on the modules that import the app carry FLK203's code. Apps created in
+        test modules are test scaffolding and are left alone.
 
         A project too irregular to convert soundly (several apps in one module, an app
         created in a conditional, a star import of the app's module, routes registered in
@@ -98,6 +107,14 @@ class AppFactory(ProjectTransform):
         Code that ran at import time now runs when `create_app()` is called, in the same
         order. URLs, methods, responses and redirects stay the same. A computed endpoint
         (`url_for(name)`) is reported.
+
+        Choices: the app module's blueprint is named `main` (`site` or `pages` when taken),
+        a views module's after the module (`views`); its variable is `bp` when free. The
+        `config` argument is applied right after the module's first run of configuration
+        statements (so later `init_app` calls see it): a `dict` with `from_mapping`,
+        anything else with `from_object`; the parameter is `test_config` when the module
+        already uses a global named `config`. `create_app` is placed before the `__main__`
+        block (at the end otherwise).
     """
 
     code = "FLK201"

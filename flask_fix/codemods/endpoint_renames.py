@@ -56,7 +56,9 @@ def rename_in_python(
                 continue
             value = string_value(argument.value)
             if value is None or not isinstance(argument.value, cst.SimpleString):
-                if not isinstance(argument.value, (cst.SimpleString, cst.ConcatenatedString)):
+                literal = isinstance(argument.value, (cst.SimpleString, cst.ConcatenatedString))
+                # `url_for(request.endpoint, ...)` names the current view, whatever its name
+                if not literal and not _is_request_endpoint(view, argument.value):
                     result.computed.append((view.line(node), view.column(node)))
                 continue
             if value in endpoints:
@@ -160,7 +162,7 @@ _COMPARE = re.compile(
 _IN = re.compile(r"""(\brequest\.endpoint\s+(?:not\s+)?in\s*)([\[(][^\])]*[\])])""")
 _STRING = re.compile(r"""(['"])([^'"\\]+)\1""")
 # url_for whose endpoint is not a string literal (a variable, an expression)
-_COMPUTED = re.compile(r"""\burl_for\(\s*(?!['"\s)])""")
+_COMPUTED = re.compile(r"""\burl_for\(\s*(?!['"\s)]|request\.endpoint\b)""")
 
 
 def computed_in_template(text: str) -> list[tuple[int, int]]:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass, field
-from typing import Callable
 
 import libcst as cst
 
@@ -598,7 +597,6 @@ class _ViewsModule(_ModulePlanner):
             last = node.names[-1]
             remaining[-1] = remaining[-1].with_changes(comma=last.comma)
             self.replacements[node] = node.with_changes(names=remaining)
-            replacement_statements: list[cst.BaseStatement] = []
         else:
             self.replacements[statement] = cst.RemovalSentinel.REMOVE
         self.insert_after = (self.import_statement, [])
@@ -903,7 +901,6 @@ class _AppModulePlanner(_ModulePlanner):
             for node, nested in _imports_with_depth(tree):
                 base = _absolute(node.module, node.level, package)
                 for alias in node.names:
-                    full = f"{base}.{alias.name}" if base else alias.name
                     if base == app.module and alias.name == "*":
                         raise Refused(
                             path, node.lineno,

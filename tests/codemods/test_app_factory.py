@@ -5,7 +5,6 @@ real Flask."""
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
 import textwrap
@@ -147,7 +146,7 @@ def test_endpoint_renames_relative_computed_login_view_and_blueprint_templates()
 
                 @app.route("/login")
                 def login():
-                    return url_for("views.page")
+                    return url_for("views.page") + url_for(request.endpoint, page=2)
             """,
             "views.py": """\
                 from flask import Blueprint, url_for
@@ -167,7 +166,7 @@ def test_endpoint_renames_relative_computed_login_view_and_blueprint_templates()
     assert 'login_manager.login_view = "main.login"' in app
     assert 'request.endpoint in ("main.index", "other")' in app
     assert 'return url_for(".login")' in app  # same blueprint after the move
-    assert 'url_for("views.page")' in app
+    assert 'url_for("views.page") + url_for(request.endpoint, page=2)' in app
     assert after["views.py"].endswith('return url_for("main.index") + url_for(".page")\n')
     assert after["pages/page.html"] == "{{ url_for('main.login') }} {{ url_for('.page') }}\n"
     computed = [f for f in findings if not f.has_fix]

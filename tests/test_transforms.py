@@ -149,3 +149,29 @@ def test_a_rewrite_that_does_not_compile_changes_nothing(project, monkeypatch):
     assert "create_item" in (project / "templates" / "items.html").read_text()
     errors = [r.error for r in results if r.error]
     assert len(errors) == 1 and "does not compile" in errors[0].message
+
+
+def test_a_per_file_failure_on_a_rewritten_file_still_writes_the_rewrite(project, monkeypatch):
+    import flask_fix.runner as runner_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a rule's bug")
+
+    monkeypatch.setattr(runner_module, "fix_source", broken)
+    results = _run(project, monkeypatch, Rename, unsafe_fixes=True)
+    app = next(r for r in results if r.path.endswith("app.py"))
+    assert app.error is not None and "a rule's bug" in app.error.message
+    # the other files of the project depend on the rewrite: it is written all the same
+    assert "def add_item():" in (project / "app.py").read_text()
+    assert "add_item" in (project / "templates" / "items.html").read_text()
+
+
+def test_files_named_one_by_one_only_report_on_those_files(project, monkeypatch):
+    monkeypatch.setattr(transforms, "selected", lambda select, ignore: (Rename,))
+    (project / "other.py").write_text("x = 1\n")
+    files = [str(project / "other.py")]
+    results = list(
+        run(files, Settings(jobs=1, select=("FLK104",), unsafe_fixes=True), index_files=[str(project / "app.py")])
+    )
+    assert "def create_item():" in (project / "app.py").read_text()
+    assert [r.path for r in results if r.findings] == []

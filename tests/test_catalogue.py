@@ -1,0 +1,164 @@
+"""The whole catalogue on small projects of our own (tests/fixtures/catalogue/), through the
+real command line: every rule of the registry fires at least once, `--check` reports exactly
+the findings listed here, and writing (with and without --unsafe-fixes) produces exactly the
+files under tests/expected/catalogue/, which parse and which a second run leaves alone.
+
+The projects, each run on its own (FLK403 and the Flask pin are project-wide facts):
+
+- notes: a module-level app with a views module importing it, a Procfile (FLK1xx, FLK201-203,
+  FLK401, FLK402, FLK601); --unsafe-fixes turns it into an application factory;
+- inventory: a package that already has a factory, pinned to Flask 2.0 (FLK204, FLK3xx,
+  FLK4xx, FLK5xx, FLK601 in a Dockerfile, FLK7xx: the pin keeps FLK704 report-only);
+- guestbook: writes the session and flashes, with no secret key anywhere (FLK403).
+
+Each holds look-alikes that must not be reported (an external redirect, a `request`
+parameter, `debug=` from the environment, a thread that pushes its own app context, a
+commit whose handler rolls back, names from markupsafe, a `run(debug=True)` that is not
+Flask's...): the exact finding lists prove them silent.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flask_fix.codemods import all_rules
+
+ROOT = Path(__file__).parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "catalogue"
+EXPECTED = Path(__file__).parent / "expected" / "catalogue"
+
+#: (code, path, line) of every finding `--check` reports, per project, in report order
+FINDINGS = {
+    "notes": [
+        ("FLK601", "Procfile", 1),
+        ("FLK201", "app.py", 8),
+        ("FLK402", "app.py", 9),
+        ("FLK202", "app.py", 11),
+        ("FLK103", "app.py", 26),
+        ("FLK101", "app.py", 28),
+        ("FLK104", "app.py", 33),
+        ("FLK102", "app.py", 37),
+        ("FLK401", "app.py", 59),
+        ("FLK203", "views.py", 3),
+        ("FLK102", "views.py", 13),
+    ],
+    "inventory": [
+        ("FLK601", "Dockerfile", 5),
+        ("FLK204", "run.py", 5),
+        ("FLK401", "run.py", 8),
+        ("FLK601", "run.py", 8),
+        ("FLK704", "stock/__init__.py", 14),
+        ("FLK708", "stock/__init__.py", 15),
+        ("FLK705", "stock/__init__.py", 22),
+        ("FLK402", "stock/config.py", 5),
+        ("FLK404", "stock/config.py", 7),
+        ("FLK707", "stock/config.py", 8),
+        ("FLK301", "stock/settings.py", 5),
+        ("FLK301", "stock/settings.py", 9),
+        ("FLK302", "stock/settings.py", 12),
+        ("FLK706", "stock/tasks.py", 3),
+        ("FLK502", "stock/tasks.py", 9),
+        ("FLK303", "stock/tasks.py", 23),
+        ("FLK706", "stock/tasks.py", 27),
+        ("FLK702", "stock/views.py", 3),
+        ("FLK708", "stock/views.py", 3),
+        ("FLK701", "stock/views.py", 4),
+        ("FLK708", "stock/views.py", 6),
+        ("FLK501", "stock/views.py", 31),
+        ("FLK703", "stock/views.py", 51),
+        ("FLK404", "stock/views.py", 62),
+        ("FLK708", "stock/views.py", 67),
+    ],
+    "guestbook": [
+        ("FLK403", "guestbook.py", 15),
+    ],
+}
+PROJECTS = sorted(FINDINGS)
+#: the write modes and their extra arguments; tests/expected/catalogue/<mode>/<project>/
+#: holds every file the mode changes, as it must be afterwards
+MODES = {"default": (), "unsafe": ("--unsafe-fixes",)}
+
+
+def flask_fix(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "flask_fix", *args],
+        cwd=cwd,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def copy_project(name: str, tmp_path: Path) -> Path:
+    """A copy outside this repository: its pyproject.toml and .git must not count as the
+    project's configuration or root."""
+    copy = tmp_path / name
+    shutil.copytree(FIXTURES / name, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def test_every_rule_of_the_registry_has_a_finding_in_the_fixtures():
+    reported = {code for findings in FINDINGS.values() for code, _, _ in findings}
+    assert {rule.code for rule in all_rules()} <= reported
+
+
+@pytest.mark.parametrize("project", PROJECTS)
+def test_check_reports_exactly_the_listed_findings(project, tmp_path):
+    copy = copy_project(project, tmp_path)
+    before = tree(copy)
+    result = flask_fix("--check", "--output-format", "json", ".", cwd=copy)
+    assert result.returncode == 1, result.stderr.decode()
+    document = json.loads(result.stdout)
+    assert document["errors"] == []
+    found = [(f["code"], f["path"], f["line"]) for f in document["findings"]]
+    assert found == FINDINGS[project]
+    assert tree(copy) == before  # --check writes nothing
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+@pytest.mark.parametrize("project", PROJECTS)
+def test_write_produces_exactly_the_expected_files(project, mode, tmp_path):
+    copy = copy_project(project, tmp_path)
+    result = flask_fix(*MODES[mode], ".", cwd=copy)
+    # report-only findings remain in every project
+    assert result.returncode == 1, result.stderr.decode()
+
+    expected = tree(FIXTURES / project)
+    expected.update(tree(EXPECTED / mode / project) if (EXPECTED / mode / project).exists() else {})
+    written = tree(copy)
+    assert sorted(written) == sorted(expected)
+    for path, content in expected.items():
+        assert written[path].decode() == content.decode(), path
+    for path, content in written.items():
+        if path.endswith(".py"):
+            ast.parse(content, path)
+
+    again = flask_fix("--diff", *MODES[mode], ".", cwd=copy)
+    assert again.stdout == b"", again.stdout.decode()
+    assert tree(copy) == written
+
+
+def test_expected_files_are_all_rewrites_of_fixture_files():
+    """Every golden file stands for a fixture file the write changes (none is stale)."""
+    for mode in MODES:
+        for project in PROJECTS:
+            golden = EXPECTED / mode / project
+            for path, content in (tree(golden) if golden.exists() else {}).items():
+                original = FIXTURES / project / path
+                assert original.is_file(), f"{mode}/{project}/{path}"
+                assert original.read_bytes() != content, f"{mode}/{project}/{path}"

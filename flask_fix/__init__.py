@@ -1,6 +1,7 @@
 """flask-fix: codemods that rewrite Flask applications toward documented practices."""
 
-from .api import CodeResult, fix_code
+__version__ = "0.1.0"  # before the imports: flask_fix.cache keys its entries by it
 
-__version__ = "0.1.0"
+from .api import CodeResult, fix_code  # noqa: E402
+
 __all__ = ["CodeResult", "fix_code", "__version__"]

@@ -17,7 +17,8 @@ from .report import Tally, text_lines
 from .textdiff import unified_diff
 from .files import discover
 from .model import ErrorKind, FileError
-from .runner import Mode, Settings, fix_stdin, run
+from .cache import ENVIRONMENT_VARIABLE, FOLDER_NAME, RunCache, cache_folder
+from .runner import Mode, Settings, cache_keys, fix_stdin, run
 
 #: show a progress bar only when there is enough work for one to be worth seeing
 PROGRESS_MIN_FILES = 200
@@ -57,6 +58,13 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     metavar="FILE",
     help="Read [tool.flask-fix] from FILE instead of the nearest pyproject.toml.",
 )
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option(
+    "--cache-dir",
+    metavar="DIR",
+    help=f"Keep the cache in DIR (default: ${ENVIRONMENT_VARIABLE}, else "
+    f"{FOLDER_NAME} in the project root).",
+)
 @click.version_option(__version__, prog_name="flask-fix")
 def main(
     paths: tuple[str, ...],
@@ -72,6 +80,8 @@ def main(
     jobs: int,
     quiet: bool,
     config_file: str | None,
+    no_cache: bool,
+    cache_dir: str | None,
 ) -> None:
     """Find Flask mistakes and fix the ones that can be fixed soundly.
 
@@ -123,7 +133,8 @@ def main(
     # SIGTERM unwinds like Ctrl-C: workers are stopped, temporary files removed
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        code = _run_paths(paths or (".",), settings, output_format, quiet)
+        cache = None if no_cache else _open_cache(paths or (".",), settings, cache_dir)
+        code = _run_paths(paths or (".",), settings, output_format, quiet, cache)
     except KeyboardInterrupt:
         click.echo("flask-fix: interrupted; every file is either untouched or fully fixed", err=True)
         code = 130
@@ -139,8 +150,16 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+def _open_cache(paths: tuple[str, ...], settings: Settings, option: str | None) -> RunCache:
+    return RunCache(cache_folder(paths, option), **cache_keys(settings))
+
+
 def _run_paths(
-    paths: tuple[str, ...], settings: Settings, output_format: str, quiet: bool
+    paths: tuple[str, ...],
+    settings: Settings,
+    output_format: str,
+    quiet: bool,
+    cache: RunCache | None = None,
 ) -> int:
     writing = settings.mode is Mode.FIX
     tally = Tally()
@@ -170,7 +189,10 @@ def _run_paths(
     )
     with progress as bar:
         on_scanned = bar.update if show_progress else None
-        for result in run(files.files, settings, on_scanned=on_scanned, index_files=index_files):
+        results = run(
+            files.files, settings, on_scanned=on_scanned, index_files=index_files, cache=cache
+        )
+        for result in results:
             tally.add(result, writing)
             if not as_text:
                 findings.extend(result.remaining if writing else result.findings)
@@ -184,6 +206,8 @@ def _run_paths(
             to_stderr = result.error is not None or settings.mode is Mode.DIFF
             for line in text_lines(result, writing, settings.unsafe_fixes):
                 click.echo(line, err=to_stderr)
+    if cache is not None:
+        cache.save()
     if not as_text:
         output = render(output_format, __version__, len(files.files), findings, errors, file_lines)
         click.echo(output, nl=False)

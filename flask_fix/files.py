@@ -34,6 +34,7 @@ SKIPPED_FOLDERS = frozenset(
         ".mypy_cache",
         ".pytest_cache",
         ".ruff_cache",
+        ".flask_fix_cache",
         ".eggs",
     }
 )

@@ -40,6 +40,8 @@ def index_only_files(
     were kept by discovery (in `files`) count. The projects are walked like any folder
     (`.gitignore`, skipped folders, `exclude`). Empty when no file was named.
     """
+    if not any(os.path.isfile(path) for path in named):
+        return []  # folders only: nothing to add (and no need to resolve every file)
     processed = {os.path.realpath(f) for f in files}
     roots = sorted(
         {

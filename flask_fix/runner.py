@@ -9,6 +9,7 @@ streamed back in file order, so memory does not grow with the tree.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import enum
 import fnmatch
 import functools
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence, TypeVar
 
 from . import transforms
-from . import transforms
+from .cache import RunCache
 from .codemods import python_rules, select_rules, text_rules
 from .codemods.base import Rule, TextRule
 from .config import PerFileIgnores
@@ -83,6 +84,16 @@ class Settings:
 
     def worker_count(self) -> int:
         return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
+
+
+def cache_keys(settings: Settings) -> dict[str, object]:
+    """What a run's cached results depend on besides the files (flask_fix.cache): the
+    scan phase on the rules chosen per file; the whole run on every setting but `jobs`."""
+    codes = sorted(r.code for r in (*settings.rules(), *settings.text_rules()))
+    return {
+        "scan_key": (codes, settings.per_file_ignores),
+        "run_key": dataclasses.replace(settings, jobs=0),
+    }
 
 
 @dataclass
@@ -347,6 +358,7 @@ def run(
     settings: Settings,
     on_scanned: Callable[[int], None] | None = None,
     index_files: Sequence[str] = (),
+    cache: RunCache | None = None,
 ) -> Iterator[FileResult]:
     """Results for the files that have something to say (errors, findings, fixes).
 
@@ -354,15 +366,49 @@ def run(
     fixed. `on_scanned(1)` is called as each file is scanned (for a progress bar).
     `index_files` (the rest of the project of files named one by one) are scanned for
     the index only: never fixed, and nothing about them is reported, not even errors.
+    With a `cache` (flask_fix.cache), a run over files that have not changed replays the
+    recorded results; otherwise unchanged files are not scanned again and the fix phase
+    reuses each file's result while its content and the index's facts are unchanged.
     """
     wanted = set(files)
     extra = [path for path in index_files if path not in wanted]
     scanned = sorted([*files, *extra]) if extra else files
+    # the oldest Flask the code must run on: `target-flask-version`, else the lowest one the
+    # project's requirements allow (its root found from the files, see flask_fix.pins);
+    # FLK7 rewrites needing a newer Flask are only reported
+    flask_version = settings.target_flask_release() or flask_version_for(files)
+    if cache is None:
+        yield from _run(scanned, wanted, bool(extra), settings, flask_version, on_scanned, None)
+        return
+    tree_key = cache.tree_key(scanned, wanted, flask_version)
+    replayed = cache.replay(tree_key, transforms.files_under)
+    if replayed is not None:
+        if on_scanned is not None:
+            on_scanned(len(scanned))
+        yield from replayed
+        return
+    results = []
+    for result in _run(scanned, wanted, bool(extra), settings, flask_version, on_scanned, cache):
+        results.append(result)
+        yield result
+    cache.record_run(tree_key, results, cache.transform_reads)
+
+
+def _run(
+    scanned: Sequence[str],
+    wanted: set[str],
+    extra: bool,
+    settings: Settings,
+    flask_version: tuple[int, ...] | None,
+    on_scanned: Callable[[int], None] | None,
+    cache: RunCache | None,
+) -> Iterator[FileResult]:
+    """`run` itself: `extra` when some scanned files are there for the index only."""
     facts: list[ModuleFacts] = []
     unindexed: list[str] = []
     candidates: list[tuple[str, tuple[str, ...]]] = []
     text_later: list[tuple[str, tuple[str, ...]]] = []
-    for scan in _mapped(scan_file, scanned, settings, None, SCAN_SERIAL_BELOW):
+    for scan in _scans(scanned, settings, cache):
         if on_scanned is not None:
             on_scanned(1)
         if extra and scan.path not in wanted:
@@ -397,18 +443,22 @@ def run(
             yield result
     # cross-module rewrites (FLK201) first, on the parent's copy of the facts; with files
     # named one by one they only report, and only on those files
+    list_files = cache.listing(transforms.files_under) if cache else transforms.files_under
     project = transforms.run_transforms(
         transforms.selected(settings.select, settings.ignore), index, facts,
         apply=settings.mode is not Mode.CHECK and not extra,
         unsafe_fixes=settings.unsafe_fixes, want_edits=settings.want_edits,
-        only=wanted if extra else None,
+        only=wanted if extra else None, list_files=list_files,
     )  # fmt: skip
+    # set after the transforms: one that rewrote files has rebuilt the index
+    rebuilt = project.index is not index
     index = project.index
-    # the oldest Flask the code must run on: `target-flask-version`, else the lowest one the
-    # project's requirements allow (its root found from the files, see flask_fix.pins);
-    # FLK7 rewrites needing a newer Flask are only reported. Set after the transforms: one
-    # that rewrote files has rebuilt the index
-    index.flask_version = settings.target_flask_release() or flask_version_for(files)
+    index.flask_version = flask_version
+    index_key = None
+    if cache is not None:
+        cache.transform_reads = set(project.originals) - set(scanned)
+        if not rebuilt:
+            index_key = cache.index_key([f.path for f in facts], unindexed, flask_version)
     del facts
     by_code = {rule.code: rule for rule in settings.rules()}
     work = []
@@ -418,9 +468,45 @@ def run(
             work.append((path, codes))
     work = project.work_items(work, settings.rules())
     output = {"write": settings.mode is Mode.FIX, "diff": settings.mode is Mode.DIFF}
-    for result in _mapped(fix_file, work, settings, index, FIX_SERIAL_BELOW, chunk=False):
+    for result in _fixes(work, settings, index, cache, index_key):
         yield project.merged(result, **output)
     yield from project.other_results(**output)
+
+
+# -- the cache's hooks -------------------------------------------------------------------
+
+
+def _scans(scanned: Sequence[str], settings: Settings, cache: RunCache | None) -> Iterator[ScanResult]:
+    """Phase one's results in file order; with a cache, only changed files are scanned."""
+
+    def fresh(paths: Sequence[str]) -> Iterator[ScanResult]:
+        return _mapped(scan_file, paths, settings, None, SCAN_SERIAL_BELOW)
+
+    return fresh(scanned) if cache is None else cache.scans(scanned, module_name_for, fresh)
+
+
+def _fixes(
+    work: list[tuple], settings: Settings, index: ProjectIndex, cache: RunCache | None, index_key: bytes | None
+) -> Iterator[FileResult]:
+    """Phase two's results in work order; with a cache, a file is fixed again only when
+    it, the fix settings or the index's facts changed."""
+
+    def fresh(items: Sequence[tuple]) -> Iterator[FileResult]:
+        return _mapped(fix_file, items, settings, index, FIX_SERIAL_BELOW, chunk=False)
+
+    if cache is None:
+        return fresh(work)
+    fix_key = (settings.mode, settings.unsafe_fixes, settings.want_edits)
+    return cache.fixes(work, index_key, fix_key, fresh, keep=_replayable)
+
+
+def _replayable(result: FileResult) -> bool:
+    """Whether a fix-phase result can stand for the next run over the same file: not when
+    it changed the file (written, the file is no longer the one it describes) or could
+    not read or write it."""
+    if result.written:
+        return False
+    return result.error is None or result.error.kind is not ErrorKind.READ
 
 
 def fix_stdin(source: bytes, settings: Settings, path: str = "-") -> tuple[bytes, FileResult]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from .codemods import project_transforms, select_rules
 from .codemods.base import ProjectContext, ProjectFinding, ProjectTransform, Rule
@@ -164,10 +164,12 @@ def run_transforms(
     unsafe_fixes: bool,
     want_edits: bool = False,
     only: set[str] | None = None,
+    list_files: Callable[[str], list[str]] = files_under,
 ) -> ProjectOutcome:
     """Run the selected project transforms in code order, each on the texts and the
     index the previous ones left. `apply` is False with --check (report only); `only`:
-    the files to report on (files named one by one), None for all."""
+    the files to report on (files named one by one), None for all; `list_files`: the
+    files under a folder (templates)."""
     outcome = ProjectOutcome(index)
     transforms = [t for t in transforms if t.could_fire(index)]
     if not transforms:
@@ -184,7 +186,7 @@ def run_transforms(
 
     for transform in transforms:
         applies = apply and transform.fix_level.applies(unsafe_fixes)
-        context = ProjectContext(outcome.index, read, files_under, applies)
+        context = ProjectContext(outcome.index, read, list_files, applies)
         try:
             result = transform().transform(context)
             texts = {p: t for p, t in result.new_texts.items() if t != read(p)} if applies else {}

@@ -1,0 +1,324 @@
+"""The run cache (flask_fix.cache): cached runs give exactly the results of uncached ones,
+skip the work they can, and notice every change that matters."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from flask_fix import cache as cache_module
+from flask_fix import runner
+from flask_fix.cli import main
+
+SAMPLES = Path(__file__).parents[1] / "samples"
+
+APP = textwrap.dedent(
+    """\
+    import json
+    from flask import Flask
+
+    app = Flask(__name__)
+
+
+    @app.route("/items")
+    def items():
+        return json.dumps([])
+    """
+)
+VIEWS = textwrap.dedent(
+    """\
+    from flask import redirect
+    from shop.app import app
+
+
+    @app.route("/go")
+    def go():
+        return redirect("/items")
+    """
+)
+
+
+class Counted:
+    """Which files the scan and fix phases really worked on (runs with -j 1 stay in
+    this process)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.scanned: list[str] = []
+        self.fixed: list[str] = []
+        scan, fix = runner.scan_file, runner.fix_file
+
+        def counting_scan(path):
+            self.scanned.append(path)
+            return scan(path)
+
+        def counting_fix(work):
+            self.fixed.append(work[0])
+            return fix(work)
+
+        monkeypatch.setattr(runner, "scan_file", counting_scan)
+        monkeypatch.setattr(runner, "fix_file", counting_fix)
+
+    def reset(self) -> None:
+        self.scanned.clear()
+        self.fixed.clear()
+
+
+@pytest.fixture
+def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    project = tmp_path / "project"
+    (project / "shop").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[project]\nname = 'shop'\n")
+    (project / "shop" / "__init__.py").write_text("")
+    (project / "shop" / "app.py").write_text(APP)
+    (project / "shop" / "views.py").write_text(VIEWS)
+    (project / "shop" / "util.py").write_text("def helper():\n    return 1\n")
+    _age(project)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("FLASK_FIX_CACHE_DIR", str(tmp_path / "cache"))
+    return project
+
+
+def _age(project: Path) -> None:
+    """Files written long ago: their size and time are trusted, as in a real checkout
+    (files written within the last seconds are always read again, see RACY_SECONDS)."""
+    for path in project.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+
+
+def _edit(path: Path, text: str) -> None:
+    """Change a file as an editor would, its time moving forward."""
+    before = path.stat().st_mtime_ns
+    path.write_text(text)
+    os.utime(path, ns=(before + 10**9, before + 10**9))
+
+
+def run(*args: str) -> tuple[int, dict]:
+    result = CliRunner().invoke(main, ["-j", "1", "--output-format", "json", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def uncached(*args: str) -> tuple[int, dict]:
+    return run("--no-cache", *args)
+
+
+def test_a_second_run_replays_the_first_without_scanning_or_fixing(
+    shop: Path, monkeypatch: pytest.MonkeyPatch
+):
+    counted = Counted(monkeypatch)
+    first = run("--check", ".")
+    assert sorted(counted.scanned) == [
+        "shop/__init__.py", "shop/app.py", "shop/util.py", "shop/views.py"
+    ]  # fmt: skip
+    assert sorted(counted.fixed) == ["shop/app.py", "shop/views.py"]
+    counted.reset()
+    second = run("--check", ".")
+    assert (counted.scanned, counted.fixed) == ([], [])
+    assert second == first == uncached("--check", ".")
+    codes = [(f["path"], f["code"], f["fix"] is not None) for f in first[1]["findings"]]
+    assert ("shop/views.py", "FLK102", True) in codes
+
+
+def test_an_edit_inside_a_function_rescans_and_refixes_only_that_file(
+    shop: Path, monkeypatch: pytest.MonkeyPatch
+):
+    run("--check", ".")
+    counted = Counted(monkeypatch)
+    _edit(shop / "shop" / "app.py", APP.replace("return json.dumps([])", "return json.dumps([1])"))
+    after = run("--check", ".")
+    assert counted.scanned == ["shop/app.py"]
+    assert counted.fixed == ["shop/app.py"]  # views.py: same content, same index facts
+    assert after == uncached("--check", ".")
+    (dumps,) = [f for f in after[1]["findings"] if f["code"] == "FLK101"]
+    assert (dumps["line"], dumps["column"]) == (9, 12)
+
+
+def test_a_route_changed_in_another_module_refixes_the_modules_that_depend_on_it(
+    shop: Path, monkeypatch: pytest.MonkeyPatch
+):
+    before = run("--check", ".")
+    counted = Counted(monkeypatch)
+    _edit(shop / "shop" / "app.py", APP.replace('"/items"', '"/things"'))
+    after = run("--check", ".")
+    assert counted.scanned == ["shop/app.py"]
+    assert sorted(counted.fixed) == ["shop/app.py", "shop/views.py"]
+    assert after == uncached("--check", ".")
+
+    def redirect_finding(output: dict) -> tuple:
+        (found,) = [f for f in output[1]["findings"] if f["code"] == "FLK102"]
+        return found["path"], found["fix_level"], found["fix"] is not None
+
+    assert redirect_finding(before) == ("shop/views.py", "intended", True)
+    assert redirect_finding(after) == ("shop/views.py", "report", False)
+
+
+def test_a_new_module_invalidates_what_the_index_says(shop: Path, monkeypatch: pytest.MonkeyPatch):
+    run("--check", ".")
+    other = shop / "shop" / "other.py"
+    other.write_text(
+        'from shop.app import app\n\n\n@app.route("/items")\ndef also_items():\n    return ""\n'
+    )
+    counted = Counted(monkeypatch)
+    after = run("--check", ".")
+    assert counted.scanned == ["shop/other.py"]
+    assert after == uncached("--check", ".")
+    messages = [f["message"] for f in after[1]["findings"] if f["code"] == "FLK102"]
+    assert len(messages) == 1 and "routes" in messages[0]  # now ambiguous: two routes
+
+
+def test_selection_and_configuration_changes_are_other_runs(
+    shop: Path, monkeypatch: pytest.MonkeyPatch
+):
+    run("--check", ".")
+    counted = Counted(monkeypatch)
+    selected = run("--check", "--select", "FLK101", ".")
+    assert len(counted.scanned) == 4  # another selection: nothing recorded for it yet
+    assert selected == uncached("--check", "--select", "FLK101", ".")
+    assert {f["code"] for f in selected[1]["findings"]} == {"FLK101"}
+    counted.reset()
+    (shop / "pyproject.toml").write_text(
+        "[project]\nname = 'shop'\n\n[tool.flask-fix]\nignore = ['FLK102']\n"
+    )
+    configured = run("--check", ".")
+    assert counted.scanned  # the selection changed through the file
+    assert configured == uncached("--check", ".")
+    assert "FLK102" not in {f["code"] for f in configured[1]["findings"]}
+    assert "FLK101" in {f["code"] for f in configured[1]["findings"]}
+
+
+def test_modes_and_fix_settings_do_not_share_results(shop: Path):
+    check = run("--check", ".")
+    diff = run("--diff", ".")
+    assert diff == uncached("--diff", ".")
+    unsafe = run("--check", "--unsafe-fixes", ".")
+    assert unsafe == uncached("--check", "--unsafe-fixes", ".")
+    assert check == run("--check", ".")
+    plain = CliRunner().invoke(main, ["-j", "1", "--diff", "."])
+    assert plain.stdout == CliRunner().invoke(main, ["-j", "1", "--no-cache", "--diff", "."]).stdout
+    assert "+    return jsonify([])" in plain.stdout
+
+
+def test_another_tool_version_does_not_reuse_results(shop: Path, monkeypatch: pytest.MonkeyPatch):
+    run("--check", ".")
+    monkeypatch.setattr(cache_module, "__version__", "99.0")
+    counted = Counted(monkeypatch)
+    assert run("--check", ".") == uncached("--check", ".")
+    assert len(counted.scanned) == 8  # the cached run and the uncached one both scan
+
+
+def test_writing_fixes_then_running_again(shop: Path):
+    code, written = run(".")
+    assert code == 1
+    assert "jsonify([])" in (shop / "shop" / "app.py").read_text()
+    assert run(".") == uncached(".")
+    assert run("--check", ".") == uncached("--check", ".")
+
+
+def test_an_unchanged_run_writes_nothing(shop: Path, tmp_path: Path):
+    run("--check", ".")
+    run("--check", ".")
+    def stamps() -> dict:
+        files = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+        return {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in files}
+
+    before = stamps()
+    assert len(before) == 6  # CACHEDIR.TAG, .gitignore and the four layers
+    run("--check", ".")
+    assert stamps() == before
+
+
+def test_a_file_rewritten_within_the_same_clock_tick_is_read_again(shop: Path):
+    app = shop / "shop" / "app.py"
+    app.write_text(APP)  # just written: too recent for its time to be trusted
+    before = run("--check", ".")
+    stat = app.stat()
+    app.write_text(APP.replace("json.dumps([])", "json.loads([])"))  # same size, same time
+    os.utime(app, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    after = run("--check", ".")
+    assert after == uncached("--check", ".")
+    assert [f["code"] for f in before[1]["findings"]].count("FLK101") == 1
+    assert [f["code"] for f in after[1]["findings"]].count("FLK101") == 0
+
+
+def test_a_corrupt_cache_is_a_miss(shop: Path, tmp_path: Path):
+    first = run("--check", ".")
+    layers = list((tmp_path / "cache").rglob("*.pickle"))
+    assert {p.name for p in layers} == {"files.pickle", "scans.pickle", "fixes.pickle", "runs.pickle"}
+    for path in layers:
+        path.write_bytes(path.read_bytes()[:40])
+    assert run("--check", ".") == first
+    for path in layers:
+        path.write_bytes(b"not a pickle")
+    assert run("--check", ".") == first
+
+
+class Payload:
+    def __reduce__(self):
+        return (os.system, ("touch pwned",))
+
+
+def test_a_foreign_pickle_in_the_cache_is_never_run(shop: Path, tmp_path: Path):
+    first = run("--check", ".")
+    for path in (tmp_path / "cache").rglob("*.pickle"):
+        path.write_bytes(pickle.dumps({"shop/app.py": Payload()}))
+    assert run("--check", ".") == first
+    assert not (shop / "pwned").exists()
+
+
+def test_the_cache_folder_in_the_project_root(shop: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("FLASK_FIX_CACHE_DIR")
+    monkeypatch.chdir(shop / "shop")
+    run("--check", "views.py")
+    folder = shop / ".flask_fix_cache"
+    assert (folder / ".gitignore").read_text() == "# Created by flask-fix automatically.\n*\n"
+    assert (folder / "CACHEDIR.TAG").read_text().startswith(
+        "Signature: 8a477f597d28d172789f06886806bc55\n"
+    )
+    assert not (shop / "shop" / ".flask_fix_cache").exists()
+
+
+def test_cache_dir_option_and_no_cache(shop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("FLASK_FIX_CACHE_DIR")
+    run("--check", "--no-cache", ".")
+    assert not (shop / ".flask_fix_cache").exists()
+    run("--check", "--cache-dir", str(tmp_path / "elsewhere"), ".")
+    assert (tmp_path / "elsewhere" / "CACHEDIR.TAG").exists()
+    assert not (shop / ".flask_fix_cache").exists()
+
+
+def test_a_project_with_a_cross_module_rewrite_cached_and_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    project = tmp_path / "legacy_pkg"
+    shutil.copytree(SAMPLES / "legacy_pkg", project, ignore=shutil.ignore_patterns("__pycache__"))
+    (project / "pyproject.toml").write_text("[project]\nname = 'bookshelf'\n")
+    _age(project)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("FLASK_FIX_CACHE_DIR", str(tmp_path / "cache"))
+    for args in (("--check", "--unsafe-fixes"), ("--diff", "--unsafe-fixes"), ("--check",)):
+        cold, warm = run(*args, "."), run(*args, ".")
+        assert cold == warm == uncached(*args, ".")
+    codes = {f["code"] for f in cold[1]["findings"]}
+    assert {"FLK201", "FLK203"} <= codes
+    # the factory rewrite renames endpoints in the templates it reads and lists
+    templates = project / "bookshelf" / "templates"
+
+    def patch() -> str:
+        cached = CliRunner().invoke(main, ["-j", "1", "--diff", "--unsafe-fixes", "."]).stdout
+        fresh = CliRunner().invoke(main, ["-j", "1", "--no-cache", "--diff", "--unsafe-fixes", "."])
+        assert cached == fresh.stdout
+        return cached
+
+    patch()
+    _edit(templates / "about.html", (templates / "about.html").read_text() + "{{ url_for('index') }}\n")
+    assert "+{{ url_for('views.index') }}" in patch()
+    (templates / "new.html").write_text("<a href=\"{{ url_for('index') }}\">x</a>\n")
+    assert "+<a href=\"{{ url_for('views.index') }}\">x</a>" in patch()

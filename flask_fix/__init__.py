@@ -2,6 +2,6 @@
 
 __version__ = "0.1.0"  # before the imports: flask_fix.cache keys its entries by it
 
-from .api import CodeResult, fix_code  # noqa: E402
+from .api import CheckReport, CodeResult, check_paths, fix_code  # noqa: E402
 
-__all__ = ["CodeResult", "fix_code", "__version__"]
+__all__ = ["CheckReport", "CodeResult", "check_paths", "fix_code", "__version__"]

@@ -1,13 +1,21 @@
-"""The Python API for bots and editors: fix a string without touching the disk."""
+"""The Python API for bots and editors: fix a string without touching the disk
+(`fix_code`), or check files and folders as `flask-fix --check` does (`check_paths`)."""
 
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
+from typing import Sequence
 
-from .codemods import python_rules, select_rules
+from .cache import RunCache, cache_folder
+from .codemods import python_rules, select_rules, unknown_codes
+from .config import find_config, load_config, merge
 from .engine import fix_source
-from .model import Finding
+from .model import FileError, Finding
+from .report import Tally, json_document
+from .runner import Mode, Settings, cache_keys, run
+from .selection import Shard, select_files
 from . import project
 from .project import ProjectIndex
 
@@ -49,3 +57,84 @@ def fix_code(
         want_edits=True,
     )
     return CodeResult(result.new_source.decode("utf-8"), result.findings, result.remaining)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `flask-fix --check --output-format json` prints, as objects."""
+
+    version: str
+    files_checked: int
+    findings: list[Finding]  # in file order, positions in the files as they are
+    errors: list[FileError]  # files that could not be read or parsed
+    exit_code: int  # the command's: 0 clean, 1 findings, 2 errors, 3 both
+
+    def to_json(self) -> dict:
+        """The JSON document of the README's contract."""
+        return json_document(self.version, self.files_checked, self.findings, self.errors)
+
+
+def check_paths(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    unsafe: bool | None = None,
+    config: str | os.PathLike[str] | None = None,
+    shard: str | None = None,
+    jobs: int = 0,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> CheckReport:
+    """Check files and folders as `flask-fix --check PATHS` does; nothing is written.
+
+    `select`/`ignore`/`unsafe` layer over the configuration as the command-line flags do
+    (`unsafe=None`: as configured). `config`: a configuration file; None finds the nearest
+    pyproject.toml with a [tool.flask-fix] table, as the command does. `shard`: "2/4".
+    `cache_dir`: keep a cache there (flask_fix.cache); None: no cache. Raises ValueError
+    for an unknown rule code or a bad shard, `flask_fix.config.ConfigError` for a bad
+    configuration.
+    """
+    from . import __version__
+
+    names = [os.fspath(p) for p in paths] or ["."]
+    select, ignore = tuple(c.upper() for c in select), tuple(c.upper() for c in ignore)
+    unknown = unknown_codes(select + ignore)
+    if unknown:
+        raise ValueError(f"unknown rule code or prefix: {', '.join(unknown)}")
+    found = load_config(os.fspath(config)) if config is not None else find_config(names)
+    options = merge(found, select=select, ignore=ignore, unsafe_fixes=unsafe, exclude=())
+    settings = Settings(
+        select=options.select,
+        ignore=options.ignore,
+        unsafe_fixes=options.unsafe_fixes,
+        mode=Mode.CHECK,
+        want_edits=True,
+        jobs=jobs,
+        exclude=options.exclude,
+        exclude_root=options.exclude_root,
+        per_file_ignores=options.per_file_ignores,
+        target_flask_version=options.target_flask_version,
+    )
+    files = select_files(
+        names,
+        exclude=settings.exclude,
+        other_names=settings.text_file_patterns(),
+        anchor=settings.exclude_root,
+        shard=Shard.parse(shard) if shard is not None else None,
+    )
+    cache = None
+    if cache_dir is not None:
+        cache = RunCache(cache_folder(names, os.fspath(cache_dir)), **cache_keys(settings))
+    tally = Tally()
+    findings: list[Finding] = []
+    errors = list(files.errors)
+    for error in errors:
+        tally.add_error(error)
+    for result in run(files.files, settings, index_files=files.index_files, cache=cache):
+        tally.add(result, writing=False)
+        findings.extend(result.findings)
+        if result.error is not None:
+            errors.append(result.error)
+    if cache is not None:
+        cache.save()
+    return CheckReport(__version__, len(files.files), findings, errors, tally.exit_code())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 from contextlib import nullcontext
@@ -12,11 +13,11 @@ from . import __version__
 from .codemods import all_rules, rule_by_code, unknown_codes
 from .config import ConfigError, find_config, load_config, merge
 from .formats import FORMATS, FORMATS_WITH_EDITS, file_lines, render, source_lines
-from .projectroot import index_only_files
-from .report import Tally, text_lines
-from .textdiff import unified_diff
-from .files import discover
+from .interactive import Review
 from .model import ErrorKind, FileError
+from .report import Tally, rule_statistics, statistics_lines, text_lines
+from .selection import Shard, select_files
+from .textdiff import unified_diff
 from .cache import ENVIRONMENT_VARIABLE, FOLDER_NAME, RunCache, cache_folder
 from .runner import Mode, Settings, cache_keys, fix_stdin, run
 
@@ -58,6 +59,22 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     metavar="FILE",
     help="Read [tool.flask-fix] from FILE instead of the nearest pyproject.toml.",
 )
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print how many findings each rule has (and how many it can fix), not the findings.",
+)
+@click.option(
+    "--shard",
+    metavar="I/N",
+    help="Report on shard I of N of the files (split by a hash of their paths); every "
+    "shard still indexes the whole project.",
+)
+@click.option(
+    "--interactive",
+    is_flag=True,
+    help="Show each hunk of the patch and write only those you accept (y/n/a/q/?).",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option(
     "--cache-dir",
@@ -80,6 +97,9 @@ def main(
     jobs: int,
     quiet: bool,
     config_file: str | None,
+    statistics: bool,
+    shard: str | None,
+    interactive: bool,
     no_cache: bool,
     cache_dir: str | None,
 ) -> None:
@@ -101,6 +121,8 @@ def main(
         sys.exit(0)
     if diff and check:
         _fail("--diff and --check cannot be combined")
+    if interactive:
+        _check_interactive(diff or check, output_format, statistics, paths)
     select, ignore = _codes(select), _codes(ignore)
     unknown = unknown_codes(select + ignore)
     if unknown:
@@ -113,7 +135,8 @@ def main(
         config, select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, exclude=tuple(exclude)
     )
 
-    mode = Mode.DIFF if diff else Mode.CHECK if check else Mode.FIX
+    # --interactive computes the patch as --diff does, then writes the accepted hunks
+    mode = Mode.DIFF if diff or interactive else Mode.CHECK if check else Mode.FIX
     settings = Settings(
         select=options.select,
         ignore=options.ignore,
@@ -126,6 +149,14 @@ def main(
         per_file_ignores=options.per_file_ignores,
         target_flask_version=options.target_flask_version,
     )
+    if statistics and output_format not in ("text", "json"):
+        _fail("--statistics prints text or json, not " + output_format)
+    parsed_shard = None
+    if shard is not None:
+        try:
+            parsed_shard = Shard.parse(shard)
+        except ValueError as exc:
+            _fail(str(exc))
     if paths == ("-",):
         sys.exit(_run_stdin(settings, output_format))
     if "-" in paths:
@@ -134,7 +165,11 @@ def main(
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         cache = None if no_cache else _open_cache(paths or (".",), settings, cache_dir)
-        code = _run_paths(paths or (".",), settings, output_format, quiet, cache)
+        review = Review(ask=_ask, show=click.echo) if interactive else None
+        code = _run_paths(
+            paths or (".",), settings, output_format, quiet, cache, statistics, parsed_shard,
+            review,
+        )  # fmt: skip
     except KeyboardInterrupt:
         click.echo("flask-fix: interrupted; every file is either untouched or fully fixed", err=True)
         code = 130
@@ -143,6 +178,28 @@ def main(
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def _check_interactive(
+    other_mode: bool, output_format: str, statistics: bool, paths: tuple[str, ...]
+) -> None:
+    if other_mode:
+        _fail("--interactive cannot be combined with --diff or --check")
+    if output_format != "text" or statistics:
+        _fail("--interactive shows the patch as text: drop --output-format and --statistics")
+    if "-" in paths:
+        _fail("--interactive cannot review code read from standard input")
+    if not sys.stdin.isatty():
+        _fail(
+            "--interactive asks about each hunk on a terminal, and standard input is not "
+            "one; use --diff to review the patch, then apply it"
+        )
+
+
+def _ask(question: str) -> str:
+    click.echo(question, nl=False)
+    line = sys.stdin.readline()
+    return line if line else "q"  # end of input: stop asking, apply nothing more
 
 
 def _fail(message: str) -> None:
@@ -160,28 +217,33 @@ def _run_paths(
     output_format: str,
     quiet: bool,
     cache: RunCache | None = None,
+    statistics: bool = False,
+    shard: Shard | None = None,
+    review: Review | None = None,
 ) -> int:
     writing = settings.mode is Mode.FIX
     tally = Tally()
-    files = discover(
+    files = select_files(
         paths,
         exclude=settings.exclude,
         other_names=settings.text_file_patterns(),
         anchor=settings.exclude_root,
+        shard=shard,
     )
-    # files named one by one (pre-commit): their whole project goes into the index
-    index_files = index_only_files(paths, files.files, settings.exclude)
-    discovery_errors = [FileError(p, ErrorKind.READ, message) for p, message in files.errors]
-    for error in discovery_errors:
+    index_files = files.index_files
+    for error in files.errors:
         tally.add_error(error)
-    findings, errors = [], list(discovery_errors)
+    findings, errors = [], list(files.errors)
     stdout = click.get_binary_stream("stdout")
-    as_text = output_format == "text"
-    if as_text:
-        for error in discovery_errors:
+    # with --statistics, findings are counted, not listed
+    as_text = output_format == "text" and not statistics
+    if output_format == "text":
+        for error in files.errors:
             click.echo(error.describe(), err=True)
     to_scan = len(files.files) + len(index_files)
-    show_progress = not quiet and sys.stderr.isatty() and to_scan >= PROGRESS_MIN_FILES
+    show_progress = (
+        not quiet and review is None and sys.stderr.isatty() and to_scan >= PROGRESS_MIN_FILES
+    )
     progress = (
         click.progressbar(length=to_scan, label="flask-fix", file=sys.stderr)
         if show_progress
@@ -198,6 +260,17 @@ def _run_paths(
                 findings.extend(result.remaining if writing else result.findings)
                 if result.error:
                     errors.append(result.error)
+                    if output_format == "text":
+                        click.echo(result.error.describe(), err=True)
+                continue
+            if review is not None:
+                problem = review.review(result.path, result.diff) if result.diff else None
+                if problem is not None:
+                    error = FileError(result.path, ErrorKind.INTERNAL, problem)
+                    tally.add_error(error)
+                    click.echo(error.describe(), err=True)
+                if result.error is not None:
+                    click.echo(result.error.describe(), err=True)
                 continue
             if result.diff:
                 stdout.write(result.diff)
@@ -208,10 +281,19 @@ def _run_paths(
                 click.echo(line, err=to_stderr)
     if cache is not None:
         cache.save()
-    if not as_text:
+    if statistics:
+        counts = rule_statistics(findings, settings.unsafe_fixes)
+        if output_format == "json":
+            click.echo(json.dumps([c.as_json() for c in counts], indent=2))
+        else:
+            for line in statistics_lines(counts):
+                click.echo(line)
+    elif not as_text:
         output = render(output_format, __version__, len(files.files), findings, errors, file_lines)
         click.echo(output, nl=False)
-    if not quiet:
+    if review is not None:
+        click.echo(review.summary(), err=True)
+    elif not quiet:
         click.echo(tally.summary(writing), err=True)
     return tally.exit_code()
 

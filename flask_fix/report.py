@@ -121,3 +121,45 @@ def json_document(
         "findings": [finding_json(f) for f in findings],
         "errors": [error_json(e) for e in errors],
     }
+
+
+@dataclass(frozen=True)
+class RuleCount:
+    """`--statistics`: one rule's findings, and how many of them it can fix."""
+
+    code: str
+    name: str
+    count: int
+    fixable: int
+
+    def as_json(self) -> dict:
+        return {"code": self.code, "name": self.name, "count": self.count, "fixable": self.fixable}
+
+
+def rule_statistics(findings: list[Finding], unsafe_fixes: bool) -> list[RuleCount]:
+    """Findings per rule, most frequent first (then by code). A finding is fixable when
+    flask-fix would apply its fix with these settings (unsafe ones need --unsafe-fixes)."""
+    counts: Counter = Counter()
+    fixable: Counter = Counter()
+    names: dict[str, str] = {}
+    for finding in findings:
+        counts[finding.code] += 1
+        names[finding.code] = finding.name
+        if finding.has_fix and finding.fix_level.applies(unsafe_fixes):
+            fixable[finding.code] += 1
+    return [
+        RuleCount(code, names[code], count, fixable[code])
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def statistics_lines(counts: list[RuleCount]) -> list[str]:
+    """ruff's `--statistics` layout: count, code, name, then how many can be fixed."""
+    if not counts:
+        return []
+    width = max(len(str(c.count)) for c in counts)
+    name_width = max(len(c.name) for c in counts)
+    return [
+        f"{c.count:>{width}}\t{c.code}\t{c.name:<{name_width}}\t{c.fixable} fixable"
+        for c in counts
+    ]

@@ -120,17 +120,19 @@ def _write_canonical(value: object, out: io.StringIO) -> None:
         raise TypeError(f"no canonical form for {type(value).__name__}")
 
 
-def _tool_fingerprint() -> str:
-    """The tool's version and its code: a development checkout whose code changed
-    without a version bump must not reuse results the old code computed."""
+def _tool_fingerprint() -> bytes:
+    """The tool's version and a digest of its code: a development checkout whose code
+    changed without a version bump must not reuse results the old code computed, and a
+    fresh install of the same code (new file times, as in CI) should reuse them."""
     package = os.path.dirname(os.path.abspath(__file__))
-    parts = [__version__, sys.version.split()[0]]
-    for folder, _, names in sorted(os.walk(package)):
-        for name in sorted(names):
-            if name.endswith(".py"):
-                stat = os.stat(os.path.join(folder, name))
-                parts.append(f"{os.path.relpath(folder, package)}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return "\n".join(parts)
+    digest = hashlib.blake2b(f"{__version__} {sys.version}".encode(), digest_size=16)
+    for folder, folders, names in os.walk(package):
+        folders[:] = sorted(f for f in folders if f != "__pycache__")
+        for name in sorted(n for n in names if n.endswith(".py")):
+            digest.update(os.path.relpath(os.path.join(folder, name), package).encode())
+            with open(os.path.join(folder, name), "rb") as file:
+                digest.update(content_digest(file.read()))
+    return digest.digest()
 
 
 # -- reading and writing -----------------------------------------------------------------

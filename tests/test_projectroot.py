@@ -196,8 +196,11 @@ def test_the_readme_ci_snippets_parse_and_name_real_hooks_and_formats():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Use in CI")[1].split("\n## ")[0]
     blocks = [yaml.safe_load(b.split("```")[0]) for b in section.split("```yaml\n")[1:]]
-    assert len(blocks) == 4
-    scanning, review, remote, local = blocks
+    assert len(blocks) == 5
+    scanning, review, remote, local, sharded = blocks
+    sharded_job = sharded["jobs"]["flask-fix"]
+    assert sharded_job["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]
+    assert "--shard ${{ matrix.shard }}/4" in sharded_job["steps"][-1]["run"]
     scanning_runs = [step.get("run", "") for step in scanning["jobs"]["flask-fix"]["steps"]]
     assert "flask-fix --check --output-format sarif . > flask-fix.sarif || [ $? -eq 1 ]" in (
         scanning_runs

@@ -110,7 +110,7 @@ def scan_module(tree: ast.Module, scanner: _ModuleScanner) -> ModuleContextFacts
         elif isinstance(statement, ast.FunctionDef):
             _record_task(facts, statement, qualify)
             functions[statement.name] = statement
-        elif isinstance(statement, ast.If) and _is_main_guard(statement.test):
+        elif isinstance(statement, ast.If) and is_main_guard(statement.test):
             facts.main_guard = True
     _scan_import_time(facts, tree.body, functions)
     _import_sites(facts, tree.body, scanner, None, "", NONE)
@@ -259,13 +259,15 @@ def _import_sites(facts, body, scanner, function: str | None, prefix: str, level
                     _import_sites(facts, children, scanner, function, prefix, inner)
 
 
-def _is_main_guard(test: ast.expr) -> bool:
-    return (
-        isinstance(test, ast.Compare)
-        and len(test.ops) == 1
-        and isinstance(test.ops[0], ast.Eq)
-        and {ast.dump(test.left), ast.dump(test.comparators[0])}
-        == {ast.dump(ast.Name("__name__", ast.Load())), ast.dump(ast.Constant("__main__"))}
+def is_main_guard(test: ast.expr) -> bool:
+    """`__name__ == '__main__'` (either way round)."""
+    if not (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)
+    ):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
+        isinstance(s, ast.Constant) and s.value == "__main__" for s in sides
     )
 
 

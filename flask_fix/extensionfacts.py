@@ -16,6 +16,8 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .contextfacts import is_main_guard
+
 if TYPE_CHECKING:
     from .project import _Linker, _ModuleScanner
 
@@ -122,7 +124,7 @@ def scan_module(
             found = _init_app_class(path, statement)
             if found is not None:
                 facts.init_app_classes.append(found)
-        elif isinstance(statement, ast.If) and _is_main_guard(statement.test) and statement.body:
+        elif isinstance(statement, ast.If) and is_main_guard(statement.test) and statement.body:
             main_blocks.append((statement.body[0].lineno, statement.body[-1].end_lineno or 0))
     if main_blocks:
 
@@ -146,18 +148,6 @@ def may_be_extension_class(qualified: str) -> bool:
     """A class (CapWords, by PEP 8) of a `flask_*` package: `flask_humanize.Humanize`, not a
     function such as `flask_profiler.init_app`."""
     return _is_extension_module(qualified) and qualified.rpartition(".")[2][:1].isupper()
-
-
-def _is_main_guard(test: ast.expr) -> bool:
-    """`__name__ == '__main__'` (either way round)."""
-    if not (
-        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)
-    ):
-        return False
-    sides = [test.left, test.comparators[0]]
-    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
-        isinstance(s, ast.Constant) and s.value == "__main__" for s in sides
-    )
 
 
 def _init_app_class(path: str, node: ast.ClassDef) -> InitAppClass | None:

@@ -17,10 +17,14 @@ import ast
 import functools
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from . import contextfacts, extensionfacts
+
+#: every node of a module's `ast`, by node class, in the order the scan met them
+NodesByType = dict[type, list[ast.AST]]
 
 FLASK_CLASSES = frozenset({"flask.Flask", "flask.app.Flask"})
 BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
@@ -352,12 +356,18 @@ def index_from_sources(sources: Mapping[str, str]) -> ProjectIndex:
 
 def module_facts(path: str, module: str, tree: ast.Module) -> ModuleFacts:
     """What `tree` (the module `module`, read from `path`) declares; one walk."""
+    return scan_module(path, module, tree)[0]
+
+
+def scan_module(path: str, module: str, tree: ast.Module) -> tuple[ModuleFacts, NodesByType]:
+    """The module's facts, and every node of `tree` by type, from the same walk (the
+    scan phase's triage reads the nodes, so it needs no walk of its own)."""
     scanner = _ModuleScanner(path, module)
     scanner.visit(tree)
     facts = scanner.finish()
     facts.raw["context"] = contextfacts.scan_module(tree, scanner)
     facts.raw["extensions"] = extensionfacts.scan_module(path, tree, facts.raw.get("extensions"))
-    return facts
+    return facts, scanner.nodes
 
 
 def _local_name(function: str | None, variable: str) -> str:
@@ -372,8 +382,16 @@ class _Scope:
     names: dict[str, str | None] = field(default_factory=dict)
 
 
+# nodes that carry nothing to look at: load/store markers and operators
+_BARE_NODES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+
+
 class _ModuleScanner(ast.NodeVisitor):
+    # `visit` method per node class (ast.NodeVisitor builds the name at every node)
+    _visitors: ClassVar[dict[type, Callable]] = {}
+
     def __init__(self, path: str, module: str) -> None:
+        self.nodes: NodesByType = {}
         self.module = module
         self.is_package = os.path.basename(path) == "__init__.py"
         self.facts = ModuleFacts(path, module)
@@ -390,6 +408,27 @@ class _ModuleScanner(ast.NodeVisitor):
             if target is not None and target != f"{self.module}.{name}"
         }
         return self.facts
+
+    # traversal: every node once, also those the visit_ methods below walk themselves
+
+    def visit(self, node: ast.AST) -> None:
+        cls = type(node)
+        bucket = self.nodes.get(cls)
+        if bucket is None:
+            self.nodes[cls] = [node]
+        else:
+            bucket.append(node)
+        visitor = self._visitors.get(cls)
+        if visitor is None:
+            visitor = getattr(type(self), "visit_" + cls.__name__, None) or _generic_visit
+            self._visitors[cls] = visitor
+        visitor(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        _generic_visit(self, node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        pass  # ast.NodeVisitor's looks for the deprecated visit_Str, visit_Num...
 
     # scopes and bindings
 
@@ -488,7 +527,17 @@ class _ModuleScanner(ast.NodeVisitor):
     # definitions
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        for expression in [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults]:
+        arguments = node.args
+        annotations = [
+            a.annotation
+            for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                      arguments.vararg, arguments.kwarg]
+            if a is not None
+        ]  # fmt: skip
+        for expression in [
+            *node.decorator_list, *arguments.defaults, *arguments.kw_defaults,
+            *annotations, node.returns,
+        ]:  # fmt: skip
             if expression is not None:
                 self.visit(expression)
         qualname = self.scope.prefix + node.name
@@ -496,7 +545,6 @@ class _ModuleScanner(ast.NodeVisitor):
         for decorator in reversed(node.decorator_list):
             self.route_from_decorator(decorator, node.name, qualname)
         self.bind(node.name, self.own(node.name))
-        arguments = node.args
         parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
         parameters += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
         self.scopes.append(_Scope(f"{qualname}.<locals>.", names={a.arg: None for a in parameters}))
@@ -932,6 +980,17 @@ class _ModuleScanner(ast.NodeVisitor):
             if qualified is not None:
                 self.facts.module_attribute_uses.add(qualified)
         self.generic_visit(node)
+
+
+def _generic_visit(scanner: _ModuleScanner, node: ast.AST) -> None:
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, ast.AST) and not isinstance(item, _BARE_NODES):
+                    scanner.visit(item)
+        elif isinstance(value, ast.AST) and not isinstance(value, _BARE_NODES):
+            scanner.visit(value)
 
 
 def _may_set_secret_key(target: ast.expr, in_class: bool) -> bool:

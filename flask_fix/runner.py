@@ -26,10 +26,11 @@ from .codemods import python_rules, select_rules, text_rules
 from .codemods.base import Rule, TextRule
 from .config import PerFileIgnores
 from .engine import SourceFailure, fix_source, python2_hint
-from .triage import rules_for_module
+from .triage import TriageModule, rules_for_module
 from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
 from .pins import flask_version_for
 from .project import ModuleFacts, ProjectIndex, build_index, module_facts, module_name_for
+from .project import scan_module
 from .sourceio import SourceError, decode_source, read_source, write_atomic
 from .suppression import skips_file
 from .textdiff import unified_diff
@@ -212,13 +213,15 @@ def scan_file(path: str) -> ScanResult:
             path, error=FileError(path, ErrorKind.SYNTAX, "too deeply nested to parse")
         )
     try:
-        facts = module_facts(path, module_name_for(path), tree)
+        facts, nodes = scan_module(path, module_name_for(path), tree)
     except Exception as exc:  # a bug in the index must not end the whole run
         message = f"indexing failed: {type(exc).__name__}: {exc}"
         return ScanResult(path, error=FileError(path, ErrorKind.INTERNAL, message))
     # `# flask-fix: skip-file`: indexed (its routes are real) but never fixed
     worth_running = (
-        [] if skips_file(source) else rules_for_module(source, tree, _for_file(path, _worker_rules))
+        []
+        if skips_file(source)
+        else rules_for_module(TriageModule(source, nodes), _for_file(path, _worker_rules))
     )
     return ScanResult(path, facts, rule_codes=tuple(r.code for r in worth_running))
 

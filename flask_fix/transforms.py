@@ -30,7 +30,7 @@ from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
 from .project import ModuleFacts, ProjectIndex, build_index, module_facts, module_name_for
 from .sourceio import write_atomic
 from .textdiff import edits_between, unified_diff
-from .triage import rules_for_module
+from .triage import TriageModule, rules_for_module
 
 #: folders never listed for templates (the same spirit as files.py's skipped folders)
 _SKIPPED_FOLDERS = frozenset({".git", "__pycache__", "node_modules", ".venv", "venv"})
@@ -89,7 +89,7 @@ class ProjectOutcome:
 
     def _codes_for(self, path: str, rules: Sequence[type[Rule]]) -> tuple[str, ...]:
         source = self.texts[path]
-        codes = [r.code for r in rules_for_module(source, ast.parse(source), rules)]
+        codes = [r.code for r in rules_for_module(TriageModule.from_tree(source, ast.parse(source)), rules)]
         return tuple(c for c in codes if _rule(rules, c).could_fire_in(path, self.index))
 
     def merged(self, result: FileResult, *, write: bool, diff: bool) -> FileResult:

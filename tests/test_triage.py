@@ -8,7 +8,7 @@ import pytest
 
 from flask_fix.codemods import rule_by_code
 from flask_fix.project import index_from_sources
-from flask_fix.triage import rules_for_module
+from flask_fix.triage import TriageModule, rules_for_module
 
 
 IMPORTS = "import json\nfrom flask import redirect, request\n"
@@ -17,7 +17,7 @@ IMPORTS = "import json\nfrom flask import redirect, request\n"
 def triaged(source: str, *codes: str, imports: str = IMPORTS) -> list[str]:
     source = imports + source
     rules = [rule_by_code(c) for c in codes]
-    return [r.code for r in rules_for_module(source.encode(), ast.parse(source), rules)]
+    return [r.code for r in rules_for_module(TriageModule.from_tree(source.encode(), ast.parse(source)), rules)]
 
 
 @pytest.mark.parametrize(
@@ -97,3 +97,115 @@ def test_a_rule_about_views_skips_modules_without_views():
 )
 def test_redirects_to_literal_paths(source, expected):
     assert triaged(source, "FLK102") == expected
+
+
+DB = "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("try:\n    db.session.commit()\nexcept Exception:\n    pass\n", ["FLK501"]),
+        # abort() and sys.exit() need names resolved: the triage lets them through
+        ("try:\n    db.session.commit()\nexcept Exception:\n    abort(409)\n", ["FLK501"]),
+        # a raise inside a nested function is not the handler's own
+        (
+            "try:\n    db.session.commit()\nexcept Exception:\n"
+            "    def later():\n        raise\n",
+            ["FLK501"],
+        ),
+        ("db.session.commit()\n", []),  # no try
+        ("try:\n    db.session.commit()\nexcept Exception:\n    raise\n", []),
+        ("try:\n    db.session.commit()\nexcept Exception:\n    db.session.rollback()\n", []),
+        ("try:\n    db.session.add(x)\nexcept Exception:\n    pass\nelse:\n"
+         "    db.session.commit()\n", []),  # fmt: skip
+    ],
+)
+def test_commits_in_a_try_that_may_swallow_their_error(source, expected):
+    assert triaged(source, "FLK501", imports=DB) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from flask import Markup\n", ["FLK702"]),
+        ("import flask as f\nx = f.escape('<')\n", ["FLK702"]),
+        ("import flask\nfrom markupsafe import Markup\n", []),  # the right import already
+        ("import flask\nimport html\nx = html.escape('<')\n", []),
+    ],
+)
+def test_names_flask_no_longer_exports(source, expected):
+    assert triaged(source, "FLK702", imports="") == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("app.config['SECRET_KEY'] = 'dev'", ["FLK402"]),
+        ("app.config.update(SECRET_KEY=os.environ.get('KEY', 'dev'))", ["FLK402"]),
+        ("class Config:\n    SECRET_KEY = os.getenv('KEY') or 'dev'", ["FLK402"]),
+        ("app.config.setdefault('SECRET_KEY', b'x')", ["FLK402"]),
+        ("app.secret_key = os.environ['SECRET_KEY']", []),
+        ("app.config.from_mapping({'SECRET_KEY': os.environ.get('KEY')})", []),
+        ("app.config['SECRET_KEY'] = ''", []),
+        ("print('SECRET_KEY is read from the environment')", []),
+    ],
+)
+def test_secret_keys_that_may_be_literals(source, expected):
+    assert triaged(source, "FLK402", imports="import os\n") == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("app.run(debug=True)", ["FLK401"]),
+        ("app.debug = True", ["FLK401"]),
+        ("app.config.update({'DEBUG': True})", ["FLK401"]),
+        ("app.run(debug=False)", []),
+        ("DEBUG = os.environ.get('DEBUG') == '1'", []),
+    ],
+)
+def test_debug_set_to_true(source, expected):
+    assert triaged(source, "FLK401", imports="import os\n") == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("r = send_file(f, cache_timeout=0)", ["FLK703"]),
+        ("r = send_from_directory('static', filename=name)", ["FLK703"]),
+        ("r = send_from_directory('static', name)", []),
+    ],
+)
+def test_send_file_old_keywords(source, expected):
+    imports = "from flask import send_file, send_from_directory\n"
+    assert triaged(source, "FLK703", imports=imports) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from flask.ext.sqlalchemy import SQLAlchemy\n", ["FLK701"]),
+        ("import flask.ext.login\n", ["FLK701"]),
+        ("import flask\ndb = flask.ext.sqlalchemy.SQLAlchemy()\n", ["FLK701"]),
+        ("import flask\n# flask.ext was removed\nfrom . import ext\n", []),
+    ],
+)
+def test_flask_ext_imports(source, expected):
+    assert triaged(source, "FLK701", imports="") == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("app.run()", ["FLK601"]),
+        ("def main():\n    app.run()", ["FLK601"]),  # may be called at import
+        ("if __name__ == '__main__':\n    app.run(host='0.0.0.0')", ["FLK601"]),
+        ("if '__main__' == __name__:\n    app.run('::', 80)", ["FLK601"]),
+        ("if __name__ == '__main__':\n    app.run(debug=True, port=8000)", []),
+        ("if __name__ == '__main__':\n    pass\nelse:\n    app.run()", ["FLK601"]),
+    ],
+)
+def test_dev_server_runs_outside_the_main_guard(source, expected):
+    imports = "from flask import Flask\napp = Flask(__name__)\n"
+    assert triaged(source, "FLK601", imports=imports) == expected

@@ -11,12 +11,15 @@ from __future__ import annotations
 import ast
 import textwrap
 from dataclasses import dataclass, field
-from typing import Callable, ClassVar, Mapping, Union
+from typing import TYPE_CHECKING, Callable, ClassVar, Mapping, Union
 
 import libcst as cst
 
 from ..model import FixLevel
 from ..project import ProjectIndex
+
+if TYPE_CHECKING:
+    from ..triage import TriageModule
 
 #: (module, name, asname) as in ``from module import name as asname``; name None
 #: means ``import module as asname``; asname None means no ``as``.
@@ -138,6 +141,12 @@ class Rule(RuleDocs, cst.BatchableCSTVisitor):
     def call_could_fire(cls, call: ast.Call) -> bool:
         """Stdlib-ast triage of one call named in `called_names`: False only when the
         rule surely finds nothing in it (a cheap look at its shape, no name resolution)."""
+        return True
+
+    @classmethod
+    def module_could_fire(cls, module: TriageModule) -> bool:
+        """Stdlib-ast triage of the whole module, once the cheaper checks passed: False
+        only when the rule surely finds nothing in it (e.g. no `try` around a commit)."""
         return True
 
     @classmethod

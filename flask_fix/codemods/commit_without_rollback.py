@@ -120,6 +120,21 @@ class CommitWithoutRollback(TryAwareRule):
         )
 
     @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """A `try` with a handler that may swallow the error, around such a commit."""
+        for statement in module.all(ast.Try) + module.all(getattr(ast, "TryStar", ast.Try)):
+            if any(_may_swallow(handler) for handler in statement.handlers) and any(
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "commit"
+                and cls.call_could_fire(node)
+                for part in statement.body
+                for node in ast.walk(part)
+            ):
+                return True
+        return False
+
+    @classmethod
     def could_fire_in(cls, path, index) -> bool:
         return path in index.sqlalchemy_users
 
@@ -329,6 +344,25 @@ class CommitWithoutRollback(TryAwareRule):
             handler.body.visit(finder)
             self._verdicts[id(handler)] = finder.found
         return self._verdicts[id(handler)]
+
+
+def _may_swallow(handler: ast.ExceptHandler) -> bool:
+    """Stdlib-ast triage: no `raise` and no `.rollback()` in the handler's own code
+    (`abort()` and `sys.exit()` need names resolved: they count as swallowing here)."""
+    pending: list[ast.AST] = list(handler.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Raise):
+            return False
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "rollback"
+        ):
+            return False
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            pending.extend(ast.iter_child_nodes(node))
+    return True
 
 
 class _LeavesOrRollsBack(cst.CSTVisitor):

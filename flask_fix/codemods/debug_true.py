@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 from textwrap import dedent
 
 import libcst as cst
 
 from ..model import FixLevel
 from .base import Example, Fix
-from .flask_config import ConfigWrite, FlaskConfigRule, is_true
+from .flask_config import ConfigWrite, FlaskConfigRule, is_true, written_values
 
 RUN_MESSAGE = (
     "`app.run(debug=True)` turns on the interactive debugger, which runs any code a "
@@ -85,6 +86,15 @@ class DebugTrue(FlaskConfigRule):
         b"DEBUG =", b"DEBUG=", b"DEBUG:", b"'DEBUG'", b'"DEBUG"',
     )  # fmt: skip
     config_keys = frozenset({"DEBUG"})
+
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """`x.run(..., debug=True)`, or True written to DEBUG."""
+        return any(
+            keyword.arg == "debug" and _is_true(keyword.value)
+            for call in module.calls("run")
+            for keyword in call.keywords
+        ) or any(_is_true(value) for value in written_values(module, cls.config_keys))
 
     valid = (
         # a name rebound to something that is not an app
@@ -267,3 +277,7 @@ def _without_arg(call: cst.Call, position: int) -> cst.Call:
             comma=removed.comma, whitespace_after_arg=removed.whitespace_after_arg
         )
     return call.with_changes(args=args)
+
+
+def _is_true(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True

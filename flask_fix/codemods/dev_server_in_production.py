@@ -10,6 +10,7 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
+from ..contextfacts import is_main_guard
 from ..project import FLASK_CLASSES
 from .base import Example, Rule, TextExample, TextFinding, TextRule
 from .commands import (
@@ -350,6 +351,22 @@ class DevServerInProduction(Rule):
     @classmethod
     def call_could_fire(cls, call: ast.Call) -> bool:
         return isinstance(call.func, ast.Attribute)
+
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """A `.run()` outside every `__main__` guard, or one given a host or `threaded`."""
+        guarded = [
+            (statement.body[0].lineno, statement.body[-1].end_lineno or statement.lineno)
+            for statement in module.all(ast.If)
+            if is_main_guard(statement.test)
+        ]
+        return any(
+            call.args
+            or any(k.arg in (None, "host", "threaded") for k in call.keywords)
+            or not any(first <= call.lineno <= last for first, last in guarded)
+            for call in module.calls("run")
+            if cls.call_could_fire(call)
+        )
 
     @classmethod
     def could_fire_in(cls, path, index) -> bool:

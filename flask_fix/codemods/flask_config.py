@@ -24,15 +24,20 @@ any of the visitor methods below they define, and list `ScopeProvider` (done her
 
 from __future__ import annotations
 
+import ast
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
 from libcst.metadata import QualifiedNameSource, ScopeProvider
 
 from ..project import BLUEPRINT_CLASSES, FLASK_CLASSES, ProjectIndex
 from .base import Rule
+
+if TYPE_CHECKING:
+    from ..triage import TriageModule
 
 CURRENT_APP = "flask.current_app"
 # `app.<attribute> = value` that sets a configuration key (flask.sansio.app.App)
@@ -52,6 +57,53 @@ def is_test_path(path: str) -> bool:
         or name.endswith("_test.py")
         or name in ("tests.py", "conftest.py")
     )
+
+
+def written_values(module: TriageModule, keys: frozenset[str]) -> Iterator[ast.expr]:
+    """Stdlib-ast triage: every value the module may write to one of `keys`, in the
+    forms above, whatever the owner (`x.config[...]`, any class body): a superset of
+    what `FlaskConfigRule` passes to `on_config_write`."""
+    for statement in module.all(ast.Assign) + module.all(ast.AnnAssign):
+        if statement.value is None:
+            continue
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        if any(_writes_key(target, keys) for target in targets):
+            yield statement.value
+    for call in module.all(ast.Call):
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute)):
+            continue
+        if func.value.attr != "config":
+            continue
+        if func.attr in CONFIG_SETTERS:
+            yield from (k.value for k in call.keywords if k.arg in keys)
+            for arg in call.args:
+                if isinstance(arg, ast.Dict):
+                    yield from (
+                        value
+                        for key, value in zip(arg.keys, arg.values)
+                        if isinstance(key, ast.Constant) and key.value in keys
+                    )
+        elif func.attr == "setdefault" and len(call.args) == 2:
+            key = call.args[0]
+            if isinstance(key, ast.Constant) and key.value in keys:
+                yield call.args[1]
+
+
+def _writes_key(target: ast.expr, keys: frozenset[str]) -> bool:
+    if isinstance(target, ast.Name):
+        return target.id in keys
+    if isinstance(target, ast.Attribute):
+        return ATTRIBUTE_KEYS.get(target.attr) in keys
+    if isinstance(target, ast.Subscript):
+        key = target.slice
+        return (
+            isinstance(target.value, ast.Attribute)
+            and target.value.attr == "config"
+            and isinstance(key, ast.Constant)
+            and key.value in keys
+        )
+    return False
 
 
 def string_value(node: cst.BaseExpression) -> str | bytes | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 from libcst.metadata import ScopeProvider
 
@@ -63,6 +65,23 @@ class FlaskExtImport(LegacyApiRule):
     summary = "Import extensions as `flask_foo`, not `flask.ext.foo`."
     triggers = (b"flask.ext", b"import ext")
     required_imports = frozenset({"flask"})
+
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """`flask.ext` imported (`from flask.ext.x import y`, `import flask.ext.x`,
+        `from flask import ext`) or read as an attribute of `flask`."""
+        return (
+            any(
+                node.module and not node.level and node.module.split(".")[:2] == ["flask", "ext"]
+                for node in module.all(ast.ImportFrom)
+            )
+            or any(
+                alias.name.split(".")[:2] == ["flask", "ext"]
+                for node in module.all(ast.Import)
+                for alias in node.names
+            )
+            or module.may_use("flask", frozenset({"ext"}))
+        )
     METADATA_DEPENDENCIES = (ScopeProvider,)
 
     valid = (

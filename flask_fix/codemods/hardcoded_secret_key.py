@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from textwrap import dedent
 
@@ -10,7 +11,7 @@ from libcst.metadata import QualifiedNameSource, ScopeProvider
 
 from ..model import FixLevel
 from .base import Example, Fix, ImportSpec
-from .flask_config import ConfigWrite, FlaskConfigRule, string_value
+from .flask_config import ConfigWrite, FlaskConfigRule, string_value, written_values
 
 ENV_GETTERS = ("os.environ.get", "os.getenv")
 ENV_NAME = "SECRET_KEY"
@@ -106,6 +107,10 @@ class HardcodedSecretKey(FlaskConfigRule):
     summary = "Load the secret key from the environment, not from a literal in the code."
     triggers = (b"SECRET_KEY", b"secret_key")
     config_keys = frozenset({"SECRET_KEY"})
+
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        return any(_may_hold_literal(value) for value in written_values(module, cls.config_keys))
 
     valid = (
         # from the environment, without a literal fallback
@@ -334,6 +339,19 @@ class HardcodedSecretKey(FlaskConfigRule):
         if isinstance(value, cst.IfExp):
             return string_value(value.body) or string_value(value.orelse)
         return None
+
+
+def _may_hold_literal(value: ast.expr) -> bool:
+    """Stdlib-ast triage: could `value` be a non-empty literal, or fall back to one?"""
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, (str, bytes)) and bool(value.value)
+    if isinstance(value, ast.Call):  # os.environ.get(key, default), os.getenv(key, default)
+        return len(value.args) >= 2 or any(k.arg in ("default", "failobj") for k in value.keywords)
+    if isinstance(value, ast.BoolOp):
+        return any(_may_hold_literal(v) for v in value.values)
+    if isinstance(value, ast.IfExp):
+        return _may_hold_literal(value.body) or _may_hold_literal(value.orelse)
+    return False
 
 
 def _only_import_of(scope, name: str, modules: tuple[str, ...]) -> bool:

@@ -64,6 +64,10 @@ class MarkupsafeImport(LegacyApiRule):
     # `escape` as a name, not inside `autoescape`
     triggers = (b"Markup", b" escape", b".escape", b",escape", b"(escape", b"\tescape")
     required_imports = frozenset({"flask"})
+
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        return module.may_use("flask", frozenset(NAMES))
     METADATA_DEPENDENCIES = (ScopeProvider,)
 
     valid = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 from libcst.metadata import ScopeProvider
 
@@ -74,6 +76,12 @@ class SendFileKwargs(LegacyApiRule):
     )
     required_imports = frozenset({"flask"})
     METADATA_DEPENDENCIES = (ScopeProvider,)
+
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """Some call passes an old keyword (by name: the function may be aliased)."""
+        old = RENAMES.keys() | DIRECTORY_RENAMES.keys()
+        return any(k.arg in old for call in module.all(ast.Call) for k in call.keywords)
 
     valid = (
         _IMPORT + "def download(buffer):\n"

@@ -17,7 +17,7 @@ from flask_fix import fix_code
 from flask_fix.codemods import all_rules, python_rules, text_rules
 from flask_fix.codemods.base import DOC_SECTIONS
 from flask_fix.project import index_from_sources
-from flask_fix.triage import rules_for_module
+from flask_fix.triage import TriageModule, rules_for_module
 
 RULES = python_rules(all_rules())
 TEXT_RULES = text_rules(all_rules())
@@ -88,6 +88,6 @@ def test_rule_examples_and_triage(rule):
     # the triage must let every example through, or the rule could never fire on it
     for example in rule.invalid:
         source = example.before.encode()
-        assert rules_for_module(source, ast.parse(source), [rule]) == [rule]
+        assert rules_for_module(TriageModule.from_tree(source, ast.parse(source)), [rule]) == [rule]
         index = index_from_sources({"<string>": example.before})
         assert rule.could_fire_in("<string>", index)

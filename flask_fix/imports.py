@@ -30,7 +30,14 @@ def update_imports(
             context = CodemodContext()
             for mod, obj, asname in rest:
                 AddImportsVisitor.add_needed_import(context, mod, obj, asname)
+            # AddImportsVisitor builds a parser config from the module's indent, which
+            # LibCST refuses unless it is spaces and tabs (a form feed is valid Python):
+            # lend it a plain one and give the module its own back
+            indent = module.default_indent
+            if indent.strip(" \t"):
+                module = module.with_changes(default_indent="    ")
             module = AddImportsVisitor(context).transform_module(module)
+            module = module.with_changes(default_indent=indent)
     if remove:
         context = CodemodContext()
         for mod, obj, asname in remove:

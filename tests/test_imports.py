@@ -54,3 +54,12 @@ def test_unused_imports_are_removed_and_used_ones_kept():
         cst.parse_module(code), [], [("json", None, None), ("json", "dumps", None)]
     )
     assert module.code == "import json\n\nx = json.loads('1')\n"
+
+
+def test_a_new_import_statement_in_a_module_indented_with_a_form_feed():
+    # valid Python; LibCST detects the indent "\x0c    " and refuses to build the parser
+    # config AddImportsVisitor asks for (found by tests/test_properties.py)
+    code = "import json\n\n\ndef view():\n\x0c    return 1\n"
+    module = update_imports(cst.parse_module(code), [("os", None, None)], [])
+    assert module.code == "import json\nimport os\n\n\ndef view():\n\x0c    return 1\n"
+    compile(module.code, "<fixed>", "exec")

@@ -1,6 +1,6 @@
 """Run flask-fix over a folder of real repositories, each as its own project, and check it.
 
-    python bench/corpus.py CORPUS_DIR [--unsafe-fixes] [--keep]
+    python bench/corpus.py CORPUS_DIR [--unsafe-fixes] [--only NAME]...
 
 Every direct sub-folder of CORPUS_DIR is one repository (fetched outside this repository;
 never commit them). Each is copied to a scratch folder and checked:
@@ -9,7 +9,9 @@ never commit them). Each is copied to a scratch folder and checked:
   - writing gives exactly what the diff previews;
   - every changed file still compiles;
   - a second run finds nothing more to change.
-Prints one line per repository and exits 1 if any check failed. Needs no network.
+Prints a Markdown table, one row per repository (files, lines, findings, files changed,
+each check, the time of the `--diff` run), with the problems found under a failing row,
+and exits 1 if any check failed. Needs no network.
 """
 
 from __future__ import annotations
@@ -55,7 +57,6 @@ def check_repository(source: Path, scratch: Path, extra: list[str]) -> tuple[boo
             problems.append("git apply --check failed: " + applied.stderr.decode()[:200])
 
     flask_fix(extra, work)
-    written = git(["diff", "--binary"], work).stdout
     patched = scratch / (source.name + "-patched")
     shutil.copytree(source, patched, symlinks=True)
     git(["init", "-q"], patched)
@@ -78,13 +79,35 @@ def check_repository(source: Path, scratch: Path, extra: list[str]) -> tuple[boo
         problems.append("second run still changes: " + again.stdout.decode()[:200])
 
     summary = stderr.strip().splitlines()[-1] if stderr.strip() else ""
-    files = len(list(work.rglob("*.py")))
-    status = "ok" if not problems else "FAIL"
-    line = (
-        f"{status:4} {source.name:<28} {files:5} files {elapsed:6.2f}s "
-        f"{len(changed):3} changed, {len(written.splitlines()):5} diff lines | {summary}"
-    )
-    return not problems, line + "".join(f"\n     - {p}" for p in problems)
+    python = list(work.rglob("*.py"))
+    lines = sum(path.read_bytes().count(b"\n") for path in python if path.is_file())
+    checks = {
+        "no internal error": not any(p.startswith(("internal", "exit")) for p in problems),
+        "diff applies": not any(p.startswith("git apply") for p in problems),
+        "write == preview": not any(p.startswith("write differs") for p in problems),
+        "changed files compile": not any(p.startswith("does not compile") for p in problems),
+        "second run clean": not any(p.startswith("second run") for p in problems),
+    }
+    row = [
+        source.name, str(len(python)), str(lines), _findings(summary), str(len(changed)),
+        *("ok" if passed else "FAIL" for passed in checks.values()), f"{elapsed:.1f}s",
+    ]  # fmt: skip
+    return not problems, "| " + " | ".join(row) + " |" + "".join(f"\n  - {p}" for p in problems)
+
+
+HEADER = (
+    "| repository | .py files | lines | findings | files changed | no internal error "
+    "| diff applies | write == preview | changed files compile | second run clean | time |"
+)
+
+
+def _findings(summary: str) -> str:
+    """The findings count from the summary line ("3 files would be changed, 7 findings
+    found, ..."): findings with a fix and those without."""
+    for part in summary.split(", "):
+        if "finding" in part:
+            return part.split()[0]
+    return "?"
 
 
 def _first(text: str, *needles: str) -> str:
@@ -98,11 +121,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--unsafe-fixes", action="store_true")
+    parser.add_argument("--only", action="append", help="this repository only (repeatable)")
     args = parser.parse_args()
     extra = ["--unsafe-fixes"] if args.unsafe_fixes else []
     all_ok = True
+    print(HEADER)
+    print("|" + "---|" * HEADER.count(" | ") + "---|")
     with tempfile.TemporaryDirectory(prefix="flask-fix-corpus-") as scratch:
         for repository in sorted(p for p in args.corpus.iterdir() if p.is_dir()):
+            if args.only and repository.name not in args.only:
+                continue
             ok, line = check_repository(repository, Path(scratch), extra)
             all_ok &= ok
             print(line, flush=True)

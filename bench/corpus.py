@@ -27,7 +27,10 @@ from pathlib import Path
 
 def flask_fix(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "flask_fix", *args, "."], cwd=cwd, capture_output=True
+        # no cache: every run does the whole work, and the second run re-checks for real
+        [sys.executable, "-m", "flask_fix", "--no-cache", *args, "."],
+        cwd=cwd,
+        capture_output=True,
     )
 
 

@@ -2,7 +2,7 @@
 
     python bench/memory.py PATH [--fractions 0.25,0.5,1] [--mode check|diff] [-j N]
 
-Runs `flask-fix --check` (or `--diff`) on subsets of PATH (a large real tree, fetched
+Runs `flask-fix --check --no-cache` (or `--diff`) on subsets of PATH (a large real tree, fetched
 outside this repository): for each fraction, a scratch copy keeping that share of its
 `.py` files (every n-th in path order, other files kept). Prints, per run, the files and
 lines, the wall time, the peak RSS of the parent process and of the largest worker (each
@@ -104,7 +104,7 @@ def main() -> None:
     parser.add_argument("--mode", choices=["check", "diff"], default="check")
     parser.add_argument("-j", "--jobs", type=int, default=0)
     args = parser.parse_args()
-    command = [sys.executable, "-m", "flask_fix", f"--{args.mode}", "-q", "."]
+    command = [sys.executable, "-m", "flask_fix", f"--{args.mode}", "-q", "--no-cache", "."]
     if args.jobs:
         command[3:3] = ["-j", str(args.jobs)]
     print(f"{' '.join(command[1:])} on {args.path}, cores: {os.cpu_count()}")

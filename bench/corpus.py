@@ -7,7 +7,7 @@ never commit them). Each is copied to a scratch folder and checked:
   - no internal error;
   - `--diff` applies with `git apply`;
   - writing gives exactly what the diff previews;
-  - every changed file still compiles;
+  - every changed file still compiles (a changed Jinja template still parses);
   - a second run finds nothing more to change.
 Prints a Markdown table, one row per repository (files, lines, findings, files changed,
 each check, the time of the `--diff` run), with the problems found under a failing row,
@@ -72,11 +72,9 @@ def check_repository(source: Path, scratch: Path, extra: list[str]) -> tuple[boo
     for name in changed:
         if (work / name).read_bytes() != (patched / name).read_bytes():
             problems.append(f"write differs from preview: {name}")
-        try:
-            compile((work / name).read_bytes(), name, "exec")
-        except SyntaxError as exc:
-            if "f-string" not in str(exc):  # newer syntax than this interpreter
-                problems.append(f"does not compile after the fix: {name}: {exc}")
+        broken = parse_error(name, (source / name).read_bytes(), (work / name).read_bytes())
+        if broken:
+            problems.append(f"does not compile after the fix: {name}: {broken}")
     again = flask_fix(["--diff", *extra], work)
     if again.stdout:
         problems.append("second run still changes: " + again.stdout.decode()[:200])
@@ -111,6 +109,33 @@ def _findings(summary: str) -> str:
         if "finding" in part:
             return part.split()[0]
     return "?"
+
+
+def parse_error(name: str, before: bytes, after: bytes) -> str | None:
+    """Why a changed file no longer parses: Python must compile; a Jinja template (the
+    app-factory rewrite renames endpoints in them) must parse if it parsed before."""
+    if name.endswith(".py"):
+        try:
+            compile(after, name, "exec")
+        except SyntaxError as exc:
+            if "f-string" not in str(exc):  # newer syntax than this interpreter
+                return str(exc)
+        return None
+    try:
+        import jinja2
+    except ImportError:  # not installed: templates go unchecked
+        return None
+    extensions = ["jinja2.ext.i18n", "jinja2.ext.do", "jinja2.ext.loopcontrols"]
+    environment = jinja2.Environment(extensions=extensions)
+    try:
+        environment.parse(before.decode("utf-8", "replace"))
+    except jinja2.TemplateSyntaxError:
+        return None  # did not parse before either (custom tags)
+    try:
+        environment.parse(after.decode("utf-8", "replace"))
+    except jinja2.TemplateSyntaxError as exc:
+        return f"template: {exc}"
+    return None
 
 
 def _first(text: str, *needles: str) -> str:

@@ -234,7 +234,7 @@ def _run_paths(
     for error in files.errors:
         tally.add_error(error)
     findings, errors = [], list(files.errors)
-    stdout = click.get_binary_stream("stdout")
+    stdout = sys.stdout.buffer
     # with --statistics, findings are counted, not listed
     as_text = output_format == "text" and not statistics
     if output_format == "text":
@@ -299,7 +299,7 @@ def _run_paths(
 
 
 def _run_stdin(settings: Settings, output_format: str) -> int:
-    source = click.get_binary_stream("stdin").read()
+    source = sys.stdin.buffer.read()
     new_source, result = fix_stdin(source, settings)
     tally = Tally()
     tally.add(result, settings.mode is Mode.FIX)
@@ -310,7 +310,7 @@ def _run_stdin(settings: Settings, output_format: str) -> int:
         output = render(output_format, __version__, 1, findings, errors, lambda _: lines)
         click.echo(output, nl=False)
         return tally.exit_code()
-    stdout = click.get_binary_stream("stdout")
+    stdout = sys.stdout.buffer
     if settings.mode is Mode.FIX:
         stdout.write(new_source)
     elif settings.mode is Mode.DIFF and result.changed:

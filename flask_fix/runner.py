@@ -452,6 +452,7 @@ def _run(
         apply=settings.mode is not Mode.CHECK and not extra,
         unsafe_fixes=settings.unsafe_fixes, want_edits=settings.want_edits,
         only=wanted if extra else None, list_files=list_files,
+        ignored_in=settings.ignored_in if settings.per_file_ignores else None,
     )  # fmt: skip
     # set after the transforms: one that rewrote files has rebuilt the index
     rebuilt = project.index is not index

@@ -15,12 +15,16 @@ suppressed finding is neither reported nor fixed.
 
 Only real comments count: they are taken from the parsed module (LibCST `Comment`
 nodes and their positions), so `"# noqa"` inside a string means nothing. All of this
-costs nothing for a file whose text mentions neither `noqa` nor `flask-fix`.
+costs nothing for a file whose text mentions neither `noqa` nor `flask-fix`. Project
+transforms, which never parse most of the files they name, read comments with the
+tokenizer instead (`comment_suppressions`).
 """
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from collections.abc import Mapping, Sequence
 
 import libcst as cst
@@ -82,6 +86,23 @@ def suppressions(positions: Mapping[cst.CSTNode, CodeRange]) -> dict[int, frozen
             codes = comment_codes(node.value)
             if codes is ALL or codes:
                 lines[where.start.line] = codes
+    return lines
+
+
+def comment_suppressions(source: bytes) -> dict[int, frozenset[str] | None]:
+    """Line number → the codes suppressed on it, from the comments the tokenizer finds
+    (no parse needed); {} for a file that cannot be tokenized."""
+    lines: dict[int, frozenset[str] | None] = {}
+    if not may_suppress(source):
+        return lines
+    try:
+        for token in tokenize.tokenize(io.BytesIO(source).readline):
+            if token.type == tokenize.COMMENT and _HINT.search(token.string.encode("utf-8")):
+                codes = comment_codes(token.string)
+                if codes is ALL or codes:
+                    lines[token.start[0]] = codes
+    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError):
+        return {}
     return lines
 
 

@@ -29,6 +29,7 @@ from .codemods.base import ProjectContext, ProjectFinding, ProjectTransform, Rul
 from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
 from .project import ModuleFacts, ProjectIndex, build_index, module_facts, module_name_for
 from .sourceio import write_atomic
+from .suppression import comment_suppressions, is_suppressed, skips_file
 from .textdiff import edits_between, unified_diff
 from .triage import TriageModule, rules_for_module
 
@@ -147,6 +148,46 @@ class ProjectOutcome:
             result.diff = unified_diff(old, new, path)
 
 
+class UserSuppressions:
+    """`ProjectContext.suppressed` for a run: `per-file-ignores` (`ignored_in(path)`, the
+    codes and prefixes turned off in a file), `# flask-fix: skip-file` and suppression
+    comments, each Python file's comments read once (with the tokenizer)."""
+
+    def __init__(
+        self,
+        read: Callable[[str], bytes],
+        ignored_in: Callable[[str], tuple[str, ...]] | None = None,
+    ) -> None:
+        self._read = read
+        self._ignored_in = ignored_in
+        self._comments: dict[str, tuple[bool, dict[int, frozenset[str] | None]]] = {}
+
+    def __call__(self, code: str, path: str, line: int | None = None) -> bool:
+        if self._ignored_in is not None and code.startswith(self._ignored_in(path)):
+            return True
+        if not path.endswith(".py"):
+            return False  # comments are read in Python files only
+        skipped, lines = self._comments_of(path)
+        if skipped:
+            return True
+        return line is not None and line in lines and is_suppressed(code, lines[line])
+
+    def _comments_of(self, path: str) -> tuple[bool, dict[int, frozenset[str] | None]]:
+        if path not in self._comments:
+            try:
+                source = self._read(path)
+            except OSError:
+                source = b""
+            self._comments[path] = (skips_file(source), comment_suppressions(source))
+        return self._comments[path]
+
+    def finding(self, found: ProjectFinding) -> bool:
+        """Whether a transform's finding is suppressed: on its first or its last line,
+        as the engine decides for the per-file rules."""
+        lines = {found.line, found.end_line if found.end_line is not None else found.line}
+        return any(self(found.code, found.path, line) for line in sorted(lines))
+
+
 def _rule(rules: Sequence[type[Rule]], code: str) -> type[Rule]:
     return next(r for r in rules if r.code == code)
 
@@ -165,11 +206,14 @@ def run_transforms(
     want_edits: bool = False,
     only: set[str] | None = None,
     list_files: Callable[[str], list[str]] = files_under,
+    ignored_in: Callable[[str], tuple[str, ...]] | None = None,
 ) -> ProjectOutcome:
     """Run the selected project transforms in code order, each on the texts and the
     index the previous ones left. `apply` is False with --check (report only); `only`:
     the files to report on (files named one by one), None for all; `list_files`: the
-    files under a folder (templates)."""
+    files under a folder (templates); `ignored_in(path)`: the codes `per-file-ignores`
+    turns off in a file. Suppressed findings are dropped (the transforms themselves
+    leave suppressed places unchanged)."""
     outcome = ProjectOutcome(index)
     transforms = [t for t in transforms if t.could_fire(index)]
     if not transforms:
@@ -186,7 +230,9 @@ def run_transforms(
 
     for transform in transforms:
         applies = apply and transform.fix_level.applies(unsafe_fixes)
-        context = ProjectContext(outcome.index, read, list_files, applies)
+        # comments are read afresh for each transform: an earlier one may have moved them
+        suppressed = UserSuppressions(read, ignored_in)
+        context = ProjectContext(outcome.index, read, list_files, applies, suppressed)
         try:
             result = transform().transform(context)
             texts = {p: t for p, t in result.new_texts.items() if t != read(p)} if applies else {}
@@ -198,6 +244,8 @@ def run_transforms(
             continue
         for found in result.findings:
             if only is not None and found.path not in only:
+                continue
+            if suppressed.finding(found):
                 continue
             finding = _finding(found, texts, outcome.originals, want_edits)
             outcome.findings.setdefault(found.path, []).append(finding)
@@ -251,11 +299,16 @@ def _finding(
 
 
 def transform_sources(
-    transform: type[ProjectTransform], sources: dict[str, str], *, apply: bool = True
+    transform: type[ProjectTransform],
+    sources: dict[str, str],
+    *,
+    apply: bool = True,
+    ignored_in: Callable[[str], tuple[str, ...]] | None = None,
 ) -> tuple[dict[str, str], list[ProjectFinding]]:
     """Run one project transform over an in-memory project (path -> text; `.py` files are
     indexed, any other file is there to be read, e.g. templates): the project afterwards
-    (every file) and the findings. For examples and tests."""
+    (every file) and the findings, less the suppressed ones (`ignored_in` stands for
+    `per-file-ignores`). For examples and tests."""
     from .project import index_from_sources
 
     index = index_from_sources({p: t for p, t in sources.items() if p.endswith(".py")})
@@ -272,10 +325,11 @@ def transform_sources(
         prefix = "" if folder in ("", ".") else folder + os.sep
         return sorted(p for p in sources if os.path.normpath(p).startswith(prefix))
 
-    context = ProjectContext(index, read, listed, apply)
+    suppressed = UserSuppressions(read, ignored_in)
+    context = ProjectContext(index, read, listed, apply, suppressed)
     result = transform().transform(context)
     after = dict(sources)
     for path, text in result.new_texts.items():
         after[next(p for p in sources if os.path.normpath(p) == os.path.normpath(path))] = text.decode("utf-8")
     _check_compiles({p: t.encode() for p, t in after.items() if p.endswith(".py")})
-    return after, result.findings
+    return after, [f for f in result.findings if not suppressed.finding(f)]

@@ -7,6 +7,7 @@ import os
 
 from ..model import FixLevel
 from ..project import AppObject, ProjectIndex
+from ..suppression import may_suppress
 from .base import ProjectContext, ProjectFinding, ProjectTransform, TransformResult
 from .endpoint_renames import computed_in_template, rename_in_python, rename_in_template
 from .factory_plan import FactoryPlan, Note, Refused, is_test_module, plan_factory
@@ -135,10 +136,13 @@ class AppFactory(ProjectTransform):
         for app in _apps_in_order(context.index):
             if app.path in refused_modules:
                 continue  # one finding for a module with several apps
+            if _app_is_suppressed(context, app, self.code):
+                continue  # neither reported nor converted
             try:
                 plan = plan_factory(context, app)
                 if context.apply:
                     _rename_endpoints(context, plan, _app_root(app), _other_roots(context.index, app))
+                    _check_suppressions(context, plan)
             except Refused as refusal:
                 result.findings.append(self._refusal(app, refusal))
                 if sum(a.path == app.path for a in context.index.apps) > 1:
@@ -186,6 +190,53 @@ class AppFactory(ProjectTransform):
         return ProjectFinding(self.code, self.name, app.path, app.line, 1, message, FixLevel.REPORT)
 
 
+def _app_is_suppressed(context: ProjectContext, app: AppObject, code: str) -> bool:
+    """FLK201 turned off for the app: in its module (`per-file-ignores`, `# flask-fix:
+    skip-file`) or by a comment on the first or last line of `app = Flask(...)`."""
+    if context.suppressed(code, app.path, None):
+        return True
+    try:
+        source = context.read(app.path)
+    except OSError:
+        return False
+    if not may_suppress(source):
+        return False
+    lines = {app.line}
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        tree = None
+    for statement in tree.body if tree is not None else ():
+        if statement.lineno <= app.line <= (statement.end_lineno or statement.lineno):
+            lines |= {statement.lineno, statement.end_lineno or statement.lineno}
+    return any(context.suppressed(code, app.path, line) for line in sorted(lines))
+
+
+def _check_suppressions(context: ProjectContext, plan: FactoryPlan) -> None:
+    """The rewrite changes every file in `plan.texts` together: if the user turned the
+    rule off in one of them (`per-file-ignores`, `skip-file`) or on a line it must
+    change (a finding's line, a renamed endpoint), refuse rather than convert half."""
+    codes: dict[str, set[str]] = {}
+    for note in plan.notes:
+        codes.setdefault(note.path, {AppFactory.code}).add(note.code)
+    for path in sorted(plan.texts):
+        for code in sorted(codes.get(path, {AppFactory.code})):
+            if context.suppressed(code, path, None):
+                raise Refused(
+                    path, 1,
+                    f"{code} is turned off in this file (per-file-ignores or `# flask-fix: "
+                    "skip-file`), but the rewrite must change it",
+                )  # fmt: skip
+    places = [(n.path, n.line, n.code) for n in plan.notes if n.has_fix]
+    places += [(path, line, AppFactory.code) for path, line in plan.renamed_lines]
+    for path, line, code in sorted(set(places)):
+        if context.suppressed(code, path, line):
+            raise Refused(
+                path, line,
+                f"a suppression comment turns {code} off on a line the rewrite must change",
+            )  # fmt: skip
+
+
 def _apps_in_order(index: ProjectIndex) -> list[AppObject]:
     """The module-level apps, not counting those of test modules (test scaffolding, like
     the apps Flask's own CLI tests load, is no application to restructure)."""
@@ -222,6 +273,13 @@ def _rename_endpoints(
         if b"url_for" not in text and b"endpoint" not in text and b"login_view" not in text:
             continue
         renamed = rename_in_python(path, text, endpoints, relative.get(path))
+        if renamed.changes:
+            original = context.read(path)
+            if may_suppress(original):  # where suppression comments would sit
+                changes = renamed.changes
+                if path in plan.texts:
+                    changes = rename_in_python(path, original, endpoints).changes
+                plan.renamed_lines.extend((path, line) for line, _, _, _ in changes)
         computed = renamed.computed
         if computed and path in plan.texts:
             # positions on the file as it was read, for the findings

@@ -233,12 +233,19 @@ class ProjectContext:
     """What a project transform sees: the index, and the files through `read` (the text
     as earlier transforms left it) and `files_under` (every file below a folder, for
     templates; empty when the folder does not exist). `apply` is False when the fix
-    level does not apply (no --unsafe-fixes) or with --check: then report only."""
+    level does not apply (no --unsafe-fixes) or with --check: then report only.
+
+    `suppressed(code, path, line)`: whether the user turned `code` off there
+    (`per-file-ignores`, `# flask-fix: skip-file`, or, when `line` is given, a `# noqa` /
+    `# flask-fix: ignore[...]` comment on that line). A transform must neither report
+    nor rewrite what is suppressed; when its rewrite cannot leave such a place alone, it
+    reports why and changes nothing."""
 
     index: ProjectIndex
     read: Callable[[str], bytes]
     files_under: Callable[[str], list[str]]
     apply: bool
+    suppressed: Callable[[str, str, int | None], bool] = lambda code, path, line=None: False
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,9 @@ class FactoryPlan:
     entry_points: list[str] = field(default_factory=list)
     extensions: list[str] = field(default_factory=list)
     template_folder: str = "templates"  # the app's, as a path
+    # (path, line) of each endpoint renamed in a Python module (where suppression
+    # comments may sit; recorded only in modules that have some)
+    renamed_lines: list[tuple[str, int]] = field(default_factory=list)
 
 
 def is_test_module(path: str, view: ModuleView | None = None) -> bool:
@@ -724,6 +727,8 @@ class _AppModulePlanner(_ModulePlanner):
         self.importers: list[_ViewsModule] = []
         # test modules importing the app inside their functions (fixtures)
         self.lazy_test_imports: set[str] = set()
+        # module -> (path, line) of a `from module import *` in the project
+        self.star_imported: dict[str, tuple[str, int]] = {}
 
     def in_scope(self, path: str) -> bool:
         """Whether a module belongs to this app's project: below its import root, not
@@ -881,17 +886,18 @@ class _AppModulePlanner(_ModulePlanner):
 
     def _scan_other_imports(self) -> None:
         """Star imports of the app's module and imports of the app inside functions (the
-        index records module-level imports only): both would break, so refuse."""
+        index records module-level imports only): both would break, so refuse. Star
+        imports of other modules are recorded (`star_imported`)."""
         app = self.app
         needle = app.variable.encode()
         for path, module in sorted(self.index.modules.items()):
-            if path == app.path or not path.endswith(".py") or not self.in_scope(path):
+            if not path.endswith(".py") or not self.in_scope(path):
                 continue
             try:
                 source = self.context.read(path)
             except OSError:
                 continue
-            if needle not in source and b"*" not in source:
+            if (needle not in source or path == app.path) and b"*" not in source:
                 continue
             try:
                 tree = ast.parse(source)
@@ -901,6 +907,10 @@ class _AppModulePlanner(_ModulePlanner):
             for node, nested in _imports_with_depth(tree):
                 base = _absolute(node.module, node.level, package)
                 for alias in node.names:
+                    if alias.name == "*" and base is not None:
+                        self.star_imported.setdefault(base, (path, node.lineno))
+                    if path == app.path:
+                        continue
                     if base == app.module and alias.name == "*":
                         raise Refused(
                             path, node.lineno,
@@ -1338,6 +1348,14 @@ class _AppModulePlanner(_ModulePlanner):
             )
             self._cross_module_setup(importer)
             importer.plan_views(blueprint)
+            star = self.star_imported.get(blueprint.module)
+            if importer.needs_blueprint and star is not None:
+                raise Refused(
+                    star[0], star[1],
+                    f"`from {blueprint.module} import *` would also import the blueprint "
+                    f"`{blueprint.variable}` the rewrite creates there; import the names it "
+                    "uses explicitly first",
+                )  # fmt: skip
             if importer.needs_blueprint:
                 self.plan.blueprints.append(blueprint)
                 self._register(importer, blueprint)

@@ -520,3 +520,40 @@ def test_a_fixture_importing_the_app_builds_its_own():
         }
     )
     assert "imports the app inside a function" in refused[0].message
+
+
+def test_a_star_import_of_a_views_module_that_gets_a_blueprint_is_refused():
+    # `from views import *` would bring views' new `bp` into the app's module, over its
+    # own `bp`: the factory would register the views blueprint twice and main never
+    project = {
+        "app.py": """\
+            from flask import Flask
+
+            app = Flask(__name__)
+
+
+            @app.route("/")
+            def index():
+                return "home"
+
+
+            from views import *  # noqa: E402, F403
+        """,
+        "views.py": """\
+            from app import app
+
+
+            @app.route("/about")
+            def about():
+                return "about"
+        """,
+    }
+    after, findings = convert(project)
+    assert after == {p: textwrap.dedent(t) for p, t in project.items()}
+    [finding] = findings
+    assert (finding.path, finding.line, finding.has_fix) == ("app.py", 3, False)
+    assert finding.message.endswith(
+        "cannot convert this project soundly: `from views import *` would also import the "
+        "blueprint `bp` the rewrite creates there; import the names it uses explicitly first "
+        "(line 11); nothing was changed"
+    )

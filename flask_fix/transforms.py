@@ -232,7 +232,8 @@ def run_transforms(
         applies = apply and transform.fix_level.applies(unsafe_fixes)
         # comments are read afresh for each transform: an earlier one may have moved them
         suppressed = UserSuppressions(read, ignored_in)
-        context = ProjectContext(outcome.index, read, list_files, applies, suppressed)
+        enabled = transform.fix_level.applies(unsafe_fixes)
+        context = ProjectContext(outcome.index, read, list_files, applies, suppressed, enabled)
         try:
             result = transform().transform(context)
             texts = {p: t for p, t in result.new_texts.items() if t != read(p)} if applies else {}
@@ -304,6 +305,7 @@ def transform_sources(
     *,
     apply: bool = True,
     ignored_in: Callable[[str], tuple[str, ...]] | None = None,
+    fix_enabled: bool = True,
 ) -> tuple[dict[str, str], list[ProjectFinding]]:
     """Run one project transform over an in-memory project (path -> text; `.py` files are
     indexed, any other file is there to be read, e.g. templates): the project afterwards
@@ -326,7 +328,7 @@ def transform_sources(
         return sorted(p for p in sources if os.path.normpath(p).startswith(prefix))
 
     suppressed = UserSuppressions(read, ignored_in)
-    context = ProjectContext(index, read, listed, apply, suppressed)
+    context = ProjectContext(index, read, listed, apply, suppressed, fix_enabled)
     result = transform().transform(context)
     after = dict(sources)
     for path, text in result.new_texts.items():

@@ -10,7 +10,15 @@ from ..project import AppObject, ProjectIndex
 from ..suppression import may_suppress
 from .base import ProjectContext, ProjectFinding, ProjectTransform, TransformResult
 from .endpoint_renames import computed_in_template, rename_in_python, rename_in_template
-from .factory_plan import FactoryPlan, Note, Refused, is_test_module, plan_factory
+from .factory_plan import (
+    FACTORY,
+    FactoryPlan,
+    Note,
+    Refused,
+    is_test_module,
+    plan_factory,
+    refusal_from_index,
+)
 from .factory_support import app_root as _app_root
 from .factory_support import other_roots as _other_roots
 from .factory_support import under as _under
@@ -60,8 +68,11 @@ class AppFactory(ProjectTransform):
         A project too irregular to convert soundly (several apps in one module, an app
         created in a conditional, a star import of the app's module, routes registered in
         loops, a value computed from the app at import time and used elsewhere, ...) is
-        reported with the exact reason, and nothing is changed. Without
-        `--unsafe-fixes` it reports, once per app, what the rewrite would do.
+        reported with the exact reason, and nothing is changed. `--check
+        --unsafe-fixes` reports, once per app, what the rewrite would do or why it cannot.
+        Without `--unsafe-fixes` each app is reported from the project index alone,
+        without planning the rewrite (which parses the app's module and every module
+        importing it): the reasons it may refuse show with `--unsafe-fixes`.
 
     Why is this bad?:
         An app created at import time exists once per process, with the configuration
@@ -138,6 +149,12 @@ class AppFactory(ProjectTransform):
                 continue  # one finding for a module with several apps
             if _app_is_suppressed(context, app, self.code):
                 continue  # neither reported nor converted
+            if not context.fix_enabled:
+                finding = self._report(context.index, app)
+                if not finding.has_fix:  # several apps in the module: one finding
+                    refused_modules.add(app.path)
+                result.findings.append(finding)
+                continue
             try:
                 plan = plan_factory(context, app)
                 if context.apply:
@@ -176,6 +193,22 @@ class AppFactory(ProjectTransform):
             code, name, note.path, note.line, note.column, note.message, self.fix_level,
             has_fix=note.has_fix,
         )  # fmt: skip
+
+    def _report(self, index: ProjectIndex, app: AppObject) -> ProjectFinding:
+        """The finding of a run that cannot convert anyway (no --unsafe-fixes): from the
+        index alone, without planning the rewrite (which reads and parses the app's
+        module and every module importing it)."""
+        refusal = refusal_from_index(index, app)
+        if refusal is not None:
+            return self._refusal(app, refusal)
+        message = (
+            f"module-level app `{app.variable}` should be built by an application factory, "
+            f"`{FACTORY}()`; with --unsafe-fixes flask-fix converts the project, or reports "
+            "why it cannot"
+        )
+        return ProjectFinding(
+            self.code, self.name, app.path, app.line, 1, message, self.fix_level, has_fix=True
+        )
 
     def _refusal(self, app: AppObject, refusal: Refused) -> ProjectFinding:
         if refusal.path != app.path:

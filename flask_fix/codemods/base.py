@@ -233,7 +233,8 @@ class ProjectContext:
     """What a project transform sees: the index, and the files through `read` (the text
     as earlier transforms left it) and `files_under` (every file below a folder, for
     templates; empty when the folder does not exist). `apply` is False when the fix
-    level does not apply (no --unsafe-fixes) or with --check: then report only.
+    level does not apply (no --unsafe-fixes) or with --check: then report only;
+    `fix_enabled` tells these two apart.
 
     `suppressed(code, path, line)`: whether the user turned `code` off there
     (`per-file-ignores`, `# flask-fix: skip-file`, or, when `line` is given, a `# noqa` /
@@ -246,6 +247,9 @@ class ProjectContext:
     files_under: Callable[[str], list[str]]
     apply: bool
     suppressed: Callable[[str, str, int | None], bool] = lambda code, path, line=None: False
+    #: False when the run could not apply the transform's fix even when writing (an
+    #: unsafe fix without --unsafe-fixes): a report that costs little is enough
+    fix_enabled: bool = True
 
 
 @dataclass(frozen=True)

@@ -355,7 +355,27 @@ class _Entry:
 
 def plan_factory(context: ProjectContext, app: AppObject) -> FactoryPlan:
     """Plan the rewrite of one module-level app; raises Refused when it cannot be done."""
+    refusal = refusal_from_index(context.index, app)
+    if refusal is not None:
+        raise refusal
     return _AppModulePlanner(context, app).plan_all()
+
+
+def refusal_from_index(index: ProjectIndex, app: AppObject) -> Refused | None:
+    """Why the app cannot be converted, when the index alone tells (no file is read):
+    its module creates several apps, or the same one in several places."""
+    others = [a for a in index.apps if a.path == app.path and a is not app]
+    if others and all(a.variable == app.variable for a in others):
+        lines = ", ".join(str(a.line) for a in sorted([app, *others], key=lambda a: a.line))
+        return Refused(
+            app.path, app.line,
+            f"`{app.variable}` is created in more than one place (lines {lines}), e.g. "
+            "in the branches of a conditional",
+        )  # fmt: skip
+    if others:
+        names = ", ".join(f"`{a.variable}` (line {a.line})" for a in [app, *others])
+        return Refused(app.path, app.line, f"several apps in one module: {names}")
+    return None
 
 
 def _names_qualified(view: ModuleView, node: cst.CSTNode, name: str) -> set[str] | None:
@@ -740,17 +760,6 @@ class _AppModulePlanner(_ModulePlanner):
         self.root = app_root(app)
         self.excluded_roots = other_roots(self.index, app)
         self.other_app_paths = {a.path for a in self.index.apps if a.path != app.path}
-        others = [a for a in self.index.apps if a.path == app.path and a is not app]
-        if others and all(a.variable == app.variable for a in others):
-            lines = ", ".join(str(a.line) for a in sorted([app, *others], key=lambda a: a.line))
-            raise Refused(
-                app.path, app.line,
-                f"`{app.variable}` is created in more than one place (lines {lines}), e.g. "
-                "in the branches of a conditional",
-            )  # fmt: skip
-        if others:
-            names = ", ".join(f"`{a.variable}` (line {a.line})" for a in [app, *others])
-            raise Refused(app.path, app.line, f"several apps in one module: {names}")
         self.construction = self._construction()
         self.plan.template_folder = self._template_folder()
         for name in (FACTORY,):

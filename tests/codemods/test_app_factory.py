@@ -557,3 +557,50 @@ def test_a_star_import_of_a_views_module_that_gets_a_blueprint_is_refused():
         "blueprint `bp` the rewrite creates there; import the names it uses explicitly first "
         "(line 11); nothing was changed"
     )
+
+
+def test_without_unsafe_fixes_the_report_comes_from_the_index_alone():
+    # the views module's star import makes the full plan refuse; a run that cannot
+    # convert anyway (no --unsafe-fixes) does not plan: it reads the app's module only
+    # (for suppression comments), not the modules importing it
+    from flask_fix.codemods.base import ProjectContext
+    from flask_fix.project import index_from_sources
+
+    sources = {
+        "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        "views.py": "from app import *\n\n\n@app.route('/')\ndef index():\n    return 'x'\n",
+    }
+    index = index_from_sources(sources)
+    read: list[str] = []
+
+    def reader(path: str) -> bytes:
+        read.append(path)
+        return sources[path].encode()
+
+    context = ProjectContext(index, reader, lambda folder: [], False, fix_enabled=False)
+    [finding] = AppFactory().transform(context).findings
+    assert read == ["app.py"]
+    assert (finding.path, finding.line, finding.column) == ("app.py", 3, 1)
+    assert (finding.fix_level, finding.has_fix) == (FixLevel.UNSAFE, True)
+    assert finding.message == (
+        "module-level app `app` should be built by an application factory, `create_app()`; "
+        "with --unsafe-fixes flask-fix converts the project, or reports why it cannot"
+    )
+    # --check --unsafe-fixes plans, and says why it would refuse
+    _, [finding] = convert(sources, apply=False)
+    assert (finding.fix_level, finding.has_fix) == (FixLevel.REPORT, False)
+    assert "`from app import *` imports the app's module by star" in finding.message
+
+
+def test_without_unsafe_fixes_several_apps_in_a_module_are_one_refusal():
+    sources = {
+        "app.py": "from flask import Flask\n\napi = Flask(__name__)\nweb = Flask(__name__)\n",
+    }
+    after, findings = transform_sources(AppFactory, sources, apply=False, fix_enabled=False)
+    assert after == sources
+    assert [(f.line, f.fix_level, f.has_fix) for f in findings] == [(3, FixLevel.REPORT, False)]
+    assert findings[0].message == (
+        "module-level app `api` should be built by an application factory, but flask-fix "
+        "cannot convert this project soundly: several apps in one module: `api` (line 3), "
+        "`web` (line 4); nothing was changed"
+    )

@@ -51,7 +51,12 @@ class AppFactory(ProjectTransform):
           their views get a blueprint of their own (FLK203);
         - endpoint names follow: `url_for('index')` becomes `url_for('main.index')` in
           every module and in the Jinja templates of the app's template folders, as do
-          `request.endpoint == 'index'` and `login_manager.login_view = 'login'`;
+          `request.endpoint == 'index'` and `login_manager.login_view = 'login'`; a
+          relative `url_for('.index')` resolves against the request's blueprint, so
+          outside the moved views (handlers, helpers, the app's templates: they also run
+          for 404 pages, which have none) it gets the full name, `main.index` (`.static`
+          becomes `static`), and is reported instead when a blueprint of the project
+          has an `index` of its own;
         - entry points keep working: `if __name__ == '__main__': app.run()` becomes
           `create_app().run()`; wsgi.py, run.py, manage.py and test modules importing the
           app get `from pkg import create_app` and `app = create_app()` (a test fixture
@@ -285,10 +290,11 @@ def _rename_endpoints(
     endpoints = plan.endpoints
     if not endpoints:
         return
-    needles = [name.encode() for name in endpoints]
+    targets = _relative_targets(context.index, plan, root, excluded)
+    needles = [name.encode() for name in targets]
     relative = {}
     for blueprint in plan.blueprints:
-        relative[blueprint.path] = blueprint.functions
+        relative[blueprint.path] = {name: blueprint.name for name in blueprint.views}
     noted = {note.path for note in plan.notes}
     for path in sorted(context.index.modules):
         if not path.endswith(".py") or not _under(path, root):
@@ -305,18 +311,28 @@ def _rename_endpoints(
             continue
         if b"url_for" not in text and b"endpoint" not in text and b"login_view" not in text:
             continue
-        renamed = rename_in_python(path, text, endpoints, relative.get(path))
+        # `.x` outside the moved views of a module that gets a blueprint (its handlers
+        # and helpers run for any request); other modules' are their blueprint's own
+        in_blueprint = targets if path in relative else None
+        renamed = rename_in_python(path, text, endpoints, relative.get(path), in_blueprint)
         if renamed.changes:
             original = context.read(path)
             if may_suppress(original):  # where suppression comments would sit
                 changes = renamed.changes
                 if path in plan.texts:
-                    changes = rename_in_python(path, original, endpoints).changes
+                    changes = rename_in_python(
+                        path, original, endpoints, relative.get(path), in_blueprint
+                    ).changes
                 plan.renamed_lines.extend((path, line) for line, _, _, _ in changes)
-        computed = renamed.computed
-        if computed and path in plan.texts:
+        computed, ambiguous = renamed.computed, renamed.ambiguous
+        if (computed or ambiguous) and path in plan.texts:
             # positions on the file as it was read, for the findings
-            computed = rename_in_python(path, context.read(path), endpoints).computed
+            again = rename_in_python(
+                path, context.read(path), endpoints, relative.get(path), in_blueprint
+            )
+            computed, ambiguous = again.computed, again.ambiguous
+        for line, column, name in ambiguous:
+            plan.notes.append(_ambiguous_note(path, line, column, name, endpoints))
         for line, column in computed:
             plan.notes.append(
                 Note(
@@ -333,6 +349,8 @@ def _rename_endpoints(
                 plan.notes.append(Note(path, line, column, _renames_message(renamed.changes)))
                 noted.add(path)
     for folder in _template_folders(context, plan):
+        # the app's templates may be rendered for any request; a blueprint's are its own
+        in_app = targets if folder == os.path.normpath(plan.template_folder) else None
         for path in context.files_under(folder):
             try:
                 data = context.read(path)
@@ -355,11 +373,46 @@ def _rename_endpoints(
                 )  # fmt: skip
             if not any(n in data for n in needles):
                 continue
-            new, changes = rename_in_template(text, endpoints)
+            new, changes, ambiguous = rename_in_template(text, endpoints, in_app)
+            for line, column, name in ambiguous:
+                plan.notes.append(_ambiguous_note(path, line, column, name, endpoints))
             if changes:
                 plan.texts[path] = new.encode("utf-8")
                 line, column, _, _ = changes[0]
                 plan.notes.append(Note(path, line, column, _renames_message(changes)))
+
+
+def _relative_targets(
+    index: ProjectIndex, plan: FactoryPlan, root: str, excluded: list[str]
+) -> dict[str, str | None]:
+    """What `url_for('.x')` outside the moved views should become, for each `x` the app
+    served before: its new full name (`main.x`; `static` for the app's static files), or
+    None when a blueprint of the project that is not moved has an `x` of its own (then
+    `.x` meant that one for its requests)."""
+    targets: dict[str, str | None] = dict(plan.endpoints)
+    app = plan.app.qualified_name
+    if any(r.endpoint == "static" and r.blueprint is None and r.app == app for r in index.routes):
+        targets["static"] = "static"
+    for route in index.routes:
+        if route.blueprint is None or route.endpoint is None:
+            continue
+        if not _under(route.path, root) or any(_under(route.path, o) for o in excluded):
+            continue
+        name = route.endpoint[len(route.blueprint) + 1 :]
+        if name in targets:
+            targets[name] = None
+    return targets
+
+
+def _ambiguous_note(path: str, line: int, column: int, name: str, endpoints: dict) -> Note:
+    new = endpoints.get(name[1:], name[1:])
+    return Note(
+        path, line, column,
+        f"`url_for('{name}')` resolves against the blueprint of the request: '{new}' for "
+        f"the views moved into blueprints and on pages no view serves (404), but a "
+        f"blueprint of the project has its own '{name[1:]}'; write the endpoint in full",
+        has_fix=False,
+    )  # fmt: skip
 
 
 def _examples(endpoints: dict[str, str]) -> str:

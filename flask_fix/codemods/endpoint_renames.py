@@ -28,14 +28,23 @@ class Renamed:
     changes: list[tuple[int, int, str, str]] = field(default_factory=list)  # line, col, old, new
     # url_for calls whose endpoint is not a literal: they may name a moved view
     computed: list[tuple[int, int]] = field(default_factory=list)
+    # `url_for('.x')` left as written because `x` has several meanings (line, column, '.x')
+    ambiguous: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def rename_in_python(
-    path: str, source: bytes, endpoints: Mapping[str, str], relative: Mapping[str, str] | None = None
+    path: str,
+    source: bytes,
+    endpoints: Mapping[str, str],
+    relative: Mapping[str, str] | None = None,
+    relative_targets: Mapping[str, str | None] | None = None,
 ) -> Renamed:
-    """Rename endpoints in one module. `relative` maps the names of functions that moved
+    """Rename endpoints in one module. `relative` maps the names of views that moved
     from the app into a blueprint to that blueprint's name: inside them, `url_for('.x')`
-    (the app's `x` before the move) gets the name `x` has now."""
+    (the app's `x` before the move) gets the name `x` has now, unless that is in the
+    same blueprint. Elsewhere `url_for('.x')` resolves against whatever blueprint the
+    request has (none for an unrouted request, e.g. a 404 page): `relative_targets`
+    gives the full name to write instead (None: ambiguous, left as is and reported)."""
     view = ModuleView(path, source)
     replacements: dict[cst.CSTNode, cst.CSTNode] = {}
     result = Renamed(source)
@@ -68,6 +77,12 @@ def rename_in_python(
                 if blueprint is not None:
                     target = endpoints.get(value[1:], value[1:])
                     if not target.startswith(blueprint + "."):
+                        rename(argument.value, target)
+                elif relative_targets is not None and value[1:] in relative_targets:
+                    target = relative_targets[value[1:]]
+                    if target is None:
+                        result.ambiguous.append((view.line(node), view.column(node), value))
+                    else:
                         rename(argument.value, target)
         elif isinstance(node, cst.Comparison):
             for string in _endpoint_comparisons(view, node):
@@ -176,37 +191,62 @@ def computed_in_template(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def rename_in_template(text: str, endpoints: Mapping[str, str]) -> tuple[str, list[tuple[int, int, str, str]]]:
+def rename_in_template(
+    text: str,
+    endpoints: Mapping[str, str],
+    relative_targets: Mapping[str, str | None] | None = None,
+) -> tuple[str, list[tuple[int, int, str, str]], list[tuple[int, int, str]]]:
     """The template with endpoint names renamed inside Jinja expressions and statements,
-    and the changes made (line, column, old, new)."""
+    the changes made (line, column, old, new), and the relative endpoints left as they
+    are because they are ambiguous (line, column, '.x'). `relative_targets`: as for
+    `rename_in_python`, for `url_for('.x')` (a template has no blueprint of its own: it
+    resolves against the request's)."""
     changes: list[tuple[int, int, str, str]] = []
+    ambiguous: list[tuple[int, int, str]] = []
     pieces: list[str] = []
     last = 0
     for block in _JINJA_BLOCK.finditer(text):
         pieces.append(text[last : block.start()])
         offset = block.start()
-        pieces.append(_rename_block(block.group(0), endpoints, text, offset, changes))
+        renamed = _rename_block(
+            block.group(0), endpoints, relative_targets or {}, text, offset, changes, ambiguous
+        )
+        pieces.append(renamed)
         last = block.end()
     pieces.append(text[last:])
-    return "".join(pieces), changes
+    return "".join(pieces), changes, ambiguous
 
 
 def _rename_block(
-    block: str, endpoints: Mapping[str, str], text: str, offset: int, changes: list
+    block: str,
+    endpoints: Mapping[str, str],
+    relative_targets: Mapping[str, str | None],
+    text: str,
+    offset: int,
+    changes: list,
+    ambiguous: list,
 ) -> str:
-    def note(position: int, old: str, new: str) -> None:
+    def position_of(position: int) -> tuple[int, int]:
         absolute = offset + position
         line = text.count("\n", 0, absolute) + 1
-        column = absolute - (text.rfind("\n", 0, absolute) + 1) + 1
-        changes.append((line, column, old, new))
+        return line, absolute - (text.rfind("\n", 0, absolute) + 1) + 1
+
+    def note(position: int, old: str, new: str) -> None:
+        changes.append((*position_of(position), old, new))
 
     def url_for(match: re.Match) -> str:
         name = match.group(3)
-        if name not in endpoints:
+        new = endpoints.get(name)
+        if name.startswith(".") and name[1:] in relative_targets:
+            new = relative_targets[name[1:]]
+            if new is None:
+                ambiguous.append((*position_of(match.start(1)), name))  # at `url_for`
+                return match.group(0)
+        if new is None:
             return match.group(0)
-        note(match.start(3) - 1, name, endpoints[name])
+        note(match.start(3) - 1, name, new)
         quote = match.group(2)
-        return f"{match.group(1)}{quote}{endpoints[name]}{quote}"
+        return f"{match.group(1)}{quote}{new}{quote}"
 
     def compare(match: re.Match) -> str:
         if match.group(1) is not None:

@@ -105,6 +105,7 @@ class BlueprintPlan:
     routes: int = 0
     handlers: int = 0
     functions: dict[str, str] = field(default_factory=dict)  # moved function -> blueprint
+    views: set[str] = field(default_factory=set)  # those of them that are views (routes)
     first_statement: int | None = None  # the first top-level statement using it
 
     def used_at(self, statement: int) -> None:
@@ -235,6 +236,7 @@ class _ModulePlanner:
             return statement, decorator, None
         if method in ROUTE_DECORATORS:
             blueprint.routes += 1
+            blueprint.views.add(function_name)
             new_method = method
         elif method in BLUEPRINT_EQUIVALENTS:
             blueprint.handlers += 1

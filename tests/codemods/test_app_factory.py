@@ -604,3 +604,111 @@ def test_without_unsafe_fixes_several_apps_in_a_module_are_one_refusal():
         "cannot convert this project soundly: several apps in one module: `api` (line 3), "
         "`web` (line 4); nothing was changed"
     )
+
+
+RELATIVE = {
+    "app.py": """\
+        from flask import Flask, render_template, url_for
+
+        app = Flask(__name__)
+
+
+        @app.route("/")
+        def index():
+            return render_template("page.html")
+
+
+        @app.errorhandler(404)
+        def missing(error):
+            return url_for(".index") + " " + url_for(".static", filename="a.css"), 404
+
+
+        @app.context_processor
+        def links():
+            return {"home": url_for(".index")}
+    """,
+    "templates/page.html": (
+        "{{ url_for('.static', filename='a.css') }} {{ url_for(\".index\") }} {{ home }}\n"
+    ),
+}
+
+RELATIVE_SCRIPT = """
+import sys
+sys.path.insert(0, '.')
+import app as module
+app = module.create_app() if hasattr(module, 'create_app') else module.app
+client = app.test_client()
+page, missing = client.get('/'), client.get('/nope')
+print(page.status_code, page.data.decode().strip(), '|', missing.status_code, missing.data.decode())
+"""
+
+
+def _serve(tmp_path: Path, project: dict[str, str]) -> str:
+    for path, text in project.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(textwrap.dedent(text))
+    done = subprocess.run(
+        [sys.executable, "-c", RELATIVE_SCRIPT], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_relative_endpoints_outside_the_moved_views_become_absolute(tmp_path: Path):
+    # `.x` resolves against the request's blueprint: after the move that is 'main' for
+    # the moved views but none on a 404 page, so in handlers and in the app's templates
+    # (rendered for any request) it gets the full name, which is right for both
+    after, findings = convert(RELATIVE)
+    assert 'return url_for("main.index") + " " + url_for("static", filename="a.css"), 404' in after["app.py"]
+    assert 'return {"home": url_for("main.index")}' in after["app.py"]
+    assert after["templates/page.html"] == (
+        "{{ url_for('static', filename='a.css') }} {{ url_for(\"main.index\") }} {{ home }}\n"
+    )
+    assert all(f.has_fix for f in findings)
+    expected = "200 /static/a.css / / | 404 / /static/a.css"
+    assert _serve(tmp_path / "before", RELATIVE) == expected
+    assert _serve(tmp_path / "after", after) == expected
+
+
+def test_a_relative_endpoint_another_blueprint_also_has_is_reported_not_renamed():
+    project = {
+        **RELATIVE,
+        "app.py": RELATIVE["app.py"] + textwrap.indent(
+            textwrap.dedent(
+                """\
+
+                from admin import admin  # noqa: E402
+
+                app.register_blueprint(admin, url_prefix="/admin")
+                """
+            ),
+            "        ",
+        ),
+        "admin.py": """\
+            from flask import Blueprint, render_template
+
+            admin = Blueprint("admin", __name__)
+
+
+            @admin.route("/")
+            def index():
+                return render_template("page.html")
+        """,
+    }
+    after, findings = convert(project)
+    # the admin pages render page.html too: there `.index` meant 'admin.index'
+    assert after["templates/page.html"] == (
+        "{{ url_for('static', filename='a.css') }} {{ url_for(\".index\") }} {{ home }}\n"
+    )
+    assert 'return {"home": url_for(".index")}' in after["app.py"]
+    reports = [f for f in findings if not f.has_fix]
+    assert [(f.path, f.line, f.column) for f in reports] == [
+        ("app.py", 13, 12),
+        ("app.py", 18, 21),
+        ("templates/page.html", 1, 47),
+    ]
+    assert reports[-1].message == (
+        "`url_for('.index')` resolves against the blueprint of the request: 'main.index' for "
+        "the views moved into blueprints and on pages no view serves (404), but a blueprint "
+        "of the project has its own 'index'; write the endpoint in full"
+    )

@@ -65,7 +65,9 @@ class AppFactory(ProjectTransform):
         - a function that sets the app up and is called at import time (`def
           init_logging(): app.logger...` then `init_logging()`, in the app's module or
           imported from another) takes the app as a parameter: the factory calls
-          `init_logging(app)` at that point.
+          `init_logging(app)` at that point. Called in the `__main__` block instead
+          (`create_tables()` before `app.run()`), it is called there with the app that
+          block now creates (`app = create_app()`, `create_tables(app)`).
 
         Findings on the modules that import the app carry FLK203's code. Apps created in
         test modules are test scaffolding and are left alone.

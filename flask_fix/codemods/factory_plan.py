@@ -744,6 +744,8 @@ class _AppModulePlanner(_ModulePlanner):
         self.moved: set[int] = set()
         self.split: dict[int, tuple[cst.BaseStatement, cst.BaseStatement]] = {}
         self.main_guards: dict[int, list[cst.Name]] = {}
+        # main blocks calling a setup function (`init_db()` -> `init_db(app)`)
+        self.guards_with_setup: set[int] = set()
         # `setup()` statements calling a function that now takes the app: `setup(app)`
         self.setup_calls: dict[int, cst.BaseStatement] = {}
         self.importers: list[_ViewsModule] = []
@@ -1042,7 +1044,8 @@ class _AppModulePlanner(_ModulePlanner):
             if len(others) != 1:
                 raise Refused(self.app.path, view.line(view.body[index]), "an `add_url_rule` statement uses the app twice")
         self._extension_splits()
-        entry_functions = self._entry_functions(uses) | self._setup_functions(uses)
+        runners = self._entry_functions(uses)  # they create their own app
+        entry_functions = runners | self._setup_functions(uses, runners)
         for name in uses:
             where = view.location(name)
             if where.zone == FUNCTION and where.statement not in self.moved and where.statement != self.construction:
@@ -1053,10 +1056,14 @@ class _AppModulePlanner(_ModulePlanner):
                 self.function_use(name, cst.Name("current_app"))
         self.loops_and_conditionals()
 
-    def _setup_functions(self, uses: list[cst.Name]) -> set[cst.FunctionDef]:
+    def _setup_functions(
+        self, uses: list[cst.Name], runners: set[cst.FunctionDef]
+    ) -> set[cst.FunctionDef]:
         """Functions that set the app up and are only called at import time, as plain
-        `setup()` statements (`def init_login(): login_manager.init_app(app)`): they take
-        the app as a parameter, and the factory calls `setup(app)` where the module did."""
+        `setup()` statements (`def init_login(): login_manager.init_app(app)`), at top
+        level or directly in the `__main__` block: they take the app as a parameter; the
+        factory calls `setup(app)` where the module did, and the `__main__` block calls
+        it with the app it creates."""
         view = self.view
         candidates = {
             view.location(n).function
@@ -1067,7 +1074,7 @@ class _AppModulePlanner(_ModulePlanner):
             and view.location(n).statement not in self.moved
         }
         found: set[cst.FunctionDef] = set()
-        for function in candidates:
+        for function in candidates - runners:
             name = function.name.value
             params = function.params
             if (
@@ -1082,16 +1089,20 @@ class _AppModulePlanner(_ModulePlanner):
             if len(assignments) != 1:
                 continue
             calls = []
+            guard_calls = []  # in `if __name__ == '__main__':`, which creates its app
             for use in view.accesses_of(assignments[0]):
                 where = view.location(use)
                 call = view.call_of.get(id(use))
                 statement = view.body[where.statement]
+                if where.zone != IMPORT_TIME or call is None or call.args:
+                    break
+                if is_main_guard(statement):
+                    if not _is_statement_of(statement, call):
+                        break
+                    guard_calls.append((where.statement, call))
+                    continue
                 if (
-                    where.zone != IMPORT_TIME
-                    or call is None
-                    or call.args
-                    or is_main_guard(statement)
-                    or where.statement in self.moved
+                    where.statement in self.moved
                     or not isinstance(statement, cst.SimpleStatementLine)
                     or len(statement.body) != 1
                     or not isinstance(statement.body[0], cst.Expr)
@@ -1100,7 +1111,7 @@ class _AppModulePlanner(_ModulePlanner):
                     break
                 calls.append((where.statement, statement, call))
             else:
-                if not calls:
+                if not calls and not guard_calls:
                     continue
                 found.add(function)
                 parameter = cst.Param(cst.Name(self.app.variable))
@@ -1110,6 +1121,11 @@ class _AppModulePlanner(_ModulePlanner):
                     moved = strip_blank_lines(statement)
                     moved = moved.with_changes(body=[statement.body[0].with_changes(value=with_app)])
                     self.setup_calls[index] = moved
+                for index, call in guard_calls:
+                    with_app = call.with_changes(args=[cst.Arg(cst.Name(self.app.variable))])
+                    self.replacements[call] = with_app
+                    self.main_guards.setdefault(index, [])
+                    self.guards_with_setup.add(index)
         return found
 
     def _entry_functions(self, uses: list[cst.Name]) -> set[cst.FunctionDef]:
@@ -1477,7 +1493,7 @@ class _AppModulePlanner(_ModulePlanner):
                 body.append(replace_nodes_in(self.split[index][0], self.replacements))
                 continue
             if index in self.main_guards:
-                statement = self._main_guard(statement, self.main_guards[index])
+                statement = self._main_guard(index, statement, self.main_guards[index])
             if index == factory_at:
                 blank = sum(1 for line in statement.leading_lines if line.comment is None)
                 if blank < 2:
@@ -1499,9 +1515,11 @@ class _AppModulePlanner(_ModulePlanner):
             module = update_imports(module, add, [])
         return module.bytes
 
-    def _main_guard(self, statement: cst.If, uses: list[cst.Name]) -> cst.BaseStatement:
+    def _main_guard(self, index: int, statement: cst.If, uses: list[cst.Name]) -> cst.BaseStatement:
+        """`app.run()` alone becomes `create_app().run()`; a block using the app more
+        (or calling a setup function, which now takes it) starts with `app = create_app()`."""
         call = f"{FACTORY}()"
-        if len(uses) == 1:
+        if len(uses) == 1 and index not in self.guards_with_setup:
             attribute = self.view.attribute_of.get(id(uses[0]))
             if attribute is not None and attribute.attr.value == "run":
                 self.replacements[uses[0]] = cst.parse_expression(call)
@@ -1631,6 +1649,18 @@ class _AppModulePlanner(_ModulePlanner):
             view.column(node),
             f"module-level app `{app.variable}`: " + "; ".join(parts),
         )
+
+
+def _is_statement_of(block: cst.If, call: cst.Call) -> bool:
+    """Whether `call` is a whole statement directly in the body of `block`."""
+    body = block.body
+    return isinstance(body, cst.IndentedBlock) and any(
+        isinstance(line, cst.SimpleStatementLine)
+        and len(line.body) == 1
+        and isinstance(line.body[0], cst.Expr)
+        and line.body[0].value is call
+        for line in body.body
+    )
 
 
 def _is_docstring(statement: cst.BaseStatement) -> bool:

@@ -712,3 +712,103 @@ def test_a_relative_endpoint_another_blueprint_also_has_is_reported_not_renamed(
         "the views moved into blueprints and on pages no view serves (404), but a blueprint "
         "of the project has its own 'index'; write the endpoint in full"
     )
+
+
+MAIN_SETUP = {
+    "app.py": """\
+        from flask import Flask
+        from flask_sqlalchemy import SQLAlchemy
+
+        app = Flask(__name__)
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+        db = SQLAlchemy(app)
+
+
+        class Note(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+
+
+        @app.route("/")
+        def index():
+            return str(db.session.query(Note).count())
+
+
+        def create_tables():
+            with app.app_context():
+                db.create_all()
+                db.session.add(Note())
+                db.session.commit()
+
+
+        if __name__ == "__main__":
+            create_tables()
+            app.run(debug=True)
+    """,
+}
+
+
+def test_a_setup_function_called_in_the_main_block_takes_the_app():
+    after, findings = convert(MAIN_SETUP)
+    assert after["app.py"].endswith(
+        textwrap.dedent(
+            """\
+            def create_tables(app):
+                with app.app_context():
+                    db.create_all()
+                    db.session.add(Note())
+                    db.session.commit()
+
+
+            def create_app(config=None):
+                app = Flask(__name__)
+                app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+                if config is not None:
+                    if isinstance(config, dict):
+                        app.config.from_mapping(config)
+                    else:
+                        app.config.from_object(config)
+                db.init_app(app)
+                app.register_blueprint(bp)
+                return app
+
+
+            if __name__ == "__main__":
+                app = create_app()
+                create_tables(app)
+                app.run(debug=True)
+            """
+        )
+    )
+    assert findings[0].has_fix
+    again, _ = convert(after)
+    assert again == after
+
+
+def test_the_converted_main_block_runs_its_setup_on_the_app_it_serves(tmp_path: Path):
+    after, _ = convert(MAIN_SETUP)
+    (tmp_path / "app.py").write_text(after["app.py"])
+    script = textwrap.dedent(
+        """
+        import sys
+        sys.path.insert(0, '.')
+        import app as module
+        app = module.create_app()
+        module.create_tables(app)
+        assert app.test_client().get('/').data == b'1'
+        print('ok')
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_a_setup_function_also_called_by_a_view_is_still_refused():
+    project = {
+        "app.py": MAIN_SETUP["app.py"].replace(
+            "            return str(db.session.query(Note).count())",
+            "            create_tables()\n            return str(db.session.query(Note).count())",
+        )
+    }
+    after, [finding] = convert(project)
+    assert after == {p: textwrap.dedent(t) for p, t in project.items()}
+    assert "calls `app.app_context()`, which needs the app object itself" in finding.message

@@ -1552,9 +1552,27 @@ class _AppModulePlanner(_ModulePlanner):
             self.entries.append(_Entry(first - 0.5, [register]))
 
     def _is_config(self, index: int) -> bool:
+        return self._configures(self.view.body[index])
+
+    def _configures(self, statement: cst.BaseStatement) -> bool:
         """`app.config.<load>(...)`, `app.config[key] = ...`, `app.secret_key = ...` (what
-        the statement reads does not matter: it configures the app)."""
-        statement = self.view.body[index]
+        the statement reads does not matter: it configures the app), or an `if` whose
+        branches only do that (`if app.config['ENV'] == 'development': ...`)."""
+        if isinstance(statement, cst.If):
+            branches = [statement.body]
+            orelse = statement.orelse
+            while orelse is not None:
+                if isinstance(orelse, cst.If):
+                    branches.append(orelse.body)
+                    orelse = orelse.orelse
+                else:
+                    branches.append(orelse.body)
+                    orelse = None
+            return all(
+                isinstance(block, cst.IndentedBlock)
+                and all(self._configures(line) for line in block.body)
+                for block in branches
+            )
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
             return False
         small = statement.body[0]

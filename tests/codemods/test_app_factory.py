@@ -812,3 +812,42 @@ def test_a_setup_function_also_called_by_a_view_is_still_refused():
     after, [finding] = convert(project)
     assert after == {p: textwrap.dedent(t) for p, t in project.items()}
     assert "calls `app.app_context()`, which needs the app object itself" in finding.message
+
+
+def test_configuration_chosen_in_a_conditional_comes_before_the_config_argument():
+    after, _ = convert(
+        {
+            "app.py": """\
+                from flask import Flask
+
+                app = Flask(__name__)
+
+                if app.config["DEBUG"]:
+                    app.config.from_object("config.Dev")
+                elif app.testing:
+                    app.config["X"] = 1
+                else:
+                    app.config.from_object("config.Prod")
+            """
+        }
+    )
+    assert after["app.py"].endswith(
+        textwrap.dedent(
+            """\
+            def create_app(config=None):
+                app = Flask(__name__)
+                if app.config["DEBUG"]:
+                    app.config.from_object("config.Dev")
+                elif app.testing:
+                    app.config["X"] = 1
+                else:
+                    app.config.from_object("config.Prod")
+                if config is not None:
+                    if isinstance(config, dict):
+                        app.config.from_mapping(config)
+                    else:
+                        app.config.from_object(config)
+                return app
+            """
+        )
+    )

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
+from . import project
 from .cache import RunCache, cache_folder
 from .codemods import python_rules, select_rules, unknown_codes
 from .config import find_config, load_config, merge
 from .engine import fix_source
 from .model import FileError, Finding
+from .project import ProjectIndex
 from .report import Tally, json_document
 from .runner import Mode, Settings, cache_keys, run
 from .selection import Shard, select_files
-from . import project
-from .project import ProjectIndex
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ import pickle
 import sys
 import tempfile
 import time
-from typing import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from . import __version__
 from .model import ErrorKind, FileResult
@@ -420,13 +420,17 @@ class RunCache:
 
         return recorded
 
-    def tree_key(self, paths: Sequence[str], wanted: Iterable[str], flask_version: object) -> bytes | None:
+    def tree_key(
+        self, paths: Sequence[str], wanted: Iterable[str], flask_version: object
+    ) -> bytes | None:
         digests = [self.digest_of(path) for path in paths]
         return canonical_digest(
             (list(zip(paths, digests)), sorted(wanted), flask_version, self.run_key)
         )
 
-    def replay(self, tree_key: bytes, list_folder: Callable[[str], list[str]]) -> list[FileResult] | None:
+    def replay(
+        self, tree_key: bytes, list_folder: Callable[[str], list[str]]
+    ) -> list[FileResult] | None:
         """The recorded results of a run over exactly these files, or None."""
         entry = self._layer("runs").get(self.run_key)
         if not isinstance(entry, RunEntry) or entry.tree_key != tree_key:

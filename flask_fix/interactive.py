@@ -7,8 +7,8 @@ by one, and only the accepted hunks are applied to the file (atomically, as any 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .sourceio import write_atomic
 from .textdiff import split_lines
@@ -115,9 +115,11 @@ class Review:
                 continue
             self.show(_decode(header + hunk.text))
             while True:
-                answer = self.ask(
-                    f"Apply hunk {number}/{len(hunks)} to {path} [y,n,a,q,?]? "
-                ).strip().lower()
+                answer = (
+                    self.ask(f"Apply hunk {number}/{len(hunks)} to {path} [y,n,a,q,?]? ")
+                    .strip()
+                    .lower()
+                )
                 if answer in ("y", "n", "a", "q"):
                     break
                 self.show(HELP)

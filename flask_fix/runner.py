@@ -480,7 +480,9 @@ def _run(
 # -- the cache's hooks -------------------------------------------------------------------
 
 
-def _scans(scanned: Sequence[str], settings: Settings, cache: RunCache | None) -> Iterator[ScanResult]:
+def _scans(
+    scanned: Sequence[str], settings: Settings, cache: RunCache | None
+) -> Iterator[ScanResult]:
     """Phase one's results in file order; with a cache, only changed files are scanned."""
 
     def fresh(paths: Sequence[str]) -> Iterator[ScanResult]:
@@ -490,7 +492,11 @@ def _scans(scanned: Sequence[str], settings: Settings, cache: RunCache | None) -
 
 
 def _fixes(
-    work: list[tuple], settings: Settings, index: ProjectIndex, cache: RunCache | None, index_key: bytes | None
+    work: list[tuple],
+    settings: Settings,
+    index: ProjectIndex,
+    cache: RunCache | None,
+    index_key: bytes | None,
 ) -> Iterator[FileResult]:
     """Phase two's results in work order; with a cache, a file is fixed again only when
     it, the fix settings or the index's facts changed."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from .files import discover
 from .model import ErrorKind, FileError
@@ -29,9 +29,7 @@ class Shard:
     def parse(cls, text: str) -> Shard:
         match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
         if not match or not 1 <= int(match[1]) <= int(match[2]):
-            raise ValueError(
-                f"--shard: expected I/N with 1 <= I <= N, such as 2/4 (got {text!r})"
-            )
+            raise ValueError(f"--shard: expected I/N with 1 <= I <= N, such as 2/4 (got {text!r})")
         return cls(int(match[1]), int(match[2]))
 
     def holds(self, path: str) -> bool:

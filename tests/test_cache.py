@@ -215,7 +215,7 @@ def test_another_tool_version_does_not_reuse_results(shop: Path, monkeypatch: py
 
 
 def test_writing_fixes_then_running_again(shop: Path):
-    code, written = run(".")
+    code, _ = run(".")
     assert code == 1
     assert "jsonify([])" in (shop / "shop" / "app.py").read_text()
     assert run(".") == uncached(".")
@@ -225,6 +225,7 @@ def test_writing_fixes_then_running_again(shop: Path):
 def test_an_unchanged_run_writes_nothing(shop: Path, tmp_path: Path):
     run("--check", ".")
     run("--check", ".")
+
     def stamps() -> dict:
         files = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
         return {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in files}
@@ -251,7 +252,12 @@ def test_a_file_rewritten_within_the_same_clock_tick_is_read_again(shop: Path):
 def test_a_corrupt_cache_is_a_miss(shop: Path, tmp_path: Path):
     first = run("--check", ".")
     layers = list((tmp_path / "cache").rglob("*.pickle"))
-    assert {p.name for p in layers} == {"files.pickle", "scans.pickle", "fixes.pickle", "runs.pickle"}
+    assert {p.name for p in layers} == {
+        "files.pickle",
+        "scans.pickle",
+        "fixes.pickle",
+        "runs.pickle",
+    }
     for path in layers:
         path.write_bytes(path.read_bytes()[:40])
     assert run("--check", ".") == first
@@ -279,8 +285,10 @@ def test_the_cache_folder_in_the_project_root(shop: Path, monkeypatch: pytest.Mo
     run("--check", "views.py")
     folder = shop / ".flask_fix_cache"
     assert (folder / ".gitignore").read_text() == "# Created by flask-fix automatically.\n*\n"
-    assert (folder / "CACHEDIR.TAG").read_text().startswith(
-        "Signature: 8a477f597d28d172789f06886806bc55\n"
+    assert (
+        (folder / "CACHEDIR.TAG")
+        .read_text()
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
     )
     assert not (shop / "shop" / ".flask_fix_cache").exists()
 
@@ -318,7 +326,10 @@ def test_a_project_with_a_cross_module_rewrite_cached_and_not(
         return cached
 
     patch()
-    _edit(templates / "about.html", (templates / "about.html").read_text() + "{{ url_for('index') }}\n")
+    _edit(
+        templates / "about.html",
+        (templates / "about.html").read_text() + "{{ url_for('index') }}\n",
+    )
     assert "+{{ url_for('views.index') }}" in patch()
     (templates / "new.html").write_text("<a href=\"{{ url_for('index') }}\">x</a>\n")
     assert "+<a href=\"{{ url_for('views.index') }}\">x</a>" in patch()

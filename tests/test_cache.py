@@ -7,6 +7,8 @@ import json
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -333,3 +335,24 @@ def test_a_project_with_a_cross_module_rewrite_cached_and_not(
     assert "+{{ url_for('views.index') }}" in patch()
     (templates / "new.html").write_text("<a href=\"{{ url_for('index') }}\">x</a>\n")
     assert "+<a href=\"{{ url_for('views.index') }}\">x</a>" in patch()
+
+
+def test_an_unwritable_cache_folder_only_costs_speed(shop: Path, tmp_path: Path):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder would be\n")
+    first = run("--check", "--cache-dir", str(blocked), ".")
+    assert first == uncached("--check", ".")
+    assert blocked.read_text() == "a file where the cache folder would be\n"
+
+
+def test_concurrent_runs_share_one_cache(shop: Path, tmp_path: Path):
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    command = [sys.executable, "-m", "flask_fix", "--check", "--output-format", "json", "."]
+    expected = uncached("--check", ".")[1]
+    for _ in range(2):
+        processes = [
+            subprocess.Popen(command, cwd=shop, env=env, stdout=subprocess.PIPE) for _ in range(3)
+        ]
+        outputs = [json.loads(p.communicate()[0]) for p in processes]
+        assert outputs == [expected] * 3
+    assert not list((tmp_path / "cache").rglob(".tmp-*"))  # no temporary file left behind

@@ -38,3 +38,17 @@ def test_ci_extracts_the_readme_test_command():
     ).stdout.strip()
     assert extracted == _block("test-command")
     assert "test-command:begin" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_option_of_the_command_is_in_the_use_block():
+    from flask_fix.cli import main
+
+    block = README.split("## Use\n")[1].split("```")[1]
+    options = {
+        name
+        for param in main.params
+        for name in (*param.opts, *param.secondary_opts)
+        if name.startswith("--") and name not in ("--help", "--version")
+    }
+    missing = sorted(o for o in options if o not in block)
+    assert missing == []

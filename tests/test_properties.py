@@ -25,8 +25,10 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from flask_fix import fix_code
+from flask_fix.codemods import all_rules, project_transforms
 from flask_fix.engine import SourceFailure
 from flask_fix.model import ErrorKind
+from flask_fix.transforms import transform_sources
 
 BOUNDED = settings(
     deadline=None,
@@ -437,3 +439,23 @@ def test_flask_like_modules(module, unsafe):
             assert expected in fixed, f"expected:\n{expected}\n---\n{fixed}"
         for line in snippet.elsewhere:
             assert line in fixed, f"expected:\n{line}\n---\n{fixed}"
+
+
+APP_FACTORY = next(t for t in project_transforms(all_rules()) if t.code == "FLK201")
+ENTRY_POINT = 'from app import app\n\nif __name__ == "__main__":\n    app.run()\n'
+
+
+@settings(BOUNDED, max_examples=15)
+@given(module=flask_modules(), with_entry_point=st.booleans())
+def test_flask_like_projects_through_the_app_factory(module, with_entry_point):
+    """The cross-module rewrite (FLK201, which fix_code does not run) on the same modules
+    as a project, then every per-file rule: nothing raises, every file parses, and a
+    second pass of both changes nothing."""
+    sources = {"app.py": module[0]}
+    if with_entry_point:
+        sources["wsgi.py"] = ENTRY_POINT
+    after, _ = transform_sources(APP_FACTORY, sources, apply=True)
+    event("factory built" if "def create_app(" in after["app.py"] else "factory refused")
+    fixed = {path: assert_fix_is_sound(text, unsafe=True) for path, text in after.items()}
+    again, _ = transform_sources(APP_FACTORY, fixed, apply=True)
+    assert again == fixed

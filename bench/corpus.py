@@ -80,7 +80,7 @@ def check_repository(source: Path, scratch: Path, extra: list[str]) -> tuple[boo
         problems.append("second run still changes: " + again.stdout.decode()[:200])
 
     summary = stderr.strip().splitlines()[-1] if stderr.strip() else ""
-    python = list(work.rglob("*.py"))
+    python = list(source.rglob("*.py"))  # as fetched, before any fix
     lines = sum(path.read_bytes().count(b"\n") for path in python if path.is_file())
     checks = {
         "no internal error": not any(p.startswith(("internal", "exit")) for p in problems),

@@ -64,7 +64,9 @@ def high_water_mark_kib(pid: int) -> int:
 def measure(command: list[str], cwd: Path) -> tuple[float, int, int, int]:
     """(seconds, parent's peak KiB, largest worker's peak KiB, workers seen)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     peaks: dict[int, int] = {}
     while process.poll() is None:
         for pid in (process.pid, *children_of(process.pid)):

@@ -52,6 +52,8 @@ class ModuleContextFacts:
 
     # module-level `name = f(...)`: name -> (qualified f, keyword argument names)
     instances: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # those of them built with an app: `f(app)`, `f(app=app)` (a first argument given)
+    given_app: set[str] = field(default_factory=set)
     # module-level functions with a Celery task decorator: name -> (qualified app the
     # decorator belongs to, or None for `shared_task`; the decorator passes `base=`)
     task_defs: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
@@ -83,6 +85,10 @@ class ContextIndex:
 
     sqlalchemy: frozenset[str] = frozenset()  # Flask-SQLAlchemy extension objects
     models: frozenset[str] = frozenset()  # classes deriving from such an object's Model
+    # those created with the app (`SQLAlchemy(app)`) and their models: before
+    # Flask-SQLAlchemy 3.0 they fall back to that app outside an app context
+    sqlalchemy_given_app: frozenset[str] = frozenset()
+    models_given_app: frozenset[str] = frozenset()
     tasks: frozenset[str] = frozenset()  # Celery task functions
     # tasks whose Celery app is a plain `Celery(...)`: no task class swapped anywhere,
     # no `base=`, and no module pushes an app context outside a `with`
@@ -278,10 +284,13 @@ def _record_instance(facts: ModuleContextFacts, statement, qualify) -> None:
         if not isinstance(target, ast.Name):
             continue
         facts.instances.pop(target.id, None)
+        facts.given_app.discard(target.id)
         callee = qualify(value.func) if isinstance(value, ast.Call) else None
         if callee is not None:
             keywords = tuple(k.arg or "**" for k in value.keywords)  # type: ignore[union-attr]
             facts.instances[target.id] = (callee, keywords)
+            if value.args or "app" in keywords:  # type: ignore[union-attr]
+                facts.given_app.add(target.id)
 
 
 def _record_task(facts: ModuleContextFacts, function: ast.FunctionDef, qualify) -> None:
@@ -385,13 +394,15 @@ def link(linker: _Linker) -> ContextIndex:
             for base in cls.bases
         )
 
-    sqlalchemy, celery, plain_celery = set(), set(), set()
+    sqlalchemy, given_app, celery, plain_celery = set(), set(), set(), set()
     overridden = any(f.overrides_task for _, f in per_module)
     pushed = any(f.pushes_context for _, f in per_module)
     for module, facts in per_module:
         for name, (callee, keywords) in facts.instances.items():
             if derives(callee, module.path, FSA_CLASSES):
                 sqlalchemy.add((module.path, name))
+                if name in facts.given_app:
+                    given_app.add((module.path, name))
             elif derives(callee, module.path, CELERY_CLASSES):
                 celery.add((module.path, name))
                 if (
@@ -402,25 +413,32 @@ def link(linker: _Linker) -> ContextIndex:
                 ):
                     plain_celery.add((module.path, name))
 
-    models: set[tuple[str, str]] = set()
     candidates = [(key, cls) for key, cls in linker.classes.items() if "." not in key[1]]
-    changed = True
-    while changed:
-        changed = False
-        for key, cls in candidates:
-            if key in models:
-                continue
-            for base in cls.bases:
-                base_key = linker.resolve(base, key[0]) if base is not None else None
-                if base_key is None:
+
+    def models_of(databases: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        """The classes deriving (at any depth) from one of `databases`' `Model`."""
+        models: set[tuple[str, str]] = set()
+        changed = True
+        while changed:
+            changed = False
+            for key, cls in candidates:
+                if key in models:
                     continue
-                path, name = base_key
-                if base_key in models or (
-                    name.endswith(".Model") and (path, name[: -len(".Model")]) in sqlalchemy
-                ):
-                    models.add(key)
-                    changed = True
-                    break
+                for base in cls.bases:
+                    base_key = linker.resolve(base, key[0]) if base is not None else None
+                    if base_key is None:
+                        continue
+                    path, name = base_key
+                    if base_key in models or (
+                        name.endswith(".Model") and (path, name[: -len(".Model")]) in databases
+                    ):
+                        models.add(key)
+                        changed = True
+                        break
+        return models
+
+    models = models_of(sqlalchemy)
+    models_given_app = models_of(given_app) if given_app else set()
 
     tasks, plain_tasks = set(), set()
     for module, facts in per_module:
@@ -444,6 +462,8 @@ def link(linker: _Linker) -> ContextIndex:
         import_context=_import_contexts(linker, per_module),
         sqlalchemy=names_of(sqlalchemy),
         models=names_of(models),
+        sqlalchemy_given_app=names_of(given_app),
+        models_given_app=names_of(models_given_app),
         tasks=names_of(tasks),
         plain_tasks=names_of(plain_tasks),
         import_time_app=frozenset(m.path for m, f in per_module if f.import_time_app),

@@ -1,10 +1,13 @@
-"""Which Flask the project declares: the lowest version its requirements allow.
+"""Which Flask (or Flask-SQLAlchemy) the project declares: the lowest version its
+requirements allow.
 
 Rules that rewrite toward an API added in a given Flask release (FLK703 needs 2.0, FLK704
 2.2) must not break a project that still runs an older one: they report instead when the
-project's own declarations allow a Flask older than the API. The declarations are read
-from the project root (the nearest folder, walking up from the paths given, that holds a
-`pyproject.toml`, `setup.py`, `setup.cfg`, a `requirements*.txt` or `.git`):
+project's own declarations allow a Flask older than the API. FLK301 and FLK502 read the
+Flask-SQLAlchemy the project allows: before 3.0, a `db` created with the app works outside
+an app context. The declarations are read from the project root (the nearest folder,
+walking up from the paths given, that holds a `pyproject.toml`, `setup.py`, `setup.cfg`,
+a `requirements*.txt` or `.git`):
 
 - `requirements*.txt` and `requirements/*.txt`, following `-r`/`-c` includes;
 - `pyproject.toml`: `[project] dependencies` and `[tool.poetry.dependencies]` (Poetry's
@@ -46,7 +49,8 @@ Release = tuple[int, ...]
 #: files (or folders) whose presence makes a folder a project root
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 
-_FLASK = "flask"
+FLASK = "flask"
+FLASK_SQLALCHEMY = "flask-sqlalchemy"
 
 
 def project_root(paths: Iterable[str]) -> str | None:
@@ -78,21 +82,31 @@ def _is_root(folder: str) -> bool:
 
 
 def flask_version_for(paths: Iterable[str]) -> Release | None:
-    """The lowest Flask version the project holding `paths` allows (see `lowest_flask_version`)."""
+    """The lowest Flask version the project holding `paths` allows (see `lowest_version`)."""
+    return version_for(paths, FLASK)
+
+
+def version_for(paths: Iterable[str], package: str) -> Release | None:
+    """The lowest version of `package` the project holding `paths` allows."""
     root = project_root(paths)
-    return None if root is None else lowest_flask_version(root)
+    return None if root is None else lowest_version(root, package)
 
 
 def lowest_flask_version(root: str) -> Release | None:
-    """The lowest Flask release the declarations under `root` allow, as a release tuple
-    (`Flask==1.1.2` -> (1, 1, 2); `flask>=2.0,<3` -> (2, 0); `Flask<2.0` -> (0,)).
+    return lowest_version(root, FLASK)
 
-    None when no declaration bounds Flask (absent, or named without a version): rules then
-    assume a current Flask. With several declarations (a library's range, a dev pin, a
+
+def lowest_version(root: str, package: str) -> Release | None:
+    """The lowest release of `package` (a canonical name: "flask", "flask-sqlalchemy") the
+    declarations under `root` allow, as a release tuple (`Flask==1.1.2` -> (1, 1, 2);
+    `flask>=2.0,<3` -> (2, 0); `Flask<2.0` -> (0,)).
+
+    None when no declaration bounds it (absent, or named without a version): rules then
+    assume a current release. With several declarations (a library's range, a dev pin, a
     constraints file), the lowest lower bound wins; one with only an upper bound
     (`flask<3`) counts only when no declaration has a lower bound.
     """
-    found = [lowest_allowed(spec) for _, spec in flask_requirements(root)]
+    found = [lowest_allowed(spec) for _, spec in requirements_of(root, package)]
     lower = [v for v in found if v is not None and any(v)]
     if lower:
         return min(lower, key=_padded)
@@ -100,13 +114,17 @@ def lowest_flask_version(root: str) -> Release | None:
 
 
 def flask_requirements(root: str) -> list[tuple[str, SpecifierSet]]:
-    """(file, specifier) for every declaration of Flask found under `root`."""
+    return requirements_of(root, FLASK)
+
+
+def requirements_of(root: str, package: str) -> list[tuple[str, SpecifierSet]]:
+    """(file, specifier) for every declaration of `package` found under `root`."""
     found: list[tuple[str, SpecifierSet]] = []
     seen: set[str] = set()
     files = sorted(glob.glob(os.path.join(glob.escape(root), "requirements*.txt")))
     files += sorted(glob.glob(os.path.join(glob.escape(root), "requirements", "*.txt")))
     for path in files:
-        found += [(path, spec) for spec in _requirements_file(path, seen)]
+        found += [(path, spec) for spec in _requirements_file(path, package, seen)]
     readers = (
         ("pyproject.toml", _pyproject),
         ("setup.cfg", _setup_cfg),
@@ -115,7 +133,7 @@ def flask_requirements(root: str) -> list[tuple[str, SpecifierSet]]:
     for name, reader in readers:
         path = os.path.join(root, name)
         if os.path.isfile(path):
-            found += [(path, spec) for spec in reader(path)]
+            found += [(path, spec) for spec in reader(path, package)]
     return found
 
 
@@ -181,13 +199,13 @@ def _release(text: str) -> Release | None:
         return None
 
 
-def _flask_specifier(text: str) -> SpecifierSet | None:
-    """The specifier of a PEP 508 requirement string if it names Flask."""
+def _specifier(text: str, package: str) -> SpecifierSet | None:
+    """The specifier of a PEP 508 requirement string if it names `package`."""
     try:
         requirement = Requirement(text)
     except InvalidRequirement:
         return None
-    if canonicalize_name(requirement.name) != _FLASK or requirement.url:
+    if canonicalize_name(requirement.name) != package or requirement.url:
         return None
     return requirement.specifier
 
@@ -198,7 +216,7 @@ _OPTION = re.compile(r"\s+--?[A-Za-z]")
 _INCLUDE = re.compile(r"^(?:-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)(\S+)")
 
 
-def _requirements_file(path: str, seen: set[str]) -> Iterator[SpecifierSet]:
+def _requirements_file(path: str, package: str, seen: set[str]) -> Iterator[SpecifierSet]:
     real = os.path.realpath(path)
     if real in seen:
         return
@@ -212,12 +230,12 @@ def _requirements_file(path: str, seen: set[str]) -> Iterator[SpecifierSet]:
         include = _INCLUDE.match(line)
         if include:
             target = os.path.join(os.path.dirname(path), include.group(1))
-            yield from _requirements_file(target, seen)
+            yield from _requirements_file(target, package, seen)
             continue
         if line.startswith("-"):  # -e, --index-url, ...
             continue
         line = _OPTION.split(line, maxsplit=1)[0]  # `flask==2.0 --hash=...`
-        spec = _flask_specifier(line)
+        spec = _specifier(line, package)
         if spec is not None:
             yield spec
 
@@ -239,7 +257,7 @@ def _logical_lines(text: str) -> Iterator[str]:
 # --- pyproject.toml -------------------------------------------------------------------
 
 
-def _pyproject(path: str) -> Iterator[SpecifierSet]:
+def _pyproject(path: str, package: str) -> Iterator[SpecifierSet]:
     if tomllib is None:  # pragma: no cover
         return
     try:
@@ -251,14 +269,14 @@ def _pyproject(path: str) -> Iterator[SpecifierSet]:
     if isinstance(project, dict) and isinstance(project.get("dependencies"), list):
         for text in project["dependencies"]:
             if isinstance(text, str):
-                spec = _flask_specifier(text)
+                spec = _specifier(text, package)
                 if spec is not None:
                     yield spec
     poetry = data.get("tool", {}).get("poetry", {})
     dependencies = poetry.get("dependencies") if isinstance(poetry, dict) else None
     if isinstance(dependencies, dict):
         for name, constraint in dependencies.items():
-            if isinstance(name, str) and canonicalize_name(name) == _FLASK:
+            if isinstance(name, str) and canonicalize_name(name) == package:
                 yield from _poetry_constraints(constraint)
 
 
@@ -306,7 +324,7 @@ def _poetry_specifier(constraint: str) -> SpecifierSet | None:
 # --- setup.cfg, setup.py ----------------------------------------------------------------
 
 
-def _setup_cfg(path: str) -> Iterator[SpecifierSet]:
+def _setup_cfg(path: str, package: str) -> Iterator[SpecifierSet]:
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read(path, encoding="utf-8")
@@ -315,12 +333,12 @@ def _setup_cfg(path: str) -> Iterator[SpecifierSet]:
         return
     for line in value.splitlines():
         line = re.sub(r"(^|\s)#.*$", "", line).strip()
-        spec = _flask_specifier(line) if line else None
+        spec = _specifier(line, package) if line else None
         if spec is not None:
             yield spec
 
 
-def _setup_py(path: str) -> Iterator[SpecifierSet]:
+def _setup_py(path: str, package: str) -> Iterator[SpecifierSet]:
     try:
         with open(path, "rb") as handle:
             tree = ast.parse(handle.read(), filename=path)
@@ -338,7 +356,7 @@ def _setup_py(path: str) -> Iterator[SpecifierSet]:
         for keyword in node.keywords:
             if keyword.arg == "install_requires":
                 for text in _strings(keyword.value, lists, depth=0):
-                    spec = _flask_specifier(text)
+                    spec = _specifier(text, package)
                     if spec is not None:
                         yield spec
 

@@ -260,6 +260,9 @@ class ProjectIndex:
     # the lowest Flask release the project's requirements allow (flask_fix.pins); None:
     # not declared, assume a current Flask. FLK7 rules report rewrites needing a newer one
     flask_version: tuple[int, ...] | None = None
+    # the lowest Flask-SQLAlchemy release it allows; None: not declared, assume 3.x.
+    # Before 3.0 a `db` created with the app works outside an app context (FLK301, FLK502)
+    flask_sqlalchemy_version: tuple[int, ...] | None = None
     # project extension classes (`init_app`), triage for FLK202/FLK204
     extensions: extensionfacts.ExtensionIndex = field(
         default_factory=extensionfacts.ExtensionIndex

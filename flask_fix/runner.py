@@ -28,7 +28,7 @@ from .config import PerFileIgnores
 from .engine import SourceFailure, fix_source, python2_hint
 from .triage import TriageModule, rules_for_module
 from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
-from .pins import flask_version_for
+from .pins import FLASK_SQLALCHEMY, flask_version_for, version_for
 from .project import ModuleFacts, ProjectIndex, build_index, module_facts, module_name_for
 from .project import scan_module
 from .sourceio import SourceError, decode_source, read_source, write_atomic
@@ -380,10 +380,12 @@ def run(
     # project's requirements allow (its root found from the files, see flask_fix.pins);
     # FLK7 rewrites needing a newer Flask are only reported
     flask_version = settings.target_flask_release() or flask_version_for(files)
+    # and the oldest Flask-SQLAlchemy: FLK301/FLK502 word their findings for one before 3.0
+    versions = (flask_version, version_for(files, FLASK_SQLALCHEMY))
     if cache is None:
-        yield from _run(scanned, wanted, bool(extra), settings, flask_version, on_scanned, None)
+        yield from _run(scanned, wanted, bool(extra), settings, versions, on_scanned, None)
         return
-    tree_key = cache.tree_key(scanned, wanted, flask_version)
+    tree_key = cache.tree_key(scanned, wanted, versions)
     replayed = cache.replay(tree_key, transforms.files_under)
     if replayed is not None:
         if on_scanned is not None:
@@ -391,7 +393,7 @@ def run(
         yield from replayed
         return
     results = []
-    for result in _run(scanned, wanted, bool(extra), settings, flask_version, on_scanned, cache):
+    for result in _run(scanned, wanted, bool(extra), settings, versions, on_scanned, cache):
         results.append(result)
         yield result
     cache.record_run(tree_key, results, cache.transform_reads)
@@ -402,11 +404,12 @@ def _run(
     wanted: set[str],
     extra: bool,
     settings: Settings,
-    flask_version: tuple[int, ...] | None,
+    versions: tuple[tuple[int, ...] | None, tuple[int, ...] | None],
     on_scanned: Callable[[int], None] | None,
     cache: RunCache | None,
 ) -> Iterator[FileResult]:
-    """`run` itself: `extra` when some scanned files are there for the index only."""
+    """`run` itself: `extra` when some scanned files are there for the index only;
+    `versions`: the oldest Flask and Flask-SQLAlchemy the code must run on (None: current)."""
     facts: list[ModuleFacts] = []
     unindexed: list[str] = []
     candidates: list[tuple[str, tuple[str, ...]]] = []
@@ -457,12 +460,12 @@ def _run(
     # set after the transforms: one that rewrote files has rebuilt the index
     rebuilt = project.index is not index
     index = project.index
-    index.flask_version = flask_version
+    index.flask_version, index.flask_sqlalchemy_version = versions
     index_key = None
     if cache is not None:
         cache.transform_reads = set(project.originals) - set(scanned)
         if not rebuilt:
-            index_key = cache.index_key([f.path for f in facts], unindexed, flask_version)
+            index_key = cache.index_key([f.path for f in facts], unindexed, versions)
     del facts
     by_code = {rule.code: rule for rule in settings.rules()}
     work = []

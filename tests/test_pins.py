@@ -13,8 +13,10 @@ from flask_fix.pins import (
     flask_version_for,
     lowest_allowed,
     lowest_flask_version,
+    lowest_version,
     older_than,
     project_root,
+    version_for,
 )
 
 
@@ -268,3 +270,30 @@ def test_relative_paths(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert flask_version_for(["a.py"]) == (2, 2, 0)
     assert flask_version_for(["."]) == (2, 2, 0)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"requirements.txt": "Flask==2.3.3\nFlask_SQLAlchemy==2.5.1\n"},
+        {
+            "pyproject.toml": '[project]\ndependencies = ["flask>=2.3", "flask-sqlalchemy>=2.5.1,<3"]\n'
+        },
+        {
+            "pyproject.toml": '[tool.poetry.dependencies]\nflask = "^2.3"\nFlask-SQLAlchemy = "~2.5.1"\n'
+        },
+        {
+            "setup.cfg": "[options]\ninstall_requires =\n    Flask>=2.3\n    Flask-SQLAlchemy>=2.5.1\n"
+        },
+        {
+            "setup.py": "from setuptools import setup\nsetup(install_requires=['Flask>=2.3', 'Flask-SQLAlchemy>=2.5.1'])\n"
+        },
+    ],
+    ids=["requirements", "pyproject", "poetry", "setup.cfg", "setup.py"],
+)
+def test_other_packages_are_read_the_same_way(tmp_path, files):
+    tree(tmp_path, files)
+    assert lowest_version(str(tmp_path), "flask-sqlalchemy") == (2, 5, 1)
+    assert lowest_version(str(tmp_path), "flask")[:2] == (2, 3)
+    assert version_for([str(tmp_path)], "flask-sqlalchemy") == (2, 5, 1)
+    assert lowest_version(str(tmp_path), "flask-login") is None

@@ -12,11 +12,15 @@ from flask_fix.codemods import all_rules
 from flask_fix.codemods.base import DOC_SECTIONS
 
 #: every code of the catalogue (RULES.md): a rule missing from the registry fails here
-CATALOGUE = (
-    "FLK101 FLK102 FLK103 FLK104 FLK201 FLK202 FLK203 FLK204 FLK301 FLK302 FLK303 "
-    "FLK401 FLK402 FLK403 FLK404 FLK501 FLK502 FLK601 "
-    "FLK701 FLK702 FLK703 FLK704 FLK705 FLK706 FLK707 FLK708"
-).split()
+CATALOGUE = [
+    *("FLK101", "FLK102", "FLK103", "FLK104"),
+    *("FLK201", "FLK202", "FLK203", "FLK204"),
+    *("FLK301", "FLK302", "FLK303"),
+    *("FLK401", "FLK402", "FLK403", "FLK404"),
+    *("FLK501", "FLK502"),
+    "FLK601",
+    *("FLK701", "FLK702", "FLK703", "FLK704", "FLK705", "FLK706", "FLK707", "FLK708"),
+]
 RULES = all_rules()
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import GlobalScope, QualifiedNameSource, ScopeProvider
 
+from .. import pins
 from ..project import module_name_for
 from .base import Rule
 from .names import enclosing_function, qualified_name
@@ -87,6 +88,39 @@ SESSION_OWN = frozenset({"query_property", "registry", "session_factory"})
 
 APP_CONTEXT_ERROR = "Working outside of application context."
 REQUEST_CONTEXT_ERROR = "Working outside of request context."
+# Flask-SQLAlchemy before 3.0, for a `db` not created with an app, outside a context
+FSA2_NO_APP_ERROR = (
+    "No application found. Either work inside a view function or push an application context."
+)
+
+
+def legacy_database_outcome(use: Use, *, thread: bool = False) -> str | None:
+    """What a `db.session` / `Model.query` use with no app context does when the project
+    allows Flask-SQLAlchemy < 3.0 (FLK301, FLK502 messages); None: it allows only 3.x.
+
+    Before 3.0 a `SQLAlchemy(app)` object falls back to its app (no error; in a thread,
+    a session nothing removes), one given its app with `init_app` raises "No application
+    found"; from 3.0 on both raise "Working outside of application context."."""
+    since = "which the project's requirements allow"
+    if use.legacy_db == "bound":
+        leak = (
+            ", but nothing removes the thread's session when it ends (the app context's "
+            "teardown does that)"
+            if thread
+            else ", so this works there"
+        )
+        return (
+            f"Flask-SQLAlchemy before 3.0 ({since}) falls back to the app the `SQLAlchemy` "
+            f'object was created with{leak}; from 3.0 on this raises "RuntimeError: '
+            f'{APP_CONTEXT_ERROR}", and so does any version once the object is created '
+            "without the app and given it with `init_app` (FLK202)"
+        )
+    if use.legacy_db == "unbound":
+        return (
+            f'Flask-SQLAlchemy before 3.0 ({since}) raises "RuntimeError: {FSA2_NO_APP_ERROR}"'
+            f' here (from 3.0 on: "{APP_CONTEXT_ERROR}")'
+        )
+    return None
 
 
 def spelled(node: cst.CSTNode) -> str:
@@ -191,6 +225,9 @@ class Use:
     needs: int  # APP or REQUEST
     state: int  # the context it runs in: NONE, APP or REQUEST
     via: tuple[str, ...] = ()  # functions followed to get there (import-time calls)
+    # for a 'database' use when the project allows Flask-SQLAlchemy < 3.0: 'bound' when
+    # `db` was created with the app (it falls back to that app), else 'unbound'
+    legacy_db: str | None = None
 
     @property
     def outside(self) -> bool:
@@ -212,6 +249,9 @@ class ContextWalker:
         contexts = rule.context.index.contexts
         self.sqlalchemy = contexts.sqlalchemy
         self.models = contexts.models
+        self.contexts = contexts
+        # the project allows a Flask-SQLAlchemy older than 3.0 (see `Use.legacy_db`)
+        self.legacy_db = not pins.at_least(rule.context.index.flask_sqlalchemy_version, (3,))
         self.pushed = NONE  # a context pushed for good (`app.app_context().push()`)
         self.context_names: dict[str, int] = {}  # `ctx = app.app_context()`
         self.via: tuple[str, ...] = ()
@@ -352,10 +392,13 @@ class ContextWalker:
 
     def _check_attribute(self, node: cst.Attribute, state: int) -> None:
         attr = node.attr.value
-        if attr == "query" and project_name(self.rule, node.value) in self.models:
-            self._use(node, spelled(node), "database", APP, state)
+        if attr == "query":
+            model = project_name(self.rule, node.value)
+            if model in self.models:
+                bound = model in self.contexts.models_given_app
+                self._use(node, spelled(node), "database", APP, state, self._legacy(bound))
         elif attr in SESSION_PROPERTIES and self.is_session(node.value):
-            self._use(node.value, spelled(node.value), "database", APP, state)
+            self._database(node.value, state)
 
     def _check_call(self, node: cst.Call, state: int) -> None:
         func = node.func
@@ -366,13 +409,13 @@ class ContextWalker:
                 self._use(func, name, "function", needs, state)
                 return
         if self.is_session(func):
-            self._use(func, spelled(func), "database", APP, state)
+            self._database(func, state)
         elif (
             isinstance(func, cst.Attribute)
             and func.attr.value not in SESSION_OWN
             and self.is_session(func.value)
         ):
-            self._use(func.value, spelled(func.value), "database", APP, state)
+            self._database(func.value, state)
         elif self.follow and isinstance(func, cst.Name):
             self._follow(func, state)
 
@@ -385,11 +428,29 @@ class ContextWalker:
             and project_name(self.rule, node.value) in self.sqlalchemy
         )
 
-    def _use(self, node: cst.CSTNode, name: str, kind: str, needs: int, state: int) -> None:
+    def _database(self, session: cst.Attribute, state: int) -> None:
+        """A use of `db.session` (checked with `is_session`)."""
+        bound = project_name(self.rule, session.value) in self.contexts.sqlalchemy_given_app
+        self._use(session, spelled(session), "database", APP, state, self._legacy(bound))
+
+    def _legacy(self, bound: bool) -> str | None:
+        if not self.legacy_db:
+            return None
+        return "bound" if bound else "unbound"
+
+    def _use(
+        self,
+        node: cst.CSTNode,
+        name: str,
+        kind: str,
+        needs: int,
+        state: int,
+        legacy_db: str | None = None,
+    ) -> None:
         if id(node) in self._seen:
             return
         self._seen.add(id(node))
-        self.uses.append(Use(node, name, kind, needs, max(state, self.pushed), self.via))
+        self.uses.append(Use(node, name, kind, needs, max(state, self.pushed), self.via, legacy_db))
 
     def _follow(self, name: cst.Name, state: int) -> None:
         function = module_function(self.rule, name)

@@ -10,7 +10,7 @@ from libcst.metadata import ScopeProvider
 from ..model import FixLevel
 from ..project import ProjectIndex
 from .base import Example, Rule
-from .contexts import APP, APP_CONTEXT_ERROR, NONE, ContextWalker, Use
+from .contexts import APP, APP_CONTEXT_ERROR, NONE, ContextWalker, Use, legacy_database_outcome
 
 
 def _code(text: str) -> str:
@@ -80,7 +80,12 @@ class OutsideAppContext(Rule):
         counts (run as a script it is outside any context too); only calls of this
         module's own module-level functions are followed (not methods, not other
         modules, at most 8 calls deep); a generator expression's body and a lambda's
-        body run later and do not count; annotations do not count.
+        body run later and do not count; annotations do not count. When the project's
+        requirements allow Flask-SQLAlchemy older than 3.0, a `db` created with the app
+        (`SQLAlchemy(app)`) falls back to that app outside a context: its uses are still
+        reported (they break on 3.0, or once FLK202 splits the constructor), saying so
+        rather than claiming an error; one given its app with `init_app` quotes that
+        version's "No application found" error.
     """
 
     code = "FLK301"
@@ -325,6 +330,13 @@ class OutsideAppContext(Rule):
 
 
 def message(use: Use) -> str:
+    legacy = legacy_database_outcome(use) if use.kind == "database" else None
+    if legacy is not None:
+        return (
+            f"`{cst.Module([]).code_for_node(use.node)}` is used {where(use)}, outside any "
+            f"application context: {legacy}; move it into a function that runs during a "
+            "request or a CLI command, or inside `with app.app_context():`"
+        )
     if use.kind == "function":
         what = f"`{use.name}()` is called {where(use)}, outside any application context"
     elif use.kind == "database":

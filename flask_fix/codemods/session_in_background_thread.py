@@ -16,6 +16,7 @@ from .contexts import (
     ContextWalker,
     Launch,
     Use,
+    legacy_database_outcome,
     module_name,
 )
 
@@ -79,7 +80,10 @@ class SessionInBackgroundThread(BackgroundRule):
         `with` (a worker module doing `app.app_context().push()`); `@shared_task`
         functions are not reported, their app being unknown. Thread targets that use
         `current_app` are FLK303's. Only the target or task itself is walked, not the
-        functions it calls.
+        functions it calls. When the project's requirements allow Flask-SQLAlchemy
+        older than 3.0, the message says what that version does: a `db` created with
+        the app (`SQLAlchemy(app)`) falls back to it (no error, but a session nothing
+        removes), one given its app with `init_app` raises "No application found".
     """
 
     code = "FLK502"
@@ -325,12 +329,19 @@ def _spelled(use: Use) -> str:
     return cst.Module([]).code_for_node(use.node)
 
 
+def _outcome(use: Use) -> str:
+    """The failure, for the Flask-SQLAlchemy the project allows."""
+    return legacy_database_outcome(use, thread=True) or (
+        "Flask-SQLAlchemy scopes its session to that context, so this raises "
+        f'"RuntimeError: {APP_CONTEXT_ERROR}"'
+    )
+
+
 def _thread_message(launch: Launch, use: Use) -> str:
     target = f"`{launch.target_name}`" if launch.target_name else "the lambda"
     return (
         f"`{_spelled(use)}` is used in {target}, which runs in a background thread "
-        f"(`{launch.label}`) with no application context; Flask-SQLAlchemy scopes its "
-        f'session to that context, so this raises "RuntimeError: {APP_CONTEXT_ERROR}"; '
+        f"(`{launch.label}`) with no application context; {_outcome(use)}; "
         "push an app context in the thread: `with app.app_context():` (pass it "
         "`current_app._get_current_object()` as `app`)"
     )
@@ -339,8 +350,7 @@ def _thread_message(launch: Launch, use: Use) -> str:
 def _task_message(task: str, use: Use) -> str:
     return (
         f"`{_spelled(use)}` is used in the Celery task `{task}`, whose Celery app runs "
-        "tasks with no application context; Flask-SQLAlchemy scopes its session to that "
-        f'context, so this raises "RuntimeError: {APP_CONTEXT_ERROR}"; push one in the '
+        f"tasks with no application context; {_outcome(use)}; push one in the "
         "task (`with app.app_context():`) or give the Celery app a task class that does "
         "(`Celery(app.name, task_cls=FlaskTask)`, as in Flask's Celery guide)"
     )

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import contextvars
+import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
 from textwrap import dedent
 
 import pytest
@@ -247,3 +252,88 @@ def test_every_invalid_example_really_fails_at_import(example):
 @pytest.mark.parametrize("source", OutsideAppContext.valid, ids=lambda s: s[:30])
 def test_every_valid_example_really_imports(source):
     assert _run(source) in (None, "skipped")
+
+
+# --- Flask-SQLAlchemy before 3.0 (the project's requirements) ----------------------------
+
+BOUND_SCRIPT = code("""
+    from flask import Flask
+    from flask_sqlalchemy import SQLAlchemy
+
+    app = Flask(__name__)
+    db = SQLAlchemy(app)
+
+
+    class User(db.Model):
+        id = db.Column(db.Integer, primary_key=True)
+
+
+    db.session.add(User())
+    print(User.query.count())
+""")
+
+
+def _with_fsa(source: str, version):
+    index = dataclasses.replace(
+        index_from_sources({"app.py": source}), flask_sqlalchemy_version=version
+    )
+    return findings(source, index=index)
+
+
+def test_a_db_created_with_the_app_is_worded_for_flask_sqlalchemy_2():
+    # Flask-SQLAlchemy 2 falls back to the app given to SQLAlchemy(app): the script works
+    # there, so the finding must not claim it raises; it names what breaks it
+    session, query = _with_fsa(BOUND_SCRIPT, (2, 5, 1))
+    assert (session.line, query.line) == (12, 13)
+    assert session.message == (
+        "`db.session` is used at import time, outside any application context: "
+        "Flask-SQLAlchemy before 3.0 (which the project's requirements allow) falls back to "
+        "the app the `SQLAlchemy` object was created with, so this works there; from 3.0 on "
+        'this raises "RuntimeError: Working outside of application context.", and so does '
+        "any version once the object is created without the app and given it with "
+        "`init_app` (FLK202); move it into a function that runs during a request or a CLI "
+        "command, or inside `with app.app_context():`"
+    )
+    assert query.message.startswith(
+        "`User.query` is used at import time, outside any "
+        "application context: Flask-SQLAlchemy before 3.0"
+    )
+
+
+def test_a_db_given_its_app_with_init_app_quotes_flask_sqlalchemy_2s_error():
+    source = BOUND_SCRIPT.replace("db = SQLAlchemy(app)", "db = SQLAlchemy()\ndb.init_app(app)")
+    session, _ = _with_fsa(source, (2, 5))
+    assert (
+        "Flask-SQLAlchemy before 3.0 (which the project's requirements allow) raises "
+        '"RuntimeError: No application found. Either work inside a view function or push an '
+        'application context." here (from 3.0 on: "Working outside of application context.")'
+    ) in session.message
+
+
+@pytest.mark.parametrize("version", [None, (3, 0), (3, 1, 1)])
+def test_flask_sqlalchemy_3_or_undeclared_keeps_the_plain_message(version):
+    session, query = _with_fsa(BOUND_SCRIPT, version)
+    assert "(Flask-SQLAlchemy binds sessions and queries to it), where Flask raises" in (
+        session.message
+    )
+    assert "before 3.0" not in session.message + query.message
+
+
+def test_the_command_line_reads_flask_sqlalchemy_from_the_requirements(tmp_path):
+    (tmp_path / "app.py").write_text(BOUND_SCRIPT)
+    (tmp_path / "requirements.txt").write_text("Flask>=2.2\nFlask-SQLAlchemy==2.5.1\n")
+    command = [sys.executable, "-m", "flask_fix", "--check", "--select", "FLK301", "."]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, check=False, env=env)
+    lines = result.stdout.decode().splitlines()
+    assert [line.split(" ")[:2] for line in lines] == [
+        ["app.py:12:1:", "FLK301"],
+        ["app.py:13:7:", "FLK301"],
+    ]
+    assert all("Flask-SQLAlchemy before 3.0" in line for line in lines)
+    # the pin is part of what a cached run depends on
+    (tmp_path / "requirements.txt").write_text("Flask>=2.2\nFlask-SQLAlchemy>=3.1\n")
+    again = subprocess.run(command, cwd=tmp_path, capture_output=True, check=False, env=env)
+    lines = again.stdout.decode().splitlines()
+    assert len(lines) == 2
+    assert not any("before 3.0" in line for line in lines)

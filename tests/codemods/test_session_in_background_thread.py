@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import threading
 from textwrap import dedent
 
@@ -154,3 +155,23 @@ def test_modules_without_threads_or_tasks_are_triaged_away():
     sources = dict(PROJECT)
     index = index_from_sources(sources)
     assert not SessionInBackgroundThread.could_fire_in("shop/models.py", index)
+
+
+def test_flask_sqlalchemy_2_with_a_db_created_with_the_app_is_worded_for_it():
+    # before 3.0, SQLAlchemy(app) falls back to its app in the thread: no error, but a
+    # thread-scoped session nothing removes
+    index = dataclasses.replace(
+        index_from_sources({"app.py": THREAD}), flask_sqlalchemy_version=(2, 5)
+    )
+    [finding] = findings(THREAD, index=index)
+    assert finding.message == (
+        "`db.session` is used in `count`, which runs in a background thread "
+        "(`threading.Thread(target=count)`) with no application context; Flask-SQLAlchemy "
+        "before 3.0 (which the project's requirements allow) falls back to the app the "
+        "`SQLAlchemy` object was created with, but nothing removes the thread's session when "
+        "it ends (the app context's teardown does that); from 3.0 on this raises "
+        '"RuntimeError: Working outside of application context.", and so does any version '
+        "once the object is created without the app and given it with `init_app` (FLK202); "
+        "push an app context in the thread: `with app.app_context():` (pass it "
+        "`current_app._get_current_object()` as `app`)"
+    )

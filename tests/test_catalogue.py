@@ -14,7 +14,7 @@ The projects, each run on its own (FLK403 and the Flask pin are project-wide fac
 Each holds look-alikes that must not be reported (an external redirect, a `request`
 parameter, `debug=` from the environment, a thread that pushes its own app context, a
 commit whose handler rolls back, names from markupsafe, a `run(debug=True)` that is not
-Flask's...): the exact finding lists prove them silent.
+Flask's, a test configuration with DEBUG, a literal key and an insecure cookie...): the exact finding lists prove them silent.
 """
 
 from __future__ import annotations

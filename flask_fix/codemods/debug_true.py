@@ -74,7 +74,8 @@ class DebugTrue(FlaskConfigRule):
         reported: which environment loads a config class or sets `DEBUG` is the project's
         deployment decision. Test modules (in `tests/`, `test/` or `testing/` folders,
         `test_*.py`, `*_test.py`, `conftest.py`) are skipped: tests switch debug mode on to
-        test it, and never deploy.
+        test it, and never deploy; so is a test configuration, a config class whose own
+        body sets `TESTING = True`.
     """
 
     code = "FLK401"
@@ -97,6 +98,25 @@ class DebugTrue(FlaskConfigRule):
         ) or any(_is_true(value) for value in written_values(module, cls.config_keys))
 
     valid = (
+        # a test configuration (its body sets TESTING = True) never deploys
+        _code("""
+            import os
+            from flask import Flask
+
+            class Config:
+                SECRET_KEY = os.environ["SECRET_KEY"]
+
+            class TestingConfig(Config):
+                TESTING = True
+                DEBUG = True
+
+            configs = {"default": Config, "testing": TestingConfig}
+
+            def create_app(name="default"):
+                app = Flask(__name__)
+                app.config.from_object(configs[name])
+                return app
+        """),
         # a name rebound to something that is not an app
         _code("""
             from flask import Flask

@@ -12,6 +12,10 @@ A configuration key is set on an app in these forms (Flask 3.1):
   with `config.from_object(...)` or `config.from_pyfile(...)`: the ProjectIndex records
   which (`config_objects`, their project base classes included).
 
+Test modules never deploy, and neither does a test configuration: a config class whose
+own body sets `TESTING = True` (flasky's `TestingConfig`); rules with `skip_tests` check
+neither.
+
 `app` must really be a Flask app: a name bound only to `flask.Flask(...)` (or to a call of
 a project factory that returns one), an app imported from the module that creates it,
 or `flask.current_app`. Anything else (a parameter, a name rebound to something else, an
@@ -160,6 +164,7 @@ class FlaskConfigRule(Rule):
         self._assigned: dict[int, cst.BaseExpression] = {}  # Name target -> value
         self._writes: list[ConfigWrite] = []
         self._decorators: dict[int, cst.FunctionDef] = {}  # Param -> its function
+        self._testing_classes: set[str] = set()  # qualnames of classes setting TESTING = True
 
     # what the subclasses implement
 
@@ -178,6 +183,8 @@ class FlaskConfigRule(Rule):
         for write in self._writes:
             if write.kind == "class":
                 loaded = (self.context.path, write.qualname) in index.config_objects
+                if self.skip_tests and write.qualname in self._testing_classes:
+                    continue
             elif write.kind == "module":
                 loaded = (self.context.path, "") in index.config_objects
             else:
@@ -255,6 +262,8 @@ class FlaskConfigRule(Rule):
             self._assigned[id(target)] = value
             if target.value in self.config_keys:
                 self._note_body_key(target.value, value, statement)
+            elif target.value == "TESTING" and is_true(value) and self._in_class_body():
+                self._testing_classes.add(self._class_qualname())
         elif isinstance(target, cst.Attribute):
             key = ATTRIBUTE_KEYS.get(target.attr.value)
             if key in self.config_keys:
@@ -270,6 +279,13 @@ class FlaskConfigRule(Rule):
                 key = string_value(target.slice[0].slice.value)
                 if key in self.config_keys:
                     self._writes.append(ConfigWrite(key, value, "item", statement, config.value))
+
+    def _in_class_body(self) -> bool:
+        """Directly in a class body: not in a function or under an `if`/`try` there."""
+        return bool(self._frames) and self._frames[-1][0] == "class"
+
+    def _class_qualname(self) -> str:
+        return ".".join(frame[1] for frame in self._frames if frame[0] == "class")
 
     def _note_body_key(self, key: str, value: cst.BaseExpression, statement: cst.CSTNode) -> None:
         """`KEY = value` directly in a class body (classes nested in classes count) or at

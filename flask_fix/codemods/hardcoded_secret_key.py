@@ -98,7 +98,9 @@ class HardcodedSecretKey(FlaskConfigRule):
         treats it as no key at all). Test modules (in `tests/`, `test/` or `testing/`
         folders, `test_*.py`, `*_test.py`, `conftest.py`) are skipped: a key that only a
         test app uses never reaches a deployment, and the rewrite would make the test
-        suite depend on the environment. The key itself is never repeated in a message.
+        suite depend on the environment; for the same reason a test configuration (a
+        config class whose own body sets `TESTING = True`) is skipped. The key itself
+        is never repeated in a message.
     """
 
     code = "FLK402"
@@ -113,6 +115,25 @@ class HardcodedSecretKey(FlaskConfigRule):
         return any(_may_hold_literal(value) for value in written_values(module, cls.config_keys))
 
     valid = (
+        # a test configuration (its body sets TESTING = True) never deploys
+        _code("""
+            import os
+            from flask import Flask
+
+            class Config:
+                SECRET_KEY = os.environ["SECRET_KEY"]
+
+            class TestingConfig(Config):
+                TESTING = True
+                SECRET_KEY = "testing-secret-key"
+
+            configs = {"default": Config, "testing": TestingConfig}
+
+            def create_app(name="default"):
+                app = Flask(__name__)
+                app.config.from_object(configs[name])
+                return app
+        """),
         # from the environment, without a literal fallback
         _code("""
             import os

@@ -109,7 +109,8 @@ class InsecureSessionCookie(FlaskConfigRule):
         `SESSION_COOKIE_SAMESITE = None` is not reported: it is Flask's default, and
         browsers then apply their own `Lax` default. Test modules (in `tests/`, `test/` or
         `testing/` folders, `test_*.py`, `*_test.py`, `conftest.py`) are skipped: their
-        cookies never reach a browser.
+        cookies never reach a browser; so are test configurations (config classes whose
+        own body sets `TESTING = True`).
     """
 
     code = "FLK404"
@@ -120,6 +121,25 @@ class InsecureSessionCookie(FlaskConfigRule):
     config_keys = COOKIE_KEYS
 
     valid = (
+        # a test configuration (its body sets TESTING = True) never deploys
+        _code("""
+            import os
+            from flask import Flask
+
+            class Config:
+                SECRET_KEY = os.environ["SECRET_KEY"]
+
+            class TestingConfig(Config):
+                TESTING = True
+                SESSION_COOKIE_SECURE = False
+
+            configs = {"default": Config, "testing": TestingConfig}
+
+            def create_app(name="default"):
+                app = Flask(__name__)
+                app.config.from_object(configs[name])
+                return app
+        """),
         # both flags given, whatever their value
         _code("""
             import os

@@ -14,4 +14,12 @@ class ProductionConfig(Config):
     SESSION_COOKIE_HTTPONLY = True
 
 
-configs = {"default": Config, "production": ProductionConfig}
+class TestingConfig(Config):
+    # a test configuration never deploys: none of these is reported
+    TESTING = True
+    DEBUG = True
+    SECRET_KEY = "testing-secret-key"
+    SESSION_COOKIE_SECURE = False
+
+
+configs = {"default": Config, "production": ProductionConfig, "testing": TestingConfig}

@@ -29,8 +29,14 @@ from .engine import SourceFailure, fix_source, python2_hint
 from .triage import TriageModule, rules_for_module
 from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
 from .pins import FLASK_SQLALCHEMY, flask_version_for, version_for
-from .project import ModuleFacts, ProjectIndex, build_index, module_facts, module_name_for
-from .project import scan_module
+from .project import (
+    ModuleFacts,
+    ProjectIndex,
+    build_index,
+    module_facts,
+    module_name_for,
+    scan_module,
+)
 from .sourceio import SourceError, decode_source, read_source, write_atomic
 from .suppression import skips_file
 from .textdiff import unified_diff

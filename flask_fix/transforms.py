@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from .codemods import project_transforms, select_rules
 from .codemods.base import ProjectContext, ProjectFinding, ProjectTransform, Rule
 from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
-from .project import ModuleFacts, ProjectIndex, build_index, module_facts, module_name_for
+from .project import ModuleFacts, ProjectIndex, build_index, module_name_for, scan_module
 from .sourceio import write_atomic
 from .suppression import comment_suppressions, is_suppressed, skips_file
 from .textdiff import edits_between, unified_diff
@@ -64,6 +64,8 @@ class ProjectOutcome:
     findings: dict[str, list[Finding]] = field(default_factory=dict)
     fixed: dict[str, list[Finding]] = field(default_factory=dict)
     errors: list[FileError] = field(default_factory=list)
+    # path -> the rewritten Python module as the triage sees it (from the index's scan)
+    rescanned: dict[str, TriageModule] = field(default_factory=dict)
     _handled: set[str] = field(default_factory=set)
 
     # the fix phase
@@ -89,8 +91,7 @@ class ProjectOutcome:
         return items
 
     def _codes_for(self, path: str, rules: Sequence[type[Rule]]) -> tuple[str, ...]:
-        source = self.texts[path]
-        codes = [r.code for r in rules_for_module(TriageModule.from_tree(source, ast.parse(source)), rules)]
+        codes = [r.code for r in rules_for_module(self.rescanned[path], rules)]
         return tuple(c for c in codes if _rule(rules, c).could_fire_in(path, self.index))
 
     def merged(self, result: FileResult, *, write: bool, diff: bool) -> FileResult:
@@ -257,7 +258,9 @@ def run_transforms(
             for path, text in texts.items():
                 if path.endswith(".py"):
                     module = facts_by_path[path].module if path in facts_by_path else module_name_for(path)
-                    facts_by_path[path] = module_facts(path, module, ast.parse(text, filename=path))
+                    facts, nodes = scan_module(path, module, ast.parse(text, filename=path))
+                    facts_by_path[path] = facts
+                    outcome.rescanned[path] = TriageModule(text, nodes)
             unindexed = outcome.index.unindexed_route_modules
             outcome.index = build_index(list(facts_by_path.values()))
             outcome.index.unindexed_route_modules = unindexed

@@ -37,8 +37,7 @@ class TriageModule:
 
     @classmethod
     def from_tree(cls, source: bytes, tree: ast.Module) -> TriageModule:
-        """The module as the scan phase sees it, for callers that did not scan it (tests,
-        modules a project transform rewrote)."""
+        """The module as the scan phase sees it, for callers that did not scan it."""
         return cls(source, scan_module("module.py", "module", tree)[1])
 
     def all(self, node_class: type[Node]) -> list[Node]:

@@ -17,7 +17,8 @@ IMPORTS = "import json\nfrom flask import redirect, request\n"
 def triaged(source: str, *codes: str, imports: str = IMPORTS) -> list[str]:
     source = imports + source
     rules = [rule_by_code(c) for c in codes]
-    return [r.code for r in rules_for_module(TriageModule.from_tree(source.encode(), ast.parse(source)), rules)]
+    module = TriageModule.from_tree(source.encode(), ast.parse(source))
+    return [r.code for r in rules_for_module(module, rules)]
 
 
 @pytest.mark.parametrize(

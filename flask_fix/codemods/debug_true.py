@@ -9,7 +9,13 @@ import libcst as cst
 
 from ..model import FixLevel
 from .base import Example, Fix
-from .flask_config import ConfigWrite, FlaskConfigRule, is_true, written_values
+from .flask_config import (
+    ConfigWrite,
+    FlaskConfigRule,
+    is_true,
+    testing_config_example,
+    written_values,
+)
 
 RUN_MESSAGE = (
     "`app.run(debug=True)` turns on the interactive debugger, which runs any code a "
@@ -99,24 +105,7 @@ class DebugTrue(FlaskConfigRule):
 
     valid = (
         # a test configuration (its body sets TESTING = True) never deploys
-        _code("""
-            import os
-            from flask import Flask
-
-            class Config:
-                SECRET_KEY = os.environ["SECRET_KEY"]
-
-            class TestingConfig(Config):
-                TESTING = True
-                DEBUG = True
-
-            configs = {"default": Config, "testing": TestingConfig}
-
-            def create_app(name="default"):
-                app = Flask(__name__)
-                app.config.from_object(configs[name])
-                return app
-        """),
+        testing_config_example('DEBUG = True'),
         # a name rebound to something that is not an app
         _code("""
             from flask import Flask

@@ -32,6 +32,7 @@ import ast
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from textwrap import dedent
 from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
@@ -108,6 +109,29 @@ def _writes_key(target: ast.expr, keys: frozenset[str]) -> bool:
             and key.value in keys
         )
     return False
+
+
+def testing_config_example(setting: str) -> str:
+    """A look-alike for the rules that skip test configurations: `setting` in the body
+    of a config class that also sets `TESTING = True`, loaded with `from_object`."""
+    return dedent(f"""\
+        import os
+        from flask import Flask
+
+        class Config:
+            SECRET_KEY = os.environ["SECRET_KEY"]
+
+        class TestingConfig(Config):
+            TESTING = True
+            {setting}
+
+        configs = {{"default": Config, "testing": TestingConfig}}
+
+        def create_app(name="default"):
+            app = Flask(__name__)
+            app.config.from_object(configs[name])
+            return app
+    """)
 
 
 def string_value(node: cst.BaseExpression) -> str | bytes | None:

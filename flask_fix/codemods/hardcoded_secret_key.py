@@ -11,7 +11,13 @@ from libcst.metadata import QualifiedNameSource, ScopeProvider
 
 from ..model import FixLevel
 from .base import Example, Fix, ImportSpec
-from .flask_config import ConfigWrite, FlaskConfigRule, string_value, written_values
+from .flask_config import (
+    ConfigWrite,
+    FlaskConfigRule,
+    string_value,
+    testing_config_example,
+    written_values,
+)
 
 ENV_GETTERS = ("os.environ.get", "os.getenv")
 ENV_NAME = "SECRET_KEY"
@@ -116,24 +122,7 @@ class HardcodedSecretKey(FlaskConfigRule):
 
     valid = (
         # a test configuration (its body sets TESTING = True) never deploys
-        _code("""
-            import os
-            from flask import Flask
-
-            class Config:
-                SECRET_KEY = os.environ["SECRET_KEY"]
-
-            class TestingConfig(Config):
-                TESTING = True
-                SECRET_KEY = "testing-secret-key"
-
-            configs = {"default": Config, "testing": TestingConfig}
-
-            def create_app(name="default"):
-                app = Flask(__name__)
-                app.config.from_object(configs[name])
-                return app
-        """),
+        testing_config_example('SECRET_KEY = "testing-secret-key"'),
         # from the environment, without a literal fallback
         _code("""
             import os

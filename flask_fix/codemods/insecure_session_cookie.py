@@ -9,7 +9,7 @@ from libcst import MaybeSentinel
 
 from ..model import FixLevel
 from .base import Example, Fix
-from .flask_config import ConfigWrite, FlaskConfigRule, is_false
+from .flask_config import ConfigWrite, FlaskConfigRule, is_false, testing_config_example
 
 COOKIE_KEYS = frozenset(
     {
@@ -122,24 +122,7 @@ class InsecureSessionCookie(FlaskConfigRule):
 
     valid = (
         # a test configuration (its body sets TESTING = True) never deploys
-        _code("""
-            import os
-            from flask import Flask
-
-            class Config:
-                SECRET_KEY = os.environ["SECRET_KEY"]
-
-            class TestingConfig(Config):
-                TESTING = True
-                SESSION_COOKIE_SECURE = False
-
-            configs = {"default": Config, "testing": TestingConfig}
-
-            def create_app(name="default"):
-                app = Flask(__name__)
-                app.config.from_object(configs[name])
-                return app
-        """),
+        testing_config_example('SESSION_COOKIE_SECURE = False'),
         # both flags given, whatever their value
         _code("""
             import os

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextvars
 import dataclasses
 import os
 import subprocess
@@ -11,6 +10,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from import_time import error_at_import
 
 from flask_fix import fix_code
 from flask_fix.codemods.outside_app_context import OutsideAppContext
@@ -231,27 +231,14 @@ def test_triage_skips_modules_without_import_time_uses():
 # --- the examples against real Flask -------------------------------------------------------
 
 
-def _run(source: str) -> str | None:
-    """Run a module in a fresh context (nothing pushed); the error's first line, or None."""
-    try:
-        contextvars.Context().run(
-            exec, compile(source, "example.py", "exec"), {"__name__": "__main__"}
-        )
-    except ModuleNotFoundError:
-        return "skipped"
-    except Exception as exc:  # noqa: BLE001
-        return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
-    return None
-
-
 @pytest.mark.parametrize("example", OutsideAppContext.invalid, ids=lambda e: e.before[:30])
 def test_every_invalid_example_really_fails_at_import(example):
-    assert _run(example.before) == "RuntimeError: Working outside of application context."
+    assert error_at_import(example.before) == "RuntimeError: Working outside of application context."
 
 
 @pytest.mark.parametrize("source", OutsideAppContext.valid, ids=lambda s: s[:30])
 def test_every_valid_example_really_imports(source):
-    assert _run(source) in (None, "skipped")
+    assert error_at_import(source) in (None, "skipped")
 
 
 # --- Flask-SQLAlchemy before 3.0 (the project's requirements) ----------------------------

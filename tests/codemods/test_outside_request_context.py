@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import contextvars
 from textwrap import dedent
 
 import pytest
+from import_time import error_at_import
 
 from flask_fix import fix_code
 from flask_fix.codemods.outside_request_context import OutsideRequestContext
@@ -93,23 +93,11 @@ def test_a_module_imported_inside_a_test_request_context_is_fine():
     assert findings(sources["shop/hooks.py"], path="shop/hooks.py", index=index) == []
 
 
-def _run(source: str) -> str | None:
-    try:
-        contextvars.Context().run(
-            exec, compile(source, "example.py", "exec"), {"__name__": "__main__"}
-        )
-    except ModuleNotFoundError:
-        return "skipped"
-    except Exception as exc:  # noqa: BLE001
-        return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
-    return None
-
-
 @pytest.mark.parametrize("example", OutsideRequestContext.invalid, ids=lambda e: e.before[:30])
 def test_every_invalid_example_really_fails_at_import(example):
-    assert _run(example.before) == "RuntimeError: Working outside of request context."
+    assert error_at_import(example.before) == "RuntimeError: Working outside of request context."
 
 
 @pytest.mark.parametrize("source", OutsideRequestContext.valid, ids=lambda s: s[:30])
 def test_every_valid_example_really_imports(source):
-    assert _run(source) in (None, "skipped")
+    assert error_at_import(source) in (None, "skipped")

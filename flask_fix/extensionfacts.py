@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from .contextfacts import is_main_guard
 
 if TYPE_CHECKING:
-    from .project import _Linker, _ModuleScanner
+    from .project import NodesByType, _Linker, _ModuleScanner
 
 # modules whose classes may be Flask extensions (the `flask_foo` naming convention, and the
 # `flask.ext.foo` form removed in Flask 1.0)
@@ -47,11 +47,16 @@ class ModuleExtensionFacts:
     """What one module contributes; stored in `ModuleFacts.raw["extensions"]`."""
 
     init_app_classes: list[InitAppClass] = field(default_factory=list)
-    # qualified callees of calls given a plain name as an argument (`SQLAlchemy(app)`),
-    # resolved in the scope of the call (function-level imports included)
+    # qualified callees of the calls FLK202 could split: given a plain name as the app
+    # (first positional argument, or by keyword: `SQLAlchemy(app)`), resolved in the scope
+    # of the call (function-level imports included), and making a module-global object
+    # (see `_global_objects`)
     constructed: set[str] = field(default_factory=set)
     # the same for calls run at import time (outside functions): callee -> lines
     import_time_constructed: dict[str, list[int]] = field(default_factory=dict)
+    # during the walk only: (call, callee, runs at import time) of every call given a name
+    # as the app; `scan_module` keeps those making a module-global object, then empties it
+    named_app_calls: list[tuple[ast.Call, str, bool]] = field(default_factory=list)
     # lines of `x.register_blueprint(...)` / `x.init_app(...)` calls run at import time
     registration_lines: list[int] = field(default_factory=list)
 
@@ -86,22 +91,19 @@ def record_call(scanner: _ModuleScanner, call: ast.Call) -> None:
             _facts(scanner).registration_lines.append(call.lineno)
     elif not isinstance(func, ast.Name):
         return
-    for argument in call.args:
-        if argument.__class__ is ast.Name:
-            break
-    else:
-        for keyword in call.keywords:
-            if keyword.value.__class__ is ast.Name:
-                break
-        else:
-            return
+    # where FLK202 looks for the app: the first argument when positional (`*args` is an
+    # ast.Starred), else a keyword argument (`app=`, or a project class's own parameter)
+    if not (call.args and call.args[0].__class__ is ast.Name) and not any(
+        keyword.arg is not None and keyword.value.__class__ is ast.Name
+        for keyword in call.keywords
+    ):
+        return
     callee = scanner.qualify(func)
     if callee is None:
         return
-    facts = _facts(scanner)
-    facts.constructed.add(callee)
-    if "<locals>" not in scanner.scope.prefix:  # module level or a class body
-        facts.import_time_constructed.setdefault(callee, []).append(call.lineno)
+    # module level or a class body
+    import_time = "<locals>" not in scanner.scope.prefix
+    _facts(scanner).named_app_calls.append((call, callee, import_time))
 
 
 def _facts(scanner: _ModuleScanner) -> ModuleExtensionFacts:
@@ -112,12 +114,21 @@ def _facts(scanner: _ModuleScanner) -> ModuleExtensionFacts:
 
 
 def scan_module(
-    path: str, tree: ast.Module, facts: ModuleExtensionFacts | None
+    path: str, tree: ast.Module, facts: ModuleExtensionFacts | None, nodes: NodesByType
 ) -> ModuleExtensionFacts:
-    """Complete the module's facts once the index scanner has walked it: the project
-    extension classes, and no import-time line inside a `__main__` block (a script's
-    main code never runs on import)."""
+    """Complete the module's facts once the index scanner has walked it (`nodes`: every
+    node of `tree` by class): the constructions that make a module-global object, the
+    project extension classes, and no import-time line inside a `__main__` block (a
+    script's main code never runs on import)."""
     facts = facts if facts is not None else ModuleExtensionFacts()
+    if facts.named_app_calls:
+        global_objects = _global_objects(tree, nodes)
+        for call, callee, import_time in facts.named_app_calls:
+            if id(call) in global_objects:
+                facts.constructed.add(callee)
+                if import_time:
+                    facts.import_time_constructed.setdefault(callee, []).append(call.lineno)
+        facts.named_app_calls = []
     main_blocks = []
     for statement in tree.body:
         if isinstance(statement, ast.ClassDef):
@@ -138,6 +149,54 @@ def scan_module(
             if (kept := [n for n in lines if outside(n)])
         }
     return facts
+
+
+def _global_objects(tree: ast.Module, nodes: NodesByType) -> set[int]:
+    """The ids of the calls whose result FLK202 sees outlive the setup: the whole value of
+    a statement binding one name in the module's scope (`ext = Ext(app)`, `ext: T =
+    Ext(app)` outside functions and classes, or in a function under `global ext`), or a
+    bare expression statement outside functions and classes (`CSRFProtect(app)`). An
+    extension made for a local app (a test building its own app) has nothing to split."""
+    found: set[int] = set()
+    statements = list(tree.body)
+    while statements:
+        statement = statements.pop()
+        kind = statement.__class__
+        if kind is ast.Expr:
+            found.add(id(statement.value))  # type: ignore[attr-defined]
+        elif kind is ast.Assign or kind is ast.AnnAssign:
+            value = _bound_value(statement)
+            if value is not None:
+                found.add(id(value))
+        elif kind not in _NEW_SCOPES:  # compound statements: if, with, try, for, match...
+            for name in ("body", "orelse", "finalbody"):
+                statements.extend(getattr(statement, name, ()))
+            for part in (*getattr(statement, "handlers", ()), *getattr(statement, "cases", ())):
+                statements.extend(part.body)
+    declared = {name for node in nodes.get(ast.Global, ()) for name in node.names}  # type: ignore[attr-defined]
+    if declared:
+        for statement in (*nodes.get(ast.Assign, ()), *nodes.get(ast.AnnAssign, ())):
+            value = _bound_value(statement)  # type: ignore[arg-type]
+            if value is not None and _bound_name(statement) in declared:  # type: ignore[arg-type]
+                found.add(id(value))
+    return found
+
+
+_NEW_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _bound_name(statement: ast.Assign | ast.AnnAssign) -> str | None:
+    """The one name a statement binds (`x = ...`, `x: T = ...`); None for any other shape."""
+    if statement.__class__ is ast.Assign:
+        targets = statement.targets  # type: ignore[union-attr]
+        target = targets[0] if len(targets) == 1 else None
+    else:
+        target = statement.target  # type: ignore[union-attr]
+    return target.id if target.__class__ is ast.Name else None  # type: ignore[union-attr]
+
+
+def _bound_value(statement: ast.Assign | ast.AnnAssign) -> ast.expr | None:
+    return statement.value if _bound_name(statement) is not None else None
 
 
 def _is_extension_module(module: str) -> bool:

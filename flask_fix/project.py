@@ -369,7 +369,9 @@ def scan_module(path: str, module: str, tree: ast.Module) -> tuple[ModuleFacts, 
     scanner.visit(tree)
     facts = scanner.finish()
     facts.raw["context"] = contextfacts.scan_module(tree, scanner)
-    facts.raw["extensions"] = extensionfacts.scan_module(path, tree, facts.raw.get("extensions"))
+    facts.raw["extensions"] = extensionfacts.scan_module(
+        path, tree, facts.raw.get("extensions"), scanner.nodes
+    )
     return facts, scanner.nodes
 
 

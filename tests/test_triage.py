@@ -210,3 +210,45 @@ def test_flask_ext_imports(source, expected):
 def test_dev_server_runs_outside_the_main_guard(source, expected):
     imports = "from flask import Flask\napp = Flask(__name__)\n"
     assert triaged(source, "FLK601", imports=imports) == expected
+
+
+EXTENSION_IMPORTS = (
+    "from flask import Flask\nfrom flask_sqlalchemy import SQLAlchemy\n"
+    "from flask_wtf.csrf import CSRFProtect\napp = Flask(__name__)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("db = SQLAlchemy(app)", True),
+        ("db: SQLAlchemy = SQLAlchemy(app=app)", True),
+        ("CSRFProtect(app)", True),  # a bare statement at module level
+        ("if app.debug:\n    db = SQLAlchemy(app)", True),
+        ("try:\n    db = SQLAlchemy(app)\nexcept ImportError:\n    db = None", True),
+        ("with open('x') as f:\n    db = SQLAlchemy(app)", True),
+        ("if __name__ == '__main__':\n    db = SQLAlchemy(app)", True),
+        ("def setup():\n    global db\n    db = SQLAlchemy(app)", True),
+        ("class Holder:\n    def setup(self):\n        global db\n        db = SQLAlchemy(app)",
+         True),  # fmt: skip
+        ("def test_db():\n    db = SQLAlchemy(app)\n    return db", False),  # a local object
+        ("def test_csrf():\n    CSRFProtect(app)", False),
+        ("class Holder:\n    db = SQLAlchemy(app)", False),  # a class attribute
+        ("a = b = SQLAlchemy(app)", False),  # two names: not a shape FLK202 splits
+        ("dbs = [SQLAlchemy(app)]", False),
+        ("db = SQLAlchemy(*[app])", False),  # the app argument is not a name
+        ("db = SQLAlchemy(session_options=options_of(app))", False),
+        ("db = SQLAlchemy()", False),
+    ],
+)
+def test_extensions_made_with_the_app_only_where_the_object_outlives_the_setup(
+    source, expected
+):
+    # FLK202 splits (and FLK204 reports) a construction only when the extension object
+    # is a module global (or a bare module-level statement); the index knows which
+    # modules have one
+    index = index_from_sources({"app.py": EXTENSION_IMPORTS + source + "\n"})
+    assert rule_by_code("FLK202").could_fire_in("app.py", index) is expected
+    # never in a function or a `__main__` block for FLK204: not run on import
+    import_time = expected and "def " not in source and "__main__" not in source
+    assert rule_by_code("FLK204").could_fire_in("app.py", index) is import_time

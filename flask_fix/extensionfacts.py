@@ -114,10 +114,13 @@ def _facts(scanner: _ModuleScanner) -> ModuleExtensionFacts:
 
 
 def scan_module(
-    path: str, tree: ast.Module, facts: ModuleExtensionFacts | None, nodes: NodesByType
+    path: str,
+    tree: ast.Module,
+    facts: ModuleExtensionFacts | None,
+    nodes: NodesByType | None = None,
 ) -> ModuleExtensionFacts:
     """Complete the module's facts once the index scanner has walked it (`nodes`: every
-    node of `tree` by class): the constructions that make a module-global object, the
+    node of `tree` by class, as it collected them; else found here): the constructions that make a module-global object, the
     project extension classes, and no import-time line inside a `__main__` block (a
     script's main code never runs on import)."""
     facts = facts if facts is not None else ModuleExtensionFacts()
@@ -151,7 +154,7 @@ def scan_module(
     return facts
 
 
-def _global_objects(tree: ast.Module, nodes: NodesByType) -> set[int]:
+def _global_objects(tree: ast.Module, nodes: NodesByType | None) -> set[int]:
     """The ids of the calls whose result FLK202 sees outlive the setup: the whole value of
     a statement binding one name in the module's scope (`ext = Ext(app)`, `ext: T =
     Ext(app)` outside functions and classes, or in a function under `global ext`), or a
@@ -173,6 +176,10 @@ def _global_objects(tree: ast.Module, nodes: NodesByType) -> set[int]:
                 statements.extend(getattr(statement, name, ()))
             for part in (*getattr(statement, "handlers", ()), *getattr(statement, "cases", ())):
                 statements.extend(part.body)
+    if nodes is None:
+        nodes = {}
+        for node in ast.walk(tree):
+            nodes.setdefault(node.__class__, []).append(node)
     declared = {name for node in nodes.get(ast.Global, ()) for name in node.names}  # type: ignore[attr-defined]
     if declared:
         for statement in (*nodes.get(ast.Assign, ()), *nodes.get(ast.AnnAssign, ())):

@@ -229,8 +229,7 @@ EXTENSION_IMPORTS = (
         ("with open('x') as f:\n    db = SQLAlchemy(app)", True),
         ("if __name__ == '__main__':\n    db = SQLAlchemy(app)", True),
         ("def setup():\n    global db\n    db = SQLAlchemy(app)", True),
-        ("class Holder:\n    def setup(self):\n        global db\n        db = SQLAlchemy(app)",
-         True),  # fmt: skip
+        ("class C:\n    def setup(self):\n        global db\n        db = SQLAlchemy(app)", True),
         ("def test_db():\n    db = SQLAlchemy(app)\n    return db", False),  # a local object
         ("def test_csrf():\n    CSRFProtect(app)", False),
         ("class Holder:\n    db = SQLAlchemy(app)", False),  # a class attribute

@@ -20,6 +20,7 @@ from .codemods.base import Fix, Report, Rule, RuleContext
 from .imports import update_imports
 from .model import Edit, ErrorKind, Finding
 from .project import ProjectIndex
+from .python2 import syntax_error_message
 from .suppression import may_suppress, skips_file, unsuppressed
 from .textdiff import edits_between
 
@@ -55,20 +56,22 @@ def parse(source: bytes) -> cst.Module:
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        raise SourceFailure(ErrorKind.SYNTAX, python2_hint(exc.message), exc.raw_line) from None
+        raise _syntax_failure(source, exc) from None
     except (UnicodeDecodeError, LookupError) as exc:
         raise SourceFailure(ErrorKind.DECODE, str(exc)) from None
 
 
-def python2_hint(message: str) -> str:
-    python2_markers = (
-        "Missing parentheses in call to 'print'",
-        "Missing parentheses in call to 'exec'",
-        "multiple exception types must be parenthesized",
-    )
-    if any(m in message for m in python2_markers):
-        return f"{message} (Python 2 code?)"
-    return message
+def _syntax_failure(source: bytes, exc: cst.ParserSyntaxError) -> SourceFailure:
+    """Python's own diagnosis when it has one: its message and line are more exact than
+    LibCST's ("expected one of ..."), and they show Python 2 code for what it is."""
+    try:
+        ast.parse(source)
+    except SyntaxError as python_error:
+        message = syntax_error_message(python_error)
+        return SourceFailure(ErrorKind.SYNTAX, message, python_error.lineno)
+    except (ValueError, RecursionError):
+        pass
+    return SourceFailure(ErrorKind.SYNTAX, exc.message, exc.raw_line)
 
 
 def fix_source(

@@ -25,7 +25,7 @@ from .cache import RunCache
 from .codemods import python_rules, select_rules, text_rules
 from .codemods.base import Rule, TextRule
 from .config import PerFileIgnores
-from .engine import SourceFailure, fix_source, python2_hint
+from .engine import SourceFailure, fix_source
 from .triage import TriageModule, rules_for_module
 from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
 from .pins import FLASK_SQLALCHEMY, flask_version_for, version_for
@@ -37,6 +37,7 @@ from .project import (
     module_name_for,
     scan_module,
 )
+from .python2 import syntax_error_message
 from .sourceio import SourceError, decode_source, read_source, write_atomic
 from .suppression import skips_file
 from .textdiff import unified_diff
@@ -243,9 +244,9 @@ def _parses_with_libcst(source: bytes) -> bool:
 
 
 def _syntax_error(path: str, exc: SyntaxError) -> FileError:
-    message = exc.msg or "invalid syntax"
+    message = syntax_error_message(exc)
     kind = ErrorKind.DECODE if "encoding" in message or "codec" in message else ErrorKind.SYNTAX
-    return FileError(path, kind, python2_hint(message), exc.lineno)
+    return FileError(path, kind, message, exc.lineno)
 
 
 def fix_file(work: tuple) -> FileResult:

@@ -40,7 +40,12 @@ APP_FUNCTION_WORDS = frozenset(
     {"url_for", "render_template", "render_template_string", "stream_template",
      "stream_template_string", "jsonify"}
 )  # fmt: skip
-APP_WORDS = frozenset({"current_app", "g", "session", "query", *APP_FUNCTION_WORDS})
+# attributes of a model or a Flask-SQLAlchemy object that need an app context when read
+# (`User.query`, `db.engine`) or called (`db.create_all()`)
+DATABASE_ATTRIBUTES = frozenset(
+    {"query", "engine", "engines", "create_all", "drop_all", "reflect", "get_engine"}
+)
+APP_WORDS = frozenset({"current_app", "g", "session", *DATABASE_ATTRIBUTES, *APP_FUNCTION_WORDS})
 REQUEST_WORDS = frozenset({"request", "session", "flash"})
 FOLLOW_LIMIT = 64  # module functions whose bodies the triage looks into
 BACKGROUND_MODULES = ("threading", "concurrent")
@@ -159,7 +164,8 @@ def _word(node: ast.expr) -> str | None:
 
 def _scan_expression(node: ast.AST, found: set[str], calls: set[str]) -> None:
     """Words used as the rules look for them: a proxy's attribute or item, a Flask
-    function called, `X.query` read, `db.session` used; and the names called."""
+    function called, `X.query` or `db.engine` read, `db.create_all()` called, `db.session`
+    used; and the names called."""
     stack = [node]
     pop, extend, AST = stack.pop, stack.extend, ast.AST
     while stack:
@@ -170,8 +176,9 @@ def _scan_expression(node: ast.AST, found: set[str], calls: set[str]) -> None:
             word = value.id if type(value) is ast.Name else getattr(value, "attr", None)
             if word in PROXY_WORDS:
                 found.add(word)
-            if kind is ast.Attribute and current.attr == "query":  # type: ignore[attr-defined]
-                found.add("query")
+            attr = current.attr if kind is ast.Attribute else None  # type: ignore[attr-defined]
+            if attr in DATABASE_ATTRIBUTES:
+                found.add(attr)
             stack.append(value)
             if kind is ast.Subscript:
                 stack.append(current.slice)  # type: ignore[attr-defined]

@@ -85,6 +85,11 @@ SESSION_PROPERTIES = frozenset(
      "no_autoflush"}
 )  # fmt: skip
 SESSION_OWN = frozenset({"query_property", "registry", "session_factory"})
+# Flask-SQLAlchemy methods and properties that look up the app's engine: from 3.0 on
+# through the app context; before 3.0 through an `app` argument, the context, or the app
+# the object was created with (a method given `app` needs no context there)
+ENGINE_METHODS = frozenset({"create_all", "drop_all", "reflect", "get_engine"})
+ENGINE_PROPERTIES = frozenset({"engine", "engines"})
 
 APP_CONTEXT_ERROR = "Working outside of application context."
 REQUEST_CONTEXT_ERROR = "Working outside of request context."
@@ -95,8 +100,9 @@ FSA2_NO_APP_ERROR = (
 
 
 def legacy_database_outcome(use: Use, *, thread: bool = False) -> str | None:
-    """What a `db.session` / `Model.query` use with no app context does when the project
-    allows Flask-SQLAlchemy < 3.0 (FLK301, FLK502 messages); None: it allows only 3.x.
+    """What a `db.session` / `Model.query` / `db.create_all()` use with no app context does
+    when the project allows Flask-SQLAlchemy < 3.0 (FLK301, FLK502 messages); None: it
+    allows only 3.x.
 
     Before 3.0 a `SQLAlchemy(app)` object falls back to its app (no error; in a thread,
     a session nothing removes), one given its app with `init_app` raises "No application
@@ -221,12 +227,14 @@ class Use:
 
     node: cst.CSTNode  # what to report: `current_app`, `url_for`, `db.session`, `User.query`
     name: str  # how the thing is called in messages: 'current_app', 'url_for', ...
-    kind: str  # 'proxy', 'function' or 'database'
+    # 'proxy', 'function', 'database' (`db.session`, `Model.query`) or 'engine' (the
+    # Flask-SQLAlchemy object's engine: `db.create_all()`, `db.engine`)
+    kind: str
     needs: int  # APP or REQUEST
     state: int  # the context it runs in: NONE, APP or REQUEST
     via: tuple[str, ...] = ()  # functions followed to get there (import-time calls)
-    # for a 'database' use when the project allows Flask-SQLAlchemy < 3.0: 'bound' when
-    # `db` was created with the app (it falls back to that app), else 'unbound'
+    # for a 'database' or 'engine' use when the project allows Flask-SQLAlchemy < 3.0:
+    # 'bound' when `db` was created with the app (it falls back to that app), else 'unbound'
     legacy_db: str | None = None
 
     @property
@@ -399,6 +407,8 @@ class ContextWalker:
                 self._use(node, spelled(node), "database", APP, state, self._legacy(bound))
         elif attr in SESSION_PROPERTIES and self.is_session(node.value):
             self._database(node.value, state)
+        elif attr in ENGINE_PROPERTIES and self.is_sqlalchemy(node.value):
+            self._engine(node, state)
 
     def _check_call(self, node: cst.Call, state: int) -> None:
         func = node.func
@@ -416,6 +426,13 @@ class ContextWalker:
             and self.is_session(func.value)
         ):
             self._database(func.value, state)
+        elif (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in ENGINE_METHODS
+            and self.is_sqlalchemy(func.value)
+            and not _given_app(node)
+        ):
+            self._engine(func, state)
         elif self.follow and isinstance(func, cst.Name):
             self._follow(func, state)
 
@@ -424,9 +441,18 @@ class ContextWalker:
         return (
             isinstance(node, cst.Attribute)
             and node.attr.value == "session"
-            and bool(self.sqlalchemy)
-            and project_name(self.rule, node.value) in self.sqlalchemy
+            and self.is_sqlalchemy(node.value)
         )
+
+    def is_sqlalchemy(self, node: cst.CSTNode) -> bool:
+        """`db`, a Flask-SQLAlchemy object of the project."""
+        return bool(self.sqlalchemy) and project_name(self.rule, node) in self.sqlalchemy
+
+    def _engine(self, node: cst.Attribute, state: int) -> None:
+        """`db.create_all` (called) or `db.engine` (read), `db` checked with
+        `is_sqlalchemy`."""
+        bound = project_name(self.rule, node.value) in self.contexts.sqlalchemy_given_app
+        self._use(node, spelled(node), "engine", APP, state, self._legacy(bound))
 
     def _database(self, session: cst.Attribute, state: int) -> None:
         """A use of `db.session` (checked with `is_session`)."""
@@ -521,6 +547,17 @@ class ContextWalker:
             if name is not None:
                 return (APP if name in ("current_app", "g") else REQUEST), negated
         return NONE, negated
+
+
+def _given_app(call: cst.Call) -> bool:
+    """`db.create_all(app=app)`, `db.get_engine(app)`: Flask-SQLAlchemy before 3.0 uses
+    that app and needs no context (3.0 removed the argument: a TypeError, not ours)."""
+    if any(arg.keyword is not None and arg.keyword.value == "app" for arg in call.args):
+        return True
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    method = call.func.attr.value if isinstance(call.func, cst.Attribute) else ""
+    # get_engine(app=None, bind=None); create_all / drop_all / reflect(bind, app)
+    return len(positional) >= (1 if method == "get_engine" else 2)
 
 
 def _may_be_word(node: cst.CSTNode) -> bool:

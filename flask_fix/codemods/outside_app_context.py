@@ -10,7 +10,15 @@ from libcst.metadata import ScopeProvider
 from ..model import FixLevel
 from ..project import ProjectIndex
 from .base import Example, Rule
-from .contexts import APP, APP_CONTEXT_ERROR, NONE, ContextWalker, Use, legacy_database_outcome
+from .contexts import (
+    APP,
+    APP_CONTEXT_ERROR,
+    ENGINE_METHODS,
+    NONE,
+    ContextWalker,
+    Use,
+    legacy_database_outcome,
+)
 
 
 def _code(text: str) -> str:
@@ -34,16 +42,18 @@ class OutsideAppContext(Rule):
         and `g` used (an attribute read or set, an item), `url_for(...)`,
         `render_template(...)`, `render_template_string(...)`, `stream_template(...)`,
         `stream_template_string(...)` and `jsonify(...)` called, and Flask-SQLAlchemy's
-        `db.session` used or `Model.query` read. Import time means module level, class
-        bodies, decorators and their arguments, default argument values, and the bodies
-        of this module's functions called (or applied as decorators) from there,
-        followed call by call.
+        `db.session` used, `Model.query` read, `db.create_all()`, `db.drop_all()`,
+        `db.reflect()` or `db.get_engine()` called, or `db.engine` read. Import time
+        means module level, class bodies, decorators and their arguments, default
+        argument values, and the bodies of this module's functions called (or applied
+        as decorators) from there, followed call by call.
 
     Why is this bad?:
         These names only work while an application context is pushed: during a request,
         a CLI command, or inside `with app.app_context():`. Importing the module raises
         "RuntimeError: Working outside of application context." Flask-SQLAlchemy 3 binds
-        its session and queries to the app context too.
+        its session and queries to the app context too, and finds the app's engine
+        (for `create_all()` and the rest) through it.
 
     Example:
         app = Flask(__name__)
@@ -75,7 +85,9 @@ class OutsideAppContext(Rule):
         = url_for`): only a use raises. `db` must be a Flask-SQLAlchemy object created
         in the project (resolved through imports and re-exports) and `Model` a class
         deriving from its `db.Model`; for `db.session` the scoped session's own
-        `query_property()`, `registry` and `session_factory` need no context.
+        `query_property()`, `registry` and `session_factory` need no context, and
+        `db.create_all(app=app)` (an app given, as Flask-SQLAlchemy before 3.0 allowed)
+        needs none there; 3.0 removed the argument, a TypeError this rule leaves alone.
         Choices where the catalogue is silent: an `if __name__ == "__main__":` block
         counts (run as a script it is outside any context too); only calls of this
         module's own module-level functions are followed (not methods, not other
@@ -92,7 +104,9 @@ class OutsideAppContext(Rule):
     name = "outside-app-context"
     fix_level = FixLevel.REPORT
     summary = "Use `current_app`, `g`, `url_for` and `db.session` inside an app context."
-    triggers = (b"flask", b".session", b".query")
+    # a module using `db` without importing flask: its session, queries and engine
+    triggers = (b"flask", b".session", b".query", b".create_all", b".drop_all", b".reflect",
+                b"engine")  # fmt: skip
     METADATA_DEPENDENCIES = (ScopeProvider,)
 
     @classmethod
@@ -330,24 +344,29 @@ class OutsideAppContext(Rule):
 
 
 def message(use: Use) -> str:
-    legacy = legacy_database_outcome(use) if use.kind == "database" else None
-    if legacy is not None:
-        return (
-            f"`{cst.Module([]).code_for_node(use.node)}` is used {where(use)}, outside any "
-            f"application context: {legacy}; move it into a function that runs during a "
-            "request or a CLI command, or inside `with app.app_context():`"
-        )
-    if use.kind == "function":
+    if _is_call(use):
         what = f"`{use.name}()` is called {where(use)}, outside any application context"
-    elif use.kind == "database":
-        what = (
-            f"`{cst.Module([]).code_for_node(use.node)}` is used {where(use)}, outside any "
-            "application context (Flask-SQLAlchemy binds sessions and queries to it)"
-        )
     else:
         what = f"`{use.name}` is used {where(use)}, outside any application context"
+    legacy = legacy_database_outcome(use) if use.kind in ("database", "engine") else None
+    if legacy is not None:
+        return (
+            f"{what}: {legacy}; move it into a function that runs during a request or a "
+            "CLI command, or inside `with app.app_context():`"
+        )
+    if use.kind == "database":
+        what += " (Flask-SQLAlchemy binds sessions and queries to it)"
+    elif use.kind == "engine":
+        what += " (Flask-SQLAlchemy 3 finds the app's database engine through it)"
     return (
         f'{what}, where Flask raises "RuntimeError: {APP_CONTEXT_ERROR}"; move it into a '
         "function that runs during a request or a CLI command, or inside "
         "`with app.app_context():`"
     )
+
+
+def _is_call(use: Use) -> bool:
+    """`url_for(...)`, `db.create_all()`: reported as called (the rest as used)."""
+    if use.kind == "engine":
+        return isinstance(use.node, cst.Attribute) and use.node.attr.value in ENGINE_METHODS
+    return use.kind == "function"

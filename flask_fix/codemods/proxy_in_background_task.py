@@ -383,7 +383,7 @@ class ProxyInBackgroundTask(BackgroundRule):
                     self._passed(launch, expression, proxy)
         if launch.kind == "thread":
             for use in self.target_uses(launch):
-                if use.kind != "database" and use.outside:
+                if use.kind in ("proxy", "function") and use.outside:
                     self.report_once(use.node, _target_message(launch, use))
 
     def _passed(self, launch: Launch, expression: cst.BaseExpression, proxy: str) -> None:

@@ -12,7 +12,7 @@ from textwrap import dedent
 import pytest
 from import_time import error_at_import
 
-from flask_fix import fix_code
+from flask_fix import check_paths, fix_code
 from flask_fix.codemods.outside_app_context import OutsideAppContext
 from flask_fix.model import FixLevel
 from flask_fix.project import index_from_sources
@@ -324,3 +324,147 @@ def test_the_command_line_reads_flask_sqlalchemy_from_the_requirements(tmp_path)
     lines = again.stdout.decode().splitlines()
     assert len(lines) == 2
     assert not any("before 3.0" in line for line in lines)
+
+
+# --- Flask-SQLAlchemy's engine: create_all() and friends --------------------------------
+
+ENGINE_SCRIPT = code("""
+    from flask import Flask
+    from flask_sqlalchemy import SQLAlchemy
+
+    app = Flask(__name__)
+    db = SQLAlchemy(app)
+
+    db.create_all()
+    db.drop_all()
+    db.reflect()
+    ENGINE = db.engine
+    db.engines
+    db.get_engine()
+""")
+
+
+def test_engine_uses_at_import_time():
+    found = findings(ENGINE_SCRIPT)
+    assert [(f.line, f.column, f.end_column) for f in found] == [
+        (7, 1, 14),  # `db.create_all`
+        (8, 1, 12),
+        (9, 1, 11),
+        (10, 10, 19),  # `db.engine`
+        (11, 1, 11),
+        (12, 1, 14),
+    ]
+    assert found[0].message == (
+        "`db.create_all()` is called at import time, outside any application context "
+        "(Flask-SQLAlchemy 3 finds the app's database engine through it), where Flask "
+        'raises "RuntimeError: Working outside of application context."; move it into a '
+        "function that runs during a request or a CLI command, or inside "
+        "`with app.app_context():`"
+    )
+    assert found[3].message.startswith(
+        "`db.engine` is used at import time, outside any application context "
+        "(Flask-SQLAlchemy 3 finds"
+    )
+
+
+def test_engine_uses_that_need_no_context_or_are_not_flask_sqlalchemy():
+    source = code("""
+        from flask import Flask
+        from flask_sqlalchemy import SQLAlchemy
+        from sqlalchemy import MetaData, create_engine
+
+        from mylib import database
+
+        app = Flask(__name__)
+        db = SQLAlchemy(app)
+        engine = create_engine("sqlite://")
+        metadata = MetaData()
+        metadata.create_all(engine)  # SQLAlchemy's own
+        db.metadata.create_all(engine)  # Flask-SQLAlchemy's metadata: no app needed
+        database.create_all()  # not a Flask-SQLAlchemy object
+        engine.dispose()
+        db.create_all(app=app)  # Flask-SQLAlchemy 2: given its app
+        db.create_all("__all__", app)
+        db.get_engine(app)
+
+        def init_db():
+            db.create_all()  # runs later
+
+        with app.app_context():
+            db.create_all()
+            ENGINE = db.engine
+    """)
+    assert findings(source) == []
+
+
+def test_create_all_in_a_main_block_is_reported():
+    # gabrielssilva/flasktasks' setup_db.py
+    found, _ = project_findings(
+        {
+            "tasks/__init__.py": """
+                from flask import Flask
+                from flask_sqlalchemy import SQLAlchemy
+
+                app = Flask(__name__)
+                db = SQLAlchemy(app)
+            """,
+            "setup_db.py": """
+                from tasks import db
+
+                if __name__ == '__main__':
+                    db.create_all()
+            """,
+        },
+        "setup_db.py",
+    )
+    assert [(f.line, f.column) for f in found] == [(4, 5)]
+    assert found[0].message.startswith("`db.create_all()` is called at import time")
+
+
+def test_create_all_is_worded_for_flask_sqlalchemy_2():
+    source = ENGINE_SCRIPT.replace("db.drop_all()\ndb.reflect()\n", "").replace(
+        "ENGINE = db.engine\ndb.engines\ndb.get_engine()\n", ""
+    )
+    [bound] = _with_fsa(source, (2, 5, 1))
+    assert bound.message == (
+        "`db.create_all()` is called at import time, outside any application context: "
+        "Flask-SQLAlchemy before 3.0 (which the project's requirements allow) falls back to "
+        "the app the `SQLAlchemy` object was created with, so this works there; from 3.0 on "
+        'this raises "RuntimeError: Working outside of application context.", and so does '
+        "any version once the object is created without the app and given it with "
+        "`init_app` (FLK202); move it into a function that runs during a request or a CLI "
+        "command, or inside `with app.app_context():`"
+    )
+    unbound_source = source.replace("db = SQLAlchemy(app)", "db = SQLAlchemy()\ndb.init_app(app)")
+    [unbound] = _with_fsa(unbound_source, (2, 5, 1))
+    assert (
+        "Flask-SQLAlchemy before 3.0 (which the project's requirements allow) raises "
+        '"RuntimeError: No application found. Either work inside a view function or push '
+        'an application context." here'
+    ) in unbound.message
+
+
+def test_a_script_that_only_creates_the_tables_is_checked(tmp_path):
+    # discover-flask's db_create.py: no `flask`, `.session` or `.query` in its text
+    (tmp_path / "blog").mkdir()
+    (tmp_path / "blog" / "__init__.py").write_text(
+        code("""
+            from flask import Flask
+            from flask_sqlalchemy import SQLAlchemy
+
+            app = Flask(__name__)
+            db = SQLAlchemy(app)
+        """)
+    )
+    (tmp_path / "db_create.py").write_text("from blog import db\n\ndb.create_all()\n")
+    report = check_paths([str(tmp_path)], select=("FLK301",), ignore=(), unsafe=None, config=None)
+    assert [(Path(f.path).name, f.line, f.column) for f in report.findings] == [
+        ("db_create.py", 3, 1)
+    ]
+
+
+def test_triage_keeps_a_module_whose_only_import_time_use_is_create_all():
+    index = index_from_sources(
+        {"app.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\ndb.create_all()\n"}
+    )
+    assert OutsideAppContext.could_fire_in("app.py", index)

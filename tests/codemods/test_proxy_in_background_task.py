@@ -216,3 +216,27 @@ def test_celery_task_in_another_module():
     assert finding.message.startswith(
         "`session` is sent to a Celery task (`tasks.notify.delay(...)`)"
     )
+
+
+def test_flask_sqlalchemy_uses_in_a_target_are_not_this_rule_s():
+    # `db.session` / `db.create_all()` in a thread are FLK502's (or nobody's) business
+    source = code("""
+        import threading
+        from flask import Flask
+        from flask_sqlalchemy import SQLAlchemy
+
+        app = Flask(__name__)
+        db = SQLAlchemy(app)
+
+        def setup():
+            db.create_all()
+            db.session.commit()
+
+        @app.route("/")
+        def index():
+            threading.Thread(target=setup).start()
+            return ""
+    """)
+    result = run(source)
+    assert result.source == source
+    assert [f.code for f in result.findings] == []

@@ -12,6 +12,8 @@ written URL, holes replaced by sentinels, must match the whole rule.
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import difflib
 import keyword
 import re
@@ -333,10 +335,16 @@ class _Router:
         self.rules: list[_CompiledRule] = []
         self.other_methods: list[_CompiledRule] = []  # rules without GET, for messages
         self.by_endpoint: dict[tuple[str | None, str], list[_CompiledRule]] = defaultdict(list)
+        # for a rule that is not a literal (`org_scoped_rule('/login')`), the rules written
+        # inside it, each compiled as the whole rule and as the end of one: which route a
+        # message names first (never whether to rewrite)
+        self.written_inside: dict[int, tuple[tuple[_CompiledRule, ...], ...]] = {}
         for route in sorted(routes, key=lambda route: route.order):
             compiled = _compile_rule(route)
             if compiled is None:
                 continue
+            if not route.rule_known:
+                self.written_inside[id(compiled)] = _rules_written_inside(route)
             if route.methods and "GET" not in route.methods:
                 self.other_methods.append(compiled)  # a redirect is followed with GET
                 continue
@@ -360,15 +368,21 @@ class _Router:
             static = [m for m in matches if m.rule.static and m.exact and not m.rule.lenient]
             if static:
                 matches = static + [m for m in matches if m.rule.lenient]
-        competitors = [_describe(m.rule.route) for m in matches]
-        uncertain = [m for m in matches if not _is_definite(m.rule)]
+        # for messages: the routes most likely to serve the URL first
+        closeness = {id(m): self.closeness(m, path, holes) for m in matches}
+        ranked = sorted(matches, key=lambda m: closeness[id(m)])
+        competitors = [_describe(m.rule.route) for m in ranked]
+        uncertain = [m for m in ranked if not _is_definite(m.rule)]
         if uncertain:
-            why = _why_uncertain(uncertain[0].rule.route)
-            return Resolution(
-                "ambiguous",
-                f"{_describe(uncertain[0].rule.route)} may also serve this URL ({why})",
-                candidates=competitors,
-            )
+            named = uncertain[0]
+            route, why = named.rule.route, _why_uncertain(named.rule.route)
+            if named is not ranked[0]:
+                reason = f"{_describe(route)} may also serve this URL ({why})"
+            elif closeness[id(named)][0] == _SERVES:
+                reason = f"{_describe(route)} would serve this URL, but {why}"
+            else:
+                reason = f"{_describe(route)} may serve this URL ({why})"
+            return Resolution("ambiguous", reason, candidates=competitors)
         # the same URL and endpoint in several apps: url_for builds it alike in each
         served = {(m.rule.route.url, m.rule.route.endpoint) for m in matches}
         if len(served) > 1:
@@ -428,6 +442,31 @@ class _Router:
                 )
         return None
 
+    def closeness(self, match: _Match, path: str, holes: dict[str, Hole]) -> tuple[int, ...]:
+        """How likely a matching rule is to serve the URL, lowest first: a rule known in
+        full that matches as written, then with its final slash changed, one with an
+        unknown prefix or converter, one computed from a rule written inside it that
+        matches, one with nothing written inside, one whose rules written inside do not
+        match. Then: matching as written before matching with the final slash changed,
+        static rules before rules with variables (Werkzeug prefers them); among rules
+        written inside, the one with the most literal text (`/invite/<token>` before
+        `/<path:path>`), as the whole rule before after an unknown prefix."""
+        rule = match.rule
+        if rule.route.rule_known:
+            if not rule.lenient:
+                return (_SERVES if match.exact else _SERVES_WITH_SLASH), int(not rule.static)
+            return _PARTLY_KNOWN, int(not match.exact), int(not rule.static)
+        written = self.written_inside.get(id(rule), ())
+        fitting = [
+            (-_literal_length(compiled), int(after_prefix), int(not found.exact))
+            for inner in written
+            for after_prefix, compiled in enumerate(inner)
+            if (found := _match(compiled, path, holes))
+        ]
+        if fitting:
+            return _WRITTEN_INSIDE_FITS, *min(fitting)
+        return (_NOTHING_WRITTEN if not written else _WRITTEN_INSIDE_DIFFERS), 1, 1, 1
+
     def nearest(self, written: str) -> list[str]:
         described = {}
         for rule in self.rules:
@@ -435,6 +474,38 @@ class _Router:
                 described.setdefault(rule.route.url, _describe(rule.route))
         close = difflib.get_close_matches(written, list(described), n=3, cutoff=0.4)
         return [described[url] for url in close]
+
+
+# how likely a matching rule is to serve a URL (see `_Router.closeness`)
+_SERVES, _SERVES_WITH_SLASH, _PARTLY_KNOWN = 0, 1, 2
+_WRITTEN_INSIDE_FITS, _NOTHING_WRITTEN, _WRITTEN_INSIDE_DIFFERS = 3, 4, 5
+
+
+def _rules_written_inside(route: Route) -> tuple[tuple[_CompiledRule, ...], ...]:
+    """The string literals starting with '/' in a rule that is not a literal
+    (`org_scoped_rule('/invite/<token>')`), each compiled as the whole rule and as the end
+    of a rule after an unknown prefix."""
+    try:
+        tree = ast.parse(route.rule, mode="eval")
+    except (SyntaxError, ValueError, RecursionError):
+        return ()
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        if not node.value.startswith("/"):
+            continue
+        whole = dataclasses.replace(route, rule=node.value, url=node.value, rule_known=True)
+        ending = dataclasses.replace(whole, url=None)
+        compiled = [c for c in (_compile_rule(whole), _compile_rule(ending)) if c is not None]
+        if len(compiled) == 2:
+            found.append(tuple(compiled))
+    return tuple(found)
+
+
+def _literal_length(rule: _CompiledRule) -> int:
+    """How much of a rule is literal text: the more, the more specific the rule."""
+    return len(_VARIABLE.sub("", rule.route.rule))
 
 
 def _is_definite(rule: _CompiledRule) -> bool:
@@ -445,8 +516,10 @@ def _is_definite(rule: _CompiledRule) -> bool:
 
 
 def _why_uncertain(route: Route) -> str:
+    if not route.rule_known:
+        return "its rule is not a literal"
     if route.url is None:
-        return "its URL prefix or rule is not a literal"
+        return "its URL prefix is not a literal"
     if route.endpoint is None:
         return "its endpoint name is not a literal"
     if not route.certain:

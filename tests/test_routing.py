@@ -339,7 +339,7 @@ def test_an_unknown_prefix_may_serve_the_url():
     resolution = resolve_redirect(index, ["/about"])
     assert (resolution.status, resolution.reason) == (
         "ambiguous",
-        "/about (bp.bp_about) may also serve this URL (its URL prefix or rule is not a literal)",
+        "/about (bp.bp_about) may also serve this URL (its URL prefix is not a literal)",
     )
     assert resolution.candidates == ["/about (about)", "/about (bp.bp_about)"]
     assert resolved(index, "/contact") == ("unique", "contact", {})
@@ -364,10 +364,11 @@ def test_an_unregistered_blueprint_may_serve_the_url():
     assert (resolution.status, resolution.reason) == (
         "ambiguous",
         (
-            "/<name> (bp.named) may also serve this URL "
-            "(its blueprint, app or options could not be followed)"
+            "/<name> (bp.named) would serve this URL, "
+            "but its blueprint, app or options could not be followed"
         ),
     )
+    assert resolution.candidates == ["/<name> (bp.named)"]
     assert resolved(index, "/x/1") == ("unique", "item", {"id": 1})
 
 
@@ -463,3 +464,83 @@ def test_routes_of_an_unindexed_module_make_a_unique_match_ambiguous():
     resolution = resolve_redirect(index, ["/"])
     assert resolution.status == "ambiguous"
     assert "routes of newer.py are unknown" in resolution.reason
+
+
+# redash: every route's rule goes through a helper that may add an organisation prefix
+COMPUTED_RULES = """
+from flask import Blueprint
+from .settings import MULTI_ORG
+
+routes = Blueprint("redash", __name__)
+
+def org_scoped_rule(rule):
+    return "/<org_slug>{}".format(rule) if MULTI_ORG else rule
+
+@routes.route(org_scoped_rule("/invite/<token>"))
+def invite(token): ...
+
+@routes.route(org_scoped_rule("/login"))
+def login(): ...
+
+@routes.route(org_scoped_rule("/<path:path>"))
+@routes.route(org_scoped_rule("/"))
+def index(path=None): ...
+
+@routes.route("/setup")
+def setup(): ...
+
+@routes.route(PING_RULE)
+def ping(): ...
+"""
+
+
+def computed(path: str):
+    resolution = resolve_redirect(index_of(COMPUTED_RULES), [path])
+    return resolution.status, resolution.reason, resolution.candidates
+
+
+def test_a_computed_rule_is_named_by_the_rule_written_inside_it():
+    # `/` cannot come from org_scoped_rule('/invite/<token>'), the first route registered
+    assert computed("/") == (
+        "ambiguous",
+        "org_scoped_rule('/') (redash.index) may serve this URL (its rule is not a literal)",
+        [
+            "org_scoped_rule('/') (redash.index)",
+            "PING_RULE (redash.ping)",  # nothing written inside: anything
+            "org_scoped_rule('/invite/<token>') (redash.invite)",
+            "org_scoped_rule('/login') (redash.login)",
+            "org_scoped_rule('/<path:path>') (redash.index)",
+        ],
+    )
+    assert computed("/login")[1:] == (
+        (
+            "org_scoped_rule('/login') (redash.login) may serve this URL "
+            "(its rule is not a literal)"
+        ),
+        [
+            "org_scoped_rule('/login') (redash.login)",
+            "org_scoped_rule('/<path:path>') (redash.index)",  # a variable: after
+            "org_scoped_rule('/') (redash.index)",  # only after a prefix
+            "PING_RULE (redash.ping)",
+            "org_scoped_rule('/invite/<token>') (redash.invite)",
+        ],
+    )
+    # after the organisation prefix, matching as written
+    assert computed("/acme/invite/abc")[1].startswith(
+        "org_scoped_rule('/invite/<token>') (redash.invite) may serve this URL"
+    )
+
+
+def test_a_static_rule_of_an_unregistered_blueprint_would_serve_the_url():
+    status, reason, candidates = computed("/setup")
+    assert (status, reason) == (
+        "ambiguous",
+        (
+            "/setup (redash.setup) would serve this URL, "
+            "but its blueprint, app or options could not be followed"
+        ),
+    )
+    assert candidates[:2] == [
+        "/setup (redash.setup)",
+        "org_scoped_rule('/<path:path>') (redash.index)",
+    ]

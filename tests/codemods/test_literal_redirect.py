@@ -398,3 +398,31 @@ def test_the_mount_point_is_honoured(apps):
     old, new = (app.test_client().get("/case/4", environ_overrides=mounted) for app in apps)
     assert old.headers["Location"] == "/products/7"
     assert new.headers["Location"] == "/shop/products/7"
+
+
+def test_routes_with_computed_rules_are_named_by_the_rule_written_inside():
+    # redash: `redirect("/")` was reported naming org_scoped_rule('/invite/<token>'), the
+    # first route registered, which cannot serve `/`
+    source = dedent("""\
+        from flask import Blueprint, redirect
+
+        routes = Blueprint("redash", __name__)
+
+        def org_scoped_rule(rule):
+            return rule
+
+        @routes.route(org_scoped_rule("/invite/<token>"))
+        def invite(token):
+            return redirect("/")
+
+        @routes.route(org_scoped_rule("/"))
+        def index():
+            return ""
+    """)
+    result, [finding] = flk102(source)
+    assert result == source
+    assert finding.message == (
+        "build this URL with `url_for`; not rewritten: org_scoped_rule('/') (redash.index) "
+        "may serve this URL (its rule is not a literal); routes: org_scoped_rule('/') "
+        "(redash.index), org_scoped_rule('/invite/<token>') (redash.invite)"
+    )

@@ -70,7 +70,12 @@ class AppFactory(ProjectTransform):
           block now creates (`app = create_app()`, `create_tables(app)`).
 
         Findings on the modules that import the app carry FLK203's code. Apps created in
-        test modules are test scaffolding and are left alone.
+        test code are test scaffolding that tests load by their module-level name (like
+        Flask's own `tests/test_apps`), so they are left alone and not reported: test code
+        is `test*.py`, `*_test.py`, `*_tests.py`, `conftest.py`, any module under a
+        `tests` or `test` folder of the project (counted from the project root, the
+        folder holding pyproject.toml, setup.py, setup.cfg or .git), and modules
+        importing unittest or pytest.
 
         A project too irregular to convert soundly (several apps in one module, an app
         created in a conditional, a star import of the app's module, routes registered in

@@ -851,3 +851,26 @@ def test_configuration_chosen_in_a_conditional_comes_before_the_config_argument(
             """
         )
     )
+
+
+def test_apps_in_test_code_are_left_alone_wherever_the_project_is(tmp_path: Path):
+    """Test folders count from the project root, not from the current folder: a project
+    named by an absolute path elsewhere still has its test apps recognised, and a project
+    kept inside a folder named `test` is not all tests."""
+    project = tmp_path / "test" / "shop"
+    files = {
+        "pyproject.toml": "[project]\nname = 'shop'\n",
+        "shop.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        "tests/test_apps/hello.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        "test/helpers/conf.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        "conftest.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+    }
+    for path, text in files.items():
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        (project / path).write_text(text)
+    named = [str(project / path) for path in files if path.endswith(".py")]
+    results = list(run(named, Settings(jobs=1, select=("FLK201",), mode=Mode.CHECK)))
+    found = sorted(
+        (Path(f.path).relative_to(project).as_posix(), f.line) for r in results for f in r.findings
+    )
+    assert found == [("shop.py", 3)]

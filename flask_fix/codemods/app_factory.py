@@ -345,7 +345,8 @@ def _rename_endpoints(
                 Note(
                     path, line, column,
                     "`url_for` with a computed endpoint: the endpoints of moved views now "
-                    f"start with their blueprint's name ({_examples(endpoints)})",
+                    f"start with their blueprint's name ({_examples(endpoints)}); an old "
+                    f"name fails with {_build_error(endpoints)}",
                     has_fix=False,
                 )
             )  # fmt: skip
@@ -374,7 +375,8 @@ def _rename_endpoints(
                     Note(
                         path, line, column,
                         "`url_for` with a computed endpoint in a template: the endpoints of "
-                        f"moved views now start with their blueprint's name ({_examples(endpoints)})",
+                        f"moved views now start with their blueprint's name ({_examples(endpoints)}); "
+                        f"an old name fails with {_build_error(endpoints)}",
                         has_fix=False,
                     )
                 )  # fmt: skip
@@ -425,6 +427,13 @@ def _ambiguous_note(path: str, line: int, column: int, name: str, endpoints: dic
 def _examples(endpoints: dict[str, str]) -> str:
     shown = sorted(endpoints.items())[:3]
     return ", ".join(f"'{old}' is now '{new}'" for old, new in shown)
+
+
+def _build_error(endpoints: dict[str, str]) -> str:
+    """What Flask raises for an old endpoint name (werkzeug's BuildError, which suggests
+    the endpoint that takes the same arguments)."""
+    old, new = sorted(endpoints.items())[0]
+    return f'"BuildError: Could not build url for endpoint \'{old}\'. Did you mean \'{new}\' instead?"'
 
 
 def _renames_message(changes: list[tuple[int, int, str, str]]) -> str:

@@ -176,6 +176,11 @@ def test_endpoint_renames_relative_computed_login_view_and_blueprint_templates()
     ]
     assert all("computed endpoint" in f.message for f in computed)
     assert "'index' is now 'main.index'" in computed[0].message
+    quoted = (
+        "an old name fails with \"BuildError: Could not build url for endpoint 'index'. "
+        "Did you mean 'main.index' instead?\""
+    )
+    assert all(f.message.endswith(quoted) for f in computed), computed[0].message
     assert after["templates/menu.html"] == "{% for item in menu %}{{ url_for(item) }}{% endfor %}\n"
 
 
@@ -874,3 +879,43 @@ def test_apps_in_test_code_are_left_alone_wherever_the_project_is(tmp_path: Path
         (Path(f.path).relative_to(project).as_posix(), f.line) for r in results for f in r.findings
     )
     assert found == [("shop.py", 3)]
+
+
+def test_the_module_header_and_docstring_stay_at_the_top():
+    """Only the comment right above `app = Flask(...)` moves with it into the factory;
+    the module's header comments and docstring stay where they are."""
+    after, _ = convert(
+        {
+            "app.py": """\
+                #!/usr/bin/env python
+                # Copyright 2020 The Shop
+                \"\"\"The shop.\"\"\"
+                # imports
+                from flask import Flask
+                # the app
+                app = Flask(__name__)
+            """,
+        }
+    )
+    assert after["app.py"] == textwrap.dedent(
+        """\
+        #!/usr/bin/env python
+        # Copyright 2020 The Shop
+        \"\"\"The shop.\"\"\"
+        # imports
+        from flask import Flask
+
+
+        def create_app(config=None):
+            # the app
+            app = Flask(__name__)
+            if config is not None:
+                if isinstance(config, dict):
+                    app.config.from_mapping(config)
+                else:
+                    app.config.from_object(config)
+            return app
+        """
+    )
+    again, findings = convert({"app.py": after["app.py"]})
+    assert again == after and findings == []

@@ -255,6 +255,9 @@ class ProjectIndex:
     # modules that may declare routes but use syntax newer than this interpreter's `ast`
     # (LibCST parses them): their routes are unknown, so no URL can be proven unique
     unindexed_route_modules: tuple[str, ...] = ()
+    # Python files the scan could not parse (syntax error, Python 2, undecodable): not
+    # indexed; the app factory (FLK201) refuses when one of them imports the app's module
+    unparsable_modules: tuple[str, ...] = ()
     # Flask-SQLAlchemy objects, models, Celery tasks (FLK301-FLK303, FLK502)
     contexts: contextfacts.ContextIndex = field(default_factory=contextfacts.ContextIndex)
     # the lowest Flask release the project's requirements allow (flask_fix.pins); None:

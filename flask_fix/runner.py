@@ -406,6 +406,16 @@ def run(
     cache.record_run(tree_key, results, cache.transform_reads)
 
 
+def _unparsable(scan: ScanResult) -> bool:
+    """A Python file the scan could not read with `ast` (a syntax error, Python 2, an
+    undecodable file, or syntax newer than this interpreter): not in the index."""
+    if not scan.path.endswith(".py") or scan.facts is not None:
+        return False
+    if scan.text_result is not None or scan.text_after_index:
+        return False
+    return scan.error is None or scan.error.kind in (ErrorKind.SYNTAX, ErrorKind.DECODE)
+
+
 def _run(
     scanned: Sequence[str],
     wanted: set[str],
@@ -419,11 +429,14 @@ def _run(
     `versions`: the oldest Flask and Flask-SQLAlchemy the code must run on (None: current)."""
     facts: list[ModuleFacts] = []
     unindexed: list[str] = []
+    unparsable: list[str] = []
     candidates: list[tuple[str, tuple[str, ...]]] = []
     text_later: list[tuple[str, tuple[str, ...]]] = []
     for scan in _scans(scanned, settings, cache):
         if on_scanned is not None:
             on_scanned(1)
+        if _unparsable(scan):
+            unparsable.append(scan.path)
         if extra and scan.path not in wanted:
             if scan.facts is not None:
                 facts.append(scan.facts)
@@ -448,6 +461,7 @@ def _run(
             candidates.append((scan.path, scan.rule_codes))
     index = build_index(facts)
     index.unindexed_route_modules = tuple(unindexed)
+    index.unparsable_modules = tuple(unparsable)
     # text rules that read the index (FLK601 resolves `python app.py`), now that it exists
     for path, codes in text_later:
         rules = [rule for rule in settings.text_rules() if rule.code in codes]

@@ -262,8 +262,10 @@ def run_transforms(
                     facts_by_path[path] = facts
                     outcome.rescanned[path] = TriageModule(text, nodes)
             unindexed = outcome.index.unindexed_route_modules
+            unparsable = outcome.index.unparsable_modules
             outcome.index = build_index(list(facts_by_path.values()))
             outcome.index.unindexed_route_modules = unindexed
+            outcome.index.unparsable_modules = unparsable
     return outcome
 
 
@@ -316,7 +318,10 @@ def transform_sources(
     `per-file-ignores`). For examples and tests."""
     from .project import index_from_sources
 
-    index = index_from_sources({p: t for p, t in sources.items() if p.endswith(".py")})
+    python = {p: t for p, t in sources.items() if p.endswith(".py")}
+    unparsable = [p for p, t in python.items() if not _parses(t)]
+    index = index_from_sources({p: t for p, t in python.items() if p not in unparsable})
+    index.unparsable_modules = tuple(os.path.normpath(p) for p in unparsable)
     texts = {os.path.normpath(p): t.encode("utf-8") for p, t in sources.items()}
 
     def read(path: str) -> bytes:
@@ -336,5 +341,15 @@ def transform_sources(
     after = dict(sources)
     for path, text in result.new_texts.items():
         after[next(p for p in sources if os.path.normpath(p) == os.path.normpath(path))] = text.decode("utf-8")
-    _check_compiles({p: t.encode() for p, t in after.items() if p.endswith(".py")})
+    _check_compiles(
+        {p: t.encode() for p, t in after.items() if p.endswith(".py") and p not in unparsable}
+    )
     return after, [f for f in result.findings if not suppressed.finding(f)]
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return False
+    return True

@@ -79,8 +79,9 @@ class AppFactory(ProjectTransform):
 
         A project too irregular to convert soundly (several apps in one module, an app
         created in a conditional, a star import of the app's module, routes registered in
-        loops, a value computed from the app at import time and used elsewhere, ...) is
-        reported with the exact reason, and nothing is changed. `--check
+        loops, a value computed from the app at import time and used elsewhere, a module
+        of the project that does not parse, such as Python 2 code, and imports the app's
+        module, ...) is reported with the exact reason, and nothing is changed. `--check
         --unsafe-fixes` reports, once per app, what the rewrite would do or why it cannot.
         Without `--unsafe-fixes` each app is reported from the project index alone,
         without planning the rewrite (which parses the app's module and every module

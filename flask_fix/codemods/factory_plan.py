@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -796,6 +797,7 @@ class _AppModulePlanner(_ModulePlanner):
         self.main = BlueprintPlan(
             app.path, app.module, name, self._free_variable(view, ("bp", f"{name}_bp", f"{name}_blueprint"))
         )
+        self._check_unparsable_modules()
         self._find_importers()
         self._classify_app_uses()
         self._scan_other_imports()
@@ -898,6 +900,26 @@ class _AppModulePlanner(_ModulePlanner):
                 if path == app.path:
                     continue
                 self.importers.append(_ViewsModule(self, path, imported))
+
+    def _check_unparsable_modules(self) -> None:
+        """A module of the project that does not parse (a syntax error, Python 2 code) is
+        not in the index and cannot be rewritten: if its text imports the app's module,
+        the conversion would leave it importing an app that no longer exists."""
+        for path in self.index.unparsable_modules:
+            if not path.endswith(".py") or not self.in_scope(path):
+                continue
+            try:
+                text = self.context.read(path).decode("utf-8", "replace")
+            except OSError:
+                continue
+            line = importing_line(text, _module_below(path, self.root), self.app.module)
+            if line is not None:
+                raise Refused(
+                    path, line,
+                    f"this module does not parse, so flask-fix cannot rewrite it, and it "
+                    f"imports the app's module `{self.app.module}`: it would be left using "
+                    "an app that no longer exists; fix its syntax first",
+                )  # fmt: skip
 
     def _resolves_to_app(self, imported) -> bool:
         """Whether an importer's import (not straight from the app's module) is our app:
@@ -1737,3 +1759,33 @@ def _extension_inits(view: ModuleView, index: ProjectIndex, path: str) -> list:
     from .extensions import find_extension_inits
 
     return find_extension_inits(view.wrapper, index, path)
+
+
+# `from x import ...` / `import x, y as z` at the start of a line (a module that does
+# not parse is read as text)
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import\b|import[ \t]+([\w., \t]+))", re.M)
+
+
+def importing_line(text: str, module: str, target: str) -> int | None:
+    """The first line of `text` (the module `module`) importing the module `target`
+    itself (`from target import x`, `import target`, a relative `from . import x`
+    resolving to it), or None."""
+    is_package = module.endswith(".__init__")
+    module = module.removesuffix(".__init__")
+    package = module if is_package else module.rpartition(".")[0]
+    for match in _IMPORT_LINE.finditer(text):
+        if match.group(1) is not None:
+            dots = len(match.group(1)) - len(match.group(1).lstrip("."))
+            named = [_absolute(match.group(1)[dots:] or None, dots, package)]
+        else:
+            named = [part.split()[0] for part in match.group(2).split(",") if part.split()]
+        if target in named:
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
+def _module_below(path: str, root: str) -> str:
+    """The dotted name of the module at `path` under the import root `root`
+    (`pkg/__init__.py` -> `pkg.__init__`)."""
+    relative = os.path.relpath(os.path.normpath(path), os.path.normpath(root) or ".")
+    return relative.removesuffix(".py").replace(os.sep, ".")

@@ -15,7 +15,7 @@ import pytest
 from flask_fix.codemods.app_factory import AppFactory
 from flask_fix.codemods.circular_app_import import CircularAppImport
 from flask_fix.codemods.project_examples import _SINGLE_MODULE, _SINGLE_MODULE_AFTER
-from flask_fix.model import FixLevel
+from flask_fix.model import ErrorKind, FixLevel
 from flask_fix.runner import Mode, Settings, run
 from flask_fix.transforms import transform_sources
 
@@ -919,3 +919,52 @@ def test_the_module_header_and_docstring_stay_at_the_top():
     )
     again, findings = convert({"app.py": after["app.py"]})
     assert again == after and findings == []
+
+
+_APP_WITH_A_ROUTE = "from flask import Flask\n\napp = Flask(__name__)\n\n@app.route('/')\ndef index():\n    return 'x'\n"
+
+
+@pytest.mark.parametrize(
+    ("sources", "where"),
+    [
+        ({"app.py": _APP_WITH_A_ROUTE, "report.py": "import os\nfrom app import app\nprint 'x'\n"}, "(report.py:2)"),
+        ({"app.py": _APP_WITH_A_ROUTE, "cron.py": "import sys, app as site\nprint site.app\n"}, "(cron.py:1)"),
+        (
+            {"shop/__init__.py": _APP_WITH_A_ROUTE, "shop/old.py": "\nfrom . import app\nprint app\n"},
+            "(shop/old.py:2)",
+        ),
+    ],
+)
+def test_an_unparsable_module_importing_the_app_module_is_refused(sources, where):
+    after, findings = convert(sources)
+    assert after == sources
+    [finding] = findings
+    assert (finding.path, finding.line, finding.fix_level) == (
+        next(p for p in sources if "Flask(" in sources[p]), 3, FixLevel.REPORT
+    )
+    module = "shop" if "shop/old.py" in sources else "app"
+    assert finding.message.endswith(
+        "this module does not parse, so flask-fix cannot rewrite it, and it imports the "
+        f"app's module `{module}`: it would be left using an app that no longer exists; fix "
+        f"its syntax first {where}; nothing was changed"
+    )
+
+
+def test_an_unparsable_module_importing_other_modules_does_not_block_the_conversion():
+    legacy = "from apple import app\nimport application\nfrom .app import x\nprint 'app'\n"
+    after, findings = convert({"app.py": _APP_WITH_A_ROUTE, "legacy.py": legacy})
+    assert after["legacy.py"] == legacy
+    assert "def create_app(config=None):" in after["app.py"]
+    assert findings[0].has_fix
+
+
+def test_the_runner_passes_unparsable_modules_to_the_factory(tmp_path: Path):
+    files = {"app.py": _APP_WITH_A_ROUTE, "report.py": "from app import app\nprint 'x'\n"}
+    for path, text in files.items():
+        (tmp_path / path).write_text(text)
+    named = [str(tmp_path / path) for path in files]
+    results = list(run(named, Settings(jobs=1, select=("FLK201",), unsafe_fixes=True)))
+    assert (tmp_path / "app.py").read_text() == _APP_WITH_A_ROUTE
+    [finding] = [f for r in results for f in r.findings]
+    assert finding.message.endswith(f"({tmp_path / 'report.py'}:1); nothing was changed")
+    assert [r.error.kind for r in results if r.error] == [ErrorKind.SYNTAX]

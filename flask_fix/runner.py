@@ -23,6 +23,7 @@ from typing import Callable, Iterator, Sequence, TypeVar
 from . import transforms
 from .cache import RunCache
 from .codemods import python_rules, select_rules, text_rules
+from .codemods import legacy_db
 from .codemods.base import Rule, TextRule
 from .config import PerFileIgnores
 from .engine import SourceFailure, fix_source
@@ -462,6 +463,8 @@ def _run(
     index = build_index(facts)
     index.unindexed_route_modules = tuple(unindexed)
     index.unparsable_modules = tuple(unparsable)
+    # the transforms read them too (FLK201 on Flask-SQLAlchemy before 3.0)
+    index.flask_version, index.flask_sqlalchemy_version = versions
     # text rules that read the index (FLK601 resolves `python app.py`), now that it exists
     for path, codes in text_later:
         rules = [rule for rule in settings.text_rules() if rule.code in codes]
@@ -482,11 +485,15 @@ def _run(
     rebuilt = project.index is not index
     index = project.index
     index.flask_version, index.flask_sqlalchemy_version = versions
+    if any(r.code == "FLK202" for r in settings.rules()) and legacy_db.may_fall_back(index):
+        # FLK202 weighs where a Flask-SQLAlchemy 2.x db is used outside an app context
+        index.database_fallback_uses = tuple(legacy_db.fallback_uses(index, project.current_text))
     index_key = None
     if cache is not None:
         cache.transform_reads = set(project.originals) - set(scanned)
         if not rebuilt:
-            index_key = cache.index_key([f.path for f in facts], unindexed, versions)
+            project_facts = (versions, index.database_fallback_uses)
+            index_key = cache.index_key([f.path for f in facts], unindexed, project_facts)
     del facts
     by_code = {rule.code: rule for rule in settings.rules()}
     work = []

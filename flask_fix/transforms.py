@@ -68,6 +68,13 @@ class ProjectOutcome:
     rescanned: dict[str, TriageModule] = field(default_factory=dict)
     _handled: set[str] = field(default_factory=set)
 
+    def current_text(self, path: str) -> bytes:
+        """A file's text after the transforms (as on disk when they did not rewrite it)."""
+        if path in self.texts:
+            return self.texts[path]
+        with open(path, "rb") as file:
+            return file.read()
+
     # the fix phase
 
     def work_items(
@@ -189,6 +196,11 @@ class UserSuppressions:
         return any(self(found.code, found.path, line) for line in sorted(lines))
 
 
+#: index fields the runner sets (not facts of the modules): kept when a transform's
+#: rewrite rebuilds the index
+_CARRIED = ("unindexed_route_modules", "unparsable_modules", "flask_version", "flask_sqlalchemy_version")
+
+
 def _rule(rules: Sequence[type[Rule]], code: str) -> type[Rule]:
     return next(r for r in rules if r.code == code)
 
@@ -261,11 +273,10 @@ def run_transforms(
                     facts, nodes = scan_module(path, module, ast.parse(text, filename=path))
                     facts_by_path[path] = facts
                     outcome.rescanned[path] = TriageModule(text, nodes)
-            unindexed = outcome.index.unindexed_route_modules
-            unparsable = outcome.index.unparsable_modules
+            before = outcome.index
             outcome.index = build_index(list(facts_by_path.values()))
-            outcome.index.unindexed_route_modules = unindexed
-            outcome.index.unparsable_modules = unparsable
+            for carried in _CARRIED:
+                setattr(outcome.index, carried, getattr(before, carried))
     return outcome
 
 
@@ -311,17 +322,20 @@ def transform_sources(
     apply: bool = True,
     ignored_in: Callable[[str], tuple[str, ...]] | None = None,
     fix_enabled: bool = True,
+    flask_sqlalchemy_version: tuple[int, ...] | None = None,
 ) -> tuple[dict[str, str], list[ProjectFinding]]:
     """Run one project transform over an in-memory project (path -> text; `.py` files are
     indexed, any other file is there to be read, e.g. templates): the project afterwards
     (every file) and the findings, less the suppressed ones (`ignored_in` stands for
-    `per-file-ignores`). For examples and tests."""
+    `per-file-ignores`; `flask_sqlalchemy_version` for the project's requirements). For
+    examples and tests."""
     from .project import index_from_sources
 
     python = {p: t for p, t in sources.items() if p.endswith(".py")}
     unparsable = [p for p, t in python.items() if not _parses(t)]
     index = index_from_sources({p: t for p, t in python.items() if p not in unparsable})
     index.unparsable_modules = tuple(os.path.normpath(p) for p in unparsable)
+    index.flask_sqlalchemy_version = flask_sqlalchemy_version
     texts = {os.path.normpath(p): t.encode("utf-8") for p, t in sources.items()}
 
     def read(path: str) -> bytes:

@@ -40,7 +40,13 @@ class AppFactory(ProjectTransform):
           `create_app()`, which applies a `config` mapping (`from_mapping`) or object
           (`from_object`) passed in, after the module's own configuration;
         - `db = SQLAlchemy(app)` stays at module level as `db = SQLAlchemy()`, and
-          `db.init_app(app)` runs in the factory at the same point (FLK202's split);
+          `db.init_app(app)` runs in the factory at the same point (FLK202's split). When
+          the project may run Flask-SQLAlchemy before 3.0 (its requirements allow it, or
+          declare none), whose constructor kept the app as a fallback outside an
+          application context, the conversion is refused, naming the place, if a script or
+          a module's import-time code (`db.create_all()`), or a test (`Task.query` in a test
+          function), uses the database outside `with app.app_context():` (tests run inside
+          a context pushed with `.push()` or by a fixture yielding inside one are fine);
         - the module's routes and handlers join a blueprint `main` registered by the
           factory, with the blueprint equivalents of app decorators (`errorhandler` →
           `app_errorhandler`, `before_request` → `before_app_request`, `context_processor`

@@ -71,7 +71,17 @@ class ExtensionInitApp(ExtensionTracking, Rule):
         when the module uses `db.session`, `db.create_all()`, `db.engine`... outside any
         function and outside `with app.app_context():` — that only works with
         Flask-SQLAlchemy 2.x, whose constructor remembers the app as a fallback, and the
-        split removes it (uses in other modules are not seen). Report only: an extension
+        split removes it. That fallback also serves uses this rule cannot see (a script's
+        `db.create_all()`, a test querying models without a context, a shell), so the
+        project's declared Flask-SQLAlchemy decides (its requirements, read by
+        `flask_fix.pins`): 3.0 or newer, safe (3.x keeps no app: such uses fail before the
+        split too); an older release allowed, unsafe; an older release allowed or none
+        declared, and a test module of the project imports the database: report only,
+        since a test querying outside a context would break (run such tests inside `with
+        app.app_context():`, or require Flask-SQLAlchemy>=3.0, then split; checked with
+        Flask-SQLAlchemy 2.5.1, which raises "No application found"). With no declaration
+        and no test using it, a current release is assumed, as every rule does. The app
+        factory (FLK201) looks at those uses itself. Report only: an extension
         that keeps the app as `ext.app` (Flask-Limiter, Flask-DebugToolbar, Flask-Session)
         when the module reads `ext.app`; extensions whose constructor does more with the
         app (Flask-SSLify, Flask-Admin, Flask-RESTful, Flask-Assets); other classes from

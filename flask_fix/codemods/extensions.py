@@ -37,6 +37,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from .. import pins
 from ..extensionfacts import InitAppClass, may_be_extension_class
 from ..model import FixLevel
 from ..project import FLASK_CLASSES, ProjectIndex
@@ -269,6 +270,9 @@ class ExtensionTracking(cst.BatchableCSTVisitor):
     """
 
     context: RuleContext
+    # weigh uses of a Flask-SQLAlchemy 2.x db that other modules may make (FLK202); the
+    # app factory checks those uses itself (legacy_db.py)
+    guesses_uses_elsewhere = True
 
     def visit_Module(self, node: cst.Module) -> None:
         self._values: dict[int, cst.BaseExpression] = {}
@@ -597,7 +601,48 @@ class ExtensionTracking(cst.BatchableCSTVisitor):
                     f"which the split removes (with 3.x it needs `with app.app_context():` "
                     "either way)"
                 )
-        return FixLevel.SAFE, ""
+        if not self.guesses_uses_elsewhere:
+            return FixLevel.SAFE, ""
+        return self._fallback_elsewhere(spec, target)
+
+    def _fallback_elsewhere(self, spec: ExtensionSpec, target: str) -> tuple[FixLevel | None, str]:
+        """Flask-SQLAlchemy before 3.0 falls back on the constructor's app outside an
+        application context, for uses this module cannot see. When the project may run
+        such a version (its requirements allow one, or declare none): report only where
+        the runner found code of the project using the database outside a context (a
+        script, a test; `ProjectIndex.database_fallback_uses`), since it would break;
+        unsafe where the requirements allow one and none was found (a shell, code run by
+        hand); safe otherwise (no declaration: a current release, as every rule assumes)."""
+        index = self.context.index
+        version = index.flask_sqlalchemy_version
+        if version is not None and pins.at_least(version, (3,)):
+            return FixLevel.SAFE, ""
+        lost = (
+            f"before 3.0 the constructor also keeps the app and falls back on it outside an "
+            f"application context, so `{target}` used there works only thanks to it, and "
+            'after the split raises "RuntimeError: No application found. Either work inside '
+            'a view function or push an application context."'
+        )
+        if version is None:
+            allowed = f"the project does not declare which {spec.package} it runs on"
+        else:
+            older = "an older release" if not any(version) else pins.describe(version)
+            allowed = f"the project's requirements allow {spec.package} {older}"
+        uses = index.database_fallback_uses or ()
+        if uses:
+            path, line, code = uses[0]
+            more = f" and {len(uses) - 1} more" if len(uses) > 1 else ""
+            return None, (
+                f"{allowed}, and `{code}` runs outside an application context ({path}:{line}"
+                f"{more}): {lost}; use it inside `with app.app_context():` (or require "
+                f"{spec.package}>=3.0), then split"
+            )
+        if version is None:
+            return FixLevel.SAFE, ""
+        return FixLevel.UNSAFE, (
+            f"{allowed}: {lost} (a script's `{target}.create_all()`, a test querying models "
+            "without `with app.app_context():`, a shell)"
+        )
 
     def _refers_to(self, use: cst.Name, target: cst.Name | None) -> bool:
         scope = self.get_metadata(ScopeProvider, use, None)
@@ -799,6 +844,7 @@ def _code(node: cst.CSTNode) -> str:
 
 class _Finder(ExtensionTracking):
     METADATA_DEPENDENCIES = (ScopeProvider,)
+    guesses_uses_elsewhere = False
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__()

@@ -30,8 +30,10 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from .. import pins
 from ..project import AppObject, ProjectIndex
 from ..projectroot import project_root
+from . import legacy_db
 from .base import ProjectContext
 from .factory_support import (
     DECORATOR,
@@ -1243,12 +1245,44 @@ class _AppModulePlanner(_ModulePlanner):
             ]
             if len(apps) != 1:
                 continue
+            if _keeps_a_fallback(made.extension):
+                self._check_database_uses(made.target)
             self.moved.discard(index)
             small = statement.body[0]
             kept = statement.with_changes(body=[small.with_changes(value=made.constructor)])
             init = cst.SimpleStatementLine(body=[cst.Expr(made.init_app)])
             self.split[index] = (kept, init)
             self.plan.extensions.append(made.target)
+
+    def _check_database_uses(self, target: str) -> None:
+        """Flask-SQLAlchemy before 3.0 (allowed by the project's requirements, or not
+        declared) falls back on the app given to `SQLAlchemy(app)` outside an application
+        context; the factory's split removes it. Refuse when a script, a module's import-time
+        code or a test uses the database outside a context (legacy_db.py)."""
+        if not legacy_db.may_fall_back(self.index):
+            return
+        qualified = f"{self.app.module}.{target}"
+        databases = frozenset(
+            name
+            for name in self.index.contexts.sqlalchemy_given_app
+            if name == qualified or name.rpartition(".")[2] == target
+        ) | {qualified}
+        uses = legacy_db.fallback_uses(self.index, self.context.read, self.in_scope, databases)
+        for path, line, code in uses:
+            version = self.index.flask_sqlalchemy_version
+            allowed = (
+                "does not declare which Flask-SQLAlchemy it runs on"
+                if version is None
+                else f"allows Flask-SQLAlchemy {pins.describe(version) if any(version) else 'before 3.0'}"
+            )
+            raise Refused(
+                path, line,
+                f"`{code}` runs outside an application context, which works only with "
+                "Flask-SQLAlchemy before 3.0, through the app given to "
+                f"`{target} = SQLAlchemy({self.app.variable})`, and the project {allowed}; "
+                "the factory's `init_app` split removes that app: use it inside "
+                f"`with app.app_context():` (or require Flask-SQLAlchemy>=3.0) first",
+            )  # fmt: skip
 
     def _used_outside(self, index: int, names: set[str]) -> list[cst.Name]:
         found = []
@@ -1752,6 +1786,14 @@ def _absolute(module: str | None, level: int, package: str) -> str | None:
         return None
     base = parts[: len(parts) - (level - 1)]
     return ".".join(base + [module] if module else base)
+
+
+def _keeps_a_fallback(extension: str) -> bool:
+    """Flask-SQLAlchemy: before 3.0 its constructor keeps the app as a fallback."""
+    from .extensions import KNOWN_EXTENSIONS, Remembers
+
+    spec = KNOWN_EXTENSIONS.get(extension)
+    return spec is not None and spec.remembers is Remembers.FALLBACK
 
 
 def _extension_inits(view: ModuleView, index: ProjectIndex, path: str) -> list:

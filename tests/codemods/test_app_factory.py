@@ -968,3 +968,87 @@ def test_the_runner_passes_unparsable_modules_to_the_factory(tmp_path: Path):
     [finding] = [f for r in results for f in r.findings]
     assert finding.message.endswith(f"({tmp_path / 'report.py'}:1); nothing was changed")
     assert [r.error.kind for r in results if r.error] == [ErrorKind.SYNTAX]
+
+
+_TASKS = {
+    "tasks/__init__.py": """\
+        from flask import Flask
+        from flask_sqlalchemy import SQLAlchemy
+
+        app = Flask(__name__)
+        db = SQLAlchemy(app)
+
+        import tasks.models
+    """,
+    "tasks/models.py": """\
+        from tasks import db
+
+        class Task(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+    """,
+}
+_TEST_OUTSIDE_A_CONTEXT = """\
+    import unittest
+    from tasks import app, db
+    from tasks.models import Task
+
+    class TasksTest(unittest.TestCase):
+        def setUp(self):
+            with app.app_context():
+                db.create_all()
+
+        def test_empty(self):
+            assert Task.query.all() == []
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "version", "refused_at"),
+    [
+        ({"tests/test_tasks.py": _TEST_OUTSIDE_A_CONTEXT}, None, ("tests/test_tasks.py", 11, "Task.query")),
+        ({"tests/test_tasks.py": _TEST_OUTSIDE_A_CONTEXT}, (2, 5), ("tests/test_tasks.py", 11, "Task.query")),
+        ({"db_create.py": "from tasks import db\n\ndb.create_all()\n"}, None, ("db_create.py", 3, "db.create_all")),
+        (
+            {"setup_db.py": "import tasks\n\nif __name__ == '__main__':\n    tasks.db.session.commit()\n"},
+            (1, 0),
+            ("setup_db.py", 4, "tasks.db.session"),
+        ),
+        # 3.x never fell back: such uses fail before the rewrite too
+        ({"tests/test_tasks.py": _TEST_OUTSIDE_A_CONTEXT}, (3, 0), None),
+        # a fixture pushes the context the tests run in
+        (
+            {
+                "tests/conftest.py": "import pytest\nfrom tasks import app\n\n@pytest.fixture(autouse=True)\n"
+                "def context():\n    with app.app_context():\n        yield\n",
+                "tests/test_tasks.py": "from tasks.models import Task\n\ndef test_empty():\n"
+                "    assert Task.query.all() == []\n",
+            },
+            None,
+            None,
+        ),
+        # inside functions of a module that is no test: run from views, in a context
+        ({"tasks/helpers.py": "from tasks import db\n\ndef save(x):\n    db.session.add(x)\n"}, (2, 5), None),
+    ],
+)
+def test_flask_sqlalchemy_before_3_used_outside_an_app_context_is_refused(extra, version, refused_at):
+    sources = {p: textwrap.dedent(t) for p, t in {**_TASKS, **extra}.items()}
+    after, findings = transform_sources(AppFactory, sources, flask_sqlalchemy_version=version)
+    if refused_at is None:
+        assert "db.init_app(app)" in after["tasks/__init__.py"]
+        assert findings[0].has_fix
+        return
+    assert after == sources
+    [finding] = findings
+    path, line, code = refused_at
+    declared = (
+        "does not declare which Flask-SQLAlchemy it runs on"
+        if version is None
+        else f"allows Flask-SQLAlchemy {'.'.join(map(str, version))}"
+    )
+    assert finding.message.endswith(
+        f"`{code}` runs outside an application context, which works only with "
+        "Flask-SQLAlchemy before 3.0, through the app given to `db = SQLAlchemy(app)`, and "
+        f"the project {declared}; the factory's `init_app` split removes that app: use it "
+        "inside `with app.app_context():` (or require Flask-SQLAlchemy>=3.0) first "
+        f"({path}:{line}); nothing was changed"
+    )

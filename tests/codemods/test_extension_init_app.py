@@ -369,3 +369,105 @@ def test_split_behaves_like_the_constructor_with_flask_sqlalchemy():
             }
 
     assert observe(fixed) == observe(source)
+
+
+_LOST_FALLBACK = (
+    "before 3.0 the constructor also keeps the app and falls back on it outside an "
+    "application context, so `db` used there works only thanks to it, and after the split "
+    'raises "RuntimeError: No application found. Either work inside a view function or push '
+    'an application context."'
+)
+_SPLIT = "db = SQLAlchemy()\ndb.init_app(app)\n"
+_USED = ", and `Task.query` runs outside an application context (tests/test_tasks.py:4 and 1 more): "
+_USE_IT_IN_A_CONTEXT = (
+    "; use it inside `with app.app_context():` (or require Flask-SQLAlchemy>=3.0), then split"
+)
+_UNSEEN = (
+    " (a script's `db.create_all()`, a test querying models without `with "
+    "app.app_context():`, a shell)"
+)
+_USES = (("tests/test_tasks.py", 4, "Task.query"), ("db_create.py", 2, "db.create_all"))
+
+
+@pytest.mark.parametrize(
+    ("version", "uses", "level", "because"),
+    [
+        ((3, 0), _USES, FixLevel.SAFE, None),  # 3.x never falls back: the split is exact
+        # code of the project uses it outside a context: it would break, report only
+        ((2, 5, 1), _USES, FixLevel.REPORT, "the project's requirements allow Flask-SQLAlchemy 2.5.1" + _USED),
+        (
+            None,
+            _USES,
+            FixLevel.REPORT,
+            "the project does not declare which Flask-SQLAlchemy it runs on" + _USED,
+        ),
+        # none seen, but a shell or code run by hand may: unsafe
+        ((2, 5, 1), (), FixLevel.UNSAFE, "the project's requirements allow Flask-SQLAlchemy 2.5.1: "),
+        ((0,), None, FixLevel.UNSAFE, "the project's requirements allow Flask-SQLAlchemy an older release: "),
+        (None, (), FixLevel.SAFE, None),  # undeclared, none seen: a current release
+    ],
+)
+def test_flask_sqlalchemy_before_3_keeps_the_app_as_a_fallback(version, uses, level, because):
+    index = index_from_sources({"app.py": SINGLE})
+    index.flask_sqlalchemy_version = version
+    index.database_fallback_uses = uses
+    result = fix_code(SINGLE, path="app.py", select=("FLK202",), index=index)
+    unsafe = fix_code(SINGLE, path="app.py", select=("FLK202",), index=index, unsafe=True)
+    (finding,) = result.findings
+    assert finding.fix_level is level
+    if level is FixLevel.SAFE:
+        assert result.source.endswith(_SPLIT)
+    elif level is FixLevel.UNSAFE:
+        assert finding.message.endswith(f"(unsafe: {because}{_LOST_FALLBACK}{_UNSEEN})")
+        assert (result.source, unsafe.source) == (SINGLE, SINGLE.replace("db = SQLAlchemy(app)\n", _SPLIT))
+    else:
+        assert finding.message.endswith(f"not rewritten: {because}{_LOST_FALLBACK}{_USE_IT_IN_A_CONTEXT}")
+        assert (result.source, unsafe.source) == (SINGLE, SINGLE)
+
+
+_SHOP_APP = code("""
+    from flask import Flask
+    from flask_sqlalchemy import SQLAlchemy
+
+    app = Flask(__name__)
+    db = SQLAlchemy(app)
+
+    class Task(db.Model):
+        id = db.Column(db.Integer, primary_key=True)
+""")
+
+
+@pytest.mark.parametrize(
+    ("requirements", "test", "level"),
+    [
+        (None, "from app import Task\n\ndef test_none():\n    assert Task.query.all() == []\n", FixLevel.REPORT),
+        (
+            None,
+            "from app import app, Task\n\ndef test_none():\n    with app.app_context():\n"
+            "        assert Task.query.all() == []\n",
+            FixLevel.SAFE,
+        ),
+        (
+            "Flask-SQLAlchemy==2.5.1\n",
+            "from app import app, Task\n\ndef test_none():\n    with app.app_context():\n"
+            "        assert Task.query.all() == []\n",
+            FixLevel.UNSAFE,
+        ),
+        ("Flask-SQLAlchemy>=3.1\n", "from app import Task\n\ndef test_none():\n    assert Task.query.all() == []\n", FixLevel.SAFE),
+    ],
+)
+def test_the_runner_looks_for_uses_outside_an_app_context(tmp_path, requirements, test, level):
+    from flask_fix.runner import Mode, Settings
+    from flask_fix.runner import run as run_files
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "app.py").write_text(_SHOP_APP)
+    (tmp_path / "test_app.py").write_text(test)
+    if requirements:
+        (tmp_path / "requirements.txt").write_text(requirements)
+    files = [str(tmp_path / "app.py"), str(tmp_path / "test_app.py")]
+    results = list(run_files(files, Settings(jobs=1, select=("FLK202",), mode=Mode.CHECK)))
+    [finding] = [f for r in results for f in r.findings]
+    assert finding.fix_level is level
+    if level is FixLevel.REPORT:
+        assert f"`Task.query` runs outside an application context ({tmp_path / 'test_app.py'}:4)" in finding.message

@@ -1,0 +1,203 @@
+"""Where a project relies on Flask-SQLAlchemy 2.x's remembered app.
+
+Before 3.0, `db = SQLAlchemy(app)` keeps the app, and `db.session`, `db.create_all()`,
+`Model.query`... fall back on it outside an application context. The app factory (FLK201)
+splits the constructor (`db = SQLAlchemy()`, `db.init_app(app)` in `create_app`), so
+code that used the database outside a context raises "No application found" afterwards.
+
+`uses_outside_context(tree, module, names, models)` finds such uses, read with `ast`, in
+the places that run without a context: the statements a module runs when imported or run
+as a script (its `__main__` block included), and, in test code, test functions too. A use
+lexically inside `with x.app_context():` (or `test_request_context()`) is inside one; a
+module that pushes a context for good (`ctx.push()`) or from a fixture (`yield` inside
+such a `with`) is taken to run its tests inside it.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..project import ProjectIndex
+
+# methods whose result is a context pushed by `with`
+CONTEXT_METHODS = frozenset({"app_context", "test_request_context", "request_context"})
+# db attributes that need an app (Flask-SQLAlchemy 2.5's get_app)
+DB_USES = frozenset(
+    {"session", "engine", "create_all", "drop_all", "reflect", "get_engine", "get_app",
+     "get_binds", "get_tables_for_bind", "engines"}
+)  # fmt: skip
+
+
+# words a module using a database outside a context has in its text
+_WORDS = (b"query", *(use.encode() for use in sorted(DB_USES)))
+
+
+def may_fall_back(index: ProjectIndex) -> bool:
+    """Whether the project has a db built with its app and may run Flask-SQLAlchemy
+    before 3.0 (its requirements allow it, or declare none)."""
+    from .. import pins
+
+    version = index.flask_sqlalchemy_version
+    if version is not None and pins.at_least(version, (3,)):
+        return False
+    return bool(index.contexts.sqlalchemy_given_app)
+
+
+def fallback_uses(
+    index: ProjectIndex,
+    read: Callable[[str], bytes],
+    in_scope: Callable[[str], bool] | None = None,
+    databases: frozenset[str] | None = None,
+) -> list[tuple[str, int, str]]:
+    """(path, line, code) of every use of a database built with the app (`databases`;
+    all of them by default) or of its models' `.query`, outside an application context,
+    in the project's modules (those `in_scope`): import-time code everywhere, test
+    functions in test code. Only modules whose text names a module holding one of them
+    and a database word are parsed."""
+    from .factory_plan import is_test_module
+
+    if databases is None:
+        databases = index.contexts.sqlalchemy_given_app
+    models = index.contexts.models_given_app
+    holders = {name.rpartition(".")[0] for name in databases | models}
+    needles = {part.encode() for holder in holders for part in holder.split(".") if part}
+    trees: dict[str, ast.Module] = {}
+    for path in sorted(index.modules):
+        if in_scope is not None and not in_scope(path):
+            continue
+        try:
+            text = read(path)
+        except OSError:
+            continue
+        if not any(n in text for n in needles):
+            continue
+        if not any(w in text for w in _WORDS) and os.path.basename(path) != "conftest.py":
+            continue  # (a conftest.py may push the context its tests run in)
+        try:
+            trees[path] = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+    tests = [p for p in trees if is_test_module(p)]
+    # a conftest.py fixture yielding inside a context runs every test inside it
+    fixture = any(pushes_context(trees[p]) for p in tests if os.path.basename(p) == "conftest.py")
+    found = []
+    for path, tree in trees.items():
+        test = path in tests
+        if test and (fixture or pushes_context(tree)):
+            continue
+        module = index.modules.get(path, "")
+        is_package = os.path.basename(path) == "__init__.py"
+        for line, code in uses_outside_context(
+            tree, module, is_package, databases, models, functions_too=test
+        ):
+            found.append((path, line, code))
+    return found
+
+
+def pushes_context(tree: ast.Module) -> bool:
+    """A context pushed outside a plain `with` block: `.push()` called anywhere, or a
+    fixture yielding inside `with app.app_context():`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "push" and not node.args:
+                return True
+        if isinstance(node, (ast.With, ast.AsyncWith)) and _is_context(node):
+            if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(node)):
+                return True
+    return False
+
+
+def uses_outside_context(
+    tree: ast.Module,
+    module: str,
+    is_package: bool,
+    databases: frozenset[str],
+    models: frozenset[str],
+    *,
+    functions_too: bool,
+) -> Iterator[tuple[int, str]]:
+    """(line, code) of each use of a database (qualified names in `databases`) or of a
+    model's `.query` (`models`) outside an application context, at import time (and in
+    function bodies when `functions_too`: test code)."""
+    package = module if is_package else module.rpartition(".")[0]
+    bound = _imported_names(tree, package)
+    db_locals = {local for local, target in bound.items() if target in databases}
+    model_locals = {local for local, target in bound.items() if target in models}
+    module_locals = {local: target for local, target in bound.items() if target not in databases}
+
+    def is_database(node: ast.expr) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in db_locals
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            target = module_locals.get(node.value.id)
+            return target is not None and f"{target}.{node.attr}" in databases
+        return False
+
+    def visit(node: ast.AST, nested: bool) -> Iterator[tuple[int, str]]:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.With, ast.AsyncWith)) and _is_context(child):
+                continue
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                if not functions_too:
+                    continue
+                yield from visit(child, True)
+                continue
+            if isinstance(child, ast.ClassDef):
+                yield from visit(child, nested)
+                continue
+            if isinstance(child, ast.Attribute):
+                if child.attr in DB_USES and is_database(child.value):
+                    yield child.lineno, ast.unparse(child)
+                    continue
+                if child.attr == "query" and isinstance(child.value, ast.Name):
+                    if child.value.id in model_locals:
+                        yield child.lineno, ast.unparse(child)
+                        continue
+            yield from visit(child, nested)
+
+    yield from visit(tree, False)
+
+
+def _is_context(node: ast.With | ast.AsyncWith) -> bool:
+    return any(
+        isinstance(item.context_expr, ast.Call)
+        and isinstance(item.context_expr.func, ast.Attribute)
+        and item.context_expr.func.attr in CONTEXT_METHODS
+        for item in node.items
+    )
+
+
+def _imported_names(tree: ast.Module, package: str) -> dict[str, str]:
+    """local name -> the qualified name it is imported as (`from shop import db as d` ->
+    d: shop.db; `import shop.models as m` -> m: shop.models), at any depth."""
+    bound: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    bound[alias.asname] = alias.name
+                else:
+                    top = alias.name.partition(".")[0]
+                    bound[top] = top
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node.module, node.level, package)
+            if base is None:
+                continue
+            for alias in node.names:
+                if alias.name != "*":
+                    bound[alias.asname or alias.name] = f"{base}.{alias.name}"
+    return bound
+
+
+def _absolute(module: str | None, level: int, package: str) -> str | None:
+    if level == 0:
+        return module
+    parts = package.split(".") if package else []
+    if level - 1 >= len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join(base + [module] if module else base)

@@ -64,7 +64,9 @@ def fallback_uses(
         databases = index.contexts.sqlalchemy_given_app
     models = index.contexts.models_given_app
     holders = {name.rpartition(".")[0] for name in databases | models}
-    needles = {part.encode() for holder in holders for part in holder.split(".") if part}
+    needles = {
+        part.encode() for holder in holders for part in holder.split(".") if part
+    }
     trees: dict[str, ast.Module] = {}
     for path in sorted(index.modules):
         if in_scope is not None and not in_scope(path):
@@ -75,7 +77,10 @@ def fallback_uses(
             continue
         if not any(n in text for n in needles):
             continue
-        if not any(w in text for w in _WORDS) and os.path.basename(path) != "conftest.py":
+        if (
+            not any(w in text for w in _WORDS)
+            and os.path.basename(path) != "conftest.py"
+        ):
             continue  # (a conftest.py may push the context its tests run in)
         try:
             trees[path] = ast.parse(text)
@@ -83,7 +88,9 @@ def fallback_uses(
             continue
     tests = [p for p in trees if is_test_module(p)]
     # a conftest.py fixture yielding inside a context runs every test inside it
-    fixture = any(pushes_context(trees[p]) for p in tests if os.path.basename(p) == "conftest.py")
+    fixture = any(
+        pushes_context(trees[p]) for p in tests if os.path.basename(p) == "conftest.py"
+    )
     found = []
     for path, tree in trees.items():
         test = path in tests
@@ -102,12 +109,19 @@ def pushes_context(tree: ast.Module) -> bool:
     """A context pushed outside a plain `with` block: `.push()` called anywhere, or a
     fixture yielding inside `with app.app_context():`."""
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr == "push" and not node.args:
-                return True
-        if isinstance(node, (ast.With, ast.AsyncWith)) and _is_context(node):
-            if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(node)):
-                return True
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "push"
+            and not node.args
+        ):
+            return True
+        if (
+            isinstance(node, (ast.With, ast.AsyncWith))
+            and _is_context(node)
+            and any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(node))
+        ):
+            return True
     return False
 
 
@@ -127,7 +141,9 @@ def uses_outside_context(
     bound = _imported_names(tree, package)
     db_locals = {local for local, target in bound.items() if target in databases}
     model_locals = {local for local, target in bound.items() if target in models}
-    module_locals = {local: target for local, target in bound.items() if target not in databases}
+    module_locals = {
+        local: target for local, target in bound.items() if target not in databases
+    }
 
     def is_database(node: ast.expr) -> bool:
         if isinstance(node, ast.Name):
@@ -153,10 +169,13 @@ def uses_outside_context(
                 if child.attr in DB_USES and is_database(child.value):
                     yield child.lineno, ast.unparse(child)
                     continue
-                if child.attr == "query" and isinstance(child.value, ast.Name):
-                    if child.value.id in model_locals:
-                        yield child.lineno, ast.unparse(child)
-                        continue
+                if (
+                    child.attr == "query"
+                    and isinstance(child.value, ast.Name)
+                    and child.value.id in model_locals
+                ):
+                    yield child.lineno, ast.unparse(child)
+                    continue
             yield from visit(child, nested)
 
     yield from visit(tree, False)

@@ -443,14 +443,18 @@ _SHOP_APP = code("""
         (None, "from app import Task\n\ndef test_none():\n    assert Task.query.all() == []\n", FixLevel.REPORT),
         (
             None,
-            "from app import app, Task\n\ndef test_none():\n    with app.app_context():\n"
-            "        assert Task.query.all() == []\n",
+            (
+                "from app import app, Task\n\ndef test_none():\n    with app.app_context():\n"
+                "        assert Task.query.all() == []\n"
+            ),
             FixLevel.SAFE,
         ),
         (
             "Flask-SQLAlchemy==2.5.1\n",
-            "from app import app, Task\n\ndef test_none():\n    with app.app_context():\n"
-            "        assert Task.query.all() == []\n",
+            (
+                "from app import app, Task\n\ndef test_none():\n    with app.app_context():\n"
+                "        assert Task.query.all() == []\n"
+            ),
             FixLevel.UNSAFE,
         ),
         ("Flask-SQLAlchemy>=3.1\n", "from app import Task\n\ndef test_none():\n    assert Task.query.all() == []\n", FixLevel.SAFE),

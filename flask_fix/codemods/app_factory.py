@@ -5,10 +5,18 @@ from __future__ import annotations
 import ast
 import os
 
+from .. import pins
 from ..model import FixLevel
+from ..projectroot import project_root
 from ..project import AppObject, ProjectIndex
 from ..suppression import may_suppress
 from .base import ProjectContext, ProjectFinding, ProjectTransform, TransformResult
+from .deploy_refs import (
+    GUNICORN_CALLS_FACTORIES,
+    Unrewritable,
+    is_deployment_file,
+    rewrite_deployment_files,
+)
 from .endpoint_renames import computed_in_template, rename_in_python, rename_in_template
 from .factory_plan import (
     FACTORY,
@@ -68,6 +76,21 @@ class AppFactory(ProjectTransform):
           app get `from pkg import create_app` and `app = create_app()` (a test fixture
           importing it inside its body builds its own there), and a function running the
           app (`def main(): ... app.run()`) starts with `app = create_app()`;
+        - deployment files naming the app's module and variable (`module:app`, the module
+          in full or by its last parts) call the factory: `gunicorn app:app` in a
+          Procfile, a Dockerfile's `CMD`/`ENTRYPOINT`, a shell script, a compose file,
+          `app.yaml` or a Makefile becomes `gunicorn 'app:create_app()'` (Gunicorn 20.1
+          and later call a factory written as a call; quoted for the shell, unquoted
+          inside JSON), `waitress-serve app:app` becomes `waitress-serve --call
+          app:create_app`, and `FLASK_APP=app:app` or `flask --app app:app` become
+          `app` (Flask finds `create_app` itself). Where no such spelling exists
+          (uWSGI's `module = app:app`, a `vercel.json` whose Python build serves the
+          app's file, waitress in a Dockerfile's exec form, a server flask-fix does not
+          know, a Gunicorn older than 20.1 allowed by the requirements) the conversion
+          is refused, naming the file and line: point it at an entry module that keeps
+          a module-level app (a wsgi.py with `app = create_app()`, which the conversion
+          keeps working) first. References to other modules (`gunicorn wsgi:app`) are
+          left as they are;
         - a function that sets the app up and is called at import time (`def
           init_logging(): app.logger...` then `init_logging()`, in the app's module or
           imported from another) takes the app as a parameter: the factory calls
@@ -176,6 +199,7 @@ class AppFactory(ProjectTransform):
                 continue
             try:
                 plan = plan_factory(context, app)
+                _plan_deployment_files(context, plan)
                 if context.apply:
                     _rename_endpoints(context, plan, _app_root(app), _other_roots(context.index, app))
                     _check_suppressions(context, plan)
@@ -287,6 +311,47 @@ def _check_suppressions(context: ProjectContext, plan: FactoryPlan) -> None:
                 path, line,
                 f"a suppression comment turns {code} off on a line the rewrite must change",
             )  # fmt: skip
+
+
+def _plan_deployment_files(context: ProjectContext, plan: FactoryPlan) -> None:
+    """Deployment files naming the module-level app (`gunicorn app:app`, `FLASK_APP=
+    app:app`...) call the factory instead (deploy_refs.py), or the conversion is refused
+    where they cannot. They are looked for in the project: the folder above the app's
+    import root that holds pyproject.toml, setup.py, setup.cfg or .git, else that root."""
+    app = plan.app
+    folder = _app_root(app) or "."
+    root = project_root(app.path) if os.path.exists(app.path) else None
+    if root is not None and _under(os.path.abspath(folder), root):
+        folder = root if os.path.isabs(app.path) else os.path.relpath(root)
+    excluded = _other_roots(context.index, app)
+    paths = [
+        os.path.normpath(path)
+        for path in context.files_under(folder)
+        if is_deployment_file(path) and not any(_under(os.path.normpath(path), o) for o in excluded)
+    ]
+    if not paths:
+        return
+    gunicorn = pins.version_for([app.path], "gunicorn") if root is not None else None
+    try:
+        rewrite = rewrite_deployment_files(
+            paths, context.read, module=app.module, variable=app.variable, factory=FACTORY,
+            app_file=app.path, gunicorn_calls_factories=pins.at_least(gunicorn, GUNICORN_CALLS_FACTORIES),
+            other_modules=frozenset(context.index.modules.values()) - {app.module},
+        )  # fmt: skip
+    except Unrewritable as refusal:
+        raise Refused(refusal.path, refusal.line, refusal.reason) from None
+    for path, changes in sorted(rewrite.changes.items()):
+        plan.texts[path] = rewrite.texts[path]
+        line, column, _, _ = changes[0]
+        pairs = list(dict.fromkeys((old, new) for _, _, old, new in changes))
+        shown = ", ".join(f"`{old}` → `{new}`" for old, new in pairs)
+        count = _plural_references(len(changes))
+        message = f"{count} to the module-level app rewritten for the application factory: {shown}"
+        plan.notes.append(Note(path, line, column, message))
+
+
+def _plural_references(count: int) -> str:
+    return f"{count} reference{'s' if count != 1 else ''}"
 
 
 def _apps_in_order(index: ProjectIndex) -> list[AppObject]:

@@ -1052,3 +1052,94 @@ def test_flask_sqlalchemy_before_3_used_outside_an_app_context_is_refused(extra,
         "inside `with app.app_context():` (or require Flask-SQLAlchemy>=3.0) first "
         f"({path}:{line}); nothing was changed"
     )
+
+
+_ONE_ROUTE = "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route('/')\ndef index():\n    return 'x'\n"
+
+
+def test_deployment_files_naming_the_app_are_rewritten_for_the_factory():
+    """Gunicorn (20.1+) calls `module:create_app()`, waitress-serve takes `--call`, and
+    Flask finds `create_app` in the module by itself; references to other modules (an
+    entry module keeping `app = create_app()`) and look-alikes stay as they are."""
+    sources = {
+        "shop.py": _ONE_ROUTE,
+        "wsgi.py": "from shop import app\n",
+        "Procfile": "web: gunicorn -w 2 shop:app\nworker: gunicorn wsgi:app\n",
+        "Dockerfile": 'FROM python:3.12\nENV FLASK_APP shop:app\nCMD ["gunicorn", "-b", ":8000", "shop:app"]\n',
+        "boot.sh": "#!/bin/sh\nexec gunicorn --access-logfile - \\\n    shop:app\n",
+        "docker-compose.yml": "services:\n  web:\n    command: waitress-serve --port=8000 shop:app\n",
+        ".flaskenv": "FLASK_APP=shop:app\nFLASK_DEBUG=1\n",
+        "Makefile": "run:\n\tflask --app shop:app run\nold:\n\techo shop:application bookshop:app\n",
+    }
+    after, findings = convert(sources)
+    assert after["Procfile"] == "web: gunicorn -w 2 'shop:create_app()'\nworker: gunicorn wsgi:app\n"
+    assert after["Dockerfile"] == (
+        'FROM python:3.12\nENV FLASK_APP shop\nCMD ["gunicorn", "-b", ":8000", "shop:create_app()"]\n'
+    )
+    assert after["boot.sh"] == "#!/bin/sh\nexec gunicorn --access-logfile - \\\n    'shop:create_app()'\n"
+    assert after["docker-compose.yml"] == (
+        "services:\n  web:\n    command: waitress-serve --port=8000 --call shop:create_app\n"
+    )
+    assert after[".flaskenv"] == "FLASK_APP=shop\nFLASK_DEBUG=1\n"
+    assert after["Makefile"] == "run:\n\tflask --app shop run\nold:\n\techo shop:application bookshop:app\n"
+    assert after["wsgi.py"] == "from shop import create_app\n\napp = create_app()\n"
+    noted = {f.path: f for f in findings if f.path in sources and not f.path.endswith(".py")}
+    assert noted["Procfile"].line == 1 and noted["Procfile"].has_fix
+    assert noted["Procfile"].message == (
+        "1 reference to the module-level app rewritten for the application factory: "
+        "`shop:app` → `'shop:create_app()'`"
+    )
+    assert sorted(noted) == [".flaskenv", "Dockerfile", "Makefile", "Procfile", "boot.sh", "docker-compose.yml"]
+    again, findings = convert(after)
+    assert again == after
+
+
+@pytest.mark.parametrize(
+    ("files", "where", "reason"),
+    [
+        (
+            {"uwsgi.ini": "[uwsgi]\nmodule = shop:app\n"},
+            "(uwsgi.ini:2)",
+            "`shop:app` names the module-level app, which the conversion removes, and flask-fix "
+            "knows no sound rewrite for it here (uWSGI's `module =`, an unknown server): point "
+            "it at an entry module that keeps one (a wsgi.py with `from shop import create_app` "
+            "and `app = create_app()`) first",
+        ),
+        (
+            {"vercel.json": '{\n  "builds": [\n    {"src": "shop.py", "use": "@vercel/python"}\n  ]\n}\n'},
+            "(vercel.json:3)",
+            "Vercel's Python build serves the module-level app of `shop.py`, which the "
+            "conversion removes: build an entry module that keeps one instead (a wsgi.py with "
+            "`app = create_app()`) first",
+        ),
+        (
+            {"Dockerfile": 'CMD ["waitress-serve", "shop:app"]\n'},
+            "(Dockerfile:1)",
+            "`shop:app` names the module-level app",
+        ),
+    ],
+)
+def test_deployment_files_without_a_sound_rewrite_are_refused(files, where, reason):
+    sources = {"shop.py": _ONE_ROUTE, **files}
+    after, findings = convert(sources)
+    assert after == sources
+    [finding] = findings
+    assert finding.path == "shop.py" and finding.fix_level is FixLevel.REPORT
+    assert reason in finding.message
+    assert finding.message.endswith(f"{where}; nothing was changed")
+
+
+def test_an_old_gunicorn_cannot_call_the_factory(tmp_path: Path):
+    files = {
+        "shop.py": _ONE_ROUTE,
+        "Procfile": "web: gunicorn shop:app\n",
+        "requirements.txt": "flask\ngunicorn==19.9.0\n",
+    }
+    for path, text in files.items():
+        (tmp_path / path).write_text(text)
+    (tmp_path / ".git").mkdir()
+    named = [str(tmp_path / "shop.py")]
+    results = list(run(named, Settings(jobs=1, select=("FLK201",), unsafe_fixes=True)))
+    assert (tmp_path / "Procfile").read_text() == files["Procfile"]
+    [finding] = [f for r in results for f in r.findings]
+    assert "the project allows a Gunicorn older than 20.1, which cannot call an application factory" in finding.message

@@ -800,6 +800,7 @@ class _AppModulePlanner(_ModulePlanner):
             app.path, app.module, name, self._free_variable(view, ("bp", f"{name}_bp", f"{name}_blueprint"))
         )
         self._check_unparsable_modules()
+        self._check_namespace_imports()
         self._find_importers()
         self._classify_app_uses()
         self._scan_other_imports()
@@ -922,6 +923,37 @@ class _AppModulePlanner(_ModulePlanner):
                     f"imports the app's module `{self.app.module}`: it would be left using "
                     "an app that no longer exists; fix its syntax first",
                 )  # fmt: skip
+
+    def _check_namespace_imports(self) -> None:
+        """The app's module sits in a folder without `__init__.py` (`app/main.py`,
+        indexed as `main`), and a module imports it through that folder as a namespace
+        package (`from app.main import app`, with the project root on sys.path): the
+        index does not link that import to the app, so it would not be rewritten."""
+        if "." in self.app.module or os.path.basename(self.app.path) == "__init__.py":
+            return
+        folders = os.path.normpath(os.path.dirname(self.app.path)).split(os.sep)
+        folders = [f for f in folders if f not in ("", ".", "..") and f.isidentifier()]
+        names = [".".join([*folders[i:], self.app.module]) for i in range(len(folders))][-3:]
+        if not names:
+            return
+        for path in sorted(self.index.modules):
+            if path == self.app.path:
+                continue
+            try:
+                data = self.context.read(path)
+            except OSError:
+                continue
+            for name in names:
+                if name.encode() not in data:
+                    continue
+                line = importing_line(data.decode("utf-8", "replace"), self.index.modules[path], name)
+                if line is not None:
+                    raise Refused(
+                        path, line,
+                        f"imports the app's module as `{name}`, through a folder without "
+                        f"`__init__.py` (a namespace package), a name flask-fix does not link to "
+                        f"`{self.app.module}`; add an `__init__.py` to that folder first",
+                    )  # fmt: skip
 
     def _resolves_to_app(self, imported) -> bool:
         """Whether an importer's import (not straight from the app's module) is our app:

@@ -1143,3 +1143,20 @@ def test_an_old_gunicorn_cannot_call_the_factory(tmp_path: Path):
     assert (tmp_path / "Procfile").read_text() == files["Procfile"]
     [finding] = [f for r in results for f in r.findings]
     assert "the project allows a Gunicorn older than 20.1, which cannot call an application factory" in finding.message
+
+
+def test_an_import_through_a_namespace_package_is_refused():
+    """`app/main.py` with no `app/__init__.py` is indexed as `main`; a test importing it
+    as `app.main` (pytest's rootdir on sys.path) would not be rewritten."""
+    sources = {
+        "app/main.py": _ONE_ROUTE,
+        "tests/test_main.py": "from app.main import app\n\ndef test_index():\n    assert app.test_client().get('/').status_code == 200\n",
+    }
+    after, findings = convert(sources)
+    assert after == sources
+    [finding] = findings
+    assert finding.message.endswith(
+        "imports the app's module as `app.main`, through a folder without `__init__.py` (a "
+        "namespace package), a name flask-fix does not link to `main`; add an `__init__.py` "
+        "to that folder first (tests/test_main.py:1); nothing was changed"
+    )

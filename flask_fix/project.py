@@ -267,9 +267,10 @@ class ProjectIndex:
     # Before 3.0 a `db` created with the app works outside an app context (FLK301, FLK502)
     flask_sqlalchemy_version: tuple[int, ...] | None = None
     # where a db built with the app (or its models' `.query`) is used outside an app
-    # context, (path, line, code): what only Flask-SQLAlchemy 2.x's fallback serves (FLK202,
-    # codemods/legacy_db.py); set by the runner when that may matter, None: not looked at
-    database_fallback_uses: tuple[tuple[str, int, str], ...] | None = None
+    # context, (path, line, code, path of the db's or model's module): what only
+    # Flask-SQLAlchemy 2.x's fallback serves (FLK202, codemods/legacy_db.py); set by the
+    # runner when that may matter, None: not looked at
+    database_fallback_uses: tuple[tuple[str, int, str, str], ...] | None = None
     # project extension classes (`init_app`), triage for FLK202/FLK204
     extensions: extensionfacts.ExtensionIndex = field(
         default_factory=extensionfacts.ExtensionIndex

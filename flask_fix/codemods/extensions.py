@@ -626,11 +626,16 @@ class ExtensionTracking(cst.BatchableCSTVisitor):
         if version is None:
             allowed = f"the project does not declare which {spec.package} it runs on"
         else:
-            older = "an older release" if not any(version) else pins.describe(version)
+            older = "before 3.0" if not any(version) else pins.describe(version)
             allowed = f"the project's requirements allow {spec.package} {older}"
-        uses = index.database_fallback_uses or ()
+        # uses of a database or model defined beside this module (an examples folder
+        # holds several apps, each with its own `db`)
+        from .legacy_db import under
+
+        folder = os.path.dirname(self.context.path)
+        uses = [use for use in index.database_fallback_uses or () if under(use[3] or folder, folder)]
         if uses:
-            path, line, code = uses[0]
+            path, line, code, _ = uses[0]
             more = f" and {len(uses) - 1} more" if len(uses) > 1 else ""
             return None, (
                 f"{allowed}, and `{code}` runs outside an application context ({path}:{line}"

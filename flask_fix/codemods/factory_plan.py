@@ -1300,7 +1300,7 @@ class _AppModulePlanner(_ModulePlanner):
             if name == qualified or name.rpartition(".")[2] == target
         ) | {qualified}
         uses = legacy_db.fallback_uses(self.index, self.context.read, self.in_scope, databases)
-        for path, line, code in uses:
+        for path, line, code, _ in uses:
             version = self.index.flask_sqlalchemy_version
             allowed = (
                 "does not declare which Flask-SQLAlchemy it runs on"

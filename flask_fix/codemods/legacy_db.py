@@ -32,6 +32,8 @@ DB_USES = frozenset(
 )  # fmt: skip
 
 
+# attributes that need the app only when used further (`db.session.add(...)`)
+USED_THROUGH = frozenset({"session"})
 # words a module using a database outside a context has in its text
 _WORDS = (b"query", *(use.encode() for use in sorted(DB_USES)))
 
@@ -52,8 +54,9 @@ def fallback_uses(
     read: Callable[[str], bytes],
     in_scope: Callable[[str], bool] | None = None,
     databases: frozenset[str] | None = None,
-) -> list[tuple[str, int, str]]:
-    """(path, line, code) of every use of a database built with the app (`databases`;
+) -> list[tuple[str, int, str, str]]:
+    """(path, line, code, the path of the module defining the database or model used;
+    '' when unknown) of every use of a database built with the app (`databases`;
     all of them by default) or of its models' `.query`, outside an application context,
     in the project's modules (those `in_scope`): import-time code everywhere, test
     functions in test code. Only modules whose text names a module holding one of them
@@ -91,6 +94,7 @@ def fallback_uses(
     fixture = any(
         pushes_context(trees[p]) for p in tests if os.path.basename(p) == "conftest.py"
     )
+    defined_in = {module: path for path, module in index.modules.items()}
     found = []
     for path, tree in trees.items():
         test = path in tests
@@ -98,11 +102,21 @@ def fallback_uses(
             continue
         module = index.modules.get(path, "")
         is_package = os.path.basename(path) == "__init__.py"
-        for line, code in uses_outside_context(
+        for line, code, used in uses_outside_context(
             tree, module, is_package, databases, models, functions_too=test
         ):
-            found.append((path, line, code))
+            found.append(
+                (path, line, code, defined_in.get(used.rpartition(".")[0], ""))
+            )
     return found
+
+
+def under(path: str, folder: str) -> bool:
+    """`path` is in `folder` ('' being the current folder, holding every relative path)."""
+    folder, path = os.path.normpath(folder), os.path.normpath(path)
+    if folder in ("", "."):
+        return not os.path.isabs(path)
+    return path == folder or path.startswith(folder + os.sep)
 
 
 def pushes_context(tree: ast.Module) -> bool:
@@ -133,27 +147,34 @@ def uses_outside_context(
     models: frozenset[str],
     *,
     functions_too: bool,
-) -> Iterator[tuple[int, str]]:
-    """(line, code) of each use of a database (qualified names in `databases`) or of a
-    model's `.query` (`models`) outside an application context, at import time (and in
-    function bodies when `functions_too`: test code)."""
+) -> Iterator[tuple[int, str, str]]:
+    """(line, code, the qualified name used) of each use of a database (qualified names
+    in `databases`) or of a model's `.query` (`models`) outside an application context,
+    at import time (and in function bodies when `functions_too`: test code)."""
     package = module if is_package else module.rpartition(".")[0]
-    bound = _imported_names(tree, package)
+    # the module's own databases and models, then what it imports
+    bound = {
+        name.rpartition(".")[2]: name
+        for name in databases | models
+        if name.rpartition(".")[0] == module
+    }
+    bound.update(_imported_names(tree, package))
     db_locals = {local for local, target in bound.items() if target in databases}
     model_locals = {local for local, target in bound.items() if target in models}
     module_locals = {
         local: target for local, target in bound.items() if target not in databases
     }
 
-    def is_database(node: ast.expr) -> bool:
-        if isinstance(node, ast.Name):
-            return node.id in db_locals
+    def database(node: ast.expr) -> str | None:
+        if isinstance(node, ast.Name) and node.id in db_locals:
+            return bound[node.id]
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             target = module_locals.get(node.value.id)
-            return target is not None and f"{target}.{node.attr}" in databases
-        return False
+            if target is not None and f"{target}.{node.attr}" in databases:
+                return f"{target}.{node.attr}"
+        return None
 
-    def visit(node: ast.AST, nested: bool) -> Iterator[tuple[int, str]]:
+    def visit(node: ast.AST, nested: bool) -> Iterator[tuple[int, str, str]]:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.With, ast.AsyncWith)) and _is_context(child):
                 continue
@@ -166,19 +187,33 @@ def uses_outside_context(
                 yield from visit(child, nested)
                 continue
             if isinstance(child, ast.Attribute):
-                if child.attr in DB_USES and is_database(child.value):
-                    yield child.lineno, ast.unparse(child)
+                used = database(child.value) if child.attr in DB_USES else None
+                if (
+                    used is not None
+                    and child.attr in USED_THROUGH
+                    and not _used_further(node, child)
+                ):
+                    used = None  # `db.session` handed on: the session needs the app when used
+                if used is not None:
+                    yield child.lineno, ast.unparse(child), used
                     continue
                 if (
                     child.attr == "query"
                     and isinstance(child.value, ast.Name)
                     and child.value.id in model_locals
                 ):
-                    yield child.lineno, ast.unparse(child)
+                    yield child.lineno, ast.unparse(child), bound[child.value.id]
                     continue
             yield from visit(child, nested)
 
     yield from visit(tree, False)
+
+
+def _used_further(parent: ast.AST, node: ast.expr) -> bool:
+    """`node` is read from (`node.x`) or called (`node()`)."""
+    return (isinstance(parent, ast.Attribute) and parent.value is node) or (
+        isinstance(parent, ast.Call) and parent.func is node
+    )
 
 
 def _is_context(node: ast.With | ast.AsyncWith) -> bool:

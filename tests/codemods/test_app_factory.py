@@ -5,6 +5,7 @@ real Flask."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import textwrap
@@ -1160,3 +1161,13 @@ def test_an_import_through_a_namespace_package_is_refused():
         "namespace package), a name flask-fix does not link to `main`; add an `__init__.py` "
         "to that folder first (tests/test_main.py:1); nothing was changed"
     )
+
+
+def test_a_session_handed_on_at_import_time_is_no_use_of_the_database():
+    """`admin.add_view(ModelView(User, db.session))` at import time only passes the
+    scoped session on (Flask-Admin's examples); `db.session.add(...)` uses it."""
+    from flask_fix.codemods.legacy_db import uses_outside_context
+
+    tree = ast.parse("from app import db\nviews = [db.session]\nprint(db.session)\ndb.session.add(1)\ndb.session()\n")
+    uses = list(uses_outside_context(tree, "setup", False, frozenset({"app.db"}), frozenset(), functions_too=False))
+    assert uses == [(4, "db.session", "app.db"), (5, "db.session", "app.db")]

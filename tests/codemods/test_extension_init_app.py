@@ -386,7 +386,7 @@ _UNSEEN = (
     " (a script's `db.create_all()`, a test querying models without `with "
     "app.app_context():`, a shell)"
 )
-_USES = (("tests/test_tasks.py", 4, "Task.query"), ("db_create.py", 2, "db.create_all"))
+_USES = (("tests/test_tasks.py", 4, "Task.query", "app.py"), ("db_create.py", 2, "db.create_all", "app.py"))
 
 
 @pytest.mark.parametrize(
@@ -403,7 +403,7 @@ _USES = (("tests/test_tasks.py", 4, "Task.query"), ("db_create.py", 2, "db.creat
         ),
         # none seen, but a shell or code run by hand may: unsafe
         ((2, 5, 1), (), FixLevel.UNSAFE, "the project's requirements allow Flask-SQLAlchemy 2.5.1: "),
-        ((0,), None, FixLevel.UNSAFE, "the project's requirements allow Flask-SQLAlchemy an older release: "),
+        ((0,), None, FixLevel.UNSAFE, "the project's requirements allow Flask-SQLAlchemy before 3.0: "),
         (None, (), FixLevel.SAFE, None),  # undeclared, none seen: a current release
     ],
 )
@@ -475,3 +475,15 @@ def test_the_runner_looks_for_uses_outside_an_app_context(tmp_path, requirements
     assert finding.fix_level is level
     if level is FixLevel.REPORT:
         assert f"`Task.query` runs outside an application context ({tmp_path / 'test_app.py'}:4)" in finding.message
+
+
+def test_uses_in_another_apps_folder_do_not_count():
+    """An examples folder holds several apps, each with its own `db`: only uses of a
+    database (or model) defined beside this module count."""
+    index = index_from_sources({"examples/auth/app.py": SINGLE, "examples/sqla/app.py": SINGLE})
+    index.flask_sqlalchemy_version = (2, 5, 1)
+    index.database_fallback_uses = (("examples/sqla/db_create.py", 2, "db.create_all", "examples/sqla/app.py"),)
+    [other] = fix_code(SINGLE, path="examples/auth/app.py", select=("FLK202",), index=index).findings
+    [own] = fix_code(SINGLE, path="examples/sqla/app.py", select=("FLK202",), index=index).findings
+    assert (other.fix_level, own.fix_level) == (FixLevel.UNSAFE, FixLevel.REPORT)
+    assert "`db.create_all` runs outside an application context (examples/sqla/db_create.py:2)" in own.message

@@ -17,7 +17,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .codemods.base import Fix, Report, Rule, RuleContext
-from .imports import update_imports
+from .imports import first_party, update_imports
 from .model import Edit, ErrorKind, Finding
 from .project import ProjectIndex
 from .python2 import syntax_error_message
@@ -108,7 +108,7 @@ def fix_source(
         fixes = [r.fix for r in reports if r.fix and r.fix_level.applies(unsafe_fixes)]
         if not fixes or not apply:
             break
-        fixed = apply_fixes(module, fixes)
+        fixed = apply_fixes(module, fixes, _first_party(index))
         if fixed.code == module.code:
             break
         module = fixed
@@ -123,8 +123,10 @@ def fix_source(
     if changed:
         _verify(source, new_source)
     assert first_reports is not None
+    first_party = _first_party(index) if want_edits else frozenset()
     findings = [
-        _finding(r, first_wrapper, path, original, want_edits) for r in first_reports
+        _finding(r, first_wrapper, path, original, want_edits, first_party)
+        for r in first_reports
     ]
     fixed = [
         f
@@ -167,7 +169,10 @@ class _Replacer(cst.CSTTransformer):
         return self.replacements.get(id(original_node), updated_node)
 
 
-def apply_fixes(module: cst.Module, fixes: Sequence[Fix]) -> cst.Module:
+def apply_fixes(
+    module: cst.Module, fixes: Sequence[Fix], first_party: frozenset[str] = frozenset()
+) -> cst.Module:
+    """`first_party`: the project's top-level module names (where added imports sort)."""
     replacements: dict[int, cst.CSTNode] = {}
     for fix in fixes:
         for old, new in fix.replacements.items():
@@ -175,7 +180,13 @@ def apply_fixes(module: cst.Module, fixes: Sequence[Fix]) -> cst.Module:
     result = module.visit(_Replacer(replacements))
     add = [spec for fix in fixes for spec in fix.add_imports]
     remove = [spec for fix in fixes for spec in fix.remove_unused_imports]
-    return update_imports(result, add, remove)
+    return update_imports(result, add, remove, first_party)
+
+
+def _first_party(index: ProjectIndex) -> frozenset[str]:
+    """The project's top-level module and package names: imports of them sort as first
+    party (only files that get fixed or whose edits are wanted ask)."""
+    return first_party(index.modules.values())
 
 
 def _verify(source: bytes, new_source: bytes) -> None:
@@ -206,13 +217,18 @@ def _parses_with_ast(source: bytes) -> bool:
 
 
 def _finding(
-    report: Report, wrapper: MetadataWrapper, path: str, module: cst.Module, want_edits: bool
+    report: Report,
+    wrapper: MetadataWrapper,
+    path: str,
+    module: cst.Module,
+    want_edits: bool,
+    first_party: frozenset[str] = frozenset(),
 ) -> Finding:
     # resolved once per wrapper (cached), and only for passes that report something
     where = wrapper.resolve(PositionProvider)[report.node]
     edits: tuple[Edit, ...] | None = None
     if want_edits and report.fix is not None:
-        edits = edits_between(module.code, apply_fixes(module, [report.fix]).code)
+        edits = edits_between(module.code, apply_fixes(module, [report.fix], first_party).code)
     return Finding(
         code=report.code,
         name=report.name,

@@ -698,9 +698,10 @@ class _ViewsModule(_ModulePlanner):
         if self.uses_current_app:
             add.append(("flask", "current_app", None))
         if add:
-            from ..imports import update_imports
+            from ..imports import first_party, update_imports
 
-            new_module = update_imports(new_module, add, [])
+            project = first_party(self.owner.index.modules.values())
+            new_module = update_imports(new_module, add, [], project)
         return new_module.bytes
 
 
@@ -1613,9 +1614,10 @@ class _AppModulePlanner(_ModulePlanner):
         if self.uses_current_app:
             add.append(("flask", "current_app", None))
         if add:
-            from ..imports import update_imports
+            from ..imports import first_party, update_imports
 
-            module = update_imports(module, add, [])
+            project = first_party(self.index.modules.values())
+            module = update_imports(module, add, [], project)
         return module.bytes
 
     def _main_guard(self, index: int, statement: cst.If, uses: list[cst.Name]) -> cst.BaseStatement:

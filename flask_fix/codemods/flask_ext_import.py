@@ -115,7 +115,7 @@ class FlaskExtImport(LegacyApiRule):
         Example(
             "import flask.ext.login\n\nmanager = flask.ext.login.LoginManager()\n"
             "request = flask.request\n",
-            "import flask_login\nimport flask\n\nmanager = flask_login.LoginManager()\n"
+            "import flask\nimport flask_login\n\nmanager = flask_login.LoginManager()\n"
             "request = flask.request\n",
         ),
         Example(

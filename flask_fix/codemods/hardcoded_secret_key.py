@@ -177,8 +177,9 @@ class HardcodedSecretKey(FlaskConfigRule):
                 app.config["SECRET_KEY"] = "dev"
             """),
             _code("""
-                from flask import Flask
                 import os
+
+                from flask import Flask
 
                 app = Flask(__name__)
                 app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]

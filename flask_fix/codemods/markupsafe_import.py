@@ -87,8 +87,8 @@ class MarkupsafeImport(LegacyApiRule):
         ),
         Example(
             "from flask import Flask, Markup, escape as e, url_for\n\napp = Flask(__name__)\n",
-            "from flask import Flask, url_for\nfrom markupsafe import Markup, escape as e\n\n"
-            "app = Flask(__name__)\n",
+            "from flask import Flask, url_for\nfrom markupsafe import Markup\n"
+            "from markupsafe import escape as e\n\napp = Flask(__name__)\n",
         ),
         # joins an existing markupsafe import
         Example(

@@ -146,14 +146,14 @@ class RemovedHelpers(LegacyApiRule):
             "from flask import Flask\n\napp = Flask(__name__)\n"
             "app.config.from_json('settings.json')\n"
             "app.config.from_json('local.json', True)\n",
-            "from flask import Flask\nimport json\n\napp = Flask(__name__)\n"
+            "import json\n\nfrom flask import Flask\n\napp = Flask(__name__)\n"
             "app.config.from_file('settings.json', load=json.load)\n"
             "app.config.from_file('local.json', load=json.load, silent=True)\n",
         ),
         Example(
             "from flask import current_app\n\ndef reload():\n"
             "    current_app.config.from_json(filename='x.json', silent=True)\n",
-            "from flask import current_app\nimport json\n\ndef reload():\n"
+            "import json\n\nfrom flask import current_app\n\ndef reload():\n"
             "    current_app.config.from_file(filename='x.json', load=json.load, silent=True)\n",
         ),
         # an app the rule cannot prove: reported
@@ -182,7 +182,7 @@ class RemovedHelpers(LegacyApiRule):
         Example(
             "from werkzeug.security import safe_str_cmp, check_password_hash\n\n"
             "def check(token, expected):\n    return safe_str_cmp(token, expected)\n",
-            "from werkzeug.security import check_password_hash\nimport hmac\n\n"
+            "import hmac\n\nfrom werkzeug.security import check_password_hash\n\n"
             "def check(token, expected):\n    return hmac.compare_digest(token, expected)\n",
             unsafe=True,
         ),

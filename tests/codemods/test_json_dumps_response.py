@@ -328,6 +328,7 @@ def test_view_registered_with_add_url_rule_in_another_module():
     result = run(VIEWS, path="shop/views.py", index=index)
     assert result.source == code("""
         import json
+
         from flask import jsonify
 
         def list_users():

@@ -47,8 +47,8 @@ def test_fixed_code_runs_on_flask_3():
     after = run(before).source
     # `import flask` served only flask.Markup: it goes
     assert after == code("""
-        from flask import Flask
         import markupsafe
+        from flask import Flask
         from markupsafe import Markup, escape
 
         app = Flask(__name__)

@@ -122,8 +122,9 @@ def test_safe_str_cmp_used_as_a_value_keeps_its_import():
     """)
     result = run(source, unsafe=True)
     assert result.source == code("""
-        from werkzeug.security import safe_str_cmp
         import hmac
+
+        from werkzeug.security import safe_str_cmp
 
         check = safe_str_cmp
         ok = hmac.compare_digest("a", "b")

@@ -1,10 +1,19 @@
 """A notes app written the way many tutorials did: one module-level app."""
 
 import json
-
-from flask import Blueprint, Flask, jsonify, redirect, render_template, request, session, url_for
-from flask_sqlalchemy import SQLAlchemy
 import os
+
+from flask import (
+    Blueprint,
+    Flask,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_sqlalchemy import SQLAlchemy
 
 bp = Blueprint("main", __name__)
 db = SQLAlchemy()

@@ -2,13 +2,13 @@ import io
 
 from flask import Blueprint, flash, make_response, request, safe_join, send_file
 from flask_login import login_required
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import safe_str_cmp
 
 from . import db
 from .models import Item
 from .settings import low_stock
-from markupsafe import Markup
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")
 

@@ -1,10 +1,11 @@
 """A stock-keeping app that already has a factory, written against Flask 2.0."""
 
+import json
+
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 
 from .config import configs
-import json
 
 db = SQLAlchemy()
 

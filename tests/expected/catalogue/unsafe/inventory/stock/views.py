@@ -1,15 +1,15 @@
+import hmac
 import io
 
 from flask import Blueprint, flash, make_response, request, send_file
 from flask_login import login_required
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
+from werkzeug.utils import safe_join
 
 from . import db
 from .models import Item
 from .settings import low_stock
-import hmac
-from markupsafe import Markup
-from werkzeug.utils import safe_join
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")
 

@@ -21,7 +21,15 @@ file times alone:
 
 Each entry is validated by content digests when used, so two runs writing the cache at
 once (each file is replaced atomically) can lose entries but never mix them up, and a
-cache that cannot be read is a miss. The folder holds a `CACHEDIR.TAG` and a `.gitignore`
+cache that cannot be read is a miss.
+
+The layers live in one folder per tool version and settings (`scan_key`, the current
+folder). A run marks its folder used (its modification time) when it first reads it, and
+a run that saves prunes the others: those unused for `STALE_AFTER`, and, beyond the
+`KEEP_FOLDERS` most recently used, those unused for `IN_USE_GRACE` (a run still going
+marked its folder when it started). A folder is first renamed away, atomically, then
+deleted: a run still reading it finds its files or a miss, and one saving into it
+creates it again. Temporary files a killed run left behind go the same way. The folder holds a `CACHEDIR.TAG` and a `.gitignore`
 of `*`, as ruff's does. Entries are pickled and read back with an unpickler that builds
 only flask-fix's own data classes (a cache folder from an untrusted checkout cannot run
 code).
@@ -35,6 +43,8 @@ import hashlib
 import io
 import os
 import pickle
+import re
+import shutil
 import sys
 import tempfile
 import time
@@ -55,6 +65,14 @@ CACHEDIR_TAG = (
 )
 
 _LAYERS = ("files", "scans", "fixes", "runs")
+#: a settings folder unused this long is removed by the next run that saves
+STALE_AFTER = 7 * 24 * 3600.0
+#: at most this many settings folders are kept ...
+KEEP_FOLDERS = 8
+#: ... unless a run may still be using them: one marks its folder when it starts
+IN_USE_GRACE = 3600.0
+_LAYER_FOLDER = re.compile(r"[0-9a-f]{32}")
+_TRASH_PREFIX = ".trash-"
 
 
 def cache_folder(paths: Sequence[str], option: str | None = None) -> str:
@@ -250,6 +268,8 @@ class RunCache:
 
     def _layer(self, name: str) -> dict:
         if name not in self._layers:
+            if not self._layers:
+                _mark_used(self.layer_folder)
             self._layers[name] = _load(os.path.join(self.layer_folder, name + ".pickle"))
         return self._layers[name]
 
@@ -481,6 +501,65 @@ class RunCache:
                         if not os.path.exists(path):
                             del layer[path]
                 _save(os.path.join(self.layer_folder, name + ".pickle"), layer)
+            prune(self.folder, self.layer_folder)
         except OSError:
             pass
         self._dirty.clear()
+
+
+# -- pruning -----------------------------------------------------------------------------
+
+
+def _mark_used(layer_folder: str) -> None:
+    try:
+        os.utime(layer_folder)
+    except OSError:
+        pass  # not created yet, or not ours to touch: it is only an older-looking folder
+
+
+def prune(folder: str, current: str, now: float | None = None) -> None:
+    """Remove the settings folders of `folder` (the cache) that no run uses any more, and
+    the temporary files killed runs left in `current` (see the module's docstring)."""
+    now = time.time() if now is None else now
+    used: list[tuple[float, str]] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith(_TRASH_PREFIX):
+                _remove(entry.path, now)  # left by a run killed while pruning
+            elif _LAYER_FOLDER.fullmatch(entry.name) and entry.path != current:
+                try:
+                    used.append((entry.stat(follow_symlinks=False).st_mtime, entry.path))
+                except OSError:
+                    continue
+    used.sort(reverse=True)
+    for rank, (mtime, path) in enumerate(used, start=2):  # the current folder is first
+        idle = now - mtime
+        if idle > STALE_AFTER or (rank > KEEP_FOLDERS and idle > IN_USE_GRACE):
+            _remove(path, now)
+    with os.scandir(current) as entries:
+        for entry in entries:
+            if entry.name.startswith(".tmp-") and _idle(entry, now) > IN_USE_GRACE:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
+
+
+def _idle(entry: os.DirEntry, now: float) -> float:
+    try:
+        return now - entry.stat(follow_symlinks=False).st_mtime
+    except OSError:
+        return 0.0
+
+
+def _remove(path: str, now: float) -> None:
+    """Rename `path` out of the way (atomic: no run sees it half deleted), then delete it."""
+    parent, name = os.path.split(path)
+    trash = path
+    if not name.startswith(_TRASH_PREFIX):
+        trash = os.path.join(parent, f"{_TRASH_PREFIX}{name}-{os.getpid()}-{now:.0f}")
+        try:
+            os.rename(path, trash)
+        except OSError:
+            return  # gone already (another run pruned it), or not ours to move
+    shutil.rmtree(trash, ignore_errors=True)

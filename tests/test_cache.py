@@ -356,3 +356,95 @@ def test_concurrent_runs_share_one_cache(shop: Path, tmp_path: Path):
         outputs = [json.loads(p.communicate()[0]) for p in processes]
         assert outputs == [expected] * 3
     assert not list((tmp_path / "cache").rglob(".tmp-*"))  # no temporary file left behind
+
+
+# --- pruning the folders of other settings and tool versions ----------------------------
+
+HOUR = 3600.0
+
+
+def _settings_folders(cache: Path) -> list[Path]:
+    return sorted(p for p in cache.iterdir() if p.is_dir())
+
+
+def _old_folder(cache: Path, name: str, idle: float) -> Path:
+    """The folder of other settings, last used `idle` seconds ago."""
+    folder = cache / name
+    folder.mkdir(parents=True)
+    (folder / "files.pickle").write_bytes(pickle.dumps({}))
+    when = cache_module.time.time() - idle
+    os.utime(folder, (when, when))
+    return folder
+
+
+def test_folders_unused_for_a_week_are_pruned(shop: Path, tmp_path: Path):
+    cache = tmp_path / "cache"
+    stale = _old_folder(cache, "a" * 32, 8 * 24 * HOUR)
+    recent = _old_folder(cache, "b" * 32, 2 * 24 * HOUR)
+    keep = [cache / "user-file", cache / "0123"]  # not ours: never touched
+    keep[0].write_text("x")
+    keep[1].mkdir()
+    run("--check", ".")
+    current = [p for p in _settings_folders(cache) if p not in (recent, keep[1])]
+    assert len(current) == 1 and current[0].name != stale.name
+    assert not stale.exists() and recent.exists() and all(p.exists() for p in keep)
+    assert (current[0] / "fixes.pickle").exists()
+    assert not [p for p in cache.iterdir() if p.name.startswith(".trash-")]
+
+
+def test_beyond_eight_folders_the_least_recently_used_go_unless_just_used(
+    shop: Path, tmp_path: Path
+):
+    cache = tmp_path / "cache"
+    # nine other folders: idle 2 h, 3 h, ... 10 h; and one used half an hour ago
+    idle = {f"{n:032x}": (n + 1) * HOUR for n in range(1, 10)}
+    for name, seconds in idle.items():
+        _old_folder(cache, name, seconds)
+    in_use = _old_folder(cache, "f" * 32, 0.5 * HOUR)
+    run("--check", ".")
+    # kept: this run's folder, the one in use and the six most recently used others
+    survivors = {p.name for p in _settings_folders(cache)} - {"f" * 32}
+    assert in_use.exists()
+    assert sorted(n for n in survivors if n in idle) == sorted(idle)[:6]
+    assert len(survivors) == 7  # six others and this run's own
+
+
+def test_a_replayed_run_marks_its_folder_used(shop: Path, tmp_path: Path):
+    run("--check", ".")
+    [folder] = _settings_folders(tmp_path / "cache")
+    long_ago = cache_module.time.time() - 30 * 24 * HOUR
+    os.utime(folder, (long_ago, long_ago))
+    _, document = run("--check", ".")  # replayed: nothing is written
+    assert folder.stat().st_mtime > long_ago + 29 * 24 * HOUR
+    assert document["findings"]
+
+
+def test_a_folder_pruned_under_a_running_run_is_only_a_miss(shop: Path, tmp_path: Path):
+    cache = tmp_path / "cache"
+    run("--check", ".")
+    [folder] = _settings_folders(cache)
+    reading = cache_module.RunCache(str(cache), scan_key=None, run_key=None)
+    reading.layer_folder = str(folder)  # a run of these settings, its layers loaded
+    for name in ("files", "scans", "fixes", "runs"):
+        reading._layer(name)
+    cache_module._remove(str(folder), cache_module.time.time())  # another run prunes it
+    assert not folder.exists()
+    reading._changed("fixes")
+    reading.save()  # the folder comes back with what this run knew
+    assert (folder / "fixes.pickle").exists()
+    assert not [p for p in cache.iterdir() if p.name.startswith(".trash-")]
+    # and a run reading it now finds a complete cache or a miss, never an error
+    _, document = run("--check", ".")
+    assert document == uncached("--check", ".")[1]
+
+
+def test_temporary_files_of_killed_runs_are_removed(shop: Path, tmp_path: Path):
+    run("--check", ".")
+    [folder] = _settings_folders(tmp_path / "cache")
+    old, fresh = folder / ".tmp-old.pickle", folder / ".tmp-fresh.pickle"
+    old.write_bytes(b"partial")
+    fresh.write_bytes(b"being written")
+    long_ago = cache_module.time.time() - 2 * HOUR
+    os.utime(old, (long_ago, long_ago))
+    cache_module.prune(str(tmp_path / "cache"), str(folder))
+    assert not old.exists() and fresh.exists()

@@ -84,6 +84,80 @@ class TriageModule:
         return False
 
     @cached_property
+    def _bindings(self) -> tuple[dict[str, set[str]], set[str], frozenset[str], bool]:
+        """(local name -> what the imports binding it import, names bound otherwise, names
+        imported at module scope, whether a `from x import *` occurs): one walk, made only
+        for the modules a rule asks about names."""
+        imported: dict[str, set[str]] = {}
+        other: set[str] = set()
+        star = False
+        for node in ast.walk(self.tree):
+            kind = node.__class__
+            if kind is ast.Name:
+                if node.ctx.__class__ is not ast.Load:  # type: ignore[attr-defined]
+                    other.add(node.id)  # type: ignore[attr-defined]
+            elif kind is ast.Import or kind is ast.ImportFrom:
+                for local, target in _import_bindings(node):  # type: ignore[arg-type]
+                    if local == "*":
+                        star = True
+                    else:
+                        imported.setdefault(local, set()).add(target)
+            elif kind is ast.arg:
+                other.add(node.arg)  # type: ignore[attr-defined]
+            elif kind in _NAMED_NODES:
+                name = getattr(node, "name", None)
+                if name is not None:
+                    other.add(name)
+            elif kind is ast.MatchMapping and node.rest is not None:  # type: ignore[attr-defined]
+                other.add(node.rest)  # type: ignore[attr-defined]
+        at_module_scope = frozenset(
+            local
+            for statement in _module_scope_statements(self.tree)
+            if statement.__class__ is ast.Import or statement.__class__ is ast.ImportFrom
+            for local, _ in _import_bindings(statement)  # type: ignore[arg-type]
+        )
+        return imported, other, at_module_scope, star
+
+    @property
+    def tree(self) -> ast.Module:
+        (tree,) = self.all(ast.Module)
+        return tree
+
+    def possible_names(self, expr: ast.expr) -> frozenset[str] | None:
+        """Every qualified name a rule resolving names through imports and scopes
+        (`codemods.names.qualified_name`) may find for `expr`, a name or dotted
+        attribute, wherever it is used in the module: what the imports binding its first
+        name import (`flask.abort`), or the builtin (`builtins.ValueError`); where the
+        name is bound otherwise (a local), such a rule finds no name at all. None: it
+        may be anything (any other expression; a name a `from x import *` may bind)."""
+        parts = _dotted(expr)
+        if parts is None:
+            return None
+        imported, _, _, star = self._bindings
+        root, rest = parts[0], "".join(f".{part}" for part in parts[1:])
+        if star and root not in imported:
+            return None
+        return frozenset({f"builtins.{root}{rest}", *(f"{t}{rest}" for t in imported.get(root, ()))})
+
+    def sure_name(self, expr: ast.expr) -> str | None:
+        """The one qualified name such a rule surely finds for `expr` wherever it is used:
+        its first name is bound only by imports that agree, one of them at module scope
+        (so that every scope sees it), or by nothing at all (a builtin); else None."""
+        parts = _dotted(expr)
+        if parts is None:
+            return None
+        imported, other, at_module_scope, star = self._bindings
+        root, rest = parts[0], "".join(f".{part}" for part in parts[1:])
+        if root in other:
+            return None
+        targets = imported.get(root)
+        if targets is None:
+            return None if star else f"builtins.{root}{rest}"
+        if len(targets) != 1 or root not in at_module_scope:
+            return None
+        return f"{next(iter(targets))}{rest}"
+
+    @cached_property
     def calls_by_name(self) -> dict[str, list[ast.Call]]:
         """Calls by the last component of what they call (`dumps` for `json.dumps()`)."""
         calls: dict[str, list[ast.Call]] = {}
@@ -95,6 +169,55 @@ class TriageModule:
 
     def calls(self, name: str) -> list[ast.Call]:
         return self.calls_by_name.get(name, [])
+
+
+_NAMED_NODES = (
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler, ast.MatchAs,
+    ast.MatchStar,
+)  # fmt: skip
+
+
+def _import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str, str]]:
+    """(local name, what it refers to) for each name an import binds, as LibCST's
+    qualified names spell them: `flask` for `import flask.json`, `.views.home` for
+    `from .views import home`; ("*", "") for a star import."""
+    if node.__class__ is ast.Import:
+        return [
+            (a.asname, a.name) if a.asname else (a.name.partition(".")[0],) * 2
+            for a in node.names
+        ]
+    prefix = "." * node.level  # type: ignore[union-attr]
+    if node.module:  # type: ignore[union-attr]
+        prefix += node.module + "."  # type: ignore[union-attr]
+    return [("*", "") if a.name == "*" else (a.asname or a.name, prefix + a.name) for a in node.names]
+
+
+def _module_scope_statements(tree: ast.Module) -> list[ast.stmt]:
+    """The statements run in the module's own scope: outside functions and classes."""
+    found = []
+    pending = list(tree.body)
+    while pending:
+        statement = pending.pop()
+        found.append(statement)
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            pending.extend(getattr(statement, name, ()))
+        for part in (*getattr(statement, "handlers", ()), *getattr(statement, "cases", ())):
+            pending.extend(part.body)
+    return found
+
+
+def _dotted(expr: ast.expr) -> list[str] | None:
+    """`a.b.c` as ["a", "b", "c"]; None for anything but names and attributes of them."""
+    parts = []
+    while expr.__class__ is ast.Attribute:
+        parts.append(expr.attr)  # type: ignore[attr-defined]
+        expr = expr.value  # type: ignore[attr-defined]
+    if expr.__class__ is not ast.Name:
+        return None
+    parts.append(expr.id)  # type: ignore[attr-defined]
+    return parts[::-1]
 
 
 def _called_name(func: ast.expr) -> str | None:

@@ -6,6 +6,7 @@ import ast
 
 import pytest
 
+from flask_fix.api import fix_code
 from flask_fix.codemods import rule_by_code
 from flask_fix.project import index_from_sources
 from flask_fix.triage import TriageModule, rules_for_module
@@ -19,6 +20,12 @@ def triaged(source: str, *codes: str, imports: str = IMPORTS) -> list[str]:
     rules = [rule_by_code(c) for c in codes]
     module = TriageModule.from_tree(source.encode(), ast.parse(source))
     return [r.code for r in rules_for_module(module, rules)]
+
+
+def found_by_rule(source: str, code: str, path: str = "app.py") -> list[str]:
+    """What the rule itself finds, without any triage: where the triage says no, this
+    must be empty."""
+    return [f.code for f in fix_code(source, path=path, select=(code,), unsafe=True).findings]
 
 
 @pytest.mark.parametrize(
@@ -107,8 +114,37 @@ DB = "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n"
     ("source", "expected"),
     [
         ("try:\n    db.session.commit()\nexcept Exception:\n    pass\n", ["FLK501"]),
-        # abort() and sys.exit() need names resolved: the triage lets them through
+        # abort() and sys.exit() raise when surely Flask's and the standard library's
         ("try:\n    db.session.commit()\nexcept Exception:\n    abort(409)\n", ["FLK501"]),
+        ("from flask import abort\ntry:\n    db.session.commit()\nexcept Exception:\n"
+         "    abort(409)\n", []),
+        ("import sys\ntry:\n    db.session.commit()\nexcept Exception:\n    sys.exit(1)\n",
+         []),
+        ("try:\n    db.session.commit()\nexcept Exception:\n    exit(1)\n", []),  # builtin
+        # ...not when the name may be something else somewhere
+        ("from flask import abort\ntry:\n    db.session.commit()\nexcept Exception:\n"
+         "    abort(409)\ndef f(abort):\n    pass\n", ["FLK501"]),
+        ("def f():\n    from flask import abort\ntry:\n    db.session.commit()\n"
+         "except Exception:\n    abort(409)\n", ["FLK501"]),  # not bound at module scope
+        ("from flask import abort\nfrom werkzeug.exceptions import abort\ntry:\n"
+         "    db.session.commit()\nexcept Exception:\n    abort(409)\n", ["FLK501"]),  # ambiguous
+        ("from flask import abort\nfrom myapp.errors import abort\ntry:\n"
+         "    db.session.commit()\nexcept Exception:\n    abort(409)\n", ["FLK501"]),
+        # handlers that cannot catch what a commit raises
+        ("try:\n    db.session.commit()\nexcept ValueError:\n    pass\n", []),
+        ("from sqlalchemy.orm.exc import NoResultFound\ntry:\n    db.session.commit()\n"
+         "except (NoResultFound, KeyError):\n    pass\n", []),
+        ("from sqlalchemy.orm.exc import StaleDataError\ntry:\n    db.session.commit()\n"
+         "except (StaleDataError, KeyError):\n    pass\n", ["FLK501"]),
+        ("import sqlalchemy as sa\ntry:\n    db.session.commit()\n"
+         "except sa.exc.SQLAlchemyError:\n    pass\n", ["FLK501"]),
+        ("from errors import Failure\ntry:\n    db.session.commit()\n"
+         "except Failure:\n    pass\n", []),  # fmt: skip
+        ("Failure = Exception\ntry:\n    db.session.commit()\n"
+         "except Failure:\n    pass\n", []),  # a local: the rule resolves imports only
+        ("try:\n    db.session.commit()\nexcept:\n    pass\n", ["FLK501"]),
+        ("from errors import *\ntry:\n    db.session.commit()\n"
+         "except Failure:\n    pass\n", ["FLK501"]),
         # a raise inside a nested function is not the handler's own
         (
             "try:\n    db.session.commit()\nexcept Exception:\n"
@@ -124,6 +160,8 @@ DB = "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n"
 )
 def test_commits_in_a_try_that_may_swallow_their_error(source, expected):
     assert triaged(source, "FLK501", imports=DB) == expected
+    if not expected:
+        assert found_by_rule(DB + source, "FLK501") == []
 
 
 @pytest.mark.parametrize(
@@ -248,6 +286,8 @@ def test_extensions_made_with_the_app_only_where_the_object_outlives_the_setup(
     # modules have one
     index = index_from_sources({"app.py": EXTENSION_IMPORTS + source + "\n"})
     assert rule_by_code("FLK202").could_fire_in("app.py", index) is expected
+    if not expected:
+        assert found_by_rule(EXTENSION_IMPORTS + source + "\n", "FLK202") == []
     # never in a function or a `__main__` block for FLK204: not run on import
     import_time = expected and "def " not in source and "__main__" not in source
     assert rule_by_code("FLK204").could_fire_in("app.py", index) is import_time

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 import libcst as cst
 from libcst.metadata import ScopeProvider
@@ -11,6 +12,9 @@ from ..model import FixLevel
 from .base import Example, Fix
 from .names import module_level_name, qualified_name
 from .try_handlers import TryAwareRule
+
+if TYPE_CHECKING:
+    from ..triage import TriageModule
 
 # handlers catching these catch every error a commit raises
 CATCH_ALL = frozenset(
@@ -121,9 +125,13 @@ class CommitWithoutRollback(TryAwareRule):
 
     @classmethod
     def module_could_fire(cls, module) -> bool:
-        """A `try` with a handler that may swallow the error, around such a commit."""
+        """A `try` with a handler that may catch the commit's error and swallow it, around
+        such a commit."""
         for statement in module.all(ast.Try):  # the rule does not look into `try*`
-            if any(_may_swallow(handler) for handler in statement.handlers) and any(
+            if any(
+                _may_catch_commit_error(handler, module) and _may_swallow(handler, module)
+                for handler in statement.handlers
+            ) and any(
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "commit"
@@ -346,18 +354,38 @@ class CommitWithoutRollback(TryAwareRule):
         return self._verdicts[id(handler)]
 
 
-def _may_swallow(handler: ast.ExceptHandler) -> bool:
-    """Stdlib-ast triage: no `raise` and no `.rollback()` in the handler's own code
-    (`abort()` and `sys.exit()` need names resolved: they count as swallowing here)."""
+def _may_catch_commit_error(handler: ast.ExceptHandler, module: TriageModule) -> bool:
+    """Stdlib-ast triage of `_catches_commit_error`: a bare `except:`, or a type that may
+    name a catch-all or a SQLAlchemy exception (`except ValueError:` or `except
+    NoResultFound:` never catches a failed commit)."""
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    for expr in types:
+        names = module.possible_names(expr)
+        if names is None or any(
+            name in CATCH_ALL
+            or (
+                name.startswith(SQLALCHEMY_EXCEPTION_MODULES)
+                and name.rpartition(".")[2] not in QUERY_ONLY
+            )
+            for name in names
+        ):
+            return True
+    return False
+
+
+def _may_swallow(handler: ast.ExceptHandler, module: TriageModule) -> bool:
+    """Stdlib-ast triage of `_leaves`: no `raise`, no `.rollback()` and no call surely of
+    `abort()`, `sys.exit()`... in the handler's own code."""
     pending: list[ast.AST] = list(handler.body)
     while pending:
         node = pending.pop()
         if isinstance(node, ast.Raise):
             return False
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "rollback"
+        if isinstance(node, ast.Call) and (
+            (isinstance(node.func, ast.Attribute) and node.func.attr == "rollback")
+            or module.sure_name(node.func) in RAISING_CALLS
         ):
             return False
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):

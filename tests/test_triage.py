@@ -291,3 +291,56 @@ def test_extensions_made_with_the_app_only_where_the_object_outlives_the_setup(
     # never in a function or a `__main__` block for FLK204: not run on import
     import_time = expected and "def " not in source and "__main__" not in source
     assert rule_by_code("FLK204").could_fire_in("app.py", index) is import_time
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from flask import safe_join\n", ["FLK708"]),
+        ("from flask.helpers import safe_join as join\n", ["FLK708"]),
+        ("import flask\np = flask.safe_join('/srv', name)\n", ["FLK708"]),
+        ("from flask import helpers\np = helpers.safe_join('/srv', name)\n", ["FLK708"]),
+        ("from werkzeug.urls import url_quote\n", ["FLK708"]),
+        ("from werkzeug import urls\nq = urls.url_encode(d)\n", ["FLK708"]),
+        ("import werkzeug.security\nok = werkzeug.security.safe_str_cmp(a, b)\n", ["FLK708"]),
+        ("app.config.from_json('settings.json')\n", ["FLK708"]),
+        # the names' current homes, and look-alikes
+        ("from werkzeug.utils import safe_join\np = safe_join('/srv', name)\n", []),
+        ("import werkzeug.utils\np = werkzeug.utils.safe_join('/srv', name)\n", []),
+        ("from urllib.parse import quote\nq = quote('werkzeug.urls')\n", []),
+        ("post = Post.from_json(data)\n", []),  # a model's own classmethod
+        ("def f(storage):\n    return storage.safe_join('a', 'b')\n", []),
+        ("from werkzeug.urls import iri_to_uri\n", []),  # still in Werkzeug 3
+    ],
+)
+def test_removed_helpers(source, expected):
+    assert triaged(source, "FLK708", imports="") == expected
+    if not expected:
+        assert found_by_rule(source, "FLK708") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("import os\nmode = os.environ.get('FLASK_ENV')\n", ["FLK707"]),
+        ("import os\nif 'FLASK_ENV' in os.environ:\n    pass\n", ["FLK707"]),
+        ("import os\nos.environ['FLASK_ENV'] = 'development'\n", ["FLK707"]),
+        ("from flask import current_app\nif current_app.env == 'development':\n    pass\n",
+         ["FLK707"]),
+        ("from flask import Flask\napp = Flask(__name__)\nprint(app.env)\n", ["FLK707"]),
+        ("from myapp import app\nprint(app.env)\n", ["FLK707"]),
+        ("from flask import Flask\napp = Flask(__name__)\nenv = app.config.get('ENV')\n",
+         ["FLK707"]),
+        ("class Config:\n    DEBUG = True\n    ENV = 'development'\n", ["FLK707"]),
+        # the trigger text in strings and comments, and other objects' `.env`
+        ("# values come from .env files\nTIP = 'There are .env files present. '\n", []),
+        ("import os\nPATH = 'FLASK_ENV_FILE'\nx = os.environ.get('FLASK_ENV_FILE')\n", []),
+        ("class Site:\n    def setup(self):\n        return self.env == 'prod'\n", []),
+        ("settings = {'ENV': 'prod'}\nvalue = settings['ENV']\n", []),
+        ("ENV = 'prod'\n", []),  # module level: no config class
+    ],
+)
+def test_app_env(source, expected):
+    assert triaged(source, "FLK707", imports="") == expected
+    if not expected:
+        assert found_by_rule(source, "FLK707") == []

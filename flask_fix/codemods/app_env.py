@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 from libcst.metadata import ClassScope, ScopeProvider
 
@@ -27,6 +29,15 @@ def _string(node: cst.BaseExpression) -> str | None:
         value = node.evaluated_value
         return value if isinstance(value, str) else None
     return None
+
+
+def _constant(node: ast.expr) -> object:
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def _is_config(node: ast.expr) -> bool:
+    """`x.config`: the rule reads the `ENV` key only on an app's config."""
+    return isinstance(node, ast.Attribute) and node.attr == "config"
 
 
 class AppEnv(LegacyApiRule):
@@ -76,6 +87,49 @@ class AppEnv(LegacyApiRule):
         *(b".env" + end for end in (b" ", b")", b"\n", b"\r", b",", b"]", b":", b"=", b"}")),
     )
     METADATA_DEPENDENCIES = (ScopeProvider,)
+
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """The shapes the rule reports, on the stdlib ast (the trigger text mostly finds
+        `.env` files named in strings and comments): `FLASK_ENV` given to a call, as a
+        key or tested with `in`; `ENV` as a config key; `ENV = ...` with a class around;
+        `.env` read on a name or attribute that may be an app."""
+        for call in module.all(ast.Call):
+            first = _constant(call.args[0]) if call.args else None
+            if first == ENV_VAR:
+                return True
+            func = call.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in CONFIG_METHODS
+                and _is_config(func.value)
+                and (first == "ENV" or any(k.arg == "ENV" for k in call.keywords))
+            ):
+                return True
+        for subscript in module.all(ast.Subscript):
+            key = _constant(subscript.slice)
+            if key == ENV_VAR or (key == "ENV" and _is_config(subscript.value)):
+                return True
+        for compare in module.all(ast.Compare):
+            if _constant(compare.left) == ENV_VAR:
+                return True
+        if module.all(ast.ClassDef) and any(
+            isinstance(target, ast.Name) and target.id == "ENV"
+            for assign in module.all(ast.Assign)
+            for target in assign.targets
+        ):
+            return True
+        # an app made here (`app = Flask(...)`), or one of the project's, or current_app,
+        # through an import
+        makes_app = bool(module.calls("Flask"))
+        for attribute in module.all(ast.Attribute):
+            if attribute.attr == "env" and isinstance(attribute.value, (ast.Name, ast.Attribute)):
+                names = module.possible_names(attribute.value)
+                if makes_app or names is None or any(
+                    not name.startswith("builtins.") for name in names
+                ):
+                    return True
+        return False
 
     valid = (
         "from flask import Flask\n\napp = Flask(__name__)\nif app.debug:\n    print('debug')\n",

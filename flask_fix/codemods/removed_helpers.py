@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 from libcst.metadata import ScopeProvider
 
@@ -55,6 +57,15 @@ URLS = {
     "Href": "`flask.url_for` or `werkzeug.routing` (removed in Werkzeug 2.1)",
 }
 URL_NAMES = {f"werkzeug.urls.{name}": name for name in URLS}
+# the triage's view: the names the rule reports when imported from these modules, and
+# every qualified name it looks for in uses (by their last component)
+_IMPORTED = {
+    **{module: frozenset({"safe_join"}) for module in SAFE_JOIN_MODULES},
+    "werkzeug.urls": frozenset(URLS),
+    "werkzeug.security": frozenset({"safe_str_cmp"}),
+}
+_QUALIFIED = SAFE_JOIN | {SAFE_STR_CMP} | URL_NAMES.keys()
+_LAST_NAMES = frozenset(name.rpartition(".")[2] for name in _QUALIFIED)
 
 
 class RemovedHelpers(LegacyApiRule):
@@ -128,6 +139,29 @@ class RemovedHelpers(LegacyApiRule):
         b"werkzeug import urls",
     )
     METADATA_DEPENDENCIES = (ScopeProvider,)
+
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """An import of a removed name, a name or attribute that may resolve to one, or
+        a `x.config.from_json(...)` call (`werkzeug.utils.safe_join`, a model's own
+        `from_json` and `urllib.parse` are what the trigger text mostly finds)."""
+        for node in module.all(ast.ImportFrom):
+            if not node.level and node.module in _IMPORTED and any(
+                alias.name in _IMPORTED[node.module] for alias in node.names
+            ):
+                return True
+        for node in module.all(ast.Attribute):
+            if node.attr in _LAST_NAMES:
+                names = module.possible_names(node)
+                if names is None or not names.isdisjoint(_QUALIFIED):
+                    return True
+            elif (
+                node.attr == "from_json"
+                and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "config"
+            ):
+                return True
+        return False
 
     valid = (
         "from werkzeug.utils import safe_join\nimport hmac\n\n"

@@ -120,9 +120,9 @@ def scan_module(
     nodes: NodesByType | None = None,
 ) -> ModuleExtensionFacts:
     """Complete the module's facts once the index scanner has walked it (`nodes`: every
-    node of `tree` by class, as it collected them; else found here): the constructions that make a module-global object, the
-    project extension classes, and no import-time line inside a `__main__` block (a
-    script's main code never runs on import)."""
+    node of `tree` by class, as it collected them; else found here): the constructions
+    that make a module-global object, the project extension classes, and no import-time
+    line inside a `__main__` block (a script's main code never runs on import)."""
     facts = facts if facts is not None else ModuleExtensionFacts()
     if facts.named_app_calls:
         global_objects = _global_objects(tree, nodes)
@@ -180,7 +180,11 @@ def _global_objects(tree: ast.Module, nodes: NodesByType | None) -> set[int]:
         nodes = {}
         for node in ast.walk(tree):
             nodes.setdefault(node.__class__, []).append(node)
-    declared = {name for node in nodes.get(ast.Global, ()) for name in node.names}  # type: ignore[attr-defined]
+    declared = {
+        name
+        for node in nodes.get(ast.Global, ())
+        for name in node.names  # type: ignore[attr-defined]
+    }
     if declared:
         for statement in (*nodes.get(ast.Assign, ()), *nodes.get(ast.AnnAssign, ())):
             value = _bound_value(statement)  # type: ignore[arg-type]

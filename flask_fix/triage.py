@@ -137,7 +137,8 @@ class TriageModule:
         root, rest = parts[0], "".join(f".{part}" for part in parts[1:])
         if star and root not in imported:
             return None
-        return frozenset({f"builtins.{root}{rest}", *(f"{t}{rest}" for t in imported.get(root, ()))})
+        imports = (f"{target}{rest}" for target in imported.get(root, ()))
+        return frozenset({f"builtins.{root}{rest}", *imports})
 
     def sure_name(self, expr: ast.expr) -> str | None:
         """The one qualified name such a rule surely finds for `expr` wherever it is used:
@@ -189,7 +190,9 @@ def _import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str, str]]
     prefix = "." * node.level  # type: ignore[union-attr]
     if node.module:  # type: ignore[union-attr]
         prefix += node.module + "."  # type: ignore[union-attr]
-    return [("*", "") if a.name == "*" else (a.asname or a.name, prefix + a.name) for a in node.names]
+    return [
+        ("*", "") if a.name == "*" else (a.asname or a.name, prefix + a.name) for a in node.names
+    ]
 
 
 def _module_scope_statements(tree: ast.Module) -> list[ast.stmt]:

@@ -344,3 +344,24 @@ def test_app_env(source, expected):
     assert triaged(source, "FLK707", imports="") == expected
     if not expected:
         assert found_by_rule(source, "FLK707") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("@app.before_first_request\ndef setup():\n    pass\n", ["FLK705"]),
+        ("@bp.before_app_first_request\ndef setup():\n    pass\n", ["FLK705"]),
+        ("app.before_first_request(setup)\n", ["FLK705"]),
+        ("app._got_first_request = False\n", []),
+        ("def test_no_setup_after_first_request(app):\n    pass\n", []),
+        ("NOTE = 'before_first_request was removed in Flask 2.3'\n", []),
+    ],
+)
+def test_before_first_request(source, expected):
+    imports = (
+        "from flask import Blueprint, Flask\napp = Flask(__name__)\n"
+        "bp = Blueprint('b', __name__)\n"
+    )
+    assert triaged(source, "FLK705", imports=imports) == expected
+    if not expected:
+        assert found_by_rule(imports + source, "FLK705") == []

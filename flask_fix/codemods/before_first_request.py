@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -97,6 +98,13 @@ class BeforeFirstRequest(LegacyApiRule):
     summary = "Run start-up code in an app context, not `@app.before_first_request`."
     triggers = (b"first_request",)
     METADATA_DEPENDENCIES = (ScopeProvider,)
+
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """The rule reads the attributes `before_first_request` and
+        `before_app_first_request` only (the trigger text also finds Flask's own
+        `_got_first_request` and test names)."""
+        return any(node.attr in DECORATORS for node in module.all(ast.Attribute))
 
     valid = (
         "from flask import Flask\n\napp = Flask(__name__)\n\n"

@@ -365,3 +365,32 @@ def test_before_first_request(source, expected):
     assert triaged(source, "FLK705", imports=imports) == expected
     if not expected:
         assert found_by_rule(imports + source, "FLK705") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from flask.json import JSONEncoder\n", ["FLK704"]),
+        ("import flask\nclass E(flask.json.JSONEncoder):\n    pass\n", ["FLK704"]),
+        ("from flask import Flask\napp = Flask(__name__)\napp.json_encoder = E\n", ["FLK704"]),
+        ("from myapp import app\napp.json_encoder = E\n", ["FLK704"]),
+        ("JSON_SORT_KEYS = False\n", ["FLK704"]),
+        ("class Config:\n    JSONIFY_PRETTYPRINT_REGULAR = True\n", ["FLK704"]),
+        ("class App(Flask):\n    json_encoder = E\n", ["FLK704"]),
+        ("app.config['JSON_AS_ASCII'] = False\n", ["FLK704"]),
+        ("app.config.update(JSON_SORT_KEYS=False)\n", ["FLK704"]),
+        ("app.config.update({'JSON_SORT_KEYS': False})\n", ["FLK704"]),
+        ("mimetype = config.get('JSONIFY_MIMETYPE')\n", ["FLK704"]),
+        # the standard library's encoder, a project's own, the keys in text
+        ("import json\nclass E(json.JSONEncoder):\n    pass\n", []),
+        ("from json import JSONEncoder\nclass E(JSONEncoder):\n    pass\n", []),
+        ("from .utils import JSONEncoder\nx = JSONEncoder().encode(1)\n", []),
+        ("def dumps(self, obj):\n    return self.json_encoder().encode(obj)\n", []),
+        ("HELP = 'set JSON_SORT_KEYS in your config'\n", []),
+        ("settings = {}\nsettings['JSON_SORT_KEYS_DOC'] = 'x'\n", []),
+    ],
+)
+def test_removed_json_api(source, expected):
+    assert triaged(source, "FLK704", imports="") == expected
+    if not expected:
+        assert found_by_rule(source, "FLK704") == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 from libcst.metadata import ClassScope, GlobalScope, ScopeProvider
 
@@ -45,6 +47,17 @@ def _is_config(node: cst.BaseExpression) -> bool:
     return (isinstance(node, cst.Attribute) and node.attr.value == "config") or (
         isinstance(node, cst.Name) and node.value == "config"
     )
+
+
+def _ast_is_config(node: ast.expr) -> bool:
+    """`_is_config` on the stdlib ast."""
+    return (isinstance(node, ast.Attribute) and node.attr == "config") or (
+        isinstance(node, ast.Name) and node.id == "config"
+    )
+
+
+def _ast_string(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
 class RemovedJsonApi(LegacyApiRule):
@@ -106,6 +119,58 @@ class RemovedJsonApi(LegacyApiRule):
         b"JSONIFY_",
     )
     METADATA_DEPENDENCIES = (ScopeProvider,)
+
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """The shapes the rule reports, on the stdlib ast (the trigger text mostly finds
+        the standard library's `json.JSONEncoder` and projects' own encoders)."""
+        for node in module.all(ast.ImportFrom):
+            if not node.level and node.module in ("flask.json", "flask"):
+                if any(f"{node.module}.{a.name}" in CLASSES for a in node.names):
+                    return True
+        makes_flask_objects = bool(module.calls("Flask") or module.calls("Blueprint"))
+        for node in module.all(ast.Attribute):
+            if node.attr in ("JSONEncoder", "JSONDecoder"):
+                names = module.possible_names(node)
+                if names is None or not names.isdisjoint(CLASSES):
+                    return True
+            elif node.attr in ATTRIBUTES and isinstance(node.value, (ast.Name, ast.Attribute)):
+                names = module.possible_names(node.value)
+                if makes_flask_objects or names is None or any(
+                    not name.startswith("builtins.") for name in names
+                ):
+                    return True
+        has_classes = bool(module.all(ast.ClassDef))
+        for statement in (*module.all(ast.Assign), *module.all(ast.AnnAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and (
+                    target.id in KEYS or (target.id in ATTRIBUTES and has_classes)
+                ):
+                    return True
+        for subscript in module.all(ast.Subscript):
+            if _ast_is_config(subscript.value) and _ast_string(subscript.slice) in KEYS:
+                return True
+        for call in module.all(ast.Call):
+            func = call.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in CONFIG_CALLS
+                and _ast_is_config(func.value)
+                and (
+                    any(k.arg in KEYS for k in call.keywords)
+                    or any(
+                        _ast_string(arg) in KEYS
+                        or (
+                            isinstance(arg, ast.Dict)
+                            and any(_ast_string(k) in KEYS for k in arg.keys if k is not None)
+                        )
+                        for arg in call.args
+                    )
+                )
+            ):
+                return True
+        return False
 
     valid = (
         _IMPORT + "app.json.sort_keys = False\napp.json.ensure_ascii = False\n",

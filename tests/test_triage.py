@@ -394,3 +394,31 @@ def test_removed_json_api(source, expected):
     assert triaged(source, "FLK704", imports="") == expected
     if not expected:
         assert found_by_rule(source, "FLK704") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("app.config['SESSION_COOKIE_SECURE'] = False\n", ["FLK404"]),
+        ("class Config:\n    REMEMBER_COOKIE_HTTPONLY = False\n", ["FLK404"]),
+        ("app.config.update(SESSION_COOKIE_HTTPONLY=False)\n", ["FLK404"]),
+        ("def view():\n    r = make_response('x')\n    r.set_cookie('k', 'v')\n    return r\n",
+         ["FLK404"]),
+        ("@app.after_request\ndef hook(response):\n    response.set_cookie('k', 'v', secure=True)\n"
+         "    return response\n", ["FLK404"]),
+        # both flags given, values that are not False, definitions and forwarding
+        ("def view():\n    r = make_response('x')\n"
+         "    r.set_cookie('k', 'v', secure=True, httponly=True)\n    return r\n", []),
+        ("app.config['SESSION_COOKIE_SECURE'] = os.environ.get('HTTPS') == '1'\n", []),
+        ("DEFAULTS = {'SESSION_COOKIE_SECURE': False}\n", []),  # not a config write
+        ("class Response:\n    def set_cookie(self, key, value=''):\n        pass\n", []),
+        ("def forward(response, *args, **kwargs):\n    response.set_cookie(*args, **kwargs)\n",
+         []),
+        ("def view(self):\n    self.response.set_cookie('k', 'v')\n", []),
+    ],
+)
+def test_insecure_cookies(source, expected):
+    imports = "import os\nfrom flask import Flask, make_response\napp = Flask(__name__)\n"
+    assert triaged(source, "FLK404", imports=imports) == expected
+    if not expected:
+        assert found_by_rule(imports + source, "FLK404") == []

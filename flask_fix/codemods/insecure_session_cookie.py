@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from textwrap import dedent
 
 import libcst as cst
@@ -9,7 +10,13 @@ from libcst import MaybeSentinel
 
 from ..model import FixLevel
 from .base import Example, Fix
-from .flask_config import ConfigWrite, FlaskConfigRule, is_false, testing_config_example
+from .flask_config import (
+    ConfigWrite,
+    FlaskConfigRule,
+    is_false,
+    testing_config_example,
+    written_values,
+)
 
 COOKIE_KEYS = frozenset(
     {
@@ -119,6 +126,34 @@ class InsecureSessionCookie(FlaskConfigRule):
     summary = "Keep the Secure and HttpOnly flags on session and other cookies."
     triggers = (b"COOKIE_SECURE", b"COOKIE_HTTPONLY", b"set_cookie")
     config_keys = COOKIE_KEYS
+
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """A cookie key set to False, or `set_cookie(...)` on a call or a name with a
+        flag not given (Flask's own defaults and `set_cookie` definitions, and calls
+        passing both flags, matched the trigger text)."""
+        if any(
+            isinstance(value, ast.Constant) and value.value is False
+            for value in written_values(module, COOKIE_KEYS)
+        ):
+            return True
+        for call in module.calls("set_cookie"):
+            func = call.func
+            if not (
+                isinstance(func, ast.Attribute)
+                and isinstance(func.value, (ast.Call, ast.Name))
+                and (call.args or call.keywords)
+            ):
+                continue
+            if any(isinstance(arg, ast.Starred) for arg in call.args) or any(
+                keyword.arg is None for keyword in call.keywords
+            ):
+                continue  # `*args`, `**kwargs`: the rule cannot tell what is given
+            given = {keyword.arg for keyword in call.keywords}
+            given.update(SET_COOKIE_PARAMETERS[: len(call.args)])
+            if any(flag not in given for flag in FLAGS):
+                return True
+        return False
 
     valid = (
         # a test configuration (its body sets TESTING = True) never deploys

@@ -238,16 +238,29 @@ def test_flask_ext_imports(source, expected):
     ("source", "expected"),
     [
         ("app.run()", ["FLK601"]),
-        ("def main():\n    app.run()", ["FLK601"]),  # may be called at import
+        # the rule reports a run in a function only when this module calls it at import
+        ("def main():\n    app.run()", []),
         ("if __name__ == '__main__':\n    app.run(host='0.0.0.0')", ["FLK601"]),
         ("if '__main__' == __name__:\n    app.run('::', 80)", ["FLK601"]),
         ("if __name__ == '__main__':\n    app.run(debug=True, port=8000)", []),
         ("if __name__ == '__main__':\n    pass\nelse:\n    app.run()", ["FLK601"]),
+        # in a function: only when it may be called at import, or given such an option
+        ("def main():\n    app.run()\nmain()", ["FLK601"]),
+        ("def main():\n    app.run(threaded=True)", ["FLK601"]),
+        ("def main():\n    app.run(host='0.0.0.0')\nif __name__ == '__main__':\n    main()",
+         ["FLK601"]),
+        ("def test_run():\n    app.run()", []),
+        ("def test_run(host, port):\n    app.run(host, port, debug=True)", []),
+        ("def main():\n    app.run()\nif __name__ == '__main__':\n    main()", []),
+        ("class Task:\n    def __call__(self, *args):\n        return self.run(*args)", []),
+        ("import subprocess\nif __name__ == '__main__':\n    subprocess.run(['ls'])", []),
     ],
 )
 def test_dev_server_runs_outside_the_main_guard(source, expected):
     imports = "from flask import Flask\napp = Flask(__name__)\n"
     assert triaged(source, "FLK601", imports=imports) == expected
+    if not expected:
+        assert found_by_rule(imports + source, "FLK601") == []
 
 
 EXTENSION_IMPORTS = (

@@ -354,19 +354,43 @@ class DevServerInProduction(Rule):
 
     @classmethod
     def module_could_fire(cls, module) -> bool:
-        """A `.run()` outside every `__main__` guard, or one given a host or `threaded`."""
+        """A `.run()` on a name or a call (what `_is_app` accepts) given an option the
+        rule reports (a literal host open to all, `threaded=True`), or run outside every
+        `__main__` guard: at import time, or in a function that may be called then."""
         guarded = [
-            (statement.body[0].lineno, statement.body[-1].end_lineno or statement.lineno)
+            _span(statement.body)
             for statement in module.all(ast.If)
             if is_main_guard(statement.test)
         ]
-        return any(
-            call.args
-            or any(k.arg in (None, "host", "threaded") for k in call.keywords)
-            or not any(first <= call.lineno <= last for first, last in guarded)
-            for call in module.calls("run")
-            if cls.call_could_fire(call)
-        )
+        functions = [
+            (_span(function.body), function.name)
+            for function in (*module.all(ast.FunctionDef), *module.all(ast.AsyncFunctionDef))
+        ]
+        called_at_import: set[str] | None = None
+        for call in module.calls("run"):
+            func = call.func
+            if not (
+                isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Name, ast.Call))
+            ):
+                continue
+            if _may_have_reasons(call):
+                return True
+            if _within(call, guarded):
+                continue
+            enclosing = {name for span, name in functions if _within(call, [span])}
+            if not enclosing:
+                return True
+            if called_at_import is None:
+                called_at_import = {
+                    other.func.id
+                    for other in module.all(ast.Call)
+                    if isinstance(other.func, ast.Name)
+                    and not _within(other, guarded)
+                    and not _within(other, [span for span, _ in functions])
+                }
+            if enclosing & called_at_import:
+                return True
+        return False
 
     @classmethod
     def could_fire_in(cls, path, index) -> bool:
@@ -526,6 +550,31 @@ def _message(reasons: list[str]) -> str:
 
 def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
+
+
+def _span(body: list[ast.stmt]) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Where a block of statements starts and ends, as (line, column) pairs."""
+    first, last = body[0], body[-1]
+    return (first.lineno, first.col_offset), (
+        last.end_lineno or last.lineno,
+        last.end_col_offset or 0,
+    )
+
+
+def _within(node: ast.expr, spans: list[tuple[tuple[int, int], tuple[int, int]]]) -> bool:
+    position = (node.lineno, node.col_offset)
+    return any(start <= position <= end for start, end in spans)
+
+
+def _may_have_reasons(call: ast.Call) -> bool:
+    """Stdlib-ast triage of `_option_reasons`: a literal host open to all, by keyword
+    or first, or `threaded=True`."""
+    keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
+    host = keywords.get("host", call.args[0] if call.args else None)
+    threaded = keywords.get("threaded")
+    return (
+        isinstance(host, ast.Constant) and host.value in ALL_INTERFACES
+    ) or (isinstance(threaded, ast.Constant) and threaded.value is True)
 
 
 def _option_reasons(call: cst.Call) -> list[str]:

@@ -435,3 +435,30 @@ def test_insecure_cookies(source, expected):
     assert triaged(source, "FLK404", imports=imports) == expected
     if not expected:
         assert found_by_rule(imports + source, "FLK404") == []
+
+
+BACKGROUND = (
+    "import threading\nfrom flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n"
+    "def work():\n    db.session.commit()\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("threading.Thread(target=work).start()\n", ["FLK502"]),
+        ("from threading import Timer as Later\nLater(5, work).start()\n", ["FLK502"]),
+        ("from concurrent.futures import ThreadPoolExecutor\n"
+         "with ThreadPoolExecutor() as pool:\n    pool.submit(work)\n", ["FLK502"]),
+        ("from celery import Celery\ncelery = Celery()\n@celery.task\ndef job():\n"
+         "    db.session.commit()\n", ["FLK502"]),
+        # threading imported for a lock, or a test module waiting on events
+        ("lock = threading.Lock()\ndef locked():\n    with lock:\n        work()\n", []),
+        ("def test_submitting_a_flag(client):\n    assert client.post('/').status_code == 200\n",
+         []),
+    ],
+)
+def test_database_work_in_background_threads(source, expected):
+    assert triaged(BACKGROUND + source, "FLK502", imports="") == expected
+    if not expected:
+        assert found_by_rule(BACKGROUND + source, "FLK502") == []

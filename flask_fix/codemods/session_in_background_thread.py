@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from textwrap import dedent
 
 import libcst as cst
@@ -91,6 +92,25 @@ class SessionInBackgroundThread(BackgroundRule):
     fix_level = FixLevel.REPORT
     summary = "Push an app context before using `db.session` in a thread or task."
     triggers = (b".session", b".query")
+
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """A thread started here (`threading.Thread`/`Timer`, `submit`/`map` with a
+        thread pool made here), or a decorated function (a Celery task): a module that
+        only imports `threading` has nothing for the rule."""
+        functions = (*module.all(ast.FunctionDef), *module.all(ast.AsyncFunctionDef))
+        if any(function.decorator_list for function in functions):
+            return True
+
+        def called(*classes: str) -> bool:
+            names = set(classes)
+            for node in module.all(ast.ImportFrom):  # `from threading import Thread as T`
+                names.update(a.asname for a in node.names if a.asname and a.name in classes)
+            return any(module.calls(name) for name in names)
+
+        return called("Thread", "Timer") or (
+            called("ThreadPoolExecutor") and bool(module.calls("submit") or module.calls("map"))
+        )
 
     @classmethod
     def could_fire_in(cls, path: str, index: ProjectIndex) -> bool:

@@ -3,7 +3,8 @@
 LibCST parsing plus scope analysis costs far more than `ast.parse`, so the scan phase,
 which already holds each module's `ast` tree for the index, decides which files the fix
 phase needs to see. A rule declares the names it needs called (`Rule.called_names`: the
-last component of the called expression, `dumps` for `json.dumps(...)`) and may look
+last component of the called expression, `dumps` for `json.dumps(...)`, or a name it is
+imported under, `to_json` after `from json import dumps as to_json`) and may look
 closer at each such call (`Rule.call_could_fire`, on the stdlib `ast.Call`), and the
 modules one of which must be imported for its names to resolve at all
 (`Rule.required_imports`: `flask` for `flask.request`); last, `Rule.module_could_fire`
@@ -171,6 +172,25 @@ class TriageModule:
     def calls(self, name: str) -> list[ast.Call]:
         return self.calls_by_name.get(name, [])
 
+    @cached_property
+    def _renamed_imports(self) -> dict[str, list[str]]:
+        """Imported name -> the other local names it is bound to (`from json import dumps
+        as to_json`: dumps -> [to_json])."""
+        renamed: dict[str, list[str]] = {}
+        for node in self.all(ast.ImportFrom):
+            for alias in node.names:
+                if alias.asname and alias.asname != alias.name:
+                    renamed.setdefault(alias.name, []).append(alias.asname)
+        return renamed
+
+    def calls_to(self, name: str) -> list[ast.Call]:
+        """`calls(name)`, and the calls of a name imported under another name (`to_json()`
+        after `from json import dumps as to_json`): the rules resolve imports."""
+        found = self.calls(name)
+        for local in self._renamed_imports.get(name, ()):
+            found = found + self.calls(local)
+        return found
+
 
 _NAMED_NODES = (
     ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler, ast.MatchAs,
@@ -248,7 +268,7 @@ def rules_for_module(
             or any(
                 rule.call_could_fire(call)
                 for name in rule.called_names
-                for call in module.calls(name)
+                for call in module.calls_to(name)
             )
         )
         and rule.module_could_fire(module)

@@ -46,14 +46,19 @@ def test_rules_need_their_module_imported(imports, expected):
     ("source", "expected"),
     [
         ("x = json.loads(request.data)", ["FLK104"]),
-        ("x = json.loads(flask.request.get_data(as_text=True))", ["FLK104"]),
+        ("import flask\nx = json.loads(flask.request.get_data(as_text=True))", ["FLK104"]),
+        ("from json import loads as parse\nx = parse(request.data)", ["FLK104"]),
         ("x = json.loads(payload)", []),  # not the request body
+        ("x = json.loads(response.data)", []),  # a test client's response
+        ("def check(request):\n    return json.loads(request.data)", ["FLK104"]),  # shadowed
         ("x = json.dumps(request.data)", []),  # trigger text, but no loads call
         ("x = 'loads of text'", []),
     ],
 )
 def test_loads_calls_on_the_request_body(source, expected):
     assert triaged(source, "FLK104") == expected
+    if not expected:
+        assert found_by_rule(IMPORTS + source, "FLK104") == []
 
 
 @pytest.mark.parametrize(
@@ -462,3 +467,32 @@ def test_database_work_in_background_threads(source, expected):
     assert triaged(BACKGROUND + source, "FLK502", imports="") == expected
     if not expected:
         assert found_by_rule(BACKGROUND + source, "FLK502") == []
+
+
+VIEW = "from flask import Flask, make_response\napp = Flask(__name__)\n@app.route('/')\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("def index():\n    return json.dumps({})\n", ["FLK101"]),
+        ("def index():\n    return json.dumps({}), 201\n", ["FLK101"]),
+        ("def index():\n    return make_response(json.dumps({}), 201)\n", ["FLK101"]),
+        ("def index():\n    return make_response((json.dumps({}), 201))\n", ["FLK101"]),
+        ("def index():\n    body = json.dumps({})\n    return body\n", []),
+        ("def index():\n    return str(len(json.dumps({})))\n", []),
+        ("def index():\n    return {'raw': json.dumps({})}\n", []),
+    ],
+)
+def test_views_returning_json_dumps(source, expected):
+    assert triaged(VIEW + source, "FLK101", imports="import json\n") == expected
+    if not expected:
+        assert found_by_rule("import json\n" + VIEW + source, "FLK101") == []
+
+
+def test_calls_of_a_name_imported_under_another_name():
+    # the rules resolve imports: `to_json` is json.dumps
+    source = "from json import dumps as to_json\n" + VIEW + "def index():\n    return to_json({})\n"
+    assert triaged(source, "FLK101", imports="") == ["FLK101"]
+    assert found_by_rule(source, "FLK101") == ["FLK101"]
+

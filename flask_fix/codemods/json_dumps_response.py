@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from textwrap import dedent
 
 import libcst as cst
@@ -80,6 +81,19 @@ class JsonDumpsResponse(Rule):
     triggers = (b"dumps",)
     called_names = frozenset({"dumps"})
     required_imports = frozenset({"json", "simplejson", "flask"})
+
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """A `dumps(...)` call returned as the body: alone, first in a `(body, status)`
+        tuple, or first given to a call (`make_response(...)`)."""
+        dumps = {id(call) for call in module.calls_to("dumps")}
+        for statement in module.all(ast.Return):
+            body = _ast_body_of_tuple(statement.value)
+            if isinstance(body, ast.Call) and body.args and id(body) not in dumps:
+                body = _ast_body_of_tuple(body.args[0])
+            if isinstance(body, ast.Call) and id(body) in dumps:
+                return True
+        return False
 
     @classmethod
     def could_fire_in(cls, path: str, index: ProjectIndex) -> bool:
@@ -632,6 +646,14 @@ def _body_of_tuple(expr: cst.BaseExpression | None) -> cst.BaseExpression | None
     if isinstance(expr, cst.Tuple) and len(expr.elements) in (2, 3):
         first = expr.elements[0]
         return None if isinstance(first, cst.StarredElement) else first.value
+    return expr
+
+
+def _ast_body_of_tuple(expr: ast.expr | None) -> ast.expr | None:
+    """`_body_of_tuple` on the stdlib ast."""
+    if isinstance(expr, ast.Tuple) and len(expr.elts) in (2, 3):
+        first = expr.elts[0]
+        return None if isinstance(first, ast.Starred) else first
     return expr
 
 

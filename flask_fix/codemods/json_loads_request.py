@@ -64,12 +64,19 @@ class JsonLoadsRequest(TryAwareRule):
 
     @classmethod
     def call_could_fire(cls, call: ast.Call) -> bool:
-        body = call.args[0] if call.args else None
-        return (isinstance(body, ast.Attribute) and body.attr == "data") or (
-            isinstance(body, ast.Call)
-            and isinstance(body.func, ast.Attribute)
-            and body.func.attr == "get_data"
-        )
+        return _request_of(call) is not None
+
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """The body loaded is read from a name that may be Flask's `request` (tests
+        loading `response.data` matched the shape)."""
+        for call in module.calls_to("loads"):
+            request = _request_of(call)
+            if request is not None:
+                names = module.possible_names(request)
+                if names is None or REQUEST in names:
+                    return True
+        return False
 
     valid = (
         # a local named `request` is not Flask's
@@ -156,6 +163,21 @@ class JsonLoadsRequest(TryAwareRule):
         else:
             return None
         return target if qualified_name(self, target) == REQUEST else None
+
+
+def _request_of(call: ast.Call) -> ast.expr | None:
+    """Stdlib-ast triage of `_request_of`: the object whose `.data` or `.get_data()` the
+    call's first argument reads."""
+    body = call.args[0] if call.args else None
+    if isinstance(body, ast.Attribute) and body.attr == "data":
+        return body.value
+    if (
+        isinstance(body, ast.Call)
+        and isinstance(body.func, ast.Attribute)
+        and body.func.attr == "get_data"
+    ):
+        return body.func.value
+    return None
 
 
 def _is_as_text_true(arg: cst.Arg) -> bool:

@@ -102,14 +102,13 @@ class SessionInBackgroundThread(BackgroundRule):
         if any(function.decorator_list for function in functions):
             return True
 
-        def called(*classes: str) -> bool:
-            names = set(classes)
-            for node in module.all(ast.ImportFrom):  # `from threading import Thread as T`
-                names.update(a.asname for a in node.names if a.asname and a.name in classes)
-            return any(module.calls(name) for name in names)
-
-        return called("Thread", "Timer") or (
-            called("ThreadPoolExecutor") and bool(module.calls("submit") or module.calls("map"))
+        return bool(
+            module.calls_to("Thread")
+            or module.calls_to("Timer")
+            or (
+                module.calls_to("ThreadPoolExecutor")
+                and (module.calls("submit") or module.calls("map"))
+            )
         )
 
     @classmethod

@@ -27,7 +27,7 @@ from .codemods import legacy_db
 from .codemods.base import Rule, TextRule
 from .config import PerFileIgnores
 from .engine import SourceFailure, fix_source
-from .triage import TriageModule, rules_for_module
+from .triage import TriageModule, rules_for_module, rules_for_source
 from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
 from .pins import FLASK_SQLALCHEMY, flask_version_for, version_for
 from .project import (
@@ -203,9 +203,7 @@ def scan_file(path: str) -> ScanResult:
     except SyntaxError as exc:
         if _parses_with_libcst(source):
             # valid code for a newer Python: fix it, but its routes stay unknown
-            rules = [
-                r for r in _for_file(path, _worker_rules) if any(t in source for t in r.triggers)
-            ]
+            rules = rules_for_source(source, _for_file(path, _worker_rules))
             if skips_file(source):
                 rules = []
             return ScanResult(

@@ -20,6 +20,7 @@ walked, by node class (`project.scan_module`).
 from __future__ import annotations
 
 import ast
+import re
 from functools import cached_property
 from typing import Sequence, TypeVar
 
@@ -251,17 +252,52 @@ def _called_name(func: ast.expr) -> str | None:
     return None
 
 
+def _text_could_fire(rule: type[Rule], source: bytes) -> bool:
+    return any(t in source for t in rule.triggers) and all(
+        word in source for word in rule.required_words
+    )
+
+
+def rules_for_source(source: bytes, rules: Sequence[type[Rule]]) -> list[type[Rule]]:
+    """The triage of a module this Python's `ast` cannot parse but LibCST can (newer
+    syntax: PEP 701 f-strings on 3.11), from its bytes alone: trigger text, the rule's
+    required words, and an import statement naming one of its required modules. Each is
+    a necessary condition, so text in strings and comments can only let a rule through.
+    (LibCST parses such a module once in the scan phase, to tell it from a broken one;
+    its tree is not kept: it would be pickled to the parent and parsed again anyway.)"""
+    joined = None
+    found = []
+    for rule in rules:
+        if not _text_could_fire(rule, source):
+            continue
+        if rule.required_imports:
+            if joined is None:  # `import a, \` + newline + `flask`: one logical line
+                joined = source.replace(b"\\\r\n", b" ").replace(b"\\\n", b" ")
+            if not any(_may_import(joined, module) for module in rule.required_imports):
+                continue
+        found.append(rule)
+    return found
+
+
+def _may_import(source: bytes, module: str) -> bool:
+    """Whether `source` may hold `import module[...]` or `from module[...] import`:
+    an `import` followed on its line by the module's name, or `from` right before it."""
+    name = re.escape(module.encode())
+    pattern = rb"\bfrom\s+" + name + rb"\b|\bimport\s[^\n]*\b" + name + rb"\b"
+    return re.search(pattern, source) is not None
+
+
 def rules_for_module(
     module: TriageModule, rules: Sequence[type[Rule]]
 ) -> list[type[Rule]]:
-    """The rules worth running on this module: trigger text present, a module they need
-    imported, a call made that the rule's `call_could_fire` accepts, and
-    `module_could_fire`."""
+    """The rules worth running on this module: trigger text and required words present,
+    a module they need imported, a call made that the rule's `call_could_fire` accepts,
+    and `module_could_fire`."""
     source = module.source
     return [
         rule
         for rule in rules
-        if any(t in source for t in rule.triggers)
+        if _text_could_fire(rule, source)
         and (not rule.required_imports or rule.required_imports & module.imported_modules)
         and (
             not rule.called_names

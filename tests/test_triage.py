@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ast
+import sys
 
 import pytest
 
 from flask_fix.api import fix_code
 from flask_fix.codemods import rule_by_code
 from flask_fix.project import index_from_sources
-from flask_fix.triage import TriageModule, rules_for_module
+from flask_fix.triage import TriageModule, rules_for_module, rules_for_source
 
 
 IMPORTS = "import json\nfrom flask import redirect, request\n"
@@ -496,3 +497,35 @@ def test_calls_of_a_name_imported_under_another_name():
     assert triaged(source, "FLK101", imports="") == ["FLK101"]
     assert found_by_rule(source, "FLK101") == ["FLK101"]
 
+
+
+# a PEP 701 f-string (Python 3.12): the stdlib ast of 3.11 cannot parse the module
+NEWER = "label = f'{', '.join(names)}'\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from flask import request\nn = int(request.args['n'])\n", ["FLK103"]),
+        ("import os, flask\nn = int(flask.request.args['n'])\n", ["FLK103"]),
+        ("import os, \\\n    flask\nn = int(flask.request.args['n'])\n", ["FLK103"]),
+        ("from flask import request as r\nn = int(r.args['n'])\n", ["FLK103"]),
+        # dict.values() and Flask imported for something else: the rule reads `request`
+        ("from flask import current_app\npks = list(columns.values())\n", []),
+        # no import of flask itself (a relative module, a word in a comment)
+        ("from .flask import request\nn = int(request.args['n'])\n", []),
+        ("# flask request\nn = int(request.args['n'])\n", []),
+    ],
+)
+def test_modules_only_libcst_parses_are_triaged_from_their_bytes(source, expected):
+    source = NEWER + source
+    with pytest.raises(SyntaxError):
+        compile_for_this_python(source)
+    rules = [rule_by_code("FLK103")]
+    assert [r.code for r in rules_for_source(source.encode(), rules)] == expected
+
+
+def compile_for_this_python(source: str) -> None:
+    if sys.version_info >= (3, 12):
+        pytest.skip("needs syntax newer than the interpreter")
+    ast.parse(source)

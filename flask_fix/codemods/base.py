@@ -109,6 +109,9 @@ class Rule(RuleDocs, cst.BatchableCSTVisitor):
     #: and, if not empty, the module must import (anywhere in it) one of these top-level
     #: modules: the rule resolves names through imports, so without one it finds nothing
     required_imports: ClassVar[frozenset[str]] = frozenset()
+    #: and each of these byte strings must occur: words any code the rule reports spells
+    #: (`request` for a rule about Flask's request object, however it is imported)
+    required_words: ClassVar[tuple[bytes, ...]] = ()
     #: code that must stay unchanged and produce no finding
     valid: ClassVar[tuple[str, ...]] = ()
     #: code that must be rewritten (or reported)

@@ -60,6 +60,7 @@ class JsonLoadsRequest(TryAwareRule):
     triggers = (b"loads",)
     called_names = frozenset({"loads"})
     required_imports = frozenset({"flask"})
+    required_words = (b"request",)  # the rule reads Flask's `request` object
     METADATA_DEPENDENCIES = (ScopeProvider,)
 
     @classmethod

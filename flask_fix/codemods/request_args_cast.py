@@ -92,6 +92,7 @@ class RequestArgsCast(TryAwareRule):
     triggers = (b".args", b".form", b".values")
     called_names = frozenset({"int", "float", "get"})
     required_imports = frozenset({"flask"})
+    required_words = (b"request",)  # the rule reads Flask's `request` object
     METADATA_DEPENDENCIES = (ScopeProvider,)
 
     @classmethod

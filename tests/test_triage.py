@@ -529,3 +529,28 @@ def compile_for_this_python(source: str) -> None:
     if sys.version_info >= (3, 12):
         pytest.skip("needs syntax newer than the interpreter")
     ast.parse(source)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("try:\n    n = int(request.args['n'])\nexcept (ValueError, KeyError):\n    n = 0\n", []),
+        ("def view():\n    try:\n        n = int(request.form.get('n'))\n"
+         "    except ValueError:\n        abort(400)\n", []),
+        ("try:\n    n = float(request.args.get('n', 1))\nexcept:\n    n = 0\n", []),
+        # handlers that may not catch it, or a try the cast does not run in
+        ("try:\n    n = int(request.args['n'])\nexcept KeyError:\n    n = 0\n", ["FLK103"]),
+        ("try:\n    n = int(request.args['n'])\nexcept BadInput:\n    n = 0\n", ["FLK103"]),
+        ("try:\n    def later():\n        return int(request.args['n'])\n"
+         "except ValueError:\n    pass\n", ["FLK103"]),  # runs later, outside the try
+        ("try:\n    pass\nexcept ValueError:\n    n = int(request.args['n'])\n", ["FLK103"]),
+        ("try:\n    n = int(request.args['n'])\nexcept ValueError:\n    n = 0\n"
+         "m = int(request.args['m'])\n", ["FLK103"]),
+        ("try:\n    n = request.args.get('n', 1, int)\nexcept ValueError:\n    n = 0\n",
+         ["FLK103"]),  # the keyword form is rewritten anyway
+    ],
+)
+def test_casts_the_program_already_guards(source, expected):
+    assert triaged(source, "FLK103") == expected
+    if not expected:
+        assert found_by_rule(IMPORTS + "from flask import abort\n" + source, "FLK103") == []

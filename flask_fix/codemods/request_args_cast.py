@@ -10,7 +10,7 @@ from libcst.metadata import ScopeProvider
 from ..model import FixLevel
 from .base import Example, Fix
 from .names import qualified_name
-from .try_handlers import TryAwareRule
+from .try_handlers import TryAwareRule, surely_inside_try_catching
 
 CASTS = {"builtins.int": int, "builtins.float": float}
 COLLECTIONS = ("args", "form", "values")
@@ -110,6 +110,19 @@ class RequestArgsCast(TryAwareRule):
             and isinstance(value.func, ast.Attribute)
             and value.func.attr == "get"
             and _is_request_data(value.func.value)
+        )
+
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """A `.get(key, default, type)` call, or a cast not surely inside a `try` that
+        handles a bad value (which the rule leaves alone, whatever the cast's shape)."""
+        if any(cls.call_could_fire(call) for call in module.calls("get")):
+            return True
+        return any(
+            cls.call_could_fire(call)
+            and not surely_inside_try_catching(module, call, BAD_VALUE)
+            for name in ("int", "float")
+            for call in module.calls_to(name)
         )
 
     valid = (

@@ -7,10 +7,16 @@ which costs a whole extra pass). It must list `ScopeProvider` in its metadata.
 
 from __future__ import annotations
 
+import ast
+from typing import TYPE_CHECKING
+
 import libcst as cst
 
 from .base import Rule
 from .names import qualified_name
+
+if TYPE_CHECKING:
+    from ..triage import TriageModule
 
 
 class TryAwareRule(Rule):
@@ -85,3 +91,58 @@ def _catches(rule: Rule, handler: cst.ExceptHandler, exceptions: tuple[str, ...]
         if name.removeprefix("builtins.") in exceptions:
             return True
     return False
+
+
+# --- the same question on the stdlib ast, for the triage ----------------------------------
+
+_Span = tuple[tuple[int, int], tuple[int, int]]
+
+
+def surely_inside_try_catching(
+    module: TriageModule, node: ast.expr, exceptions: tuple[str, ...]
+) -> bool:
+    """Stdlib-ast triage: True only when `inside_try_catching(exceptions)` surely holds
+    for `node`: it lies in the body of a `try` (with no function, lambda or class body
+    in between) one of whose handlers is bare or names, surely, one of `exceptions`."""
+    position = (node.lineno, node.col_offset)
+    boundaries: list[_Span] | None = None
+    for statement in module.all(ast.Try):
+        body = _span(statement.body)
+        if not body[0] <= position <= body[1]:
+            continue
+        if not any(_surely_catches(module, h, exceptions) for h in statement.handlers):
+            continue
+        if boundaries is None:
+            boundaries = [
+                _span(boundary.body)
+                for kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+                for boundary in module.all(kind)
+            ]
+        if not any(
+            body[0] <= start and end <= body[1] and start <= position <= end
+            for start, end in boundaries
+        ):
+            return True
+    return False
+
+
+def _surely_catches(
+    module: TriageModule, handler: ast.ExceptHandler, exceptions: tuple[str, ...]
+) -> bool:
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    for expr in types:
+        name = module.sure_name(expr)
+        if name is not None and name.removeprefix("builtins.") in exceptions:
+            return True
+    return False
+
+
+def _span(body: ast.AST | list[ast.stmt]) -> _Span:
+    """Where a block of statements (or a lambda's expression) starts and ends."""
+    first, last = (body[0], body[-1]) if isinstance(body, list) else (body, body)
+    return (first.lineno, first.col_offset), (
+        last.end_lineno or last.lineno,
+        last.end_col_offset or 0,
+    )

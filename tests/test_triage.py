@@ -462,6 +462,8 @@ BACKGROUND = (
         ("lock = threading.Lock()\ndef locked():\n    with lock:\n        work()\n", []),
         ("def test_submitting_a_flag(client):\n    assert client.post('/').status_code == 200\n",
          []),
+        ("import pytest\n@pytest.mark.parametrize('n', [1])\ndef test_n(n):\n"
+         "    db.session.commit()\n", []),  # a decorated function that is no task
     ],
 )
 def test_database_work_in_background_threads(source, expected):

@@ -96,10 +96,11 @@ class SessionInBackgroundThread(BackgroundRule):
     @classmethod
     def module_could_fire(cls, module) -> bool:
         """A thread started here (`threading.Thread`/`Timer`, `submit`/`map` with a
-        thread pool made here), or a decorated function (a Celery task): a module that
-        only imports `threading` has nothing for the rule."""
+        thread pool made here), or a function decorated `@x.task` / `@x.task(...)` (the
+        index's plain Celery tasks): a module that only imports `threading` has nothing
+        for the rule."""
         functions = (*module.all(ast.FunctionDef), *module.all(ast.AsyncFunctionDef))
-        if any(function.decorator_list for function in functions):
+        if any(_is_task_decorator(d) for f in functions for d in f.decorator_list):
             return True
 
         return bool(
@@ -342,6 +343,12 @@ class SessionInBackgroundThread(BackgroundRule):
         for use in self.target_uses(launch):
             if use.kind == "database" and use.outside:
                 self.report_once(use.node, _thread_message(launch, use))
+
+
+def _is_task_decorator(decorator: ast.expr) -> bool:
+    """`@x.task` or `@x.task(...)`, as `contextfacts` records a Celery task."""
+    expression = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return isinstance(expression, ast.Attribute) and expression.attr == "task"
 
 
 def _spelled(use: Use) -> str:

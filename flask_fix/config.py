@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .codemods import unknown_codes
+from .ruleinfo import unknown_codes
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -344,3 +344,19 @@ def _as_posix(path: str) -> str:
 
 def _basename(posix_path: str) -> str:
     return posix_path.rsplit("/", 1)[-1]
+
+
+#: folders files_under never lists (the same spirit as SKIPPED_FOLDERS)
+_UNLISTED_FOLDERS = frozenset({".git", "__pycache__", "node_modules", ".venv", "venv"})
+
+
+def files_under(folder: str) -> list[str]:
+    """Every file below `folder` (sorted, hidden and tool folders skipped); [] if none.
+    What the project transforms list (templates), and the cache checks is unchanged."""
+    found: list[str] = []
+    if not os.path.isdir(folder):
+        return found
+    for root, folders, names in os.walk(folder):
+        folders[:] = sorted(f for f in folders if f not in _UNLISTED_FOLDERS and not f.startswith("."))
+        found.extend(os.path.join(root, name) for name in sorted(names))
+    return found

@@ -22,10 +22,9 @@ import pathlib
 import urllib.parse
 from collections.abc import Callable, Sequence
 
-from .codemods import all_rules
-from .codemods.base import RuleDocs
 from .model import Edit, FileError, Finding, FixLevel
 from .report import json_document
+from .ruleinfo import RuleInfo, all_rules
 from .sourceio import SourceError, decode_source, read_source
 
 FORMATS = ("text", "json", "sarif", "github", "rdjson")
@@ -72,7 +71,7 @@ def sarif_document(
     version: str,
     findings: Sequence[Finding],
     errors: Sequence[FileError],
-    rules: Sequence[type[RuleDocs]] | None = None,
+    rules: Sequence[RuleInfo] | None = None,
 ) -> dict:
     """A SARIF 2.1.0 log with one run: every rule's metadata, the findings as results
     (with their edits as `fixes`), the files that could not be processed as
@@ -104,7 +103,7 @@ def sarif_document(
     }
 
 
-def _sarif_rule(rule: type[RuleDocs]) -> dict:
+def _sarif_rule(rule: RuleInfo) -> dict:
     sections = rule.doc_sections()
     return {
         "id": rule.code,

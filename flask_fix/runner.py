@@ -4,6 +4,10 @@ Two phases over a process pool. The scan phase reads every file once with the st
 `ast` (fast) to build the ProjectIndex and to find which rules' trigger text occurs in
 it; only those files reach the fix phase, the only one that pays for LibCST. Results are
 streamed back in file order, so memory does not grow with the tree.
+
+A run the cache replays loads neither LibCST nor the rules: what needs them (the rules'
+classes, `engine`, `transforms`) is imported by the phases that use them, never at the
+top of this module; what every run needs of the rules comes from flask_fix.ruleinfo.
 """
 
 from __future__ import annotations
@@ -18,15 +22,14 @@ import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
 
-from . import transforms
+from . import ruleinfo
 from .cache import RunCache
 from .codemods import python_rules, select_rules, text_rules
 from .codemods import legacy_db
-from .codemods.base import Rule, TextRule
 from .config import PerFileIgnores
-from .engine import SourceFailure, fix_source
+from .files import files_under
 from .triage import TriageModule, rules_for_module, rules_for_source
 from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
 from .pins import FLASK_SQLALCHEMY, flask_version_for, version_for
@@ -42,6 +45,9 @@ from .python2 import syntax_error_message
 from .sourceio import SourceError, decode_source, read_source, write_atomic
 from .suppression import skips_file
 from .textdiff import unified_diff
+
+if TYPE_CHECKING:
+    from .codemods.base import Rule, TextRule
 
 #: below this many files a pool costs more than it saves: scanning a file with `ast`
 #: takes milliseconds, fixing one with LibCST can take a second
@@ -79,7 +85,8 @@ class Settings:
         return text_rules(select_rules(self.select, self.ignore))
 
     def text_file_patterns(self) -> tuple[str, ...]:
-        return tuple(p for rule in self.text_rules() for p in rule.file_patterns)
+        selected = ruleinfo.select_rules(self.select, self.ignore)
+        return tuple(p for rule in selected for p in rule.file_patterns)
 
     def ignored_in(self, path: str) -> tuple[str, ...]:
         """The codes and prefixes `per-file-ignores` turns off in the file at `path`."""
@@ -98,7 +105,12 @@ class Settings:
 def cache_keys(settings: Settings) -> dict[str, object]:
     """What a run's cached results depend on besides the files (flask_fix.cache): the
     scan phase on the rules chosen per file; the whole run on every setting but `jobs`."""
-    codes = sorted(r.code for r in (*settings.rules(), *settings.text_rules()))
+    selected = ruleinfo.select_rules(settings.select, settings.ignore)
+    # a Python rule reading other files too (FLK601) counts twice, as itself and its text part
+    codes = sorted(
+        [r.code for r in selected if r.kind == ruleinfo.PYTHON]
+        + [r.code for r in selected if r.file_patterns]
+    )
     return {
         "scan_key": (codes, settings.per_file_ignores),
         "run_key": dataclasses.replace(settings, jobs=0),
@@ -119,7 +131,7 @@ class ScanResult:
     text_after_index: bool = False
 
 
-_AnyRule = TypeVar("_AnyRule", type[Rule], type[TextRule])
+_AnyRule = TypeVar("_AnyRule", "type[Rule]", "type[TextRule]")
 
 
 def _text_rules_for(path: str) -> list[type[TextRule]]:
@@ -252,6 +264,8 @@ def fix_file(work: tuple) -> FileResult:
     """Phase two: run the triaged rules on one file and write, diff or only report.
     `work` is (path, rule codes) or, for a file a project transform rewrote, (path, rule
     codes, its new source): the rules run on that, the diff compares with the disk."""
+    from .engine import SourceFailure, fix_source
+
     path, rule_codes, *rewritten = work
     settings, index = _worker_settings, _worker_index
     assert settings is not None and index is not None
@@ -392,7 +406,7 @@ def run(
         yield from _run(scanned, wanted, bool(extra), settings, versions, on_scanned, None)
         return
     tree_key = cache.tree_key(scanned, wanted, versions)
-    replayed = cache.replay(tree_key, transforms.files_under)
+    replayed = cache.replay(tree_key, files_under)
     if replayed is not None:
         if on_scanned is not None:
             on_scanned(len(scanned))
@@ -426,6 +440,8 @@ def _run(
 ) -> Iterator[FileResult]:
     """`run` itself: `extra` when some scanned files are there for the index only;
     `versions`: the oldest Flask and Flask-SQLAlchemy the code must run on (None: current)."""
+    from . import transforms
+
     facts: list[ModuleFacts] = []
     unindexed: list[str] = []
     unparsable: list[str] = []
@@ -471,7 +487,7 @@ def _run(
             yield result
     # cross-module rewrites (FLK201) first, on the parent's copy of the facts; with files
     # named one by one they only report, and only on those files
-    list_files = cache.listing(transforms.files_under) if cache else transforms.files_under
+    list_files = cache.listing(files_under) if cache else files_under
     project = transforms.run_transforms(
         transforms.selected(settings.select, settings.ignore), index, facts,
         apply=settings.mode is not Mode.CHECK and not extra,
@@ -550,6 +566,8 @@ def _replayable(result: FileResult) -> bool:
 
 def fix_stdin(source: bytes, settings: Settings, path: str = "-") -> tuple[bytes, FileResult]:
     """Fix code read from standard input; the project is that code alone."""
+    from .engine import SourceFailure, fix_source
+
     result = FileResult(path)
     try:
         tree = ast.parse(source)

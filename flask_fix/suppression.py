@@ -26,11 +26,13 @@ import io
 import re
 import tokenize
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import libcst as cst
-from libcst.metadata import CodeRange
+if TYPE_CHECKING:  # LibCST loads only with the rules: skips_file serves runs without them
+    import libcst as cst
+    from libcst.metadata import CodeRange
 
-from .codemods.base import Report
+    from .codemods.base import Report
 
 #: a quick look at the bytes: could the file hold any suppression comment at all?
 _HINT = re.compile(rb"noqa|flask-fix", re.IGNORECASE)
@@ -80,6 +82,8 @@ def comment_codes(comment: str) -> frozenset[str] | None:
 
 def suppressions(positions: Mapping[cst.CSTNode, CodeRange]) -> dict[int, frozenset[str] | None]:
     """Line number → the codes suppressed on it, from the module's comments."""
+    import libcst as cst
+
     lines: dict[int, frozenset[str] | None] = {}
     for node, where in positions.items():
         if isinstance(node, cst.Comment) and _HINT.search(node.value.encode("utf-8")):

@@ -26,6 +26,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from .codemods import project_transforms, select_rules
 from .codemods.base import ProjectContext, ProjectFinding, ProjectTransform, Rule
+from .files import files_under
 from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
 from .project import ModuleFacts, ProjectIndex, build_index, module_name_for, scan_module
 from .sourceio import write_atomic
@@ -33,23 +34,9 @@ from .suppression import comment_suppressions, is_suppressed, skips_file
 from .textdiff import edits_between, unified_diff
 from .triage import TriageModule, rules_for_module
 
-#: folders never listed for templates (the same spirit as files.py's skipped folders)
-_SKIPPED_FOLDERS = frozenset({".git", "__pycache__", "node_modules", ".venv", "venv"})
-
 
 def selected(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[type[ProjectTransform], ...]:
     return project_transforms(select_rules(select, ignore))
-
-
-def files_under(folder: str) -> list[str]:
-    """Every file below `folder` (sorted, hidden and tool folders skipped); [] if none."""
-    found: list[str] = []
-    if not os.path.isdir(folder):
-        return found
-    for root, folders, names in os.walk(folder):
-        folders[:] = sorted(f for f in folders if f not in _SKIPPED_FOLDERS and not f.startswith("."))
-        found.extend(os.path.join(root, name) for name in sorted(names))
-    return found
 
 
 @dataclass

@@ -22,10 +22,12 @@ from __future__ import annotations
 import ast
 import re
 from functools import cached_property
-from typing import Sequence, TypeVar
+from typing import TYPE_CHECKING, Sequence, TypeVar
 
-from .codemods.base import Rule
 from .project import NodesByType, scan_module
+
+if TYPE_CHECKING:
+    from .codemods.base import Rule
 
 Node = TypeVar("Node", bound=ast.AST)
 

@@ -1,6 +1,11 @@
 """The rule registry: every Rule subclass defined in a module of this package.
 
-Adding a rule means adding a module; nothing else needs to know about it.
+Adding a rule means adding a module; nothing else needs to know about it (but for
+`python -m flask_fix.ruletable README.md`, which regenerates the copy of every rule's
+metadata that flask_fix.ruleinfo reads without loading the rules).
+
+Importing this package loads nothing: the rules (and LibCST with them) load on the
+first call that needs them.
 """
 
 from __future__ import annotations
@@ -8,13 +13,24 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from .base import ProjectTransform, Rule, RuleDocs, TextRule
+from ..ruleinfo import unknown_codes
+
+if TYPE_CHECKING:
+    from .base import ProjectTransform, Rule, RuleDocs, TextRule
+
+__all__ = [
+    "all_rules", "project_transforms", "python_rules", "rule_by_code", "select_rules",
+    "text_rules", "unknown_codes",
+]  # fmt: skip
 
 
 @lru_cache(maxsize=None)
 def all_rules() -> tuple[type[RuleDocs], ...]:
     """Every rule, Python (`Rule`) and text (`TextRule`), in code order."""
+    from .base import RuleDocs
+
     found: dict[str, type[RuleDocs]] = {}
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
@@ -33,6 +49,8 @@ def all_rules() -> tuple[type[RuleDocs], ...]:
 
 def _owner_of_part(one: type[RuleDocs], other: type[RuleDocs]) -> type[RuleDocs]:
     """Two classes may claim one code only as a Rule and its `text_part` (same name)."""
+    from .base import Rule
+
     for owner, part in ((one, other), (other, one)):
         if issubclass(owner, Rule) and owner.text_part is part and part.name == owner.name:
             return owner
@@ -58,22 +76,22 @@ def select_rules(
     )
 
 
-def unknown_codes(codes: tuple[str, ...]) -> list[str]:
-    """Codes or prefixes that name no rule (a clear error beats a silent no-op)."""
-    known = [r.code for r in all_rules()]
-    return [c for c in codes if not any(k.startswith(c.upper()) for k in known)]
-
-
 def python_rules(rules: tuple[type[RuleDocs], ...]) -> tuple[type[Rule], ...]:
+    from .base import Rule
+
     return tuple(r for r in rules if issubclass(r, Rule))
 
 
 def project_transforms(rules: tuple[type[RuleDocs], ...]) -> tuple[type[ProjectTransform], ...]:
+    from .base import ProjectTransform
+
     return tuple(r for r in rules if issubclass(r, ProjectTransform))
 
 
 def text_rules(rules: tuple[type[RuleDocs], ...]) -> tuple[type[TextRule], ...]:
     """The text rules among `rules`, and the text parts of the Python rules among them."""
+    from .base import Rule, TextRule
+
     return tuple(
         r.text_part if issubclass(r, Rule) and r.text_part is not None else r
         for r in rules

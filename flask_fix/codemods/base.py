@@ -9,7 +9,6 @@ module, the read-only `ProjectIndex` and the file's path, and calls `report()`.
 from __future__ import annotations
 
 import ast
-import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, ClassVar, Mapping, Union
 
@@ -17,6 +16,7 @@ import libcst as cst
 
 from ..model import FixLevel
 from ..project import ProjectIndex
+from ..ruleinfo import DOC_SECTIONS, doc_sections, documentation_of
 
 if TYPE_CHECKING:
     from ..triage import TriageModule
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 #: (module, name, asname) as in ``from module import name as asname``; name None
 #: means ``import module as asname``; asname None means no ``as``.
 ImportSpec = tuple[str, Union[str, None], Union[str, None]]
-
-DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,8 @@ class RuleDocs:
 
     The class docstring holds the rule's documentation in the sections of DOC_SECTIONS
     (each a line of its own ending in a colon); `--explain` prints it and the README's
-    rule table is generated from `code`, `name`, `fix_level` and `summary`.
+    rule table is generated from `code`, `name`, `fix_level` and `summary`. What runs
+    before or without LibCST reads a generated copy of these (flask_fix.ruleinfo).
     """
 
     code: ClassVar[str]
@@ -81,20 +80,12 @@ class RuleDocs:
 
     @classmethod
     def documentation(cls) -> str:
-        return textwrap.dedent(cls.__doc__ or "").strip()
+        return documentation_of(cls)
 
     @classmethod
     def doc_sections(cls) -> dict[str, str]:
         """The docstring split into its named sections."""
-        sections: dict[str, list[str]] = {}
-        current: list[str] | None = None
-        for line in cls.documentation().splitlines():
-            heading = line.strip().rstrip(":")
-            if line.strip().endswith(":") and heading in DOC_SECTIONS:
-                current = sections.setdefault(heading, [])
-            elif current is not None:
-                current.append(line)
-        return {k: textwrap.dedent("\n".join(v)).strip() for k, v in sections.items()}
+        return doc_sections(cls.documentation())
 
 
 class Rule(RuleDocs, cst.BatchableCSTVisitor):

@@ -1,0 +1,1608 @@
+"""Every rule's metadata, for flask_fix.ruleinfo. Generated from the rule classes
+by `python -m flask_fix.ruletable README.md`: do not edit."""
+
+# fmt: off
+RULES = ({'code': 'FLK101',
+  'name': 'json-dumps-response',
+  'kind': 'python',
+  'fix_level': 'intended',
+  'summary': 'Return JSON from views with `jsonify()`, not `json.dumps()`.',
+  'doc': 'What it does:\n'
+         '    Finds views that return `json.dumps(x)` (also `simplejson.dumps`,\n'
+         '    `flask.json.dumps`, `from json import dumps` and aliases) on its own, as the '
+         'body\n'
+         '    of a `(body, status)`, `(body, status, headers)` or `(body, headers)` tuple, or '
+         'as\n'
+         '    the first argument of `make_response(...)`, and rewrites the call to '
+         '`jsonify(x)`.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    A string returned from a view is sent as `text/html; charset=utf-8`, so '
+         'clients,\n'
+         '    browsers and API tools do not see JSON. `jsonify` builds a response with the\n'
+         "    `application/json` Content-Type and encodes what the app's JSON provider knows\n"
+         '    (dates, decimals, UUIDs, dataclasses).\n'
+         '\n'
+         'Example:\n'
+         '    @app.route("/users")\n'
+         '    def users():\n'
+         '        return json.dumps({"users": names}), 200\n'
+         '\n'
+         'Use instead:\n'
+         '    @app.route("/users")\n'
+         '    def users():\n'
+         '        return jsonify({"users": names}), 200\n'
+         '\n'
+         'Fix safety:\n'
+         "    Intended: the response's Content-Type becomes `application/json`; the body is "
+         'the\n'
+         '    same JSON value, written compact with sorted keys and a trailing newline '
+         '(indented\n'
+         '    in debug mode). `sort_keys=` and `separators=` are dropped: they only changed '
+         'the\n'
+         '    layout. Calls with `indent=`, `default=`, `cls=`, `ensure_ascii=`, any other\n'
+         '    argument, or `*args`/`**kwargs` are only reported: jsonify cannot take them '
+         'over.\n'
+         "    Where `jsonify` is bound to something other than Flask's, the finding is "
+         'reported\n'
+         '    and nothing is rewritten. The import is reused when present (`from flask import\n'
+         '    jsonify`, or `f.jsonify` through `import flask as f`), otherwise added; the '
+         'json\n'
+         '    import is removed once unused.\n'
+         '    Choices where the catalogue is silent: `flask.json.dumps` counts as a '
+         '`json.dumps`;\n'
+         '    `json.dumps(obj=x)` becomes `jsonify(x)`; only a `return` of the view itself '
+         'counts\n'
+         '    (not one in a function nested inside it), and only `flask.make_response`; a '
+         'dict\n'
+         '    whose keys mix types (`{1: "a", "b": 2}`) cannot be sorted, so jsonify raises\n'
+         '    TypeError where json.dumps without `sort_keys` did not.',
+  'file_patterns': ()},
+ {'code': 'FLK102',
+  'name': 'literal-redirect',
+  'kind': 'python',
+  'fix_level': 'intended',
+  'summary': 'Redirect with `url_for()`, not a literal path.',
+  'doc': 'What it does:\n'
+         "    Finds `redirect()` calls (Flask's or Werkzeug's) inside functions whose target "
+         'is a\n'
+         "    path of the project written in code: a string literal, an f-string, `'%s' % x`,\n"
+         "    `'/a/' + x`, or `'/a/{}'.format(x)`. When exactly one route serves it, the path\n"
+         "    becomes `url_for('endpoint', **arguments)`: the rule's variables (literal values "
+         'as\n'
+         '    literals, dynamic pieces as the expressions written), then the query '
+         'parameters,\n'
+         '    then `_anchor` for a fragment. Other arguments (`code=301`) stay as written.\n'
+         '\n'
+         'Why is this bad?:\n'
+         "    A hand-written path silently breaks when a route's URL changes, ignores the "
+         'mount\n'
+         '    point (SCRIPT_NAME) an app is deployed under, and costs a second redirect when '
+         'it\n'
+         "    misses the rule's trailing slash. `url_for` builds the URL from the route "
+         'itself.\n'
+         '    A path no route serves is a 404 waiting for the user.\n'
+         '\n'
+         'Example:\n'
+         '    @app.route("/products/<int:product_id>")\n'
+         '    def show_product(product_id): ...\n'
+         '\n'
+         '    @app.post("/products")\n'
+         '    def create_product():\n'
+         '        product = save(request.form)\n'
+         '        return redirect(f"/products/{product.id}")\n'
+         '\n'
+         'Use instead:\n'
+         '    @app.post("/products")\n'
+         '    def create_product():\n'
+         '        product = save(request.form)\n'
+         '        return redirect(url_for("show_product", product_id=product.id))\n'
+         '\n'
+         'Fix safety:\n'
+         "    Intended: the Location header now carries the app's mount point (SCRIPT_NAME) "
+         'and\n'
+         "    the rule's canonical form: its trailing slash (`/about` becomes `/about/` "
+         'instead\n'
+         '    of a second redirect), numbers without leading zeros, `?flag` written `?flag=`.\n'
+         '    A dynamic piece is now quoted by its converter, so a `/`, `?` or `#` inside it '
+         'stays\n'
+         "    in the variable instead of changing the URL's structure. A piece bound to an "
+         '`int`,\n'
+         '    `float`, `uuid` or `any` converter goes through it when the URL is built: a '
+         'value the\n'
+         '    converter rejects now raises there instead of redirecting to a URL that 404s, '
+         'and\n'
+         '    one it converts (`2` for a float, `5` for `int(fixed_digits=3)`) now reaches '
+         'the\n'
+         '    route; the finding says so, except for `%d` and `%i`, which already wrote an\n'
+         '    integer as the int converter does (bound to another converter, such a piece is\n'
+         '    passed as `int(x)`).\n'
+         '    Reported, not rewritten: a path no route serves (with the nearest routes), one\n'
+         '    several routes may serve, query values or fragments that url_for would encode\n'
+         '    differently or that are built at run time, conversions and format specs other '
+         'than\n'
+         '    `!s` (`{x!r}`, `{x:03d}`, `%05d`, `%(key)s`), `.format` fields reading '
+         'attributes or\n'
+         '    items, values unpacked with `*`, and places where `url_for` or `int` is not the '
+         'one\n'
+         '    expected.\n'
+         '    Choices where the catalogue is silent: endpoints are always written in full\n'
+         "    (`'admin.users'`); dynamic pieces are passed exactly as written (`str(pid)` "
+         'stays);\n'
+         '    only a redirect evaluated inside a function is rewritten (url_for needs a '
+         'request or\n'
+         '    app context; module level, class bodies, decorators and defaults are left '
+         'alone); a\n'
+         '    URL that does not start with `/` (external, relative, or starting with a '
+         'dynamic\n'
+         '    piece) and an expression that is not one of the forms above (`request.referrer '
+         'or\n'
+         "    '/'`, a variable, a conditional) give no finding; in `'/p/' + (a + b)` the\n"
+         '    parenthesized sum is one piece. In a project with several apps, a view is only\n'
+         '    rewritten to a route its own app serves.',
+  'file_patterns': ()},
+ {'code': 'FLK103',
+  'name': 'request-args-cast',
+  'kind': 'python',
+  'fix_level': 'intended',
+  'summary': 'Convert request values with `.get(key, default=..., type=int)`, not `int(...)`.',
+  'doc': 'What it does:\n'
+         '    Finds `int(...)`/`float(...)` casts of a value read from `request.args`,\n'
+         "    `request.form` or `request.values` (`.get('k', d)`, `.get('k') or d`, "
+         "`.get('k')`,\n"
+         "    `['k']`) and rewrites them to `request.args.get('k', default=d, type=int)`. "
+         'Also\n'
+         "    spells out `request.args.get('k', d, int)` as `.get('k', default=d, type=int)`.\n"
+         '\n'
+         'Why is this bad?:\n'
+         "    `int(request.args.get('page', 1))` raises ValueError when a client sends\n"
+         "    `?page=abc`: a 500 Internal Server Error for a client's mistake. With "
+         '`type=int`,\n'
+         '    Werkzeug converts the value itself and returns the default when it cannot.\n'
+         '\n'
+         'Example:\n'
+         "    page = int(request.args.get('page', '1'))\n"
+         "    per_page = int(request.args.get('per_page') or 20)\n"
+         '\n'
+         'Use instead:\n'
+         "    page = request.args.get('page', default=1, type=int)\n"
+         "    per_page = request.args.get('per_page', default=20, type=int)\n"
+         '\n'
+         'Fix safety:\n'
+         '    Intended, for a literal default: a malformed value now gives the default '
+         'instead\n'
+         '    of a 500; valid and missing values give what they gave before. Werkzeug returns '
+         'the\n'
+         "    default unconverted, so it is written as the target type (`'20'` becomes `20`,\n"
+         '    `1` becomes `1.0` for `float`); a default already of that type is kept as '
+         'written\n'
+         "    (`0x10`). A literal with no such value (`'1.5'` for `int`, `True`, `None`, "
+         'bytes,\n'
+         "    `'nan'`) is only reported. With `.get('k') or d` an empty value gave `d` before "
+         'and\n'
+         "    still does (`int('')` fails, so `type=` falls back to the default). With\n"
+         '    `request.values`, a malformed query value falls through to a form value of the '
+         'same\n'
+         '    name before the default (CombinedMultiDict.get tries each source in turn).\n'
+         '    Unsafe: a default that is not a literal (`PER_PAGE`, `config.PER_PAGE`) is kept '
+         'as\n'
+         '    the expression, returned unconverted, so it may not be of the target type; '
+         'after\n'
+         '    `or` it was evaluated only for a missing or empty value, now on every call.\n'
+         "    `int(request.args.get('k'))` and `int(request.args['k'])` become\n"
+         "    `.get('k', type=int)`: a missing or malformed value gives None instead of a 500\n"
+         "    (or a 400 for a missing `['k']`).\n"
+         "    Safe: `.get('k', d, int)` to `.get('k', default=d, type=int)`, the same call.\n"
+         '    No finding at all: a cast in the body of a `try` whose handler catches what the '
+         'cast\n'
+         '    raised: ValueError, Exception, BaseException or a bare `except:`; also '
+         'TypeError\n'
+         '    (`int(None)`) when there is no default or one that is not a number or numeric\n'
+         "    string; also KeyError, LookupError and Werkzeug's BadRequestKeyError, "
+         'BadRequest\n'
+         "    and HTTPException for `['k']` (Werkzeug raises BadRequestKeyError, a subclass "
+         'of\n'
+         '    all of them). Also left alone: a base argument (`int(x, 16)`), a `.get()` that\n'
+         '    already has a type or arguments the rule does not know, names that do not '
+         'resolve\n'
+         "    to Flask's `request` and the builtin `int`/`float`, and `request.headers` and\n"
+         '    `request.cookies`: they have the same `.get(type=)`, but RULES.md names args, '
+         'form\n'
+         '    and values only.',
+  'file_patterns': ()},
+ {'code': 'FLK104',
+  'name': 'json-loads-request',
+  'kind': 'python',
+  'fix_level': 'intended',
+  'summary': 'Parse request bodies with `request.get_json()`, not `json.loads`.',
+  'doc': 'What it does:\n'
+         '    Finds `json.loads(request.data)`, `json.loads(request.get_data())` and\n'
+         '    `json.loads(request.get_data(as_text=True))` and rewrites them to\n'
+         '    `request.get_json(force=True)`.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    Flask already parses the request body: `request.get_json()` caches the result '
+         'and\n'
+         "    turns invalid JSON into a 400 Bad Request. Decoding by hand turns a client's "
+         'mistake\n'
+         '    into a 500 Internal Server Error.\n'
+         '\n'
+         'Example:\n'
+         '    data = json.loads(request.data)\n'
+         '\n'
+         'Use instead:\n'
+         '    data = request.get_json(force=True)\n'
+         '\n'
+         'Fix safety:\n'
+         '    Intended: invalid or empty JSON now gives 400 instead of 500; valid bodies give '
+         'the\n'
+         '    same value. `force=True` keeps accepting bodies whatever their Content-Type '
+         '(without\n'
+         '    it Flask answers 415 when the Content-Type is not JSON). Calls with extra '
+         'arguments\n'
+         '    (`object_hook=`, `parse_float=`...) are only reported. A call inside a `try` '
+         'whose\n'
+         '    handler catches `ValueError` (or `Exception`, or everything) is left alone: the\n'
+         '    program already handles bad input, and the 400 would bypass that handler.',
+  'file_patterns': ()},
+ {'code': 'FLK201',
+  'name': 'app-factory',
+  'kind': 'project',
+  'fix_level': 'unsafe',
+  'summary': 'Build the app in a `create_app()` factory, not at import time.',
+  'doc': 'What it does:\n'
+         '    Turns a module-level `app = Flask(__name__)` into an application factory,\n'
+         '    `create_app(config=None)`, across the whole project:\n'
+         '\n'
+         "    - the app's construction and everything that uses it at import time\n"
+         '      (configuration, `ext.init_app(app)`, `register_blueprint`, middleware, '
+         'logging,\n'
+         '      Jinja settings, `with app.app_context(): db.create_all()`) move, in order, '
+         'into\n'
+         '      `create_app()`, which applies a `config` mapping (`from_mapping`) or object\n'
+         "      (`from_object`) passed in, after the module's own configuration;\n"
+         '    - `db = SQLAlchemy(app)` stays at module level as `db = SQLAlchemy()`, and\n'
+         "      `db.init_app(app)` runs in the factory at the same point (FLK202's split);\n"
+         "    - the module's routes and handlers join a blueprint `main` registered by the\n"
+         '      factory, with the blueprint equivalents of app decorators (`errorhandler` →\n'
+         '      `app_errorhandler`, `before_request` → `before_app_request`, '
+         '`context_processor`\n'
+         '      → `app_context_processor`, `template_filter` → `app_template_filter`,\n'
+         '      `app.cli.command` → `bp.cli.command` with `cli_group=None`, ...);\n'
+         '      `teardown_appcontext` and `shell_context_processor` are registered in the '
+         'factory;\n'
+         '    - `app` inside functions becomes `current_app`; modules importing the app for\n'
+         '      their views get a blueprint of their own (FLK203);\n'
+         "    - endpoint names follow: `url_for('index')` becomes `url_for('main.index')` in\n"
+         "      every module and in the Jinja templates of the app's template folders, as do\n"
+         "      `request.endpoint == 'index'` and `login_manager.login_view = 'login'`; a\n"
+         "      relative `url_for('.index')` resolves against the request's blueprint, so\n"
+         "      outside the moved views (handlers, helpers, the app's templates: they also "
+         'run\n'
+         '      for 404 pages, which have none) it gets the full name, `main.index` '
+         '(`.static`\n'
+         '      becomes `static`), and is reported instead when a blueprint of the project\n'
+         '      has an `index` of its own;\n'
+         "    - entry points keep working: `if __name__ == '__main__': app.run()` becomes\n"
+         '      `create_app().run()`; wsgi.py, run.py, manage.py and test modules importing '
+         'the\n'
+         '      app get `from pkg import create_app` and `app = create_app()` (a test fixture\n'
+         '      importing it inside its body builds its own there), and a function running '
+         'the\n'
+         '      app (`def main(): ... app.run()`) starts with `app = create_app()`;\n'
+         '    - a function that sets the app up and is called at import time (`def\n'
+         "      init_logging(): app.logger...` then `init_logging()`, in the app's module or\n"
+         '      imported from another) takes the app as a parameter: the factory calls\n'
+         '      `init_logging(app)` at that point. Called in the `__main__` block instead\n'
+         '      (`create_tables()` before `app.run()`), it is called there with the app that\n'
+         '      block now creates (`app = create_app()`, `create_tables(app)`).\n'
+         '\n'
+         "    Findings on the modules that import the app carry FLK203's code. Apps created "
+         'in\n'
+         '    test modules are test scaffolding and are left alone.\n'
+         '\n'
+         '    A project too irregular to convert soundly (several apps in one module, an app\n'
+         "    created in a conditional, a star import of the app's module, routes registered "
+         'in\n'
+         '    loops, a value computed from the app at import time and used elsewhere, ...) is\n'
+         '    reported with the exact reason, and nothing is changed. `--check\n'
+         '    --unsafe-fixes` reports, once per app, what the rewrite would do or why it '
+         'cannot.\n'
+         '    Without `--unsafe-fixes` each app is reported from the project index alone,\n'
+         "    without planning the rewrite (which parses the app's module and every module\n"
+         '    importing it): the reasons it may refuse show with `--unsafe-fixes`.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    An app created at import time exists once per process, with the configuration\n'
+         '    it had when first imported: tests cannot create an app with their own settings,\n'
+         '    modules that import it form import cycles, and extensions are bound to it for\n'
+         "    good. Flask's documentation recommends the application factory pattern.\n"
+         '\n'
+         'Example:\n'
+         '    app = Flask(__name__)\n'
+         '    app.config.from_object("config")\n'
+         '    db = SQLAlchemy(app)\n'
+         '\n'
+         '    @app.route("/")\n'
+         '    def index():\n'
+         '        return render_template("index.html")\n'
+         '\n'
+         'Use instead:\n'
+         '    db = SQLAlchemy()\n'
+         '    bp = Blueprint("main", __name__)\n'
+         '\n'
+         '    @bp.route("/")\n'
+         '    def index():\n'
+         '        return render_template("index.html")\n'
+         '\n'
+         '    def create_app(config=None):\n'
+         '        app = Flask(__name__)\n'
+         '        app.config.from_object("config")\n'
+         '        if config is not None:\n'
+         '            if isinstance(config, dict):\n'
+         '                app.config.from_mapping(config)\n'
+         '            else:\n'
+         '                app.config.from_object(config)\n'
+         '        db.init_app(app)\n'
+         '        app.register_blueprint(bp)\n'
+         '        return app\n'
+         '\n'
+         'Fix safety:\n'
+         '    Unsafe: the import surface changes (`from app import app` no longer works;\n'
+         '    every module of the project that did it is rewritten), endpoint names gain the\n'
+         "    blueprint's prefix (`url_for('index')` anywhere outside the project, or built "
+         'from\n'
+         '    a variable, breaks with "BuildError: Could not build url for endpoint '
+         "'index'.\n"
+         '    Did you mean \'main.index\' instead?"), and each entry point creates its own '
+         'app\n'
+         '    (state kept on one app object is not shared between a test module and another).\n'
+         '    Code that ran at import time now runs when `create_app()` is called, in the '
+         'same\n'
+         '    order. URLs, methods, responses and redirects stay the same. A computed '
+         'endpoint\n'
+         '    (`url_for(name)`) is reported.\n'
+         '\n'
+         "    Choices: the app module's blueprint is named `main` (`site` or `pages` when "
+         'taken),\n'
+         "    a views module's after the module (`views`); its variable is `bp` when free. "
+         'The\n'
+         "    `config` argument is applied right after the module's first run of "
+         'configuration\n'
+         '    statements (so later `init_app` calls see it): a `dict` with `from_mapping`,\n'
+         '    anything else with `from_object`; the parameter is `test_config` when the '
+         'module\n'
+         '    already uses a global named `config`. `create_app` is placed before the '
+         '`__main__`\n'
+         '    block (at the end otherwise).',
+  'file_patterns': ()},
+ {'code': 'FLK202',
+  'name': 'extension-init-app',
+  'kind': 'python',
+  'fix_level': 'safe',
+  'summary': 'Create Flask extensions without the app and call `ext.init_app(app)`.',
+  'doc': 'What it does:\n'
+         '    Finds Flask extensions constructed with the app object, `db = SQLAlchemy(app)`,\n'
+         '    and splits them into `db = SQLAlchemy()` followed, on the next line, by\n'
+         '    `db.init_app(app)`. The argument must be an app object of the project: created '
+         'by\n'
+         '    `Flask(...)` in the module, imported from the module that creates it, or '
+         'returned\n'
+         "    by the project's factory (`app = create_app()`).\n"
+         '\n'
+         'Why is this bad?:\n'
+         '    An extension given the app in its constructor is bound to that one app object, '
+         'so\n'
+         '    the app must exist when the module defining the extension is imported: models '
+         'and\n'
+         '    views then import the app module, and the project cannot build its apps in an\n'
+         '    application factory (one app per test, per configuration). `ext.init_app(app)` '
+         'is\n'
+         "    Flask's documented extension pattern: the extension object is created once, "
+         'with\n'
+         '    no app, and initialised on each app the factory builds.\n'
+         '\n'
+         'Example:\n'
+         '    app = Flask(__name__)\n'
+         '    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"\n'
+         '    db = SQLAlchemy(app)\n'
+         '    migrate = Migrate(app, db)\n'
+         '\n'
+         'Use instead:\n'
+         '    app = Flask(__name__)\n'
+         '    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"\n'
+         '    db = SQLAlchemy()\n'
+         '    db.init_app(app)\n'
+         '    migrate = Migrate()\n'
+         '    migrate.init_app(app, db)\n'
+         '\n'
+         'Fix safety:\n'
+         '    Safe: `init_app` runs at the same point of setup, so the configuration set '
+         'before\n'
+         '    it is read exactly as before (Flask-SQLAlchemy reads its database URI there). '
+         'The\n'
+         '    rewrite is made only for extensions whose constructor flask-fix has read (the\n'
+         '    versions are named in `flask_fix/codemods/extensions.py`): SQLAlchemy, Migrate,\n'
+         '    LoginManager, Mail, CSRFProtect, CORS, Bcrypt, Moment, Babel, Cache, Limiter,\n'
+         '    Marshmallow, JWTManager, Bootstrap, DebugToolbarExtension, Session, Principal,\n'
+         '    SeaSurf, Talisman, SocketIO, PyMongo, FlaskRedis and RQ, and for classes of the\n'
+         '    project whose `__init__(self, app=None)` ends with `if app is not None:\n'
+         '    self.init_app(app)` and uses the app nowhere else. Options go where each\n'
+         "    extension's constructor sent them: `Migrate(app, db, directory=d)` becomes\n"
+         '    `Migrate(directory=d)` and `migrate.init_app(app, db)`; `LoginManager(app,\n'
+         '    add_context_processor=False)` passes the flag to `init_app`; a positional '
+         'option,\n'
+         "    `*args`/`**kwargs`, or an option that versions disagree on (Flask-Babel's\n"
+         '    `default_locale`) is only reported. `Migrate(app)` without `db` never '
+         'initialises\n'
+         "    anything, so it is left alone; Flask-Limiter's app is recognised when passed as\n"
+         '    `app=` (or first, with `key_func=`), since 3.0 takes `key_func` first.\n'
+         '    A bare statement `CSRFProtect(app)` becomes `CSRFProtect().init_app(app)`.\n'
+         '    Unsafe: `Mail(app)` (the constructor also keeps the app and the mail state:\n'
+         '    afterwards `mail.send()` needs an application context); and `db = '
+         'SQLAlchemy(app)`\n'
+         '    when the module uses `db.session`, `db.create_all()`, `db.engine`... outside '
+         'any\n'
+         '    function and outside `with app.app_context():` — that only works with\n'
+         '    Flask-SQLAlchemy 2.x, whose constructor remembers the app as a fallback, and '
+         'the\n'
+         '    split removes it (uses in other modules are not seen). Report only: an '
+         'extension\n'
+         '    that keeps the app as `ext.app` (Flask-Limiter, Flask-DebugToolbar, '
+         'Flask-Session)\n'
+         '    when the module reads `ext.app`; extensions whose constructor does more with '
+         'the\n'
+         '    app (Flask-SSLify, Flask-Admin, Flask-RESTful, Flask-Assets); other classes '
+         'from\n'
+         '    `flask_*` packages (not checked); project classes with `init_app` whose\n'
+         '    constructor does more. Only a name bound by the statement is followed (`ext = '
+         '...`\n'
+         '    or `ext: T = ...`); an argument that is a function parameter is not known to be '
+         'an\n'
+         '    app, so nothing is reported.',
+  'file_patterns': ()},
+ {'code': 'FLK203',
+  'name': 'circular-app-import',
+  'kind': 'project',
+  'fix_level': 'unsafe',
+  'summary': 'Use `current_app` and blueprints instead of importing the app object.',
+  'doc': 'What it does:\n'
+         '    Finds modules of the project that import the module-level app object (`from app\n'
+         '    import app`, `from pkg import app`, `import app` then `app.app`) and reports '
+         'how\n'
+         '    they use it: in decorators (`@app.route`), inside functions, at import time.\n'
+         '\n'
+         '    With FLK201 and `--unsafe-fixes`, the application factory rewrite converts '
+         'them:\n'
+         '    views modules get a blueprint of their own, registered by `create_app()`, with\n'
+         "    RULES.md's decorator map (`@app.route` → `@bp.route`, `@app.errorhandler` →\n"
+         '    `@bp.app_errorhandler`, ...), and `app` inside their functions '
+         '(`app.config[...]`,\n'
+         '    `app.logger`) becomes `current_app`; entry points and tests get `app =\n'
+         '    create_app()`. On its own this rule only reports.\n'
+         '\n'
+         'Why is this bad?:\n'
+         "    The app's module usually imports its views to register their routes, and the\n"
+         '    views import the app back: a cycle that works only in one import order, breaks\n'
+         '    as soon as the app moves into a factory, and ties every module to the one app\n'
+         '    object (tests cannot build their own).\n'
+         '\n'
+         'Example:\n'
+         '    # views.py\n'
+         '    from myapp import app\n'
+         '\n'
+         '    @app.route("/about")\n'
+         '    def about():\n'
+         '        app.logger.info("about")\n'
+         '        return render_template("about.html")\n'
+         '\n'
+         'Use instead:\n'
+         '    # views.py\n'
+         '    from flask import Blueprint, current_app\n'
+         '\n'
+         '    bp = Blueprint("views", __name__)\n'
+         '\n'
+         '    @bp.route("/about")\n'
+         '    def about():\n'
+         '        current_app.logger.info("about")\n'
+         '        return render_template("about.html")\n'
+         '\n'
+         'Fix safety:\n'
+         "    Report only on its own. The rewrite is FLK201's (unsafe): the endpoints of "
+         'moved\n'
+         "    views gain the blueprint's name (`about` → `views.about`, renamed in `url_for`\n"
+         '    calls and templates), and `current_app` works only where an application context\n'
+         '    exists (views, handlers, CLI commands): a function using the app that may run\n'
+         '    outside one (`app.app_context()`, `app.test_client()` in a helper) makes FLK201\n'
+         '    refuse and leave the project unchanged.',
+  'file_patterns': ()},
+ {'code': 'FLK204',
+  'name': 'register-at-import',
+  'kind': 'python',
+  'fix_level': 'report',
+  'summary': 'Register blueprints and initialise extensions inside the app factory.',
+  'doc': 'What it does:\n'
+         '    Reports app setup that runs when a module is imported, outside the application\n'
+         '    factory: `app.register_blueprint(bp)`, `ext.init_app(app)` and `ext = Ext(app)`\n'
+         "    (FLK202's extensions) at module level, on\n"
+         '    - an app object imported from another module of the project\n'
+         '      (`from myapp import app`, then `app.register_blueprint(admin)`);\n'
+         "    - an app this module builds with the project's factory (`app = create_app()`,\n"
+         '      then `db.init_app(app)` or `migrate = Migrate(app, db)`);\n'
+         '    - a module-level `app = Flask(...)` in a project whose same package also has an\n'
+         '      application factory.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    Setup done as a side effect of an import depends on that module being imported,\n'
+         '    in the right order, and applies to that one app object. In a project with an\n'
+         '    application factory, the apps the factory builds elsewhere (tests, the CLI,\n'
+         '    workers) silently lack the blueprint or the extension; with a global app, the\n'
+         '    module doing the registration must import the app, the circular import that\n'
+         "    FLK203 reports. Flask's documented pattern does all the setup inside\n"
+         '    `create_app()`.\n'
+         '\n'
+         'Example:\n'
+         '    # manage.py\n'
+         '    from myapp import create_app, db\n'
+         '    from flask_migrate import Migrate\n'
+         '\n'
+         '    app = create_app()\n'
+         '    migrate = Migrate(app, db)\n'
+         '\n'
+         'Use instead:\n'
+         '    # myapp/__init__.py\n'
+         '    migrate = Migrate()\n'
+         '\n'
+         '    def create_app():\n'
+         '        app = Flask(__name__)\n'
+         '        ...\n'
+         '        db.init_app(app)\n'
+         '        migrate.init_app(app, db)\n'
+         '        return app\n'
+         '\n'
+         'Fix safety:\n'
+         '    Report only: moving setup into the factory changes when it runs and for which\n'
+         '    apps. Not reported: setup inside functions (a factory, or a helper it calls),\n'
+         '    inside `if __name__ == "__main__":` (never run on import), on an app created in\n'
+         "    the same module of a project without a factory (that whole module is FLK201's\n"
+         '    application-factory rewrite), and on anything not known to be an app (a '
+         'function\n'
+         '    parameter, a blueprint: `bp.register_blueprint(child)` is how nested blueprints\n'
+         '    are set up). A factory is a function of the project that creates `Flask(...)` '
+         'and\n'
+         '    returns it.',
+  'file_patterns': ()},
+ {'code': 'FLK301',
+  'name': 'outside-app-context',
+  'kind': 'python',
+  'fix_level': 'report',
+  'summary': 'Use `current_app`, `g`, `url_for` and `db.session` inside an app context.',
+  'doc': 'What it does:\n'
+         '    Finds code run at import time that needs an application context: `current_app`\n'
+         '    and `g` used (an attribute read or set, an item), `url_for(...)`,\n'
+         '    `render_template(...)`, `render_template_string(...)`, `stream_template(...)`,\n'
+         "    `stream_template_string(...)` and `jsonify(...)` called, and Flask-SQLAlchemy's\n"
+         '    `db.session` used or `Model.query` read. Import time means module level, class\n'
+         '    bodies, decorators and their arguments, default argument values, and the bodies\n'
+         "    of this module's functions called (or applied as decorators) from there,\n"
+         '    followed call by call.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    These names only work while an application context is pushed: during a request,\n'
+         '    a CLI command, or inside `with app.app_context():`. Importing the module raises\n'
+         '    "RuntimeError: Working outside of application context." Flask-SQLAlchemy 3 '
+         'binds\n'
+         '    its session and queries to the app context too.\n'
+         '\n'
+         'Example:\n'
+         '    app = Flask(__name__)\n'
+         '    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"\n'
+         '    db = SQLAlchemy(app)\n'
+         '    ADMINS = User.query.filter_by(admin=True).all()\n'
+         '    UPLOADS = current_app.config["UPLOAD_FOLDER"]\n'
+         '\n'
+         'Use instead:\n'
+         '    app = Flask(__name__)\n'
+         '    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"\n'
+         '    db = SQLAlchemy(app)\n'
+         '    with app.app_context():\n'
+         '        ADMINS = User.query.filter_by(admin=True).all()\n'
+         '\n'
+         '    def uploads():\n'
+         '        return current_app.config["UPLOAD_FOLDER"]\n'
+         '\n'
+         'Fix safety:\n'
+         '    Report only: where the code belongs (a function, a CLI command, a\n'
+         '    `with app.app_context():` block) is a design decision. Not reported: code '
+         'inside\n'
+         '    `with app.app_context():` (app names), `with app.test_request_context():`,\n'
+         '    `with app.request_context(...)` or `with app.test_client():` (all names); code\n'
+         '    after `app.app_context().push()` (or `ctx.push()` of a context made earlier);\n'
+         '    code guarded by `if has_app_context():` or `if current_app:` (a proxy is false\n'
+         '    outside its context); code in a `try` whose handler catches RuntimeError (or\n'
+         '    Exception, or everything), or inside `with contextlib.suppress(RuntimeError)`.\n'
+         '    A bare reference does not count (`x = current_app`, '
+         '`jinja_env.globals["url_for"]\n'
+         '    = url_for`): only a use raises. `db` must be a Flask-SQLAlchemy object created\n'
+         '    in the project (resolved through imports and re-exports) and `Model` a class\n'
+         "    deriving from its `db.Model`; for `db.session` the scoped session's own\n"
+         '    `query_property()`, `registry` and `session_factory` need no context.\n'
+         '    Choices where the catalogue is silent: an `if __name__ == "__main__":` block\n'
+         '    counts (run as a script it is outside any context too); only calls of this\n'
+         "    module's own module-level functions are followed (not methods, not other\n"
+         "    modules, at most 8 calls deep); a generator expression's body and a lambda's\n"
+         "    body run later and do not count; annotations do not count. When the project's\n"
+         '    requirements allow Flask-SQLAlchemy older than 3.0, a `db` created with the app\n'
+         '    (`SQLAlchemy(app)`) falls back to that app outside a context: its uses are '
+         'still\n'
+         '    reported (they break on 3.0, or once FLK202 splits the constructor), saying so\n'
+         '    rather than claiming an error; one given its app with `init_app` quotes that\n'
+         '    version\'s "No application found" error.',
+  'file_patterns': ()},
+ {'code': 'FLK302',
+  'name': 'outside-request-context',
+  'kind': 'python',
+  'fix_level': 'report',
+  'summary': 'Use `request`, `session` and `flash` only while handling a request.',
+  'doc': 'What it does:\n'
+         '    Finds code run at import time that needs a request context: `request` and\n'
+         '    `session` used (an attribute, an item, `key in session`) and `flash(...)`\n'
+         '    called. Import time means module level, class bodies, decorators and their\n'
+         "    arguments, default argument values, and the bodies of this module's functions\n"
+         '    called (or applied as decorators) from there, followed call by call.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    `request` and `session` describe the request being handled; there is none while\n'
+         '    a module is imported. Flask raises "RuntimeError: Working outside of request\n'
+         '    context." An application context (`with app.app_context():`) is not enough.\n'
+         '    A default argument value is the classic trap: `def '
+         'search(q=request.args.get("q"))`\n'
+         '    is evaluated once, when the `def` runs.\n'
+         '\n'
+         'Example:\n'
+         '    @app.route("/search")\n'
+         '    def search(q=request.args.get("q")):\n'
+         '        return run_search(q)\n'
+         '\n'
+         'Use instead:\n'
+         '    @app.route("/search")\n'
+         '    def search():\n'
+         '        q = request.args.get("q")\n'
+         '        return run_search(q)\n'
+         '\n'
+         'Fix safety:\n'
+         '    Report only: the code must move into a view (or a function called from one).\n'
+         '    Not reported: code inside `with app.test_request_context(...):`,\n'
+         '    `with app.request_context(environ):` or `with app.test_client():`, code after\n'
+         '    `app.test_request_context().push()`, code guarded by `if '
+         'has_request_context():`\n'
+         '    or `if request:`, code in a `try` whose handler catches RuntimeError (or\n'
+         '    Exception, or everything) or inside `with contextlib.suppress(RuntimeError)`.\n'
+         '    Inside `with app.app_context():` the request names are still reported: an app\n'
+         '    context carries no request. A bare reference does not count (`x = request`):\n'
+         "    only a use raises. The `__main__` block counts; only calls of this module's own\n"
+         '    module-level functions are followed; lambda and generator bodies run later and\n'
+         '    do not count.',
+  'file_patterns': ()},
+ {'code': 'FLK303',
+  'name': 'proxy-in-background-task',
+  'kind': 'python',
+  'fix_level': 'intended',
+  'summary': "Do not hand Flask's context proxies to threads or tasks.",
+  'doc': 'What it does:\n'
+         "    Finds Flask's context proxies (`current_app`, `request`, `session`, `g`) handed\n"
+         '    to code that runs elsewhere: passed as arguments to '
+         '`threading.Thread(target=...,\n'
+         '    args=..., kwargs=...)`, `threading.Timer(interval, function, args=...)`, an\n'
+         "    executor's `.submit(fn, ...)` / `.map(fn, ...)` (a\n"
+         '    `concurrent.futures.ThreadPoolExecutor` or `ProcessPoolExecutor` created in the\n'
+         "    module), a Celery task's `.delay(...)`, `.apply_async(args, kwargs)`, `.s(...)`\n"
+         '    or `.si(...)`, or through `functools.partial(fn, ...)` as the target. Also '
+         'finds\n'
+         '    thread targets of this module (a function, a nested function, a `self.method` '
+         'of\n'
+         '    the same class, a lambda) that use these proxies, or call `url_for`,\n'
+         '    `render_template*`, `jsonify` or `flash`, outside a context they push '
+         'themselves.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    The proxies point at the context of the thread that is handling the request.\n'
+         "    A new thread, an executor's worker or a Celery worker has no context, so the\n"
+         '    first use raises "RuntimeError: Working outside of application context." (or\n'
+         '    "... of request context."), usually in a log nobody reads. Celery arguments are\n'
+         '    serialized: a proxy cannot be sent at all.\n'
+         '\n'
+         'Example:\n'
+         '    def send_async(app, msg):\n'
+         '        with app.app_context():\n'
+         '            mail.send(msg)\n'
+         '\n'
+         '    @app.route("/signup", methods=["POST"])\n'
+         '    def signup():\n'
+         '        Thread(target=send_async, args=(current_app, make_msg())).start()\n'
+         '        return "ok"\n'
+         '\n'
+         'Use instead:\n'
+         '    @app.route("/signup", methods=["POST"])\n'
+         '    def signup():\n'
+         '        Thread(\n'
+         '            target=send_async, args=(current_app._get_current_object(), make_msg())\n'
+         '        ).start()\n'
+         '        return "ok"\n'
+         '\n'
+         'Fix safety:\n'
+         '    Intended: `current_app` passed to a thread of this process (Thread, Timer,\n'
+         '    ThreadPoolExecutor) becomes `current_app._get_current_object()`, the '
+         'application\n'
+         '    object itself, which the thread can use and push a context with; the thread now\n'
+         '    gets the app instead of a proxy that fails there. Everything else is reported:\n'
+         '    `request`, `session` and `g` (pass the values the thread needs, or decorate the\n'
+         '    target with `@copy_current_request_context`); any proxy sent to another process\n'
+         '    (ProcessPoolExecutor, Celery), where even the app cannot be sent; `current_app`\n'
+         '    passed at import time (resolving it there would raise); thread targets using '
+         'the\n'
+         '    proxies (push `with app.app_context():` in the thread).\n'
+         "    Not reported: a target that runs with a copy of the caller's contexts "
+         '(decorated\n'
+         '    with `@copy_current_request_context`, wrapped in '
+         '`copy_current_request_context(fn)`\n'
+         '    at the call, or started through `contextvars.copy_context().run`); the body of '
+         'a\n'
+         '    target carrying a decorator other than `staticmethod`/`classmethod` (the\n'
+         "    project's own decorator may push a context); uses inside `with "
+         'app.app_context():` (app\n'
+         '    names) or `with app.test_request_context():` in the target, names that are not\n'
+         "    Flask's (a parameter called `request`), receivers that are not a resolved\n"
+         '    executor or Celery task. `db.session` and `Model.query` in thread targets are\n'
+         "    FLK502's. Choices where the catalogue is silent: only the target itself is\n"
+         '    walked, not the functions it calls; executors stored on `self` are not resolved.',
+  'file_patterns': ()},
+ {'code': 'FLK401',
+  'name': 'debug-true',
+  'kind': 'python',
+  'fix_level': 'intended',
+  'summary': 'Turn on debug mode with `FLASK_DEBUG`, not `app.run(debug=True)`.',
+  'doc': 'What it does:\n'
+         '    Finds `app.run(debug=True)` on a Flask app and removes `debug=True`. Reports\n'
+         '    (without a rewrite) debug mode switched on in the configuration:\n'
+         "    `app.debug = True`, `app.config['DEBUG'] = True`, "
+         '`app.config.update(DEBUG=True)`,\n'
+         '    `from_mapping(DEBUG=True)`, and `DEBUG = True` in a config class or module the\n'
+         '    project loads with `config.from_object(...)` or `config.from_pyfile(...)`.\n'
+         '\n'
+         'Why is this bad?:\n'
+         "    Debug mode turns on Werkzeug's interactive debugger: any exception shows a page\n"
+         '    where a visitor can run Python code on the server. Hard-coding it means the day '
+         'the\n'
+         "    app is started this way on a reachable host, anyone can take it over. Flask's\n"
+         '    documentation asks for debug mode to be switched on from outside the code, with\n'
+         '    `FLASK_DEBUG=1` or `flask run --debug`, and never in production.\n'
+         '\n'
+         'Example:\n'
+         '    if __name__ == "__main__":\n'
+         '        app.run(host="127.0.0.1", debug=True)\n'
+         '\n'
+         'Use instead:\n'
+         '    if __name__ == "__main__":\n'
+         '        app.run(host="127.0.0.1")\n'
+         '\n'
+         'Fix safety:\n'
+         '    Intended: `app.run()` no longer forces debug mode; it follows `FLASK_DEBUG` '
+         'when\n'
+         "    that variable is set, and the app's own `DEBUG` setting otherwise (off by "
+         'default),\n'
+         '    so the reloader and the debugger run only where the developer asks for them. '
+         'Other\n'
+         '    arguments of `run()` stay as written. Only a literal `True` passed as `debug=` '
+         'is\n'
+         '    removed (`debug=os.environ.get(...)` already comes from outside), and only on\n'
+         '    objects that surely are Flask apps: a name bound only to `Flask(...)` or to a\n'
+         '    project factory returning a new app, or an app imported from the module '
+         'creating\n'
+         '    it. `run(debug=True)` on other objects (a Socket.IO server, a name rebound to\n'
+         '    something else), instances of Flask subclasses, `self` in a Flask subclass and '
+         'a\n'
+         '    positional `debug` argument are left alone. The configuration forms are only\n'
+         '    reported: which environment loads a config class or sets `DEBUG` is the '
+         "project's\n"
+         '    deployment decision. Test modules (in `tests/`, `test/` or `testing/` folders,\n'
+         '    `test_*.py`, `*_test.py`, `conftest.py`) are skipped: tests switch debug mode on '
+         'to\n'
+         '    test it, and never deploy; so is a test configuration, a config class whose own\n'
+         '    body sets `TESTING = True`.',
+  'file_patterns': ()},
+ {'code': 'FLK402',
+  'name': 'hardcoded-secret-key',
+  'kind': 'python',
+  'fix_level': 'unsafe',
+  'summary': 'Load the secret key from the environment, not from a literal in the code.',
+  'doc': 'What it does:\n'
+         '    Finds the secret key set from a string (or bytes) literal: `app.secret_key =\n'
+         '    "..."`, `app.config["SECRET_KEY"] = "..."`, '
+         '`app.config.update(SECRET_KEY="...")`,\n'
+         '    `from_mapping(SECRET_KEY="...")` or `{"SECRET_KEY": "..."}`, and `SECRET_KEY =\n'
+         '    "..."` in a config class or module the project loads with\n'
+         '    `config.from_object(...)` or `config.from_pyfile(...)` (their project base '
+         'classes\n'
+         '    included). With `--unsafe-fixes` the literal becomes '
+         '`os.environ["SECRET_KEY"]`.\n'
+         '    A literal fallback (`os.environ.get("SECRET_KEY", "dev")`, `os.getenv(..., '
+         '"dev")`,\n'
+         '    `os.environ.get("SECRET_KEY") or "dev"`) is reported: it is the key that ships\n'
+         '    whenever the variable is missing. Keys that are short (under 24 characters), '
+         'made\n'
+         '    of a repeated character, or well-known placeholders ("dev", "changeme", "hard '
+         'to\n'
+         '    guess string"...) are called out as guessable.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    Flask signs the session cookie with the secret key. Whoever knows the key can\n'
+         '    write any session they like (log in as any user, skip any check kept in the\n'
+         '    session) and forge everything else signed with it (password-reset and\n'
+         '    confirmation tokens). A key in the code is known to everyone who can read the\n'
+         '    repository, its history and its forks, and is the same in every deployment.\n'
+         '\n'
+         'Example:\n'
+         '    app = Flask(__name__)\n'
+         '    app.config["SECRET_KEY"] = "dev"\n'
+         '\n'
+         'Use instead:\n'
+         '    import os\n'
+         '\n'
+         '    app = Flask(__name__)\n'
+         '    app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]\n'
+         '\n'
+         'Fix safety:\n'
+         '    Unsafe: the app now fails to start (KeyError) wherever `SECRET_KEY` is not set '
+         'in\n'
+         '    the environment, and sessions signed with the old key become invalid when a new\n'
+         '    one is set. For a config class this happens when its module is imported, for '
+         'every\n'
+         '    configuration in it. An `os` or `from os import environ` already imported is '
+         'used,\n'
+         '    else `import os` is added; where the name `os` means something else the finding '
+         'is\n'
+         '    only reported. Reported without a rewrite: literal\n'
+         '    fallbacks (the variable may be optional on purpose), keys set under an `if` or\n'
+         '    `try` in a class or module body (the condition decides, e.g. "use the '
+         'environment\n'
+         '    when set"), and `config.setdefault(...)`. An empty string is not reported '
+         '(Flask\n'
+         '    treats it as no key at all). Test modules (in `tests/`, `test/` or `testing/`\n'
+         '    folders, `test_*.py`, `*_test.py`, `conftest.py`) are skipped: a key that only '
+         'a\n'
+         '    test app uses never reaches a deployment, and the rewrite would make the test\n'
+         '    suite depend on the environment; for the same reason a test configuration (a\n'
+         '    config class whose own body sets `TESTING = True`) is skipped. The key itself\n'
+         '    is never repeated in a message.',
+  'file_patterns': ()},
+ {'code': 'FLK403',
+  'name': 'missing-secret-key',
+  'kind': 'python',
+  'fix_level': 'report',
+  'summary': 'Set a secret key when the app writes to the session or flashes messages.',
+  'doc': 'What it does:\n'
+         "    Reports, once per module, where the project writes to Flask's `session`\n"
+         '    (`session[k] = v`, `del session[k]`, `session[k] += 1`, `session.update/\n'
+         '    setdefault/pop/popitem/clear(...)`, `session.permanent = ...`), calls '
+         '`flash()`,\n'
+         "    or calls Flask-Login's `login_user()`/`logout_user()` (which write the "
+         'session),\n'
+         '    when no module of the project sets a secret key.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    Without a secret key Flask cannot sign the session cookie: the session it hands\n'
+         '    out is read-only, and the first write fails with "RuntimeError: The session is\n'
+         '    unavailable because no secret key was set.  Set the secret_key on the '
+         'application\n'
+         '    to something unique and secret." Every request that reaches that line answers '
+         '500.\n'
+         '\n'
+         'Example:\n'
+         '    app = Flask(__name__)\n'
+         '\n'
+         '    @app.post("/login")\n'
+         '    def login():\n'
+         '        session["user_id"] = check_password(request.form)\n'
+         '        return redirect(url_for("index"))\n'
+         '\n'
+         'Use instead:\n'
+         '    app = Flask(__name__)\n'
+         '    app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]\n'
+         '\n'
+         'Fix safety:\n'
+         '    Report only: the key must come from the deployment. The project counts as '
+         'setting\n'
+         '    a key (nothing is reported) when any module assigns `SECRET_KEY` or '
+         '`secret_key`\n'
+         '    in any form, sets a config key whose name is not a literal, passes a mapping or\n'
+         '    `**kwargs` to `config.update`/`from_mapping`, calls any config loader\n'
+         '    (`from_object`, `from_pyfile`, `from_envvar`, `from_file`, `from_prefixed_env`,\n'
+         '    `from_json`: what they load cannot be read here), replaces `session_interface`, '
+         'or\n'
+         '    imports Flask-Session or Flask-KVSession (server-side sessions need no key). A\n'
+         '    project that never creates a Flask app (a library or extension that calls\n'
+         '    `flash()` for the apps using it) is not reported. Only the first session write '
+         'in\n'
+         '    each module is reported, with a count of the others: the fix is one setting.',
+  'file_patterns': ()},
+ {'code': 'FLK404',
+  'name': 'insecure-session-cookie',
+  'kind': 'python',
+  'fix_level': 'unsafe',
+  'summary': 'Keep the Secure and HttpOnly flags on session and other cookies.',
+  'doc': 'What it does:\n'
+         '    Finds `SESSION_COOKIE_SECURE`, `SESSION_COOKIE_HTTPONLY`, '
+         '`REMEMBER_COOKIE_SECURE`\n'
+         "    and `REMEMBER_COOKIE_HTTPONLY` (Flask-Login's remember-me cookie) set to "
+         '`False`\n'
+         '    (`app.config[...] = False`, `config.update(...)`, `from_mapping(...)`, or in a\n'
+         '    config class or module loaded with `from_object`/`from_pyfile`), and\n'
+         '    `response.set_cookie(...)` calls without `secure=` or `httponly=` on a response\n'
+         '    the code surely holds: one made by `make_response`, `Response`, `jsonify`,\n'
+         '    `redirect`, `send_file`, `app.response_class(...)`, or the response an\n'
+         '    `after_request` hook receives. With `--unsafe-fixes` the setting becomes `True` '
+         'and\n'
+         '    the missing arguments are added as `secure=True, httponly=True`.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    A cookie without the Secure flag is also sent over plain HTTP, where anyone on '
+         'the\n'
+         '    network path can read it and replay the session. A cookie without the HttpOnly '
+         'flag\n'
+         "    can be read by any script on the page, so one XSS flaw leaks every visitor's\n"
+         "    session. Flask's security guide asks for both on session cookies.\n"
+         '\n'
+         'Example:\n'
+         '    app.config["SESSION_COOKIE_SECURE"] = False\n'
+         '\n'
+         '    resp = make_response(render_template("index.html"))\n'
+         '    resp.set_cookie("theme", "dark")\n'
+         '\n'
+         'Use instead:\n'
+         '    app.config["SESSION_COOKIE_SECURE"] = True\n'
+         '\n'
+         '    resp = make_response(render_template("index.html"))\n'
+         '    resp.set_cookie("theme", "dark", secure=True, httponly=True)\n'
+         '\n'
+         'Fix safety:\n'
+         '    Unsafe: a Secure cookie is never sent over plain HTTP, so logging in on an\n'
+         '    `http://` development server stops working, and an HttpOnly cookie can no '
+         'longer\n'
+         "    be read by the page's own JavaScript (a CSRF token meant for scripts, a UI\n"
+         '    preference read client-side): write `httponly=False` explicitly where that is\n'
+         '    intended, and the call is no longer reported. Only a literal `False` setting and '
+         'an\n'
+         '    absent `set_cookie` argument are reported (a value computed from the '
+         'environment\n'
+         "    is the deployment's choice); calls with `**kwargs` are skipped. Settings under "
+         'an\n'
+         '    `if` or `try` in a class or module body are reported without a rewrite.\n'
+         "    `SESSION_COOKIE_SAMESITE = None` is not reported: it is Flask's default, and\n"
+         '    browsers then apply their own `Lax` default. Test modules (in `tests/`, `test/` '
+         'or\n'
+         '    `testing/` folders, `test_*.py`, `*_test.py`, `conftest.py`) are skipped: their\n'
+         '    cookies never reach a browser; so are test configurations (config classes whose\n'
+         '    own body sets `TESTING = True`).',
+  'file_patterns': ()},
+ {'code': 'FLK501',
+  'name': 'commit-without-rollback',
+  'kind': 'python',
+  'fix_level': 'intended',
+  'summary': 'Roll back the session in an `except` that swallows a failed commit.',
+  'doc': 'What it does:\n'
+         '    Finds `db.session.commit()` (db a Flask-SQLAlchemy `SQLAlchemy` instance) inside '
+         'a\n'
+         "    `try` whose `except` handler can catch the commit's error but neither rolls the\n"
+         "    session back nor raises, and inserts `db.session.rollback()` as the handler's\n"
+         '    first statement.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    A commit that fails (a unique constraint, a lost connection) leaves the session '
+         'in\n'
+         '    a failed transaction. Until someone calls `rollback()`, every later use of the\n'
+         '    session in the same request, even a lazy load while rendering the error page,\n'
+         '    raises SQLAlchemy\'s PendingRollbackError: "This Session\'s transaction has '
+         'been\n'
+         '    rolled back due to a previous exception during flush. To begin a new '
+         'transaction\n'
+         '    with this Session, first issue Session.rollback()." A handler that swallows the\n'
+         '    error has to roll back itself; one that raises lets Flask-SQLAlchemy remove the\n'
+         '    session when the request ends.\n'
+         '\n'
+         'Example:\n'
+         '    try:\n'
+         '        db.session.commit()\n'
+         '    except IntegrityError:\n'
+         '        flash("That name is taken.")\n'
+         '\n'
+         'Use instead:\n'
+         '    try:\n'
+         '        db.session.commit()\n'
+         '    except IntegrityError:\n'
+         '        db.session.rollback()\n'
+         '        flash("That name is taken.")\n'
+         '\n'
+         'Fix safety:\n'
+         '    Intended: the handler now discards the failed transaction (and the objects it\n'
+         '    had added or changed) before going on, so the rest of the request can use the\n'
+         '    session again. `db` (or `models.db` through an absolute import of its module)\n'
+         '    must resolve, through imports and the project, to a module-level\n'
+         '    `SQLAlchemy(...)` (or an instance of a project subclass of it);\n'
+         '    `session = db.session` aliases count (the rollback then goes through\n'
+         '    `db.session` for a local alias, through the alias for a module-level one). A\n'
+         "    plain SQLAlchemy `Session` is not looked at: its lifetime is the program's own\n"
+         '    business. Handlers that count are bare `except:`, `Exception`, `BaseException`\n'
+         '    and any exception of `sqlalchemy.exc` or `sqlalchemy.orm.exc` (but\n'
+         '    `NoResultFound`/`MultipleResultsFound`, which only queries raise); handlers for\n'
+         "    other exceptions (`KeyError`, a project's own class) are left alone. A handler "
+         'is\n'
+         '    fine when it contains, anywhere, a `raise` (bare or of another exception: the\n'
+         "    error then ends the request and the session is removed), an `abort()` (Flask's,\n"
+         "    Flask-RESTful's, Flask-RESTX's, flask-smorest's), a `sys.exit()`, or a call of\n"
+         '    some `.rollback()`. Tries further out are looked at\n'
+         '    too, until one has a handler catching everything. A one-line handler\n'
+         '    (`except Exception: pass`) becomes an indented block.',
+  'file_patterns': ()},
+ {'code': 'FLK502',
+  'name': 'session-in-background-thread',
+  'kind': 'python',
+  'fix_level': 'report',
+  'summary': 'Push an app context before using `db.session` in a thread or task.',
+  'doc': 'What it does:\n'
+         "    Finds Flask-SQLAlchemy's `db.session` used, or `Model.query` read, in code that\n"
+         '    runs with no application context: the target of a `threading.Thread`, a\n'
+         "    `threading.Timer` or a `ThreadPoolExecutor`'s `.submit()` / `.map()` in this\n"
+         '    module (a function, a nested function, a `self.method`, a lambda), and Celery\n'
+         '    task functions whose Celery app runs tasks without one.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    Flask-SQLAlchemy 3 scopes the session (and so every `Model.query`) to the\n'
+         '    application context. A new thread or a bare Celery worker has none, so the '
+         'first\n'
+         '    query raises "RuntimeError: Working outside of application context." — and\n'
+         '    before 3.0 it silently used a session that nobody removed.\n'
+         '\n'
+         'Example:\n'
+         '    def import_rows(rows):\n'
+         '        for row in rows:\n'
+         '            db.session.add(Item(**row))\n'
+         '        db.session.commit()\n'
+         '\n'
+         '    @app.post("/import")\n'
+         '    def start_import():\n'
+         '        Thread(target=import_rows, args=(request.get_json(),)).start()\n'
+         '        return "started", 202\n'
+         '\n'
+         'Use instead:\n'
+         '    def import_rows(app, rows):\n'
+         '        with app.app_context():\n'
+         '            for row in rows:\n'
+         '                db.session.add(Item(**row))\n'
+         '            db.session.commit()\n'
+         '\n'
+         '    @app.post("/import")\n'
+         '    def start_import():\n'
+         '        app = current_app._get_current_object()\n'
+         '        Thread(target=import_rows, args=(app, request.get_json())).start()\n'
+         '        return "started", 202\n'
+         '\n'
+         'Fix safety:\n'
+         '    Report only: the thread needs the app object to push a context, which changes\n'
+         '    how it is started. Uses inside `with app.app_context():` (or a request context)\n'
+         '    in the target are fine, and so is a target that runs with a copy of the '
+         "caller's\n"
+         '    contexts (`@copy_current_request_context`, `contextvars.copy_context().run`). A\n'
+         '    target or task carrying a decorator we do not know (other than `staticmethod`,\n'
+         '    `classmethod`, the task decorator) is not walked: it may push a context. `db`\n'
+         '    must be a Flask-SQLAlchemy object created in the project and `Model` a class\n'
+         '    deriving from its `db.Model`, resolved through imports. A Celery task is\n'
+         '    reported only when its decorator belongs to a plain `celery.Celery(...)` object\n'
+         '    created at module level in the project with no `task_cls=`, the decorator '
+         'passes\n'
+         '    no `base=`, no code of the project assigns a `Task` or `task_cls` attribute '
+         '(the\n'
+         '    `ContextTask` recipe), and no code pushes an application context outside a\n'
+         '    `with` (a worker module doing `app.app_context().push()`); `@shared_task`\n'
+         '    functions are not reported, their app being unknown. Thread targets that use\n'
+         "    `current_app` are FLK303's. Only the target or task itself is walked, not the\n"
+         "    functions it calls. When the project's requirements allow Flask-SQLAlchemy\n"
+         '    older than 3.0, the message says what that version does: a `db` created with\n'
+         '    the app (`SQLAlchemy(app)`) falls back to it (no error, but a session nothing\n'
+         '    removes), one given its app with `init_app` raises "No application found".',
+  'file_patterns': ()},
+ {'code': 'FLK601',
+  'name': 'dev-server-in-production',
+  'kind': 'python',
+  'fix_level': 'report',
+  'summary': 'Serve with a production WSGI server, not `app.run()` or `flask run`.',
+  'doc': 'What it does:\n'
+         "    Finds Flask's development server where it would serve real traffic:\n"
+         '    `app.run()` executed when the module is imported (at module level, or in a\n'
+         '    module-level function called at import) rather than under\n'
+         "    `if __name__ == '__main__':`; `app.run(host='0.0.0.0')` and\n"
+         '    `app.run(threaded=True)` anywhere; and, in deployment files, a Procfile\n'
+         '    process, a Dockerfile `CMD`/`ENTRYPOINT`, a compose `command:`/`entrypoint:` or '
+         'a\n'
+         '    shell script that runs `flask run`, `python -m flask run`, or `python app.py`\n'
+         '    where app.py is a module of the project that calls `app.run()` (also\n'
+         "    Flask-Script's `python manage.py runserver`).\n"
+         '\n'
+         'Why is this bad?:\n'
+         "    `app.run()` and `flask run` start Werkzeug's development server, which is not\n"
+         '    designed to be efficient, stable or secure: Werkzeug prints "WARNING: This is a\n'
+         '    development server. Do not use it in a production deployment. Use a production\n'
+         '    WSGI server instead." An `app.run()` that runs at import time also starts that\n'
+         '    server inside whatever imports the module: Gunicorn, `flask run`, the tests.\n'
+         "    `host='0.0.0.0'` opens it to other machines; `threaded=True` (the default since\n"
+         '    Flask 1.0) prepares it for concurrent traffic.\n'
+         '\n'
+         'Example:\n'
+         '    app = Flask(__name__)\n'
+         '    app.run(host="0.0.0.0")\n'
+         '\n'
+         '    # Procfile\n'
+         '    web: flask run --host=0.0.0.0\n'
+         '\n'
+         'Use instead:\n'
+         '    app = Flask(__name__)\n'
+         '\n'
+         '    if __name__ == "__main__":\n'
+         '        app.run()\n'
+         '\n'
+         '    # Procfile\n'
+         '    web: gunicorn "app:app"\n'
+         '\n'
+         'Fix safety:\n'
+         '    Report only: choosing and configuring a WSGI server is a deployment decision.\n'
+         '    In Python, `app` must resolve to a Flask app of the project: a module-level\n'
+         '    `Flask(...)` (here or imported), the result of an app factory (a project\n'
+         '    function that creates and returns a `Flask`), or a local assigned from either;\n'
+         '    `run()` on anything else (a SocketIO object, a Flask-Script manager, a\n'
+         '    parameter) is not looked at. Only literal `host`/`threaded` values count, and\n'
+         '    `threaded=True` (the default anyway) not in a call that says it is for local\n'
+         "    development (`debug=True`, or a loopback `host` such as '127.0.0.1'). A\n"
+         '    function counts as called at import when a module-level statement outside the\n'
+         '    `__main__` guard calls it by name (one level, not through other functions).\n'
+         '\n'
+         "    Deployment files: a Procfile's processes; each Dockerfile stage's last `CMD`\n"
+         '    and last `ENTRYPOINT`, and the two joined when both are in exec form (stages\n'
+         '    named for development, `FROM base AS dev`, are skipped); the `command:` and\n'
+         '    `entrypoint:` of compose services (strings read with shell quoting, flow and\n'
+         '    block sequences, block scalars; YAML anchors and merged keys are not\n'
+         '    followed); every command of a shell script (here-documents and comments\n'
+         '    skipped). Wrappers (`exec`, `env`, `nohup`, `sudo`, `gosu`, `poetry run`,\n'
+         "    `sh -c '...'`) are seen through. `flask run` and `python -m flask run` are\n"
+         "    always reported; `python X.py` only when X.py, resolved from the file's folder\n"
+         '    (an absolute path by its trailing components), is a module of the project\n'
+         '    calling `.run()` on an app at module level or in its `__main__` block, and\n'
+         '    `python -m X` likewise; `python manage.py runserver` when manage.py creates a\n'
+         '    Flask-Script `Manager`. Files meant for development or tests are skipped: a\n'
+         '    file name marked `dev`, `development`, `local`, `test`, `ci`, `e2e`, `example`,\n'
+         '    `docs`, `demo` (`docker-compose.dev.yml`, `Procfile.dev`, `run-local.sh`), a\n'
+         '    folder such as `.devcontainer/`, `tests/`, `examples/`, `docs/`; and compose\n'
+         '    files and shell scripts that set `FLASK_DEBUG=1` or `FLASK_ENV=development`,\n'
+         '    or commands there that pass `--debug` or `--reload`. A Procfile or a Dockerfile\n'
+         '    always deploys, so there `flask run --debug` is reported like any other.',
+  'file_patterns': ('Procfile',
+                    'Procfile.*',
+                    'Dockerfile',
+                    'Dockerfile.*',
+                    'Dockerfile-*',
+                    '*.Dockerfile',
+                    '*.dockerfile',
+                    'Containerfile',
+                    'Containerfile.*',
+                    'docker-compose*.yml',
+                    'docker-compose*.yaml',
+                    'compose*.yml',
+                    'compose*.yaml',
+                    '*.sh')},
+ {'code': 'FLK701',
+  'name': 'flask-ext-import',
+  'kind': 'python',
+  'fix_level': 'safe',
+  'summary': 'Import extensions as `flask_foo`, not `flask.ext.foo`.',
+  'doc': 'What it does:\n'
+         "    Rewrites the `flask.ext.foo` spelling of extension imports to the extension's "
+         'own\n'
+         '    package, `flask_foo`, in every form: `from flask.ext.foo import X`,\n'
+         '    `from flask.ext import foo`, `import flask.ext.foo` (and its uses\n'
+         '    `flask.ext.foo.X`), `import flask.ext.foo as f`.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    `flask.ext` was a redirecting import hook, deprecated in Flask 0.11 and removed '
+         'in\n'
+         '    1.0: on any current Flask the module fails with\n'
+         "    `ModuleNotFoundError: No module named 'flask.ext'`.\n"
+         '\n'
+         'Example:\n'
+         '    from flask.ext.sqlalchemy import SQLAlchemy\n'
+         '    from flask.ext import login\n'
+         '    import flask.ext.bcrypt\n'
+         '\n'
+         '    bcrypt = flask.ext.bcrypt.Bcrypt()\n'
+         '\n'
+         'Use instead:\n'
+         '    from flask_sqlalchemy import SQLAlchemy\n'
+         '    import flask_login as login\n'
+         '    import flask_bcrypt\n'
+         '\n'
+         '    bcrypt = flask_bcrypt.Bcrypt()\n'
+         '\n'
+         'Fix safety:\n'
+         '    Safe: `flask.ext.foo` was only ever a second name for the module `flask_foo` '
+         '(the\n'
+         '    hook also tried the pre-2011 `flaskext.foo` layout, which no maintained '
+         'extension\n'
+         '    ships any more). `from flask.ext import foo` becomes `import flask_foo as foo`, '
+         'so\n'
+         '    the same local name is bound. `import flask.ext.foo` also bound the name '
+         '`flask`:\n'
+         '    if the module uses `flask` otherwise, `import flask` is added. Only reported:\n'
+         '    `import flask.ext`, `from flask import ext` and `from flask.ext import *`, '
+         'which\n'
+         '    name no extension.',
+  'file_patterns': ()},
+ {'code': 'FLK702',
+  'name': 'markupsafe-import',
+  'kind': 'python',
+  'fix_level': 'safe',
+  'summary': 'Import `Markup` and `escape` from `markupsafe`, not `flask`.',
+  'doc': 'What it does:\n'
+         '    Imports `Markup` and `escape` from `markupsafe` instead of `flask`:\n'
+         '    `from flask import Markup, escape, url_for` keeps `url_for` from flask and gets\n'
+         '    `from markupsafe import Markup, escape`; `flask.Markup(...)` after `import '
+         'flask`\n'
+         '    becomes `markupsafe.Markup(...)` with `import markupsafe`.\n'
+         '\n'
+         'Why is this bad?:\n'
+         "    Flask only re-exported the two names from MarkupSafe (Jinja's dependency). They\n"
+         '    were deprecated in Flask 2.3 and removed in 3.0:\n'
+         "    `ImportError: cannot import name 'Markup' from 'flask'`.\n"
+         '\n'
+         'Example:\n'
+         '    from flask import Markup, escape, url_for\n'
+         '    import flask\n'
+         '\n'
+         '    link = Markup(\'<a href="{}">{}</a>\').format(url_for("index"), escape(name))\n'
+         '    label = flask.Markup("<b>new</b>")\n'
+         '\n'
+         'Use instead:\n'
+         '    from flask import url_for\n'
+         '    from markupsafe import Markup, escape\n'
+         '    import flask\n'
+         '    import markupsafe\n'
+         '\n'
+         '    link = Markup(\'<a href="{}">{}</a>\').format(url_for("index"), escape(name))\n'
+         '    label = markupsafe.Markup("<b>new</b>")\n'
+         '\n'
+         'Fix safety:\n'
+         "    Safe: `flask.Markup` and `flask.escape` were MarkupSafe's own objects (through\n"
+         '    Jinja2 before Flask 2.0), and MarkupSafe is installed with every Flask release, '
+         'so\n'
+         '    no version pin matters. An import naming only these two is renamed in place; a\n'
+         '    mixed module-level import keeps the other names and the moved ones join an '
+         'existing\n'
+         '    `from markupsafe import ...` (else a new one after the imports); a mixed import '
+         'in\n'
+         '    a function or a `try` gets the new import on the next line. `import flask` is\n'
+         '    removed when nothing else uses it. Only reported: `flask.Markup` where the name\n'
+         '    `markupsafe` is bound to something else, and a mixed import sharing its line '
+         'with\n'
+         '    other statements inside a block.',
+  'file_patterns': ()},
+ {'code': 'FLK703',
+  'name': 'send-file-kwargs',
+  'kind': 'python',
+  'fix_level': 'safe',
+  'summary': 'Call `send_file` with `download_name=`, `max_age=`, `etag=` (Flask 2.0 names).',
+  'doc': 'What it does:\n'
+         '    Renames the keyword arguments of `send_file` and `send_from_directory` that '
+         'Flask\n'
+         '    2.0 renamed: `attachment_filename=` to `download_name=`, `cache_timeout=` to\n'
+         '    `max_age=`, `add_etags=` to `etag=`, `filename_or_fp=` to `path_or_file=`, and\n'
+         '    `send_from_directory(filename=)` to `path=` (its other keywords go to '
+         '`send_file`\n'
+         '    and are renamed the same way).\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    The old names were deprecated in Flask 2.0 and removed in 2.2: the call fails '
+         'with\n'
+         '    `TypeError: send_file() got an unexpected keyword argument '
+         "'attachment_filename'`.\n"
+         '\n'
+         'Example:\n'
+         '    return send_file(buffer, as_attachment=True, attachment_filename="report.csv",\n'
+         '                     cache_timeout=0)\n'
+         '\n'
+         'Use instead:\n'
+         '    return send_file(buffer, as_attachment=True, download_name="report.csv",\n'
+         '                     max_age=0)\n'
+         '\n'
+         'Fix safety:\n'
+         '    Safe: Flask 2.0 and 2.1 passed the old names on to the new ones unchanged, so '
+         'the\n'
+         '    call means the same. The new names exist from Flask 2.0 on: when the project '
+         'may\n'
+         '    run on an older Flask (`target-flask-version`, else the lowest version its\n'
+         '    requirements*.txt, pyproject.toml, setup.cfg or setup.py allow), the call is '
+         'only\n'
+         '    reported. Also only reported: a call giving both an\n'
+         '    old name and its new one. Positional arguments are left as they are (the fourth\n'
+         '    positional argument of `send_file` meant the download name before 2.0 and still\n'
+         '    does; `send_from_directory(directory, name)` is unchanged).',
+  'file_patterns': ()},
+ {'code': 'FLK704',
+  'name': 'removed-json-api',
+  'kind': 'python',
+  'fix_level': 'intended',
+  'summary': 'Configure JSON through `app.json`, not removed encoders and `JSON_*` keys.',
+  'doc': 'What it does:\n'
+         '    Finds the JSON customisation points Flask 2.3 removed: `flask.json.JSONEncoder`\n'
+         '    and `JSONDecoder`, `app.json_encoder` / `app.json_decoder` (also on blueprints '
+         'and\n'
+         '    as class attributes of a Flask subclass), and the config keys `JSON_SORT_KEYS`,\n'
+         '    `JSON_AS_ASCII`, `JSONIFY_MIMETYPE` and `JSONIFY_PRETTYPRINT_REGULAR`. Rewrites\n'
+         "    `app.config['JSON_SORT_KEYS'] = False` to `app.json.sort_keys = False` (and\n"
+         '    `ensure_ascii`, `mimetype`, `compact`), the one-attribute equivalents on the '
+         "app's\n"
+         '    JSON provider.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    Importing the classes fails on Flask >= 2.3 (`ImportError`). Worse, the other '
+         'two\n'
+         '    fail silently: Flask 2.3 no longer reads `app.json_encoder` or the four config\n'
+         '    keys, so the line stays and does nothing: keys get sorted again, non-ASCII text\n'
+         '    is escaped again, and custom types stop serializing.\n'
+         '\n'
+         'Example:\n'
+         '    app.config["JSON_SORT_KEYS"] = False\n'
+         '    app.config["JSONIFY_PRETTYPRINT_REGULAR"] = True\n'
+         '    app.json_encoder = MyEncoder\n'
+         '\n'
+         'Use instead:\n'
+         '    app.json.sort_keys = False\n'
+         '    app.json.compact = False\n'
+         '    app.json = MyProvider(app)  # a DefaultJSONProvider subclass\n'
+         '\n'
+         'Fix safety:\n'
+         '    Intended: the config line becomes the provider attribute Flask 2.2 introduced '
+         'for\n'
+         '    it, restoring on Flask >= 2.3 what the line was written for. Rewritten: a '
+         'literal\n'
+         '    assigned alone through `<app>.config[...]`, where `<app>` is an app object of '
+         'the\n'
+         '    project (module level or in a factory) or `current_app`: `True`/`False` for\n'
+         '    `JSON_SORT_KEYS`, `JSON_AS_ASCII` and `JSONIFY_PRETTYPRINT_REGULAR`, a string '
+         'for\n'
+         '    `JSONIFY_MIMETYPE`. `JSONIFY_PRETTYPRINT_REGULAR` is written negated as '
+         '`compact`\n'
+         "    (`True` becomes `compact = False`), as Flask 2.2's own compatibility code "
+         'mapped\n'
+         '    it; on Flask <= 2.1 `False` still pretty-printed in debug mode, `compact = '
+         'True`\n'
+         '    does not. `app.json` exists from Flask 2.2 on: when the project may run on an '
+         'older\n'
+         '    Flask (`target-flask-version`, else its requirements), the line is only '
+         'reported.\n'
+         '    Only reported: the keys set in config classes or modules, through `update()` /\n'
+         '    `from_mapping()`, on an object not known to be the app, or to a value that is '
+         'not\n'
+         '    a literal; reads of the keys (KeyError on Flask >= 2.3); the encoder and '
+         'decoder\n'
+         '    classes and attributes (a custom JSON provider replaces them: its `default`\n'
+         '    method is what `JSONEncoder.default` was).',
+  'file_patterns': ()},
+ {'code': 'FLK705',
+  'name': 'before-first-request',
+  'kind': 'python',
+  'fix_level': 'unsafe',
+  'summary': 'Run start-up code in an app context, not `@app.before_first_request`.',
+  'doc': 'What it does:\n'
+         "    Finds `@app.before_first_request` (and a blueprint's "
+         '`before_app_first_request`)\n'
+         '    and, for a function on an app object of the project, drops the decorator and\n'
+         '    calls the function once at start-up inside `with app.app_context():`, right '
+         'after\n'
+         '    its definition (at module level, or inside the application factory).\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    Both decorators were deprecated in Flask 2.2 and removed in 2.3: the module '
+         'stops\n'
+         "    importing with `AttributeError: 'Flask' object has no attribute\n"
+         "    'before_first_request'`, which blocks every upgrade. Flask's advice is to run "
+         'such\n'
+         '    setup when the application is created.\n'
+         '\n'
+         'Example:\n'
+         '    app = Flask(__name__)\n'
+         '\n'
+         '    @app.before_first_request\n'
+         '    def create_tables():\n'
+         '        db.create_all()\n'
+         '\n'
+         'Use instead:\n'
+         '    app = Flask(__name__)\n'
+         '\n'
+         '    def create_tables():\n'
+         '        db.create_all()\n'
+         '\n'
+         '\n'
+         '    with app.app_context():\n'
+         '        create_tables()\n'
+         '\n'
+         'Fix safety:\n'
+         '    Unsafe: the function no longer runs lazily in the serving process before the '
+         'first\n'
+         '    request, but at import time where it is defined: before any setup later in the\n'
+         '    module or factory (configuration, `db.init_app(app)`), in every process that\n'
+         '    imports the module (the CLI, tests, each worker), and a failure now stops the\n'
+         '    import instead of the first request. It runs under an application context only,\n'
+         '    so a function using `request`, `session`, `flash`, `url_for` (or other\n'
+         "    request-bound helpers) is only reported. Also only reported: blueprints'\n"
+         '    `before_app_first_request` (the blueprint has no app to run it with), a '
+         'receiver\n'
+         '    not proven to be an app object of the project (a parameter `app`, an app '
+         'imported\n'
+         '    from outside the project, an app name rebound later; an object the module makes\n'
+         "    otherwise is not Flask's and is left alone), a decorator that is not the\n"
+         '    outermost one (the others would no longer wrap what is called), `async def`,\n'
+         '    functions taking required arguments, methods, and `app.before_first_request(f)`\n'
+         '    called directly.',
+  'file_patterns': ()},
+ {'code': 'FLK706',
+  'name': 'ctx-stack',
+  'kind': 'python',
+  'fix_level': 'report',
+  'summary': 'Use `g`, `current_app` or `flask.globals`, not `_app_ctx_stack`.',
+  'doc': 'What it does:\n'
+         '    Reports imports and uses of `flask._app_ctx_stack` and '
+         '`flask._request_ctx_stack`\n'
+         '    (also from `flask.globals`), with the replacement for each use:\n'
+         '    `_app_ctx_stack.top.app` is `current_app`, `.top.g` is `g`, `.top.request` is\n'
+         '    `request`; data stored on `.top` goes on `g`; the context itself is\n'
+         '    `flask.globals.app_ctx` / `request_ctx`; a test for a context is\n'
+         '    `has_app_context()` / `has_request_context()`.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    Flask 2.2 replaced the context stacks with context variables and kept the two '
+         'names\n'
+         '    only as deprecated stand-ins; Flask 3.0 removed them:\n'
+         "    `ImportError: cannot import name '_app_ctx_stack' from 'flask'`. Extensions of "
+         'the\n'
+         '    Flask 1.x era stored their per-context state on `_app_ctx_stack.top`.\n'
+         '\n'
+         'Example:\n'
+         '    from flask import _app_ctx_stack\n'
+         '\n'
+         '    def get_db():\n'
+         '        ctx = _app_ctx_stack.top\n'
+         '        if not hasattr(ctx, "db"):\n'
+         '            ctx.db = connect()\n'
+         '        return ctx.db\n'
+         '\n'
+         'Use instead:\n'
+         '    from flask import g\n'
+         '\n'
+         '    def get_db():\n'
+         '        if "db" not in g:\n'
+         '            g.db = connect()\n'
+         '        return g.db\n'
+         '\n'
+         'Fix safety:\n'
+         '    Report only: `.top` returned None outside a context where `g` and the\n'
+         '    `app_ctx`/`request_ctx` proxies raise, and data stored on the context object '
+         'moves\n'
+         '    to `g` under other names; which replacement fits depends on what the code does.',
+  'file_patterns': ()},
+ {'code': 'FLK707',
+  'name': 'app-env',
+  'kind': 'python',
+  'fix_level': 'report',
+  'summary': 'Use debug mode, not the removed `app.env` / `ENV` / `FLASK_ENV`.',
+  'doc': 'What it does:\n'
+         '    Reports what Flask 2.3 removed of the "environment": `app.env` (also\n'
+         "    `current_app.env`), the `ENV` config key (`app.config['ENV']`, "
+         "`config.get('ENV')`,\n"
+         '    `ENV = ...` in a config class) and the `FLASK_ENV` environment variable read or '
+         'set\n'
+         "    from Python (`os.environ['FLASK_ENV']`, `os.getenv('FLASK_ENV')`,\n"
+         '    `os.environ.get(...)`).\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    Flask 2.3 dropped the notion of an environment: `app.env` raises '
+         'AttributeError,\n'
+         "    `app.config['ENV']` raises KeyError, and `FLASK_ENV=development` no longer "
+         'enables\n'
+         '    the debugger and reloader: the app silently runs without debug mode. The one\n'
+         '    switch left is debug mode.\n'
+         '\n'
+         'Example:\n'
+         '    if app.env == "development":\n'
+         '        app.config["SQLALCHEMY_ECHO"] = True\n'
+         '\n'
+         'Use instead:\n'
+         '    if app.debug:\n'
+         '        app.config["SQLALCHEMY_ECHO"] = True\n'
+         '\n'
+         'Fix safety:\n'
+         '    Report only: `ENV` and debug mode were separate settings '
+         '(`FLASK_ENV=production`\n'
+         '    with `FLASK_DEBUG=1` was possible), and code may rely on values other than\n'
+         '    development and production ("staging"), so the replacement, `app.debug` or a\n'
+         "    setting of the project's own, is a choice for a person. A class attribute `ENV` "
+         'is\n'
+         '    reported only in a class that also sets another Flask config key (`DEBUG`,\n'
+         '    `TESTING`, `SECRET_KEY`...); `.env` only on an app object of the project or\n'
+         '    `current_app`.',
+  'file_patterns': ()},
+ {'code': 'FLK708',
+  'name': 'removed-helpers',
+  'kind': 'python',
+  'fix_level': 'unsafe',
+  'summary': 'Replace removed helpers (`safe_join`, `from_json`, `safe_str_cmp`, `url_*`).',
+  'doc': 'What it does:\n'
+         '    Rewrites helpers Flask and Werkzeug removed: `flask.safe_join` to\n'
+         '    `werkzeug.utils.safe_join`, `app.config.from_json(f)` to\n'
+         '    `app.config.from_file(f, load=json.load)`, `werkzeug.security.safe_str_cmp(a, '
+         'b)`\n'
+         '    to `hmac.compare_digest(a, b)`, `werkzeug.urls.url_unquote(s)` to\n'
+         '    `urllib.parse.unquote(s)`; reports the other `werkzeug.urls` functions\n'
+         '    (`url_quote`, `url_parse`, `url_encode`, ...) with the closest `urllib.parse`\n'
+         '    call and how it differs.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    Each import fails on current releases: `flask.safe_join` and `Config.from_json`\n'
+         '    were removed in Flask 2.1, `safe_str_cmp` in Werkzeug 2.1, the `werkzeug.urls`\n'
+         "    functions in Werkzeug 3.0 (`ImportError: cannot import name 'url_quote' from\n"
+         "    'werkzeug.urls'`, a classic after an unpinned Werkzeug upgrade).\n"
+         '\n'
+         'Example:\n'
+         '    from flask import safe_join\n'
+         '    from werkzeug.security import safe_str_cmp\n'
+         '\n'
+         '    app.config.from_json("settings.json")\n'
+         '    path = safe_join(UPLOADS, name)\n'
+         '    ok = safe_str_cmp(token, expected)\n'
+         '\n'
+         'Use instead:\n'
+         '    import hmac\n'
+         '    import json\n'
+         '    from werkzeug.utils import safe_join\n'
+         '\n'
+         '    app.config.from_file("settings.json", load=json.load)\n'
+         '    path = safe_join(UPLOADS, name)\n'
+         '    ok = hmac.compare_digest(token, expected)\n'
+         '\n'
+         'Fix safety:\n'
+         '    Safe: `from_json(f, silent)` to `from_file(f, load=json.load, silent=silent)`, '
+         'what\n'
+         "    Flask 2.0's own `from_json` did (it loaded with `flask.json.load`, which only\n"
+         '    differed from `json.load` when a custom `app.json_decoder` was set and an app\n'
+         '    context was active); `import json` is added. Needs Flask 2.0: when the project '
+         'may\n'
+         '    run on an older Flask (`target-flask-version`, else its requirements), only\n'
+         "    reported. Unsafe: `safe_join` (Flask's raised NotFound, a 404, for a path\n"
+         "    leaving the folder; Werkzeug's returns None, so the caller must check; also "
+         'needs\n'
+         '    Flask 2.0, hence Werkzeug 2.0); `safe_str_cmp` (it encoded str arguments to '
+         'UTF-8:\n'
+         '    `compare_digest` raises TypeError for a str holding non-ASCII characters or for '
+         'a\n'
+         '    str compared with bytes, so the rewrite is exact only for bytes, or ASCII str '
+         'on\n'
+         '    both sides); `url_unquote(s)` (the same result for str and bytes, checked on\n'
+         '    300,000 random mixes of percent escapes and non-ASCII text, but a bytearray\n'
+         '    argument or a str with lone surrogates behaves differently, and bytes need '
+         'Python\n'
+         '    3.9). Only reported: the other `werkzeug.urls` functions, because none has an\n'
+         '    exact equivalent (the characters `url_quote` leaves alone changed in Werkzeug '
+         '2.1;\n'
+         '    `url_parse` returned a richer URL object), `from_json` on an object not proven '
+         'to\n'
+         '    be an app of the project (a parameter `app`, `self.app`; an object the module\n'
+         "    makes otherwise is not Flask's and is left alone), calls with arguments the\n"
+         '    rewrite does not map (`charset=`, `silent` given twice...), and names bound\n'
+         '    otherwise where the new code would use them.',
+  'file_patterns': ()})

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -72,9 +73,12 @@ class ModuleContextFacts:
     import_time_request: bool = False
     # imports threading or concurrent.futures
     threads: bool = False
-    # every import: (module names it may load, the function it is in, or None at import
-    # time; the context it runs in: NONE, APP or REQUEST)
-    import_sites: list[tuple[tuple[str, ...], str | None, int]] = field(default_factory=list)
+    # every import: (the module it names, the names it imports from it, the function it is
+    # in, or None at import time; the context it runs in: NONE, APP or REQUEST); the
+    # modules it may load are `site_modules(module, names)`
+    import_sites: list[tuple[str, tuple[str, ...], str | None, int]] = field(
+        default_factory=list
+    )
     # an Alembic environment script (`from alembic import context`): Flask-Migrate runs it
     # inside an application context
     alembic_env: bool = False
@@ -220,18 +224,18 @@ def _import_sites(facts, body, scanner, function: str | None, prefix: str, level
     on the way through every statement, context pushes, task-class swaps, thread
     imports and Alembic's `context`."""
     for statement in body:
-        if isinstance(statement, ast.Assign):
+        kind = statement.__class__
+        if kind is ast.Assign:
             facts.overrides_task = facts.overrides_task or any(
                 isinstance(t, ast.Attribute) and t.attr in ("Task", "task_cls")
                 for t in statement.targets
             )
-        elif isinstance(statement, ast.Import):
+        elif kind is ast.Import:
             for alias in statement.names:
-                parts = alias.name.split(".")
-                names = tuple(".".join(parts[: i + 1]) for i in range(len(parts)))
-                facts.import_sites.append((names, function, level))
-                facts.threads = facts.threads or parts[0] in BACKGROUND_MODULES
-        elif isinstance(statement, ast.ImportFrom):
+                facts.import_sites.append((alias.name, (), function, level))
+                top = alias.name.partition(".")[0]
+                facts.threads = facts.threads or top in BACKGROUND_MODULES
+        elif kind is ast.ImportFrom:
             if statement.level == 0:
                 top = (statement.module or "").partition(".")[0]
                 facts.threads = facts.threads or top in BACKGROUND_MODULES
@@ -241,35 +245,48 @@ def _import_sites(facts, body, scanner, function: str | None, prefix: str, level
                 )
             module = scanner.absolute_module(statement.module, statement.level)
             if module:
-                parts = module.split(".")
-                names = [".".join(parts[: i + 1]) for i in range(len(parts))]
-                names += [f"{module}.{a.name}" for a in statement.names if a.name != "*"]
-                facts.import_sites.append((tuple(names), function, level))
-        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                names = tuple(a.name for a in statement.names if a.name != "*")
+                facts.import_sites.append((module, names, function, level))
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
             qualname = (
                 f"{function}.<locals>.{statement.name}" if function else prefix + statement.name
             )
             _import_sites(facts, statement.body, scanner, qualname, "", NONE)
-        elif isinstance(statement, ast.ClassDef):
+        elif kind is ast.ClassDef:
             inner = f"{function}.<locals>." if function else prefix
             _import_sites(facts, statement.body, scanner, function, inner + statement.name + ".",
                           level)  # fmt: skip
-        elif isinstance(statement, ast.Expr):
+        elif kind is ast.Expr:
             pushed = _is_push(statement.value)
             if pushed is not None:
                 facts.pushes_context = True
                 level = max(level, pushed)
         else:
+            blocks = _block_fields(kind)
+            if not blocks:
+                continue
             inner = level
-            if isinstance(statement, (ast.With, ast.AsyncWith)):
+            if kind is ast.With or kind is ast.AsyncWith:
                 for item in statement.items:
                     call = item.context_expr
                     if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
                         inner = max(inner, CONTEXT_LEVELS.get(call.func.attr, NONE))
-            for name in _BLOCKS:
-                for child in getattr(statement, name, ()) or ():
+            for name in blocks:
+                for child in getattr(statement, name):
                     children = [child] if isinstance(child, ast.stmt) else child.body
                     _import_sites(facts, children, scanner, function, prefix, inner)
+
+
+def site_modules(module: str, names: tuple[str, ...]) -> Iterator[str]:
+    """The modules an import may load: `import a.b` loads `a` and `a.b`; `from a.b
+    import c` those and `a.b.c` when `c` is a submodule."""
+    end = module.find(".")
+    while end != -1:
+        yield module[:end]
+        end = module.find(".", end + 1)
+    yield module
+    for name in names:
+        yield f"{module}.{name}"
 
 
 def is_main_guard(test: ast.expr) -> bool:
@@ -335,6 +352,12 @@ def _is_push(value: ast.expr) -> int | None:
 
 
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+@lru_cache(maxsize=None)
+def _block_fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    """The fields of _BLOCKS a statement class has (none for a simple statement)."""
+    return tuple(name for name in _BLOCKS if name in kind._fields)
 
 
 def _module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -495,8 +518,8 @@ def _import_contexts(linker: _Linker, per_module) -> dict[str, int]:
     factories = {(a.path, a.function) for m in linker.facts for a in m.factory_apps}
     incoming: dict[str, list[tuple[str, str | None, int]]] = {}
     for module, facts in per_module:
-        for names, function, level in facts.import_sites:
-            for name in names:
+        for module_name, names, function, level in facts.import_sites:
+            for name in site_modules(module_name, names):
                 target = linker.module_file(name, module.path)
                 if target is not None and target.path != module.path:
                     incoming.setdefault(target.path, []).append((module.path, function, level))

@@ -7,7 +7,7 @@ import ast
 import pickle
 from textwrap import dedent
 
-from flask_fix.contextfacts import APP, REQUEST, UNKNOWN
+from flask_fix.contextfacts import APP, REQUEST, UNKNOWN, site_modules
 from flask_fix.project import index_from_sources, module_facts
 
 
@@ -218,3 +218,16 @@ def test_facts_and_index_pickle():
     }
     index = index_of({"m.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n"})
     assert pickle.loads(pickle.dumps(index)).contexts == index.contexts
+
+
+def test_an_import_site_names_every_module_it_may_load():
+    assert list(site_modules("a", ())) == ["a"]
+    assert list(site_modules("a.b.c", ())) == ["a", "a.b", "a.b.c"]
+    assert list(site_modules("pkg.sub", ("models", "db"))) == [
+        "pkg", "pkg.sub", "pkg.sub.models", "pkg.sub.db",
+    ]  # fmt: skip
+    source = "import a.b\nfrom .sub import x, y\ndef f():\n    from pkg.mod import *\n"
+    facts = module_facts("pkg/m.py", "pkg.m", ast.parse(source)).raw["context"]
+    assert facts.import_sites == [
+        ("a.b", (), None, 0), ("pkg.sub", ("x", "y"), None, 0), ("pkg.mod", (), "f", 0),
+    ]  # fmt: skip

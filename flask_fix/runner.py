@@ -442,6 +442,9 @@ def _run(
     `versions`: the oldest Flask and Flask-SQLAlchemy the code must run on (None: current)."""
     from . import transforms
 
+    # load the rules (and LibCST) here, once, before the pools fork: every worker of
+    # both phases inherits them instead of loading them itself
+    settings.rules()
     facts: list[ModuleFacts] = []
     unindexed: list[str] = []
     unparsable: list[str] = []

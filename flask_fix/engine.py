@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper
 
 from .codemods.base import Fix, Report, Rule, RuleContext
 from .imports import first_party, update_imports
 from .model import Edit, ErrorKind, Finding
+from .positions import node_positions
 from .project import ProjectIndex
 from .python2 import syntax_error_message
 from .suppression import may_suppress, skips_file, unsuppressed
@@ -96,16 +97,14 @@ def fix_source(
     context = RuleContext(path=path, index=index)
     original = parse(source)
     module = original
-    first_reports: list[Report] | None = None
-    first_wrapper = wrapper = None
-    reports: list[Report] = []
+    first: _Pass | None = None
     for _ in range(MAX_PASSES):
-        reports, wrapper = _run_rules(module, rules, context)
-        if suppressing and reports:
-            reports = unsuppressed(reports, wrapper.resolve(PositionProvider))
-        if first_reports is None:
-            first_reports, first_wrapper = reports, wrapper
-        fixes = [r.fix for r in reports if r.fix and r.fix_level.applies(unsafe_fixes)]
+        last = _Pass(module, _run_rules(module, rules, context), suppressing)
+        if suppressing and last.reports:
+            last.reports = unsuppressed(last.reports, last.positions())
+        if first is None:
+            first = last
+        fixes = [r.fix for r in last.reports if r.fix and r.fix_level.applies(unsafe_fixes)]
         if not fixes or not apply:
             break
         fixed = apply_fixes(module, fixes, _first_party(index))
@@ -122,20 +121,17 @@ def fix_source(
     new_source = module.bytes if changed else source
     if changed:
         _verify(source, new_source)
-    assert first_reports is not None
+    assert first is not None
     first_party = _first_party(index) if want_edits else frozenset()
-    findings = [
-        _finding(r, first_wrapper, path, original, want_edits, first_party)
-        for r in first_reports
-    ]
+    findings = [_finding(r, first, path, want_edits, first_party) for r in first.reports]
     fixed = [
         f
-        for f, r in zip(findings, first_reports)
+        for f, r in zip(findings, first.reports)
         if (changed or not apply) and r.fix and r.fix_level.applies(unsafe_fixes)
     ]
     remaining = [
-        _finding(r, wrapper, path, module, False)
-        for r in reports
+        _finding(r, last, path, False)
+        for r in last.reports
         if not (r.fix and r.fix_level.applies(unsafe_fixes))
     ]
     return SourceResult(
@@ -149,13 +145,31 @@ def _in_file_order(findings: list[Finding]) -> list[Finding]:
 
 def _run_rules(
     module: cst.Module, rules: Sequence[type[Rule]], context: RuleContext
-) -> tuple[list[Report], MetadataWrapper]:
+) -> list[Report]:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     visitors = [rule(context) for rule in rules]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wrapper.visit_batched(visitors)
-    return [report for v in visitors for report in v.reports], wrapper
+    return [report for v in visitors for report in v.reports]
+
+
+class _Pass:
+    """One traversal of the rules: the module it saw, what they reported, and where
+    (computed once, on first use, for the reported nodes only: flask_fix.positions;
+    with every comment too when the file may hold suppression comments)."""
+
+    def __init__(self, module: cst.Module, reports: list[Report], comments: bool) -> None:
+        self.module = module
+        self.reports = reports
+        self.comments = comments
+        self._positions: dict[cst.CSTNode, CodeRange] | None = None
+
+    def positions(self) -> dict[cst.CSTNode, CodeRange]:
+        if self._positions is None:
+            nodes = [report.node for report in self.reports]
+            self._positions = node_positions(self.module, nodes, comments=self.comments)
+        return self._positions
 
 
 class _Replacer(cst.CSTTransformer):
@@ -218,16 +232,15 @@ def _parses_with_ast(source: bytes) -> bool:
 
 def _finding(
     report: Report,
-    wrapper: MetadataWrapper,
+    where_from: _Pass,
     path: str,
-    module: cst.Module,
     want_edits: bool,
     first_party: frozenset[str] = frozenset(),
 ) -> Finding:
-    # resolved once per wrapper (cached), and only for passes that report something
-    where = wrapper.resolve(PositionProvider)[report.node]
+    where = where_from.positions()[report.node]
     edits: tuple[Edit, ...] | None = None
     if want_edits and report.fix is not None:
+        module = where_from.module
         edits = edits_between(module.code, apply_fixes(module, [report.fix], first_party).code)
     return Finding(
         code=report.code,

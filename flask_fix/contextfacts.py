@@ -52,7 +52,7 @@ FOLLOW_LIMIT = 64  # module functions whose bodies the triage looks into
 BACKGROUND_MODULES = ("threading", "concurrent")
 
 
-@dataclass
+@dataclass(slots=True)
 class ModuleContextFacts:
     """What one module contributes; stored in `ModuleFacts.raw["context"]`."""
 

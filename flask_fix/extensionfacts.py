@@ -28,7 +28,7 @@ EXTENSION_PREFIXES = ("flask_", "flask.ext.")
 REGISTRATIONS = frozenset({"register_blueprint", "init_app"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InitAppClass:
     """A module-level project class with an `init_app` method."""
 
@@ -42,7 +42,7 @@ class InitAppClass:
     parameter: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ModuleExtensionFacts:
     """What one module contributes; stored in `ModuleFacts.raw["extensions"]`."""
 

@@ -79,7 +79,7 @@ CONFIG_SETTERS = frozenset({"update", "from_mapping", "setdefault"})
 SESSION_EXTENSIONS = frozenset({"flask_session", "flask_kvsession"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportedName:
     """`local` in a module refers to `module`.`name` (name None: the module itself)."""
 
@@ -88,7 +88,7 @@ class ImportedName:
     name: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AppObject:
     path: str
     module: str
@@ -102,7 +102,7 @@ class AppObject:
         return f"{self.module}.{_local_name(self.function, self.variable)}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BlueprintObject:
     path: str
     module: str
@@ -117,7 +117,7 @@ class BlueprintObject:
     certain: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Route:
     rule: str  # as written: '/user/<int:id>' (the source text when not a literal)
     url: str | None  # full rule with prefixes; None when a prefix is unknown
@@ -140,7 +140,7 @@ class Route:
     app: str | None = None  # qualified name of the app serving it ('pkg.app')
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RouteDecl:
     """A route as declared in one module, before prefixes and endpoint names are known."""
 
@@ -161,7 +161,7 @@ class RouteDecl:
     flask_shaped: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RegistrationDecl:
     """`parent.register_blueprint(blueprint, **options)` as declared in one module."""
 
@@ -176,7 +176,7 @@ class RegistrationDecl:
     modeled: bool = True  # False: subdomain= or **options we cannot see
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClassDecl:
     """A class with bases: enough to recognise class-based views and their methods."""
 
@@ -188,7 +188,7 @@ class ClassDecl:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConfigLoad:
     """`config.from_object(target)` or `config.from_pyfile(target)` in one module."""
 
@@ -198,7 +198,7 @@ class ConfigLoad:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class ModuleFacts:
     """What one module declares; produced per file, in a worker, from its `ast`."""
 

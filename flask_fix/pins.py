@@ -29,7 +29,7 @@ import glob
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
@@ -88,8 +88,13 @@ def flask_version_for(paths: Iterable[str]) -> Release | None:
 
 def version_for(paths: Iterable[str], package: str) -> Release | None:
     """The lowest version of `package` the project holding `paths` allows."""
+    return versions_for(paths, (package,))[0]
+
+
+def versions_for(paths: Iterable[str], packages: Sequence[str]) -> tuple[Release | None, ...]:
+    """`version_for` of each of `packages`, finding the project root once."""
     root = project_root(paths)
-    return None if root is None else lowest_version(root, package)
+    return tuple(None if root is None else lowest_version(root, p) for p in packages)
 
 
 def lowest_flask_version(root: str) -> Release | None:
@@ -199,8 +204,16 @@ def _release(text: str) -> Release | None:
         return None
 
 
+#: the name a requirement string starts with, or more: PEP 508 names end with a letter or
+#: digit, and one followed by `.`, `-` or `_` is no valid requirement
+_LEADING_NAME = re.compile(r"\s*([A-Za-z0-9._-]+)")
+
+
 def _specifier(text: str, package: str) -> SpecifierSet | None:
     """The specifier of a PEP 508 requirement string if it names `package`."""
+    leading = _LEADING_NAME.match(text)
+    if leading is None or canonicalize_name(leading[1]) != package:
+        return None  # not this package (or not a requirement): no need to parse it
     try:
         requirement = Requirement(text)
     except InvalidRequirement:

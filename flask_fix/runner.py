@@ -32,7 +32,7 @@ from .config import PerFileIgnores
 from .files import files_under
 from .triage import TriageModule, rules_for_module, rules_for_source
 from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
-from .pins import FLASK_SQLALCHEMY, flask_version_for, version_for
+from .pins import FLASK, FLASK_SQLALCHEMY, versions_for
 from .project import (
     ModuleFacts,
     ProjectIndex,
@@ -397,11 +397,12 @@ def run(
     extra = [path for path in index_files if path not in wanted]
     scanned = sorted([*files, *extra]) if extra else files
     # the oldest Flask the code must run on: `target-flask-version`, else the lowest one the
-    # project's requirements allow (its root found from the files, see flask_fix.pins);
-    # FLK7 rewrites needing a newer Flask are only reported
-    flask_version = settings.target_flask_release() or flask_version_for(files)
-    # and the oldest Flask-SQLAlchemy: FLK301/FLK502 word their findings for one before 3.0
-    versions = (flask_version, version_for(files, FLASK_SQLALCHEMY))
+    # project's requirements allow (its root found from the files' folders, see
+    # flask_fix.pins); FLK7 rewrites needing a newer Flask are only reported. And the
+    # oldest Flask-SQLAlchemy: FLK301/FLK502 word their findings for one before 3.0
+    folders = sorted({os.path.dirname(os.path.abspath(path)) for path in files})
+    declared_flask, declared_sqlalchemy = versions_for(folders, (FLASK, FLASK_SQLALCHEMY))
+    versions = (settings.target_flask_release() or declared_flask, declared_sqlalchemy)
     if cache is None:
         yield from _run(scanned, wanted, bool(extra), settings, versions, on_scanned, None)
         return

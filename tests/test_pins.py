@@ -297,3 +297,14 @@ def test_other_packages_are_read_the_same_way(tmp_path, files):
     assert lowest_version(str(tmp_path), "flask")[:2] == (2, 3)
     assert version_for([str(tmp_path)], "flask-sqlalchemy") == (2, 5, 1)
     assert lowest_version(str(tmp_path), "flask-login") is None
+
+
+def test_a_requirement_is_read_only_when_it_names_the_package():
+    from flask_fix.pins import _specifier
+
+    assert str(_specifier("Flask_SQLAlchemy >= 2.5", "flask-sqlalchemy")) == ">=2.5"
+    assert str(_specifier("  flask[async]>=2.0; python_version>'3'", "flask")) == ">=2.0"
+    assert _specifier("flask-sqlalchemy==2.5", "flask") is None
+    assert _specifier("flask-==1.0", "flask") is None
+    assert _specifier("flask @ https://example.com/flask.zip", "flask") is None
+    assert _specifier("--hash=sha256:abc", "flask") is None

@@ -1205,18 +1205,21 @@ class _Linker:
     def resolve(self, qualified: str, from_path: str) -> Key | None:
         """(path, name in that module) a qualified name refers to, following re-exports."""
         for _ in range(16):  # re-export chains are short; cycles are not followed forever
-            parts = qualified.split(".")
-            for split in range(len(parts) - 1, 0, -1):
-                module = self.module_file(".".join(parts[:split]), from_path)
+            # the longest dotted prefix naming a module of the project
+            end = len(qualified)
+            while True:
+                end = qualified.rfind(".", 0, end)
+                if end == -1:
+                    return None
+                module = self.module_file(qualified[:end], from_path)
                 if module is not None:
                     break
-            else:
-                return None
-            head, rest = parts[split], parts[split + 1 :]
+            name = qualified[end + 1 :]  # 'head.rest' inside that module
+            head = name.partition(".")[0]
             target = module.exports.get(head)
             if target is None:
-                return module.path, ".".join([head, *rest])
-            qualified, from_path = ".".join([target, *rest]), module.path
+                return module.path, name
+            qualified, from_path = target + name[len(head) :], module.path
         return None
 
     def module_file(self, module: str, from_path: str) -> ModuleFacts | None:

@@ -582,17 +582,19 @@ RULES = ({'code': 'FLK101',
          '    and `g` used (an attribute read or set, an item), `url_for(...)`,\n'
          '    `render_template(...)`, `render_template_string(...)`, `stream_template(...)`,\n'
          "    `stream_template_string(...)` and `jsonify(...)` called, and Flask-SQLAlchemy's\n"
-         '    `db.session` used or `Model.query` read. Import time means module level, class\n'
-         '    bodies, decorators and their arguments, default argument values, and the bodies\n'
-         "    of this module's functions called (or applied as decorators) from there,\n"
-         '    followed call by call.\n'
+         '    `db.session` used, `Model.query` read, `db.create_all()`, `db.drop_all()`,\n'
+         '    `db.reflect()` or `db.get_engine()` called, or `db.engine` read. Import time\n'
+         '    means module level, class bodies, decorators and their arguments, default\n'
+         "    argument values, and the bodies of this module's functions called (or applied\n"
+         '    as decorators) from there, followed call by call.\n'
          '\n'
          'Why is this bad?:\n'
          '    These names only work while an application context is pushed: during a request,\n'
          '    a CLI command, or inside `with app.app_context():`. Importing the module raises\n'
          '    "RuntimeError: Working outside of application context." Flask-SQLAlchemy 3 '
          'binds\n'
-         '    its session and queries to the app context too.\n'
+         "    its session and queries to the app context too, and finds the app's engine\n"
+         '    (for `create_all()` and the rest) through it.\n'
          '\n'
          'Example:\n'
          '    app = Flask(__name__)\n'
@@ -626,7 +628,9 @@ RULES = ({'code': 'FLK101',
          '    = url_for`): only a use raises. `db` must be a Flask-SQLAlchemy object created\n'
          '    in the project (resolved through imports and re-exports) and `Model` a class\n'
          "    deriving from its `db.Model`; for `db.session` the scoped session's own\n"
-         '    `query_property()`, `registry` and `session_factory` need no context.\n'
+         '    `query_property()`, `registry` and `session_factory` need no context, and\n'
+         '    `db.create_all(app=app)` (an app given, as Flask-SQLAlchemy before 3.0 allowed)\n'
+         '    needs none there; 3.0 removed the argument, a TypeError this rule leaves alone.\n'
          '    Choices where the catalogue is silent: an `if __name__ == "__main__":` block\n'
          '    counts (run as a script it is outside any context too); only calls of this\n'
          "    module's own module-level functions are followed (not methods, not other\n"

@@ -262,7 +262,19 @@ RULES = ({'code': 'FLK101',
          '      `create_app()`, which applies a `config` mapping (`from_mapping`) or object\n'
          "      (`from_object`) passed in, after the module's own configuration;\n"
          '    - `db = SQLAlchemy(app)` stays at module level as `db = SQLAlchemy()`, and\n'
-         "      `db.init_app(app)` runs in the factory at the same point (FLK202's split);\n"
+         "      `db.init_app(app)` runs in the factory at the same point (FLK202's split). "
+         'When\n'
+         '      the project may run Flask-SQLAlchemy before 3.0 (its requirements allow it, '
+         'or\n'
+         '      declare none), whose constructor kept the app as a fallback outside an\n'
+         '      application context, the conversion is refused, naming the place, if a script '
+         'or\n'
+         "      a module's import-time code (`db.create_all()`), or a test (`Task.query` in a "
+         'test\n'
+         '      function), uses the database outside `with app.app_context():` (tests run '
+         'inside\n'
+         '      a context pushed with `.push()` or by a fixture yielding inside one are '
+         'fine);\n'
          "    - the module's routes and handlers join a blueprint `main` registered by the\n"
          '      factory, with the blueprint equivalents of app decorators (`errorhandler` →\n'
          '      `app_errorhandler`, `before_request` → `before_app_request`, '
@@ -290,6 +302,22 @@ RULES = ({'code': 'FLK101',
          '      importing it inside its body builds its own there), and a function running '
          'the\n'
          '      app (`def main(): ... app.run()`) starts with `app = create_app()`;\n'
+         "    - deployment files naming the app's module and variable (`module:app`, the "
+         'module\n'
+         '      in full or by its last parts) call the factory: `gunicorn app:app` in a\n'
+         "      Procfile, a Dockerfile's `CMD`/`ENTRYPOINT`, a shell script, a compose file,\n"
+         "      `app.yaml` or a Makefile becomes `gunicorn 'app:create_app()'` (Gunicorn 20.1\n"
+         '      and later call a factory written as a call; quoted for the shell, unquoted\n'
+         '      inside JSON), `waitress-serve app:app` becomes `waitress-serve --call\n'
+         '      app:create_app`, and `FLASK_APP=app:app` or `flask --app app:app` become\n'
+         '      `app` (Flask finds `create_app` itself). Where no such spelling exists\n'
+         "      (uWSGI's `module = app:app`, a `vercel.json` whose Python build serves the\n"
+         "      app's file, waitress in a Dockerfile's exec form, a server flask-fix does not\n"
+         '      know, a Gunicorn older than 20.1 allowed by the requirements) the conversion\n'
+         '      is refused, naming the file and line: point it at an entry module that keeps\n'
+         '      a module-level app (a wsgi.py with `app = create_app()`, which the conversion\n'
+         '      keeps working) first. References to other modules (`gunicorn wsgi:app`) are\n'
+         '      left as they are;\n'
          '    - a function that sets the app up and is called at import time (`def\n'
          "      init_logging(): app.logger...` then `init_logging()`, in the app's module or\n"
          '      imported from another) takes the app as a parameter: the factory calls\n'
@@ -299,13 +327,23 @@ RULES = ({'code': 'FLK101',
          '\n'
          "    Findings on the modules that import the app carry FLK203's code. Apps created "
          'in\n'
-         '    test modules are test scaffolding and are left alone.\n'
+         '    test code are test scaffolding that tests load by their module-level name (like\n'
+         "    Flask's own `tests/test_apps`), so they are left alone and not reported: test "
+         'code\n'
+         '    is `test*.py`, `*_test.py`, `*_tests.py`, `conftest.py`, any module under a\n'
+         '    `tests` or `test` folder of the project (counted from the project root, the\n'
+         '    folder holding pyproject.toml, setup.py, setup.cfg or .git), and modules\n'
+         '    importing unittest or pytest.\n'
          '\n'
          '    A project too irregular to convert soundly (several apps in one module, an app\n'
          "    created in a conditional, a star import of the app's module, routes registered "
          'in\n'
-         '    loops, a value computed from the app at import time and used elsewhere, ...) is\n'
-         '    reported with the exact reason, and nothing is changed. `--check\n'
+         '    loops, a value computed from the app at import time and used elsewhere, a '
+         'module\n'
+         '    of the project that does not parse, such as Python 2 code, and imports the '
+         "app's\n"
+         '    module, ...) is reported with the exact reason, and nothing is changed. '
+         '`--check\n'
          '    --unsafe-fixes` reports, once per app, what the rewrite would do or why it '
          'cannot.\n'
          '    Without `--unsafe-fixes` each app is reported from the project index alone,\n'
@@ -446,8 +484,21 @@ RULES = ({'code': 'FLK101',
          '    function and outside `with app.app_context():` — that only works with\n'
          '    Flask-SQLAlchemy 2.x, whose constructor remembers the app as a fallback, and '
          'the\n'
-         '    split removes it (uses in other modules are not seen). Report only: an '
-         'extension\n'
+         '    split removes it. That fallback also serves uses this rule cannot see (a '
+         "script's\n"
+         '    `db.create_all()`, a test querying models without a context, a shell), so the\n'
+         "    project's declared Flask-SQLAlchemy decides (its requirements, read by\n"
+         '    `flask_fix.pins`): 3.0 or newer, safe (3.x keeps no app: such uses fail before '
+         'the\n'
+         '    split too); an older release allowed, unsafe; an older release allowed or none\n'
+         '    declared, and a test module of the project imports the database: report only,\n'
+         '    since a test querying outside a context would break (run such tests inside '
+         '`with\n'
+         '    app.app_context():`, or require Flask-SQLAlchemy>=3.0, then split; checked with\n'
+         '    Flask-SQLAlchemy 2.5.1, which raises "No application found"). With no '
+         'declaration\n'
+         '    and no test using it, a current release is assumed, as every rule does. The app\n'
+         '    factory (FLK201) looks at those uses itself. Report only: an extension\n'
          '    that keeps the app as `ext.app` (Flask-Limiter, Flask-DebugToolbar, '
          'Flask-Session)\n'
          '    when the module reads `ext.app`; extensions whose constructor does more with '

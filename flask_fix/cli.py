@@ -295,7 +295,7 @@ def _run_paths(
         click.echo(review.summary(), err=True)
     elif not quiet:
         click.echo(tally.summary(writing), err=True)
-    return tally.exit_code()
+    return tally.exit_code(diff_only=settings.mode is Mode.DIFF and review is None)
 
 
 def _run_stdin(settings: Settings, output_format: str) -> int:
@@ -309,7 +309,7 @@ def _run_stdin(settings: Settings, output_format: str) -> int:
         lines = source_lines(new_source if settings.mode is Mode.FIX else source)
         output = render(output_format, __version__, 1, findings, errors, lambda _: lines)
         click.echo(output, nl=False)
-        return tally.exit_code()
+        return tally.exit_code(diff_only=settings.mode is Mode.DIFF)
     stdout = sys.stdout.buffer
     if settings.mode is Mode.FIX:
         stdout.write(new_source)
@@ -318,4 +318,4 @@ def _run_stdin(settings: Settings, output_format: str) -> int:
     to_stderr = settings.mode is not Mode.CHECK or result.error is not None
     for line in text_lines(result, settings.mode is Mode.FIX, settings.unsafe_fixes):
         click.echo(line, err=to_stderr)
-    return tally.exit_code()
+    return tally.exit_code(diff_only=settings.mode is Mode.DIFF)

@@ -27,10 +27,13 @@ class Tally:
     def add_error(self, error: FileError) -> None:
         self.errors[error.kind.value] += 1
 
-    def exit_code(self) -> int:
-        """0 clean · 1 changes made or needed, or findings · 2 an error · 3 both."""
-        code = 1 if (self.files_changed or self.findings_left) else 0
-        return code + (2 if self.errors else 0)
+    def exit_code(self, diff_only: bool = False) -> int:
+        """0 clean · 1 changes made or needed, or findings · 2 an error · 3 both.
+
+        `diff_only` (`--diff`): only a change counts for 1, as with ruff's `--diff`; the
+        findings no fix covers are still listed, but the patch is what the run is for."""
+        changes = self.files_changed or (self.findings_left and not diff_only)
+        return (1 if changes else 0) + (2 if self.errors else 0)
 
     def summary(self, writing: bool) -> str:
         verb = "fixed" if writing else "would be changed"

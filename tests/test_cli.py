@@ -93,6 +93,20 @@ def test_check_lists_findings_and_writes_nothing(project: Path):
     assert (project / "app.py").read_text() == LOADS_VIEW
 
 
+def test_diff_exits_1_only_when_it_prints_a_patch(tmp_path: Path):
+    """As ruff's --diff: a finding no fix covers is listed, but only a patch makes it 1."""
+    (tmp_path / "report.py").write_text(LOADS_ONLY_REPORTED)
+    diff = flask_fix("--diff", ".", cwd=tmp_path)
+    assert (diff.returncode, diff.stdout) == (0, b"")
+    assert b"report.py:6:12: FLK104 " in diff.stderr
+    assert flask_fix("--check", ".", cwd=tmp_path).returncode == 1
+    (tmp_path / "broken.py").write_text("def f(:\n    pass\n")
+    assert flask_fix("--diff", ".", cwd=tmp_path).returncode == 2
+    (tmp_path / "app.py").write_text(LOADS_VIEW)
+    both = flask_fix("--diff", "--ignore", "FLK201", ".", cwd=tmp_path)
+    assert both.returncode == 3 and both.stdout.startswith(b"--- a/app.py\n")
+
+
 def test_syntax_error_among_good_files(project: Path):
     (project / "broken.py").write_text("def f(:\n    pass\n")
     (project / "legacy.py").write_text('print "hello"\n')

@@ -55,6 +55,9 @@ def test_diff_is_exact_applies_and_equals_the_write(shop_copy: Path):
 
     again = flask_fix("--diff", ".", cwd=shop_copy)
     assert again.stdout == b""
+    # the report-only findings are still listed, but with nothing to patch --diff exits 0
+    assert again.returncode == 0, again.stderr.decode()
+    assert b"FLK102 no route of the project serves GET /favourites" in again.stderr
     for path in shop_copy.rglob("*.py"):
         compile(path.read_bytes(), str(path), "exec")
 

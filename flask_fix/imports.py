@@ -225,7 +225,7 @@ def _insert_statement(
     """The module with `spec` as a new statement in its place in the first import block;
     None when the module does not start with one (after its docstring)."""
     body = list(module.body)
-    start = 1 if body and _is_docstring(body[0]) else 0
+    start = 1 if body and is_docstring(body[0]) else 0
     end = start
     while end < len(body) and _is_import_line(body[end]):
         end += 1
@@ -333,7 +333,7 @@ def _imports(small: cst.BaseSmallStatement, mod: str, obj: str | None, asname: s
     )
 
 
-def _is_docstring(statement: cst.BaseStatement) -> bool:
+def is_docstring(statement: cst.BaseStatement) -> bool:
     return (
         isinstance(statement, cst.SimpleStatementLine)
         and len(statement.body) == 1

@@ -384,6 +384,18 @@ def scan_module(path: str, module: str, tree: ast.Module) -> tuple[ModuleFacts, 
     return facts, scanner.nodes
 
 
+def absolute_module(module: str | None, level: int, package: str) -> str | None:
+    """The module `from <level dots><module> import ...` names inside `package`; None
+    beyond the top-level package (Python raises ImportError there)."""
+    if level == 0:
+        return module
+    parts = package.split(".") if package else []
+    if level - 1 >= len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join(base + [module] if module else base)
+
+
 def _local_name(function: str | None, variable: str) -> str:
     return f"{function}.<locals>.{variable}" if function else variable
 
@@ -525,14 +537,8 @@ class _ModuleScanner(ast.NodeVisitor):
         return None
 
     def absolute_module(self, module: str | None, level: int) -> str | None:
-        if level == 0:
-            return module
         package = self.module if self.is_package else self.module.rpartition(".")[0]
-        parts = package.split(".") if package else []
-        if level - 1 >= len(parts):
-            return None  # beyond the top-level package: Python raises ImportError
-        base = parts[: len(parts) - (level - 1)]
-        return ".".join(base + [module] if module else base)
+        return absolute_module(module, level, package)
 
     # imports
 

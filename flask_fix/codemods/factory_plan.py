@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from .. import pins
-from ..project import AppObject, ProjectIndex
+from ..imports import is_docstring
+from ..project import AppObject, ProjectIndex, absolute_module
 from ..projectroot import project_root
 from . import legacy_db
 from .base import ProjectContext
@@ -990,7 +991,7 @@ class _AppModulePlanner(_ModulePlanner):
                 continue
             package = module if os.path.basename(path) == "__init__.py" else module.rpartition(".")[0]
             for node, nested in _imports_with_depth(tree):
-                base = _absolute(node.module, node.level, package)
+                base = absolute_module(node.module, node.level, package)
                 for alias in node.names:
                     if alias.name == "*" and base is not None:
                         self.star_imported.setdefault(base, (path, node.lineno))
@@ -1036,7 +1037,7 @@ class _AppModulePlanner(_ModulePlanner):
                 small = line.body[0]
                 if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
                     continue
-                base = _absolute(
+                base = absolute_module(
                     cst.helpers.get_full_name_for_node(small.module) if small.module else None,
                     len(small.relative),
                     package,
@@ -1225,7 +1226,7 @@ class _AppModulePlanner(_ModulePlanner):
             if not isinstance(body, cst.IndentedBlock):
                 raise self.refuse(function, f"`{function.name.value}` runs the app on one line")
             # (it reads the module's app, so `app` is no local of its own yet)
-            first = 1 if _is_docstring(body.body[0]) and len(body.body) > 1 else 0
+            first = 1 if is_docstring(body.body[0]) and len(body.body) > 1 else 0
             statement = body.body[first]
             creation = cst.parse_statement(f"{self.app.variable} = {FACTORY}()\n")
             self.replacements[statement] = cst.FlattenSentinel([creation, statement])
@@ -1371,7 +1372,7 @@ class _AppModulePlanner(_ModulePlanner):
         rest = qualified.lstrip(".")
         level = len(qualified) - len(rest)
         package = self.app.module if os.path.basename(self.app.path) == "__init__.py" else self.app.module.rpartition(".")[0]
-        base = _absolute(None, level, package)
+        base = absolute_module(None, level, package)
         return f"{base}.{rest}" if base else rest
 
     def _import_time_calls(self):
@@ -1518,7 +1519,7 @@ class _AppModulePlanner(_ModulePlanner):
         package = self.app.module if os.path.basename(self.app.path) == "__init__.py" else self.app.module.rpartition(".")[0]
         for small in statement.body:
             if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
-                base = _absolute(
+                base = absolute_module(
                     cst.helpers.get_full_name_for_node(small.module) if small.module else None,
                     len(small.relative),
                     package,
@@ -1786,14 +1787,6 @@ def _is_statement_of(block: cst.If, call: cst.Call) -> bool:
     )
 
 
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
-
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
@@ -1811,15 +1804,6 @@ def _imports_with_depth(tree: ast.Module):
 
     yield from visit(tree, False)
 
-
-def _absolute(module: str | None, level: int, package: str) -> str | None:
-    if level == 0:
-        return module
-    parts = package.split(".") if package else []
-    if level - 1 >= len(parts):
-        return None
-    base = parts[: len(parts) - (level - 1)]
-    return ".".join(base + [module] if module else base)
 
 
 def _keeps_a_fallback(extension: str) -> bool:
@@ -1852,7 +1836,7 @@ def importing_line(text: str, module: str, target: str) -> int | None:
     for match in _IMPORT_LINE.finditer(text):
         if match.group(1) is not None:
             dots = len(match.group(1)) - len(match.group(1).lstrip("."))
-            named = [_absolute(match.group(1)[dots:] or None, dots, package)]
+            named = [absolute_module(match.group(1)[dots:] or None, dots, package)]
         else:
             named = [part.split()[0] for part in match.group(2).split(",") if part.split()]
         if target in named:

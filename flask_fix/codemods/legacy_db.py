@@ -18,10 +18,8 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ..project import ProjectIndex
+from ..project import ProjectIndex, absolute_module
 
 # methods whose result is a context pushed by `with`
 CONTEXT_METHODS = frozenset({"app_context", "test_request_context", "request_context"})
@@ -238,7 +236,7 @@ def _imported_names(tree: ast.Module, package: str) -> dict[str, str]:
                     top = alias.name.partition(".")[0]
                     bound[top] = top
         elif isinstance(node, ast.ImportFrom):
-            base = _absolute(node.module, node.level, package)
+            base = absolute_module(node.module, node.level, package)
             if base is None:
                 continue
             for alias in node.names:
@@ -246,12 +244,3 @@ def _imported_names(tree: ast.Module, package: str) -> dict[str, str]:
                     bound[alias.asname or alias.name] = f"{base}.{alias.name}"
     return bound
 
-
-def _absolute(module: str | None, level: int, package: str) -> str | None:
-    if level == 0:
-        return module
-    parts = package.split(".") if package else []
-    if level - 1 >= len(parts):
-        return None
-    base = parts[: len(parts) - (level - 1)]
-    return ".".join(base + [module] if module else base)

@@ -12,12 +12,13 @@ from . import project
 from .cache import RunCache, cache_folder
 from .codemods import python_rules, select_rules, unknown_codes
 from .config import find_config, load_config, merge
-from .engine import fix_source
-from .model import FileError, Finding
+from .engine import SourceFailure, fix_source
+from .model import ErrorKind, FileError, Finding
 from .project import ProjectIndex
 from .report import Tally, json_document
 from .runner import Mode, Settings, cache_keys, run
 from .selection import Shard, select_files
+from .sourceio import SourceError, decode_source
 
 
 @dataclass(frozen=True)
@@ -42,21 +43,50 @@ def fix_code(
     Without `index`, the project is this one module (its own routes and views).
     `flask_version` is the lowest Flask the project allows (see `flask_fix.pins`): rewrites
     needing a newer one are only reported; None keeps the index's (unknown: current).
-    Raises `engine.SourceFailure` when the code does not parse.
+    `source` is text; bytes that did not decode may travel in it as surrogate escapes
+    (`bytes.decode("utf-8", "surrogateescape")`), and come back the same way.
+
+    Raises `engine.SourceFailure` when the code cannot be processed, as the command
+    reports a file: `kind` is `ErrorKind.SYNTAX` (a syntax error, Python 2 code, code
+    nested too deeply), `ErrorKind.DECODE` (bytes its encoding cannot decode, an unknown
+    coding cookie) or `ErrorKind.INTERNAL` (a fix produced invalid code); `message` is
+    the command's message, `line` the 1-based line when known, else None.
     """
+    data = source.encode("utf-8", "surrogateescape")
+    try:
+        text, _ = decode_source(data)  # as the command reads a file, with its messages
+    except SourceError as exc:
+        raise SourceFailure(exc.kind, exc.message, exc.line) from None
     if index is None:
-        index = project.index_from_sources({path: source})
+        index = _index_of_module(text, path)
     if flask_version is not None:
         index = dataclasses.replace(index, flask_version=tuple(flask_version))
-    result = fix_source(
-        source.encode("utf-8"),
-        path,
-        python_rules(select_rules(tuple(select), tuple(ignore))),
-        index,
-        unsafe_fixes=unsafe,
-        want_edits=True,
-    )
-    return CodeResult(result.new_source.decode("utf-8"), result.findings, result.remaining)
+    try:
+        result = fix_source(
+            data,
+            path,
+            python_rules(select_rules(tuple(select), tuple(ignore))),
+            index,
+            unsafe_fixes=unsafe,
+            want_edits=True,
+        )
+    except RecursionError:  # as the command reports it (runner.fix_file)
+        raise SourceFailure(ErrorKind.SYNTAX, "too deeply nested to parse") from None
+    new_source = result.new_source.decode("utf-8", "surrogateescape")
+    return CodeResult(new_source, result.findings, result.remaining)
+
+
+def _index_of_module(text: str, path: str) -> ProjectIndex:
+    """The index of a project made of this one module. Code the stdlib `ast` cannot read
+    is not indexed, as in a run over files: the engine's parse then raises SourceFailure
+    unless LibCST reads it (syntax newer than this interpreter's; its routes are unknown)."""
+    try:
+        return project.index_from_sources({path: text})
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # MemoryError: too deep
+        index = project.build_index([])
+        if "route" in text or "add_url_rule" in text:
+            index.unindexed_route_modules = (path,)
+        return index
 
 
 @dataclass(frozen=True)

@@ -248,7 +248,8 @@ class ProjectIndex:
     # a project subclass) can be imported, and module-level aliases of its `session`
     sqlalchemy_names: frozenset[str] = frozenset()
     sqlalchemy_sessions: frozenset[str] = frozenset()
-    # modules holding one of those names, or importing a module that holds one (paths)
+    # modules holding one of those names, importing one or a module that holds one, or
+    # reading one through a module import (`import pkg.models`: `pkg.models.db`) (paths)
     sqlalchemy_users: frozenset[str] = frozenset()
     # modules that start Flask's development server when run as a script, and how:
     # 'app.run' (module-level or `__main__`-block app.run()) or 'flask-script' (a Manager)
@@ -1601,7 +1602,8 @@ class _Linker:
                     names.add(f"{module.module}.{local}")
                 elif key is not None and (key[0], key[1].removesuffix(".session")) in instances:
                     sessions.add(f"{module.module}.{local}")
-        holders = {name.rpartition(".")[0] for name in names | sessions}
+        found = names | sessions
+        holders = {name.rpartition(".")[0] for name in found}
         users = {
             module.path
             for module in self.facts
@@ -1610,6 +1612,8 @@ class _Linker:
                 (f"{i.module}.{i.name}" if i.name else i.module) in holders
                 for i in module.imports
             )
+            # `import shop.models` then `shop.models.db`: the import binds only `shop`
+            or not found.isdisjoint(module.module_attribute_uses)
         }
         return {
             "sqlalchemy_names": frozenset(names),

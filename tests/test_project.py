@@ -763,3 +763,56 @@ def test_facts_and_index_pickle():
     facts = module_facts("m.py", "m", ast.parse(dedent(PACKAGE["admin.py"])))
     assert pickle.loads(pickle.dumps(facts)) == facts
     assert pickle.loads(pickle.dumps(index)) == index
+
+
+# --- modules using a Flask-SQLAlchemy object (FLK501's triage) ------------------------------
+
+DB_MODULE = "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n"
+COMMIT = "\n\ndef save():\n    {db}.session.commit()\n"
+
+
+PACKAGE_DB = {"pkg/__init__.py": "from .models import db\n", "pkg/models.py": DB_MODULE}
+PLAIN_PACKAGE = {"pkg/__init__.py": "", "pkg/models.py": DB_MODULE}
+
+
+@pytest.mark.parametrize(
+    ("sources", "users"),
+    [
+        ({"app.py": DB_MODULE, "views.py": "from app import db" + COMMIT.format(db="db")},
+         {"app.py", "views.py"}),
+        ({"app.py": DB_MODULE, "views.py": "from app import db as database" + COMMIT.format(db="database")},
+         {"app.py", "views.py"}),
+        ({"app.py": DB_MODULE, "views.py": "import app" + COMMIT.format(db="app.db")},
+         {"app.py", "views.py"}),
+        ({"app.py": DB_MODULE, "views.py": "import app as a" + COMMIT.format(db="a.db")},
+         {"app.py", "views.py"}),
+        # a package re-exporting it (`from .models import db` in its __init__)
+        ({**PACKAGE_DB, "views.py": "from pkg import db" + COMMIT.format(db="db")},
+         {"pkg/__init__.py", "pkg/models.py", "views.py"}),
+        ({**PACKAGE_DB, "views.py": "import pkg" + COMMIT.format(db="pkg.db")},
+         {"pkg/__init__.py", "pkg/models.py", "views.py"}),
+        ({**PLAIN_PACKAGE, "views.py": "from pkg import models" + COMMIT.format(db="models.db")},
+         {"pkg/models.py", "views.py"}),
+        # `import pkg.models` binds only `pkg`: the db is read through the dotted name
+        ({**PLAIN_PACKAGE, "views.py": "import pkg.models" + COMMIT.format(db="pkg.models.db")},
+         {"pkg/models.py", "views.py"}),
+        ({"app.py": DB_MODULE + "session = db.session\n",
+          "views.py": "import app\n\n\ndef save():\n    app.session.commit()\n"},
+         {"app.py", "views.py"}),
+    ],
+)  # fmt: skip
+def test_sqlalchemy_users_follow_every_import_shape(sources, users):
+    assert index_of(sources).sqlalchemy_users == users
+
+
+def test_a_module_importing_another_db_is_no_sqlalchemy_user():
+    index = index_of(
+        {
+            "app.py": DB_MODULE,
+            "cache.py": "class Redis:\n    pass\n\ndb = Redis()\n",
+            "views.py": "from cache import db" + COMMIT.format(db="db"),
+            "scripts.py": "import cache" + COMMIT.format(db="cache.db"),
+        }
+    )
+    assert index.sqlalchemy_names == {"app.db"}
+    assert index.sqlalchemy_users == {"app.py"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import textwrap
 
-from flask_fix import fix_code
+from flask_fix import check_paths, fix_code
 from flask_fix.codemods.commit_without_rollback import CommitWithoutRollback
 from flask_fix.model import FixLevel
 from flask_fix.project import index_from_sources
@@ -223,3 +223,33 @@ def test_one_finding_per_handler_even_with_several_commits():
     [finding] = result.findings
     assert finding.line == 9
     assert result.source.count("db.session.rollback()") == 1
+
+
+def test_a_db_read_through_a_dotted_import_reaches_the_rule(tmp_path, monkeypatch):
+    # `import shop.models` binds `shop` only: the triage (ProjectIndex.sqlalchemy_users)
+    # used to skip the module, so the rule never saw the commit
+    files = {
+        "setup.cfg": "",
+        "shop/__init__.py": "",
+        "shop/models.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "jobs.py": dedent(
+            """
+            import shop.models
+
+
+            def save():
+                try:
+                    shop.models.db.session.commit()
+                except Exception:
+                    pass
+            """
+        ),
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    report = check_paths(["."], select=("FLK501",), jobs=1)
+    assert [(f.path, f.line, f.column) for f in report.findings] == [("jobs.py", 6, 9)]
+    [edit] = report.findings[0].edits
+    assert (edit.line, edit.content) == (8, "        shop.models.db.session.rollback()\n")

@@ -556,3 +556,64 @@ def test_casts_the_program_already_guards(source, expected):
     assert triaged(source, "FLK103") == expected
     if not expected:
         assert found_by_rule(IMPORTS + "from flask import abort\n" + source, "FLK103") == []
+
+
+PROXY_THREAD = (
+    "from flask import current_app\n"
+    "def send(app):\n    print(app)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from threading import Thread as T\n"
+         "def view():\n    T(target=send, args=(current_app,)).start()\n", ["FLK303"]),
+        ("from threading import Timer as Later\n"
+         "def view():\n    Later(1.0, send, args=(current_app,)).start()\n", ["FLK303"]),
+        ("import threading as th\n"
+         "def view():\n    th.Thread(target=send, args=(current_app,)).start()\n", ["FLK303"]),
+        # a class of the module named Thread; a parameter named threading; another
+        # library's Thread; a bare submit()
+        ("class Thread:\n    def __init__(self, target, args):\n        pass\n"
+         "def view():\n    Thread(target=send, args=(current_app,))\n", []),
+        ("def view(threading):\n    threading.Thread(target=send, args=(current_app,)).start()\n",
+         []),
+        ("from mylib import Thread as Job\n"
+         "def view():\n    Job(target=send, args=(current_app,))\n", []),
+        ("from mylib import submit\ndef view():\n    submit(send, current_app)\n", []),
+    ],
+)  # fmt: skip
+def test_threads_resolved_through_imports_for_proxies(source, expected):
+    assert triaged(PROXY_THREAD + source, "FLK303", imports="") == expected
+    assert found_by_rule(PROXY_THREAD + source, "FLK303") == expected
+
+
+def test_a_star_import_may_bind_thread():
+    # the triage cannot tell what `*` binds, so it lets the module through (the rule, which
+    # resolves only explicit imports, then finds nothing)
+    source = PROXY_THREAD + (
+        "from threading import *\ndef view():\n    Thread(target=send, args=(current_app,)).start()\n"
+    )
+    assert triaged(source, "FLK303", imports="") == ["FLK303"]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from threading import Thread as T\nT(target=work).start()\n", ["FLK502"]),
+        ("from concurrent.futures import ThreadPoolExecutor as Pool\n"
+         "with Pool() as pool:\n    pool.submit(work)\n", ["FLK502"]),
+        ("import concurrent.futures\n"
+         "with concurrent.futures.ThreadPoolExecutor() as pool:\n    pool.submit(work)\n",
+         ["FLK502"]),
+        ("class Thread:\n    def __init__(self, target):\n        pass\nThread(target=work)\n", []),
+        ("class Pool:\n    def submit(self, fn):\n        pass\n"
+         "class ThreadPoolExecutor(Pool):\n    pass\n"
+         "ThreadPoolExecutor().submit(work)\n", []),
+    ],
+)  # fmt: skip
+def test_threads_resolved_through_imports_for_sessions(source, expected):
+    source = BACKGROUND.replace("import threading\n", "") + source
+    assert triaged(source, "FLK502", imports="") == expected
+    assert found_by_rule(source, "FLK502") == expected

@@ -16,7 +16,9 @@ Rules using these list `ScopeProvider` in their METADATA_DEPENDENCIES.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import libcst as cst
 from libcst.metadata import GlobalScope, QualifiedNameSource, ScopeProvider
@@ -26,6 +28,9 @@ from ..project import module_name_for
 from .base import Rule
 from .names import enclosing_function, qualified_name
 from .try_handlers import _catches
+
+if TYPE_CHECKING:
+    from ..triage import TriageModule
 
 NONE, APP, REQUEST = 0, 1, 2
 
@@ -571,6 +576,7 @@ def _may_be_word(node: cst.CSTNode) -> bool:
 
 THREAD = frozenset({"threading.Thread"})
 TIMER = frozenset({"threading.Timer"})
+THREAD_CLASSES = frozenset({"Thread", "Timer"})  # their names in `threading`
 THREAD_EXECUTORS = frozenset(
     {"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.thread.ThreadPoolExecutor"}
 )
@@ -583,6 +589,25 @@ HARMLESS_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"
 EXECUTOR_METHODS = frozenset({"submit", "map"})
 TASK_METHODS = frozenset({"delay", "apply_async", "s", "si"})
 LAUNCH_NAMES = frozenset({"Thread", "Timer", *EXECUTOR_METHODS, *TASK_METHODS})
+
+
+def may_call(module: TriageModule, call: ast.Call, qualified: frozenset[str]) -> bool:
+    """Stdlib-`ast` triage: whether `call` may call one of `qualified` as `qualified_name`
+    resolves names (through the module's imports: `T` after `from threading import
+    Thread as T`; not a class of the module that happens to be called `Thread`)."""
+    names = module.possible_names(call.func)
+    return names is None or not names.isdisjoint(qualified)
+
+
+def thread_calls(module: TriageModule) -> list[ast.Call]:
+    """Stdlib-`ast` triage: the calls that may create a `threading.Thread` or `Timer`,
+    whatever name they are imported under."""
+    return [
+        call
+        for name in ("Thread", "Timer")
+        for call in module.calls_to(name)
+        if may_call(module, call, THREAD | TIMER)
+    ]
 
 
 @dataclass
@@ -619,6 +644,8 @@ class BackgroundRule(Rule):
         self._stack: list[cst.CSTNode] = []  # enclosing ClassDefs and FunctionDefs
         self._executors: dict[int, str] = {}  # id(bound Name) -> 'thread' | 'process'
         self._sites: list[_Site] = []
+        # names `from threading import Thread as T` binds: calls of them may launch too
+        self._renamed_launchers: set[str] = set()
         self.reported: set[int] = set()
 
     def launched(self, launch: Launch) -> None:
@@ -650,16 +677,24 @@ class BackgroundRule(Rule):
         if kind is not None and node.asname is not None and isinstance(node.asname.name, cst.Name):
             self._executors[id(node.asname.name)] = kind
 
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            if alias.asname is not None and alias.evaluated_name in THREAD_CLASSES:
+                self._renamed_launchers.add(alias.evaluated_alias or "")
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if isinstance(func, cst.Attribute):
-            last = func.attr.value
-        elif isinstance(func, cst.Name):
-            last = func.value
-        else:
-            return
-        if last not in LAUNCH_NAMES:
-            return
+        # every call of a plain name: it may be Thread or Timer imported under another
+        # name, by an import further down (leave_Module keeps the calls of those names)
+        if isinstance(func, cst.Name) or (
+            isinstance(func, cst.Attribute) and func.attr.value in LAUNCH_NAMES
+        ):
+            self._sites.append(self._site(node))
+
+    def _site(self, node: cst.Call) -> _Site:
+        """The call, with the class and the `self` of the method making it, if any."""
         owner = self_name = None
         if (
             len(self._stack) >= 2
@@ -669,10 +704,14 @@ class BackgroundRule(Rule):
             params = _parameters(self._stack[-1].params)
             if params:
                 owner, self_name = self._stack[-2], params[0].name.value
-        self._sites.append(_Site(node, owner, self_name))
+        return _Site(node, owner, self_name)
 
     def leave_Module(self, original_node: cst.Module) -> None:
+        names = LAUNCH_NAMES | self._renamed_launchers
         for site in self._sites:
+            if _called_name(site.call) not in names:
+                continue
+            # the name only suggests a launch: `_launch` resolves what is called
             launch = self._launch(site)
             if launch is not None:
                 self.launched(launch)
@@ -833,6 +872,11 @@ class BackgroundRule(Rule):
         if id(node) not in self.reported:
             self.reported.add(id(node))
             self.report(node, message, **kwargs)
+
+
+def _called_name(call: cst.Call) -> str:
+    func = call.func
+    return func.attr.value if isinstance(func, cst.Attribute) else func.value  # type: ignore[attr-defined]
 
 
 def _short(target: cst.BaseExpression | None) -> str:

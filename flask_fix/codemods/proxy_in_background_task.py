@@ -16,9 +16,11 @@ from .contexts import (
     LAUNCH_NAMES,
     PROXIES,
     REQUEST_CONTEXT_ERROR,
+    TASK_METHODS,
     BackgroundRule,
     Launch,
     Use,
+    thread_calls,
 )
 from .names import qualified_name
 
@@ -108,7 +110,9 @@ class ProxyInBackgroundTask(BackgroundRule):
     @classmethod
     def call_could_fire(cls, call: ast.Call) -> bool:
         if isinstance(call.func, ast.Name):
-            return call.func.id in ("Thread", "Timer")
+            # `Thread`, `Timer`, or a name one of them is imported as (module_could_fire
+            # resolves it); a bare `submit()` or `delay()` launches nothing
+            return call.func.id not in EXECUTOR_METHODS | TASK_METHODS
         func = call.func
         if not isinstance(func, ast.Attribute):
             return False
@@ -122,6 +126,20 @@ class ProxyInBackgroundTask(BackgroundRule):
             elif isinstance(value, ast.Dict):
                 values += value.values
         return any(_word(v) in PROXY_WORDS for v in values)
+
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """A launch `call_could_fire` accepts, where a call of `Thread` or `Timer` counts
+        only when it may be threading's (under any name it is imported as)."""
+        threads = set(map(id, thread_calls(module)))
+        for name in LAUNCH_NAMES:
+            for call in module.calls_to(name):
+                if name in ("Thread", "Timer"):
+                    if id(call) in threads and cls.call_could_fire(call):
+                        return True
+                elif isinstance(call.func, ast.Attribute) and cls.call_could_fire(call):
+                    return True
+        return False
 
     valid = (
         # the app object itself is passed, and the thread pushes its own context
@@ -183,6 +201,19 @@ class ProxyInBackgroundTask(BackgroundRule):
                 Thread(target=print, args=(current_app,))
                 pool.submit(print, current_app)
                 return "ok"
+        """),
+        # a parameter named `threading`, and another library's class imported as a
+        # thread-like name: neither is threading's Thread
+        _code("""
+            from flask import current_app
+            from mylib import Thread as Job
+
+            def log(app):
+                print(app)
+
+            def start(threading):
+                threading.Thread(target=log, args=(current_app,)).start()
+                Job(target=log, args=(current_app,))
         """),
         # the thread runs with a copy of this context: wrapped at the call, or run in a
         # copied contextvars context
@@ -268,6 +299,31 @@ class ProxyInBackgroundTask(BackgroundRule):
                 def signup():
                     Thread(target=send_async, args=(current_app._get_current_object(), "welcome")).start()
                     return "ok"
+            """),
+        ),
+        # Thread imported under another name: names are resolved, not spelled
+        Example(
+            _code("""
+                from threading import Thread as Worker
+                from flask import current_app
+
+                def send(app, message):
+                    with app.app_context():
+                        print(message)
+
+                def signup():
+                    Worker(target=send, args=(current_app, "welcome")).start()
+            """),
+            _code("""
+                from threading import Thread as Worker
+                from flask import current_app
+
+                def send(app, message):
+                    with app.app_context():
+                        print(message)
+
+                def signup():
+                    Worker(target=send, args=(current_app._get_current_object(), "welcome")).start()
             """),
         ),
         # Timer and a thread-pool executor, through `import flask`

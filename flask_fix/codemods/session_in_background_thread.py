@@ -13,12 +13,15 @@ from .base import Example
 from .contexts import (
     APP_CONTEXT_ERROR,
     NONE,
+    THREAD_EXECUTORS,
     BackgroundRule,
     ContextWalker,
     Launch,
     Use,
     legacy_database_outcome,
+    may_call,
     module_name,
+    thread_calls,
 )
 
 
@@ -95,19 +98,22 @@ class SessionInBackgroundThread(BackgroundRule):
 
     @classmethod
     def module_could_fire(cls, module) -> bool:
-        """A thread started here (`threading.Thread`/`Timer`, `submit`/`map` with a
-        thread pool made here), or a function decorated `@x.task` / `@x.task(...)` (the
-        index's plain Celery tasks): a module that only imports `threading` has nothing
-        for the rule."""
+        """A thread started here (`threading.Thread`/`Timer` under any name it is
+        imported as, `submit`/`map` with a thread pool made here), or a function
+        decorated `@x.task` / `@x.task(...)` (the index's plain Celery tasks): a module
+        that only imports `threading`, or calls a class of its own named `Thread`, has
+        nothing for the rule."""
         functions = (*module.all(ast.FunctionDef), *module.all(ast.AsyncFunctionDef))
         if any(_is_task_decorator(d) for f in functions for d in f.decorator_list):
             return True
 
         return bool(
-            module.calls_to("Thread")
-            or module.calls_to("Timer")
+            thread_calls(module)
             or (
-                module.calls_to("ThreadPoolExecutor")
+                any(
+                    may_call(module, call, THREAD_EXECUTORS)
+                    for call in module.calls_to("ThreadPoolExecutor")
+                )
                 and (module.calls("submit") or module.calls("map"))
             )
         )
@@ -231,6 +237,24 @@ class SessionInBackgroundThread(BackgroundRule):
 
             threading.Thread(target=work).start()
         """),
+        # a class of the module named Thread, and a parameter named `threading`
+        _code("""
+            import threading
+            from flask_sqlalchemy import SQLAlchemy
+
+            db = SQLAlchemy()
+
+            class Thread:
+                def __init__(self, target):
+                    self.target = target
+
+            def purge():
+                db.session.execute(db.text("delete from log"))
+
+            def schedule(threading):
+                Thread(target=purge)
+                threading.Thread(target=purge).start()
+        """),
         # database work in a view, not in a thread; a thread target that does none
         _code("""
             import threading
@@ -297,6 +321,27 @@ class SessionInBackgroundThread(BackgroundRule):
 
                     def build(self):
                         return User.query.all()
+            """)
+        ),
+        # Timer and the executor class imported under other names
+        Example(
+            _code("""
+                from concurrent.futures import ThreadPoolExecutor as Pool
+                from threading import Timer as Later
+                from flask_sqlalchemy import SQLAlchemy
+
+                db = SQLAlchemy()
+                pool = Pool(2)
+
+                def purge():
+                    db.session.execute(db.text("delete from log"))
+
+                def count():
+                    return db.session.execute(db.text("select count(*) from log")).scalar()
+
+                def schedule():
+                    Later(60.0, purge).start()
+                    pool.submit(count)
             """)
         ),
         # a task of a plain Celery app

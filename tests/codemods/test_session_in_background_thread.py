@@ -175,3 +175,28 @@ def test_flask_sqlalchemy_2_with_a_db_created_with_the_app_is_worded_for_it():
         "push an app context in the thread: `with app.app_context():` (pass it "
         "`current_app._get_current_object()` as `app`)"
     )
+
+
+def test_threads_and_executors_imported_under_other_names():
+    source = code("""
+        from concurrent.futures import ThreadPoolExecutor as Pool
+        from threading import Thread as Worker
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+        pool = Pool(2)
+
+        def purge():
+            db.session.execute(db.text("delete from log"))
+
+        def count():
+            return db.session.execute(db.text("select count(*) from log")).scalar()
+
+        def schedule():
+            Worker(target=purge).start()
+            pool.submit(count)
+    """)
+    found = findings(source)
+    assert [(f.line, f.column) for f in found] == [(9, 5), (12, 12)]
+    assert "(`threading.Thread(target=purge)`)" in found[0].message
+    assert "(`pool.submit(count)`)" in found[1].message

@@ -49,10 +49,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .model import ErrorKind, FileResult
 from .projectroot import project_root
+
+if TYPE_CHECKING:
+    from .project import ProjectIndex
 
 FOLDER_NAME = ".flask_fix_cache"
 ENVIRONMENT_VARIABLE = "FLASK_FIX_CACHE_DIR"
@@ -223,14 +227,27 @@ class ScanEntry:
     digest: bytes
     module: str
     scan: object  # runner.ScanResult
-    facts_digest: bytes | None
 
 
 @dataclasses.dataclass(frozen=True)
 class FixEntry:
     digest: bytes
-    index_key: bytes
+    # the index fields the fix read, each with its digest then
+    index_reads: tuple[tuple[str, bytes], ...]
     result: FileResult
+
+
+class IndexDigests:
+    """Digests of one ProjectIndex's fields, each computed once, when first asked for."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self._digests: dict[str, bytes] = {}
+
+    def __call__(self, name: str) -> bytes:
+        if name not in self._digests:
+            self._digests[name] = canonical_digest(getattr(self.index, name))
+        return self._digests[name]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -364,47 +381,33 @@ class RunCache:
             return  # unreadable now, perhaps not next time
         if not self.unchanged_since_stamp(path):
             return
-        facts = getattr(scan, "facts", None)
-        facts_digest = canonical_digest(facts) if facts is not None else None
-        self._layer("scans")[path] = ScanEntry(digest, module, scan, facts_digest)
+        self._layer("scans")[path] = ScanEntry(digest, module, scan)
         self._changed("scans")
-
-    def facts_digest(self, path: str) -> bytes | None:
-        entry = self._layer("scans").get(path)
-        if isinstance(entry, ScanEntry) and entry.digest == self.digests.get(path):
-            return entry.facts_digest
-        return None
-
-    def index_key(
-        self, fact_paths: Sequence[str], unindexed: Sequence[str], flask_version: object
-    ) -> bytes | None:
-        """The index fingerprint: None when some module's facts are not recorded."""
-        digests = [self.facts_digest(path) for path in fact_paths]
-        if any(d is None for d in digests):
-            return None
-        return canonical_digest((list(zip(fact_paths, digests)), list(unindexed), flask_version))
 
     # fixes
 
     def fixes(
         self,
         items: Sequence[tuple],
-        index_key: bytes | None,
+        index: ProjectIndex | None,
         fix_key: object,
         fix_misses: Callable[[list[tuple]], Iterable[FileResult]],
         keep: Callable[[FileResult], bool],
     ) -> Iterator[FileResult]:
         """Fix results for `items` ((path, codes) or (path, codes, new source)), in order:
-        recorded ones where the file, the codes, the settings and the index are those
-        recorded; the others from `fix_misses`. Items carrying a project transform's new
-        source are never cached. `keep(result)`: whether a fresh result may be recorded."""
-        entries = self._layer("fixes") if index_key is not None else {}
+        recorded ones where the file, the codes and the settings are those recorded and
+        every field of `index` the recorded fix read is unchanged; the others from
+        `fix_misses`. Items carrying a project transform's new source are never cached,
+        nor is anything when `index` is None. `keep(result)`: whether a fresh result may
+        be recorded."""
+        entries = self._layer("fixes") if index is not None else {}
+        digest_of_field = IndexDigests(index) if index is not None else None
         found: dict[int, FileResult] = {}
         keys: dict[int, tuple] = {}
         for number, item in enumerate(items):
             path, codes, *rewritten = item
             digest = self.digests.get(path)
-            if rewritten or digest is None or index_key is None:
+            if rewritten or digest is None or digest_of_field is None:
                 continue
             key = canonical_digest((fix_key, codes))
             keys[number] = key
@@ -412,7 +415,7 @@ class RunCache:
             if (
                 isinstance(entry, FixEntry)
                 and entry.digest == digest
-                and entry.index_key == index_key
+                and all(digest_of_field(name) == was for name, was in entry.index_reads)
             ):
                 found[number] = dataclasses.replace(entry.result)
         misses = [item for number, item in enumerate(items) if number not in found]
@@ -422,8 +425,15 @@ class RunCache:
                 yield found[number]
                 continue
             result = next(fresh)
-            if number in keys and keep(result) and self.unchanged_since_stamp(item[0]):
-                record = FixEntry(self.digests[item[0]], index_key, dataclasses.replace(result))
+            if (
+                number in keys
+                and digest_of_field is not None
+                and result.index_reads is not None
+                and keep(result)
+                and self.unchanged_since_stamp(item[0])
+            ):
+                reads = tuple((name, digest_of_field(name)) for name in sorted(result.index_reads))
+                record = FixEntry(self.digests[item[0]], reads, dataclasses.replace(result))
                 self._layer("fixes").setdefault(item[0], {})[keys[number]] = record
                 self._changed("fixes")
             yield result

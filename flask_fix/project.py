@@ -287,9 +287,14 @@ class ProjectIndex:
     config_objects: frozenset[tuple[str, str]] = frozenset()
     # some module may set a secret key (or uses server-side sessions); None: unknown
     secret_key_may_be_set: bool | None = None
-    # compiled rules for flask_fix.routing, built on first use
-    router: object | None = field(default=None, init=False, repr=False, compare=False)
-    _view_paths: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
+    # caches, built on first use from the fields named (flask_fix.indexreads): the
+    # compiled rules for flask_fix.routing, and the paths of `views`
+    router: object | None = field(
+        default=None, init=False, repr=False, compare=False, metadata={"derived_from": ("routes",)}
+    )
+    _view_paths: frozenset[str] | None = field(
+        default=None, init=False, repr=False, compare=False, metadata={"derived_from": ("views",)}
+    )
 
     def is_view(self, path: str, qualname: str) -> bool:
         return (path, qualname) in self.views

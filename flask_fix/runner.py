@@ -22,7 +22,7 @@ import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar, cast
 
 from . import ruleinfo
 from .cache import RunCache
@@ -30,6 +30,7 @@ from .codemods import python_rules, select_rules, text_rules
 from .codemods import legacy_db
 from .config import PerFileIgnores
 from .files import files_under
+from .indexreads import RecordingIndex, fields_read
 from .triage import TriageModule, rules_for_module, rules_for_source
 from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
 from .pins import FLASK, FLASK_SQLALCHEMY, versions_for
@@ -264,17 +265,29 @@ def fix_file(work: tuple) -> FileResult:
     """Phase two: run the triaged rules on one file and write, diff or only report.
     `work` is (path, rule codes) or, for a file a project transform rewrote, (path, rule
     codes, its new source): the rules run on that, the diff compares with the disk."""
+    path, rule_codes, *rewritten = work
+    assert _worker_index is not None
+    # what the result depends on of the index: the fields the rules and engine read
+    recording = RecordingIndex(_worker_index)
+    index = cast(ProjectIndex, recording)  # it answers as the index does
+    result = _fix_file(path, rule_codes, rewritten[0] if rewritten else None, index)
+    result.index_reads = fields_read(recording)
+    return result
+
+
+def _fix_file(
+    path: str, rule_codes: tuple[str, ...], rewritten: bytes | None, index: ProjectIndex
+) -> FileResult:
     from .engine import SourceFailure, fix_source
 
-    path, rule_codes, *rewritten = work
-    settings, index = _worker_settings, _worker_index
-    assert settings is not None and index is not None
+    settings = _worker_settings
+    assert settings is not None
     # per-file-ignores again: items a project transform re-triaged skipped the scan's
     rules = [r for r in _for_file(path, _worker_rules) if r.code in rule_codes]
     result = FileResult(path)
     try:
         original = read_source(path)
-        source = rewritten[0] if rewritten else original
+        source = rewritten if rewritten is not None else original
         fixed = fix_source(
             source,
             path,
@@ -391,7 +404,8 @@ def run(
     the index only: never fixed, and nothing about them is reported, not even errors.
     With a `cache` (flask_fix.cache), a run over files that have not changed replays the
     recorded results; otherwise unchanged files are not scanned again and the fix phase
-    reuses each file's result while its content and the index's facts are unchanged.
+    reuses each file's result while its content and the parts of the index its fix read
+    (flask_fix.indexreads) are unchanged.
     """
     wanted = set(files)
     extra = [path for path in index_files if path not in wanted]
@@ -506,12 +520,8 @@ def _run(
     if any(r.code == "FLK202" for r in settings.rules()) and legacy_db.may_fall_back(index):
         # FLK202 weighs where a Flask-SQLAlchemy 2.x db is used outside an app context
         index.database_fallback_uses = tuple(legacy_db.fallback_uses(index, project.current_text))
-    index_key = None
     if cache is not None:
         cache.transform_reads = set(project.originals) - set(scanned)
-        if not rebuilt:
-            project_facts = (versions, index.database_fallback_uses)
-            index_key = cache.index_key([f.path for f in facts], unindexed, project_facts)
     del facts
     by_code = {rule.code: rule for rule in settings.rules()}
     work = []
@@ -521,7 +531,8 @@ def _run(
             work.append((path, codes))
     work = project.work_items(work, settings.rules())
     output = {"write": settings.mode is Mode.FIX, "diff": settings.mode is Mode.DIFF}
-    for result in _fixes(work, settings, index, cache, index_key):
+    # results are cached by what they read of the index, unless a transform rewrote files
+    for result in _fixes(work, settings, index, cache, cacheable=not rebuilt):
         yield project.merged(result, **output)
     yield from project.other_results(**output)
 
@@ -545,10 +556,10 @@ def _fixes(
     settings: Settings,
     index: ProjectIndex,
     cache: RunCache | None,
-    index_key: bytes | None,
+    cacheable: bool,
 ) -> Iterator[FileResult]:
     """Phase two's results in work order; with a cache, a file is fixed again only when
-    it, the fix settings or the index's facts changed."""
+    it, the fix settings or the fields of the index its fix read changed."""
 
     def fresh(items: Sequence[tuple]) -> Iterator[FileResult]:
         return _mapped(fix_file, items, settings, index, FIX_SERIAL_BELOW, chunk=False)
@@ -556,7 +567,7 @@ def _fixes(
     if cache is None:
         return fresh(work)
     fix_key = (settings.mode, settings.unsafe_fixes, settings.want_edits)
-    return cache.fixes(work, index_key, fix_key, fresh, keep=_replayable)
+    return cache.fixes(work, index if cacheable else None, fix_key, fresh, keep=_replayable)
 
 
 def _replayable(result: FileResult) -> bool:

@@ -162,6 +162,93 @@ def test_a_route_changed_in_another_module_refixes_the_modules_that_depend_on_it
     assert redirect_finding(after) == ("shop/views.py", "report", False)
 
 
+MARKUP = textwrap.dedent(
+    """\
+    # labels shown in the shop
+    from flask import Markup
+
+
+    class Label(Markup):
+        pass
+
+
+    LABEL = Markup("<b>shop</b>")
+    """
+)
+
+
+def _with_markup_module(shop: Path) -> Path:
+    """A module FLK702 fixes, holding nothing the index links (no app, route, view);
+    its own facts hold the line of its class."""
+    module = shop / "shop" / "markup.py"
+    module.write_text(MARKUP)
+    _age(shop)
+    return module
+
+
+def test_a_line_added_above_a_module_without_flask_facts_refixes_only_it(
+    shop: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Its facts' lines move, and nothing of the linked index changes."""
+    markup = _with_markup_module(shop)
+    run("--check", ".")
+    counted = Counted(monkeypatch)
+    _edit(markup, '"""Labels."""\n' + MARKUP)
+    after = run("--check", ".")
+    assert counted.scanned == ["shop/markup.py"]
+    assert counted.fixed == ["shop/markup.py"]
+    assert after == uncached("--check", ".")
+    labels = [f for f in after[1]["findings"] if f["code"] == "FLK702"]
+    assert [(f["path"], f["line"]) for f in labels] == [("shop/markup.py", 3)]
+    assert labels[0]["message"].startswith("`Markup` was removed from flask in Flask 3.0")
+
+
+def test_a_comment_edited_refixes_only_that_file(shop: Path, monkeypatch: pytest.MonkeyPatch):
+    markup = _with_markup_module(shop)
+    app = shop / "shop" / "app.py"
+    app.write_text("# the shop's app\n" + APP)
+    _age(shop)
+    run("--check", ".")
+    counted = Counted(monkeypatch)
+    _edit(app, "# the application of the shop\n" + APP)
+    after = run("--check", ".")
+    assert counted.scanned == ["shop/app.py"]
+    assert counted.fixed == ["shop/app.py"]  # its routes' lines and URLs are the same
+    assert after == uncached("--check", ".")
+    _edit(markup, MARKUP.replace("# labels shown in the shop", "# the shop's labels"))
+    counted.reset()
+    assert run("--check", ".") == after
+    assert counted.fixed == ["shop/markup.py"]
+
+
+def test_a_route_changed_refixes_the_files_that_read_routes_and_no_other(
+    shop: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """views.py's FLK102 reads the routes, markup.py's FLK702 does not."""
+    _with_markup_module(shop)
+    run("--check", ".")
+    counted = Counted(monkeypatch)
+    _edit(shop / "shop" / "app.py", APP.replace('"/items"', '"/things"'))
+    after = run("--check", ".")
+    assert sorted(counted.fixed) == ["shop/app.py", "shop/views.py"]
+    assert after == uncached("--check", ".")
+    (redirect,) = [f for f in after[1]["findings"] if f["code"] == "FLK102"]
+    assert (redirect["path"], redirect["fix"]) == ("shop/views.py", None)  # /items is gone
+
+
+def test_a_line_added_above_the_routes_refixes_the_files_that_read_them(
+    shop: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A route's line is part of the index (FLK102 names where a route is declared)."""
+    _with_markup_module(shop)
+    run("--check", ".")
+    counted = Counted(monkeypatch)
+    _edit(shop / "shop" / "app.py", '"""The app."""\n' + APP)
+    after = run("--check", ".")
+    assert sorted(counted.fixed) == ["shop/app.py", "shop/views.py"]
+    assert after == uncached("--check", ".")
+
+
 def test_a_new_module_invalidates_what_the_index_says(shop: Path, monkeypatch: pytest.MonkeyPatch):
     run("--check", ".")
     other = shop / "shop" / "other.py"

@@ -95,7 +95,7 @@ class CheckReport:
 
     version: str
     files_checked: int
-    findings: list[Finding]  # in file order, positions in the files as they are
+    findings: list[Finding]  # by path then line; positions in the files as they are
     errors: list[FileError]  # files that could not be read or parsed
     exit_code: int  # the command's: 0 clean, 1 findings, 2 errors, 3 both
 

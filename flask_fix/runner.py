@@ -3,7 +3,7 @@
 Two phases over a process pool. The scan phase reads every file once with the stdlib
 `ast` (fast) to build the ProjectIndex and to find which rules' trigger text occurs in
 it; only those files reach the fix phase, the only one that pays for LibCST. Results are
-streamed back in file order, so memory does not grow with the tree.
+streamed back in path order, so memory does not grow with the tree.
 
 A run the cache replays loads neither LibCST nor the rules: what needs them (the rules'
 classes, `engine`, `transforms`) is imported by the phases that use them, never at the
@@ -17,6 +17,7 @@ import dataclasses
 import enum
 import fnmatch
 import functools
+import heapq
 import multiprocessing
 import os
 import signal
@@ -396,7 +397,8 @@ def run(
     index_files: Sequence[str] = (),
     cache: RunCache | None = None,
 ) -> Iterator[FileResult]:
-    """Results for the files that have something to say (errors, findings, fixes).
+    """Results for the files that have something to say (errors, findings, fixes), in
+    path order (the paths as given, sorted as strings; each file's findings in file order).
 
     Every file is scanned for the index; only files some rule's triggers occur in are
     fixed. `on_scanned(1)` is called as each file is scanned (for a progress bar).
@@ -465,6 +467,9 @@ def _run(
     unparsable: list[str] = []
     candidates: list[tuple[str, tuple[str, ...]]] = []
     text_later: list[tuple[str, tuple[str, ...]]] = []
+    # results known before the fix phase (broken files, text files): joined with its
+    # results in path order
+    early: list[FileResult] = []
     for scan in _scans(scanned, settings, cache):
         if on_scanned is not None:
             on_scanned(1)
@@ -481,10 +486,10 @@ def _run(
             continue
         if scan.text_result is not None:
             if scan.text_result.findings or scan.text_result.error:
-                yield scan.text_result
+                early.append(scan.text_result)
             continue
         if scan.error is not None:
-            yield FileResult(scan.path, error=scan.error)
+            early.append(FileResult(scan.path, error=scan.error))
             continue
         if scan.facts is not None:
             facts.append(scan.facts)
@@ -502,7 +507,7 @@ def _run(
         rules = [rule for rule in settings.text_rules() if rule.code in codes]
         result = check_text_file(path, rules, index)
         if result.findings or result.error:
-            yield result
+            early.append(result)
     # cross-module rewrites (FLK201) first, on the parent's copy of the facts; with files
     # named one by one they only report, and only on those files
     list_files = cache.listing(files_under) if cache else files_under
@@ -529,12 +534,22 @@ def _run(
         codes = tuple(c for c in codes if by_code[c].could_fire_in(path, index))
         if codes:
             work.append((path, codes))
-    work = project.work_items(work, settings.rules())
+    work = sorted(project.work_items(work, settings.rules()), key=lambda item: item[0])
     output = {"write": settings.mode is Mode.FIX, "diff": settings.mode is Mode.DIFF}
     # results are cached by what they read of the index, unless a transform rewrote files
-    for result in _fixes(work, settings, index, cache, cacheable=not rebuilt):
-        yield project.merged(result, **output)
-    yield from project.other_results(**output)
+    fixed = (
+        project.merged(result, **output)
+        for result in _fixes(work, settings, index, cache, cacheable=not rebuilt)
+    )
+    others = project.other_results({item[0] for item in work}, **output)
+    # every result in path order (each is in file order): the fix phase's stream, the
+    # few known before it and the transforms' other files, merged as they come
+    early.sort(key=_path_of)
+    yield from heapq.merge(early, fixed, others, key=_path_of)
+
+
+def _path_of(result: FileResult) -> str:
+    return result.path
 
 
 # -- the cache's hooks -------------------------------------------------------------------

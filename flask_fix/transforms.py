@@ -53,7 +53,6 @@ class ProjectOutcome:
     errors: list[FileError] = field(default_factory=list)
     # path -> the rewritten Python module as the triage sees it (from the index's scan)
     rescanned: dict[str, TriageModule] = field(default_factory=dict)
-    _handled: set[str] = field(default_factory=set)
 
     def current_text(self, path: str) -> bytes:
         """A file's text after the transforms (as on disk when they did not rewrite it)."""
@@ -93,7 +92,6 @@ class ProjectOutcome:
         per-file phase failed on a rewritten module, the transforms' text is still
         written (the other modules depend on it) and the error is reported."""
         path = result.path
-        self._handled.add(path)
         findings = self.findings.get(path, [])
         fixed = self.fixed.get(path, [])
         if findings:
@@ -107,13 +105,21 @@ class ProjectOutcome:
             self._write_or_diff(result, write=write, diff=diff)
         return result
 
-    def other_results(self, *, write: bool, diff: bool) -> Iterator[FileResult]:
-        """Results for what the workers did not see: rewritten files that are not Python
-        (templates), findings in files no worker handled, and the transforms' errors."""
+    def other_results(
+        self, fixed_paths: set[str], *, write: bool, diff: bool
+    ) -> Iterator[FileResult]:
+        """Results for what the workers do not see (`fixed_paths`: the files they fix),
+        in path order: the transforms' errors, rewritten files that are not Python
+        (templates) and findings in files no worker handles."""
+        errors: dict[str, list[FileError]] = {}
         for error in self.errors:
-            yield FileResult(error.path, error=error)
-        paths = sorted((set(self.texts) | set(self.findings)) - self._handled)
-        for path in paths:
+            errors.setdefault(error.path, []).append(error)
+        paths = (set(self.texts) | set(self.findings)) - fixed_paths
+        for path in sorted(paths | set(errors)):
+            for error in errors.get(path, ()):
+                yield FileResult(path, error=error)
+            if path not in paths:
+                continue
             findings = self.findings.get(path, [])
             fixed = self.fixed.get(path, [])
             applied = {id(f) for f in fixed}

@@ -11,9 +11,10 @@ them, without moving anything the user wrote:
   `from x import y` ones, modules in case-insensitive order; a section the block lacks
   is added between the others, separated by blank lines.
 
-Only when the module has no import block at its top does LibCST's AddImportsVisitor place
-the statement. Imports a fix made unused are removed by LibCST's RemoveImportsVisitor,
-which checks, with scope analysis, that nothing else still uses them.
+A module with no import block at its top gets one: after its docstring and a blank line,
+and above its code by one blank line, two when the code starts with a def or class (black's
+and isort's layout). Imports a fix made unused are removed by LibCST's
+RemoveImportsVisitor, which checks, with scope analysis, that nothing else still uses them.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ def update_imports(
     """`first_party`: the top-level names of the project's own modules and packages (the
     section they sort in); every other name that is not in the standard library is
     third party."""
+    # the code's distance from the import block the user wrote, kept when a fix empties
+    # the block and another starts a new one
+    below_imports = _blank_lines_below_imports(module)
     if remove:
         # libcst.codemod takes half a second to import: only files that get fixed need it
         from libcst.codemod import CodemodContext
@@ -58,7 +62,6 @@ def update_imports(
         module = _top_kept(module, RemoveImportsVisitor(context).transform_module(module))
     if add:
         module, rest = _join_existing_from_imports(module, add)
-        unplaced = []
         for spec in rest:
             # a name may join a statement added for an earlier one
             module, left = _join_existing_from_imports(module, [spec])
@@ -66,11 +69,8 @@ def update_imports(
                 continue
             placed = _insert_statement(module, spec, first_party)
             if placed is None:
-                unplaced.append(spec)
-            else:
-                module = placed
-        if unplaced:
-            module = _add_with_libcst(module, unplaced)
+                placed = _start_import_block(module, spec, below_imports)
+            module = placed
     return module
 
 
@@ -84,23 +84,6 @@ def _top_kept(before: cst.Module, after: cst.Module) -> cst.Module:
     if not blank or after.header:
         return after
     return after.with_changes(body=[first.with_changes(leading_lines=comments), *after.body[1:]])
-
-
-def _add_with_libcst(module: cst.Module, specs: Sequence[ImportSpec]) -> cst.Module:
-    from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import AddImportsVisitor
-
-    context = CodemodContext()
-    for mod, obj, asname in specs:
-        AddImportsVisitor.add_needed_import(context, mod, obj, asname)
-    # AddImportsVisitor builds a parser config from the module's indent, which LibCST
-    # refuses unless it is spaces and tabs (a form feed is valid Python): lend it a plain
-    # one and give the module its own back
-    indent = module.default_indent
-    if indent.strip(" \t"):
-        module = module.with_changes(default_indent="    ")
-    module = AddImportsVisitor(context).transform_module(module)
-    return module.with_changes(default_indent=indent)
 
 
 # -- joining an existing `from module import ...` ----------------------------------------
@@ -279,6 +262,44 @@ def _insert_at(
                 if not blank:  # sections are separated by a blank line
                     body[position] = following.with_changes(leading_lines=[cst.EmptyLine(), *rest])
     body.insert(position, new)
+    return module.with_changes(body=body)
+
+
+def _blank_lines_below_imports(module: cst.Module) -> int | None:
+    """The blank lines between the module's top import block and the code after it (None
+    without such a block)."""
+    body = module.body
+    start = 1 if body and is_docstring(body[0]) else 0
+    end = start
+    while end < len(body) and _is_import_line(body[end]):
+        end += 1
+    if end == start or end == len(body):
+        return None
+    return len(_split_leading_lines(body[end].leading_lines)[0])
+
+
+def _start_import_block(
+    module: cst.Module, spec: ImportSpec, below: int | None = None
+) -> cst.Module:
+    """The module, which has no import block at its top, with `spec` as its first one, laid
+    out as black and isort have it: after the docstring and one blank line (or on top),
+    then the code, one blank line below it, two when it is a def or class; or `below`
+    blank lines, the user's, when a fix removed the block they wrote."""
+    body = list(module.body)
+    start = 1 if body and is_docstring(body[0]) else 0
+    new = _statement(spec)
+    if start:
+        new = new.with_changes(leading_lines=[cst.EmptyLine()])
+    if start < len(body):
+        following = body[start]
+        blank, comments = _split_leading_lines(following.leading_lines)
+        least = 2 if isinstance(following, (cst.FunctionDef, cst.ClassDef)) else 1
+        if below is not None:
+            least = below
+        body[start] = following.with_changes(
+            leading_lines=[cst.EmptyLine()] * max(len(blank), least) + comments
+        )
+    body.insert(start, new)
     return module.with_changes(body=body)
 
 

@@ -130,10 +130,25 @@ def test_added_names_join_existing_from_imports(before, after):
             ("flask", "jsonify", None),
             "import os\nimport sys\n\nfrom flask import jsonify\n\n\ndef view():\n    pass\n",
         ),
-        (  # no import block on top: LibCST's placement
+        (  # no import block on top: one, a blank line above the code
             "x = 1\n",
             ("os", None, None),
             "import os\n\nx = 1\n",
+        ),
+        (  # ... two above a def, as isort and black have it
+            "def view():\n    pass\n",
+            ("os", None, None),
+            "import os\n\n\ndef view():\n    pass\n",
+        ),
+        (  # ... below the docstring and a blank line; more blank lines above the code stay
+            '"""Views."""\n\n\n\nclass View:\n    pass\n',
+            ("os", None, None),
+            '"""Views."""\n\nimport os\n\n\n\nclass View:\n    pass\n',
+        ),
+        (  # ... a comment stays with the code it is written above
+            '"""Views."""\n# the view\ndef view():\n    pass\n',
+            ("os", None, None),
+            '"""Views."""\n\nimport os\n\n\n# the view\ndef view():\n    pass\n',
         ),
     ],
 )

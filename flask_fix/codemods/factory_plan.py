@@ -51,6 +51,7 @@ from .factory_support import (
     walk,
     with_blank_lines,
 )
+from .module_layout import ModuleBody
 
 ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete"})
 # RULES.md's decorator map: the blueprint method registering the same app-wide handler
@@ -676,7 +677,7 @@ class _ViewsModule(_ModulePlanner):
 
     def text(self) -> bytes:
         module = self.view.module
-        body = []
+        body = ModuleBody()
         index_after, extra = self.insert_after
         inside = getattr(self, "insert_inside", None)
         for index, statement in enumerate(module.body):
@@ -686,13 +687,14 @@ class _ViewsModule(_ModulePlanner):
                 lines = list(new.body.body)
                 lines.insert(inside[1] + 1, inside[2])
                 new = new.with_changes(body=new.body.with_changes(body=lines))
-            if new is not cst.RemovalSentinel.REMOVE:
-                if not body and index > 0:  # the first statements went: no blank lines on top
-                    new = strip_blank_lines(new)
-                body.append(new)
+            if new is cst.RemovalSentinel.REMOVE:
+                body.drop(statement)
+            else:
+                body.keep(new)
             if index == index_after:
-                body.extend(extra)
-        new_module = module.with_changes(body=body)
+                for added in extra:
+                    body.add(added)
+        new_module = module.with_changes(body=body.statements)
         add = []
         if self.needs_blueprint:
             add.append(("flask", "Blueprint", None))
@@ -1577,38 +1579,39 @@ class _AppModulePlanner(_ModulePlanner):
             names = _names_qualified(view, view.module, name)
             if self.uses_current_app and (names is None or names - CURRENT_APP):
                 raise Refused(app.path, 1, f"`{name}` means something else in this module")
-        body: list[cst.BaseStatement] = []
+        body = ModuleBody()
         main_guard = next((i for i in range(len(view.body)) if is_main_guard(view.body[i])), None)
         factory_at = main_guard if main_guard is not None else len(view.body)
         self._factory_entries()
         for index, statement in enumerate(view.body):
             if index == factory_at:
-                body.append(self._factory_def())
+                body.add(self._factory_def())
             if index == self.construction:
                 if self.needs_blueprint:
                     blueprint = self.blueprint_statement(view, self.main)
                     blueprint = blueprint.with_changes(
                         leading_lines=[l for l in statement.leading_lines if l.comment is None]
                     )
-                    body.append(blueprint)
+                    body.keep(blueprint)
+                else:
+                    body.drop(statement)
                 continue
             if index in self.moved or index in self.setup_calls:
+                body.drop(statement)
                 continue
             if index in self.split:
-                body.append(replace_nodes_in(self.split[index][0], self.replacements))
+                body.keep(replace_nodes_in(self.split[index][0], self.replacements))
                 continue
             if index in self.main_guards:
                 statement = self._main_guard(index, statement, self.main_guards[index])
-            if index == factory_at:
-                blank = sum(1 for line in statement.leading_lines if line.comment is None)
-                if blank < 2:
-                    statement = with_blank_lines(statement, 2)
             new = replace_nodes_in(statement, self.replacements)
-            if new is not cst.RemovalSentinel.REMOVE:
-                body.append(new)
+            if new is cst.RemovalSentinel.REMOVE:
+                body.drop(statement)
+            else:
+                body.keep(new)
         if factory_at == len(view.body):
-            body.append(self._factory_def())
-        module = view.module.with_changes(body=body)
+            body.add(self._factory_def())
+        module = view.module.with_changes(body=body.statements)
         add = []
         if self.needs_blueprint:
             add.append(("flask", "Blueprint", None))

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
 import sys
+from pathlib import Path
 
+import libcst as cst
 import pytest
 
 from flask_fix.engine import SourceFailure, fix_source
 from flask_fix.model import ErrorKind
 from flask_fix.project import ProjectIndex
-from flask_fix.python2 import syntax_error_message
+from flask_fix.python2 import binds_exceptions_as_python2, syntax_error_message
+
+ROOT = Path(__file__).parents[1]
 
 # Python 3.14 accepts `except A, B:` without parentheses (PEP 758)
 needs_except_comma_error = pytest.mark.skipif(
@@ -158,4 +164,120 @@ def test_engine_reports_python_s_diagnosis_for_what_libcst_rejects():
     assert (failure.value.message, failure.value.line) == (
         "invalid syntax (Python 2 code?)",
         2,
+    )
+
+
+# -- `except X, e:` that LibCST parses (Python 3.14's `except A, B:`, PEP 758) ------------
+
+HANDLER = "try:\n    load()\nexcept {}:\n    {}\n"
+
+PYTHON2_HANDLERS = [
+    pytest.param(HANDLER.format("ValueError, e", "log(e.message)"), id="attribute-of-the-binding"),
+    pytest.param(HANDLER.format("ValueError, e", "pass"), id="bound-and-unused"),
+    pytest.param(HANDLER.format("(KeyError, ValueError), err", "raise err"), id="tuple-then-name"),
+    pytest.param(HANDLER.format("IOError, (errno, strerror)", "pass"), id="unpacking"),
+    pytest.param(
+        "def f():\n    try:\n        load()\n    except Exception, exc:\n        return str(exc)\n",
+        id="in-a-function",
+    ),
+    pytest.param(  # a star import may bring a class, but not one named `e`
+        "from errors import *\n" + HANDLER.format("ValueError, e", "pass"), id="star-import-lower"
+    ),
+    pytest.param(  # one handler of several is enough
+        "from errors import Bad\n"
+        + HANDLER.format("ValueError, Bad", "pass")
+        + HANDLER.format("KeyError, e", "pass"),
+        id="second-handler",
+    ),
+]
+
+PYTHON314_HANDLERS = [
+    pytest.param(HANDLER.format("ValueError, TypeError", "pass"), id="builtin-classes"),
+    pytest.param(
+        "from errors import Bad\n" + HANDLER.format("ValueError, Bad", "raise Bad('x')"),
+        id="imported-class",
+    ),
+    pytest.param(
+        "def f():\n    try:\n        load()\n    except ValueError, LocalError:\n        pass\n\n\n"
+        "class LocalError(Exception):\n    pass\n",
+        id="class-defined-later",
+    ),
+    pytest.param(  # an exception class kept in a variable
+        "errors = (KeyError,)\n" + HANDLER.format("ValueError, errors", "pass"), id="assigned"
+    ),
+    pytest.param(
+        "def f(failure):\n    try:\n        load()\n    except ValueError, failure:\n        pass\n",
+        id="parameter",
+    ),
+    pytest.param(
+        "from errors import *\n" + HANDLER.format("ValueError, Bad", "pass"),
+        id="star-import-capitalised",
+    ),
+    pytest.param(HANDLER.format("A, B, c", "pass"), id="three-items-were-never-python2"),
+]
+
+
+@pytest.mark.parametrize("source", PYTHON2_HANDLERS)
+def test_an_except_comma_binding_nothing_else_defines_is_python2(source: str):
+    assert binds_exceptions_as_python2(cst.parse_module(source))
+
+
+@pytest.mark.parametrize("source", PYTHON314_HANDLERS)
+def test_an_except_comma_naming_a_defined_class_is_python_3_14(source: str):
+    assert not binds_exceptions_as_python2(cst.parse_module(source))
+
+
+def test_handlers_with_parentheses_or_as_are_no_evidence():
+    for source in (
+        HANDLER.format("(ValueError, e)", "pass"),
+        HANDLER.format("ValueError as e", "pass"),
+        HANDLER.format("(ValueError, KeyError) as e", "pass"),
+    ):
+        assert not binds_exceptions_as_python2(cst.parse_module(source))
+
+
+FLASK_EXT_IMPORT = "from flask.ext.login import current_user\n\n\n"
+PYTHON2_FILE = FLASK_EXT_IMPORT + (
+    "def user():\n    try:\n        return current_user.name\n"
+    "    except AttributeError, e:\n        return str(e)\n"
+)
+PYTHON314_FILE = FLASK_EXT_IMPORT + (
+    "def user():\n    try:\n        return current_user.name\n"
+    "    except AttributeError, LookupError:\n        return None\n"
+)
+
+
+@needs_except_comma_error
+def test_a_python2_file_libcst_parses_is_an_error_and_left_untouched(tmp_path):
+    (tmp_path / "legacy.py").write_text(PYTHON2_FILE)
+    (tmp_path / "modern.py").write_text(PYTHON314_FILE)
+    result = subprocess.run(
+        [sys.executable, "-m", "flask_fix", "--no-cache", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 3, result.stderr  # modern.py fixed (1), legacy.py an error (2)
+    assert (
+        "legacy.py:7: syntax-error: multiple exception types must be parenthesized (Python 2 code?)"
+        in result.stderr.splitlines()
+    )
+    assert (tmp_path / "legacy.py").read_text() == PYTHON2_FILE
+    # the Python 3.14 file is still read as code for a newer Python and fixed (FLK701)
+    assert (tmp_path / "modern.py").read_text() == PYTHON314_FILE.replace(
+        "from flask.ext.login import", "from flask_login import"
+    )
+
+
+@needs_except_comma_error
+def test_a_python2_file_is_named_even_where_python_s_message_cannot_tell():
+    # `except Exception, Failure:`: capitalised like a class, yet defined nowhere
+    source = FLASK_EXT_IMPORT + HANDLER.format("Exception, Failure", "pass")
+    with pytest.raises(SyntaxError) as error:
+        ast.parse(source)
+    assert syntax_error_message(error.value) == "multiple exception types must be parenthesized"
+    assert binds_exceptions_as_python2(cst.parse_module(source))
+    assert syntax_error_message(error.value, python2=True) == (
+        "multiple exception types must be parenthesized (Python 2 code?)"
     )

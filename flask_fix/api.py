@@ -15,6 +15,7 @@ from .config import find_config, load_config, merge
 from .engine import SourceFailure, fix_source
 from .model import ErrorKind, FileError, Finding
 from .project import ProjectIndex
+from .python2 import Reading, libcst_reading, syntax_error_message
 from .report import Tally, json_document
 from .runner import Mode, Settings, cache_keys, run
 from .selection import Shard, select_files
@@ -79,10 +80,15 @@ def fix_code(
 def _index_of_module(text: str, path: str) -> ProjectIndex:
     """The index of a project made of this one module. Code the stdlib `ast` cannot read
     is not indexed, as in a run over files: the engine's parse then raises SourceFailure
-    unless LibCST reads it (syntax newer than this interpreter's; its routes are unknown)."""
+    unless LibCST reads it (syntax newer than this interpreter's; its routes are unknown).
+    Python 2 code that LibCST reads as Python 3.14's `except A, B:` fails here, as in a
+    run (python2.py)."""
     try:
         return project.index_from_sources({path: text})
-    except (SyntaxError, ValueError, RecursionError, MemoryError):  # MemoryError: too deep
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:  # MemoryError: too deep
+        if isinstance(exc, SyntaxError) and libcst_reading(text) is Reading.PYTHON2:
+            message = syntax_error_message(exc, python2=True)
+            raise SourceFailure(ErrorKind.SYNTAX, message, exc.lineno) from None
         index = project.build_index([])
         if "route" in text or "add_url_rule" in text:
             index.unindexed_route_modules = (path,)

@@ -12,6 +12,7 @@ parenthesized parameters, which then gets no hint).
 
 from __future__ import annotations
 
+import enum
 import re
 from functools import cache
 from typing import TYPE_CHECKING
@@ -97,6 +98,27 @@ def is_python2_syntax(message: str, line: str | None, offset: int | None) -> boo
 # must be defined by the time an exception reaches the handler; for Python 2 the variable
 # the handler binds. A name that nothing in the file binds and that is no builtin can only
 # be the latter.
+
+
+class Reading(enum.Enum):
+    """What a source this interpreter's `ast` rejects is, read by LibCST."""
+
+    UNPARSABLE = "unparsable"  # LibCST rejects it too
+    NEWER_PYTHON = "newer"  # code for a newer Python: fixed, its routes unknown
+    # Python 2 code whose only Python 2 syntax, `except X, e:`, Python 3.14 accepts with
+    # another meaning: an error, as any other Python 2 file
+    PYTHON2 = "python2"
+
+
+def libcst_reading(source: bytes | str) -> Reading:
+    """How to take a source this interpreter's `ast` rejects (a run's scan, `fix_code`)."""
+    import libcst  # only here: reading a file with `ast` never needs it
+
+    try:
+        module = libcst.parse_module(source)
+    except Exception:
+        return Reading.UNPARSABLE
+    return Reading.PYTHON2 if binds_exceptions_as_python2(module) else Reading.NEWER_PYTHON
 
 
 def binds_exceptions_as_python2(module: cst.Module) -> bool:

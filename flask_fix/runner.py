@@ -43,7 +43,7 @@ from .project import (
     module_name_for,
     scan_module,
 )
-from .python2 import binds_exceptions_as_python2, syntax_error_message
+from .python2 import Reading, libcst_reading, syntax_error_message
 from .sourceio import SourceError, decode_source, read_source, write_atomic
 from .suppression import skips_file
 from .textdiff import unified_diff
@@ -215,8 +215,8 @@ def scan_file(path: str) -> ScanResult:
     except SourceError as exc:
         return ScanResult(path, error=FileError(path, ErrorKind(exc.kind), exc.message, exc.line))
     except SyntaxError as exc:
-        reading = _libcst_reading(source)
-        if reading is _Reading.NEWER_PYTHON:
+        reading = libcst_reading(source)
+        if reading is Reading.NEWER_PYTHON:
             # valid code for a newer Python: fix it, but its routes stay unknown
             rules = rules_for_source(source, _for_file(path, _worker_rules))
             if skips_file(source):
@@ -226,7 +226,7 @@ def scan_file(path: str) -> ScanResult:
                 rule_codes=tuple(r.code for r in rules),
                 unindexed_routes=b"route" in source or b"add_url_rule" in source,
             )
-        return ScanResult(path, error=_syntax_error(path, exc, reading is _Reading.PYTHON2))
+        return ScanResult(path, error=_syntax_error(path, exc, reading is Reading.PYTHON2))
     except (ValueError, UnicodeDecodeError) as exc:  # e.g. bad coding cookie
         return ScanResult(path, error=FileError(path, ErrorKind.DECODE, str(exc)))
     except RecursionError:
@@ -245,28 +245,6 @@ def scan_file(path: str) -> ScanResult:
         else rules_for_module(TriageModule(source, nodes), _for_file(path, _worker_rules))
     )
     return ScanResult(path, facts, rule_codes=tuple(r.code for r in worth_running))
-
-
-class _Reading(enum.Enum):
-    """What a source this interpreter's `ast` rejects is, read by LibCST."""
-
-    UNPARSABLE = "unparsable"  # LibCST rejects it too
-    NEWER_PYTHON = "newer"  # code for a newer Python: fixed, its routes unknown
-    # Python 2 code whose only Python 2 syntax, `except X, e:`, Python 3.14 accepts with
-    # another meaning (python2.py): an error, as any other Python 2 file
-    PYTHON2 = "python2"
-
-
-def _libcst_reading(source: bytes) -> _Reading:
-    import libcst  # only here: the scan phase otherwise never needs it
-
-    try:
-        module = libcst.parse_module(source)
-    except Exception:
-        return _Reading.UNPARSABLE
-    if binds_exceptions_as_python2(module):
-        return _Reading.PYTHON2
-    return _Reading.NEWER_PYTHON
 
 
 def _syntax_error(path: str, exc: SyntaxError, python2: bool = False) -> FileError:

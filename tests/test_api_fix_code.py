@@ -4,6 +4,7 @@ with the kind, message and line the command reports for such a file."""
 from __future__ import annotations
 
 import ast
+import sys
 
 import pytest
 
@@ -132,3 +133,16 @@ def test_code_only_libcst_parses_is_fixed_unindexed():
     result = fix_code(newer, path="app.py", select=("FLK702",))
     assert result.source == newer.replace("from flask import", "from markupsafe import")
     assert [(f.code, f.line) for f in result.findings] == [("FLK702", 1)]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 14), reason="`except A, B:` parses on 3.14")
+def test_python_2_code_that_libcst_reads_as_python_3_14_is_named_as_such():
+    """`except X, e:` with `e` defined nowhere: Python 2, not Python 3.14's `except A, B:`
+    (tests/test_python2.py), as in a run."""
+    source = "try:\n    import json\nexcept ImportError, e:\n    json = None\n"
+    failure = failure_of(source)
+    assert (failure.kind, failure.message, failure.line) == (
+        ErrorKind.SYNTAX,
+        "multiple exception types must be parenthesized (Python 2 code?)",
+        3,
+    )

@@ -2,10 +2,14 @@
 
 Per module (in the scan phase, from the tree the index scanner just walked): the
 module-level classes that follow the Flask extension protocol (an `init_app` method, and
-whether `__init__` does nothing with the app but hand it to `init_app`), and cheap triage
-flags: does the module construct something from a `flask_*` package or a project
-extension class with a name as argument, and does it register on an app at import time.
-`link` resolves the classes across modules (re-exports included).
+whether `__init__` does nothing with the app but hand it to `init_app`), and what the
+triage needs: the calls constructing something from a `flask_*` package or a project
+extension class with a name as argument, and the import-time `x.register_blueprint(...)`
+and `x.init_app(app)` calls, each with how the scan saw the name that must be an app
+bound. `link` resolves the classes across modules (re-exports included) and keeps the
+modules where such a name may be an app of the project: the rules report only names
+bound to one (`ExtensionTracking.app_ref`), never a blueprint (`Api(bp)`,
+`bp.register_blueprint(child)`) or anything else the scan knows is not an app.
 
 Nothing here imports `flask_fix.project` at run time (project.py imports this module).
 """
@@ -27,6 +31,15 @@ EXTENSION_PREFIXES = ("flask_", "flask.ext.")
 # import-time calls FLK204 is about
 REGISTRATIONS = frozenset({"register_blueprint", "init_app"})
 
+# How the scan saw a name bound where FLK202/FLK204 need an app, in the scope of the call
+# (the binding the name had there, one of those the rules look at): (NAMED, the qualified
+# name an import or alias binds it to) or (MADE, the qualified callee whose result it is,
+# `x = Blueprint(...)`); None: unknown (a parameter, a name bound in an enclosing scope or
+# not at all, another kind of binding), which may be an app.
+NAMED = "named"
+MADE = "made"
+Binding = tuple[str, str] | None
+
 
 @dataclass(frozen=True, slots=True)
 class InitAppClass:
@@ -47,22 +60,24 @@ class ModuleExtensionFacts:
     """What one module contributes; stored in `ModuleFacts.raw["extensions"]`."""
 
     init_app_classes: list[InitAppClass] = field(default_factory=list)
-    # qualified callees of the calls FLK202 could split: given a plain name as the app
-    # (first positional argument, or by keyword: `SQLAlchemy(app)`), resolved in the scope
-    # of the call (function-level imports included), and making a module-global object
-    # (see `_global_objects`)
-    constructed: set[str] = field(default_factory=set)
-    # the same for calls run at import time (outside functions): callee -> lines
-    import_time_constructed: dict[str, list[int]] = field(default_factory=dict)
-    # during the walk only: (call, callee, runs at import time) of every call given a name
-    # as the app; `scan_module` keeps those making a module-global object, then empties it
-    named_app_calls: list[tuple[ast.Call, str, bool]] = field(default_factory=list)
-    # lines of `x.register_blueprint(...)` / `x.init_app(...)` calls run at import time
-    registration_lines: list[int] = field(default_factory=list)
-
-    @property
-    def registers_at_import(self) -> bool:
-        return bool(self.registration_lines)
+    # the calls FLK202 could split: given plain names where the app may go (the first
+    # positional argument, keywords: `SQLAlchemy(app)`) and making a module-global object
+    # (see `_global_objects`); qualified callee (resolved in the scope of the call,
+    # function-level imports included) -> the bindings of those names, one tuple a call
+    constructed: dict[str, set[tuple[Binding, ...]]] = field(default_factory=dict)
+    # the same for calls run at import time (outside functions): callee -> (line, bindings)
+    import_time_constructed: dict[str, list[tuple[int, tuple[Binding, ...]]]] = field(
+        default_factory=dict
+    )
+    # during the walk only: (call, callee, runs at import time, bindings) of every call
+    # given a name as the app; `scan_module` keeps those making a module-global object,
+    # then empties it
+    named_app_calls: list[tuple[ast.Call, str, bool, tuple[Binding, ...]]] = field(
+        default_factory=list
+    )
+    # `x.register_blueprint(...)` / `y.init_app(x)` calls run at import time whose `x`,
+    # the app they need, is a plain name: (line, its binding)
+    registrations: list[tuple[int, Binding]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -72,10 +87,10 @@ class ExtensionIndex:
     # qualified name of a project class with `init_app` (every re-export included)
     init_app_classes: dict[str, InitAppClass] = field(default_factory=dict)
     # paths of modules that construct a `flask_*` class or a project extension class with a
-    # name as argument (FLK202 could fire there)
+    # name as argument that may be an app (FLK202 could fire there)
     constructing: frozenset[str] = frozenset()
-    # paths of modules that do so, or call register_blueprint/init_app, at import time
-    # (FLK204 could fire there)
+    # paths of modules that do so, or call register_blueprint/init_app on what may be an
+    # app, at import time (FLK204 could fire there)
     registering: frozenset[str] = frozenset()
 
 
@@ -88,22 +103,56 @@ def record_call(scanner: _ModuleScanner, call: ast.Call) -> None:
     func = call.func
     if isinstance(func, ast.Attribute):
         if func.attr in REGISTRATIONS and "<locals>" not in scanner.scope.prefix:
-            _facts(scanner).registration_lines.append(call.lineno)
+            app = _registered_app(call, func)
+            if app is not None:
+                _facts(scanner).registrations.append((call.lineno, _binding(scanner, app)))
     elif not isinstance(func, ast.Name):
         return
     # where FLK202 looks for the app: the first argument when positional (`*args` is an
     # ast.Starred), else a keyword argument (`app=`, or a project class's own parameter)
-    if not (call.args and call.args[0].__class__ is ast.Name) and not any(
-        keyword.arg is not None and keyword.value.__class__ is ast.Name
+    names = [call.args[0]] if call.args and call.args[0].__class__ is ast.Name else []
+    names += [
+        keyword.value
         for keyword in call.keywords
-    ):
+        if keyword.arg is not None and keyword.value.__class__ is ast.Name
+    ]
+    if not names:
         return
     callee = scanner.qualify(func)
     if callee is None:
         return
     # module level or a class body
     import_time = "<locals>" not in scanner.scope.prefix
-    _facts(scanner).named_app_calls.append((call, callee, import_time))
+    bindings = tuple(_binding(scanner, name) for name in names)  # type: ignore[arg-type]
+    _facts(scanner).named_app_calls.append((call, callee, import_time, bindings))
+
+
+def _registered_app(call: ast.Call, func: ast.Attribute) -> ast.Name | None:
+    """The name FLK204 needs to be an app: the receiver of `x.register_blueprint(...)`,
+    the app given to `ext.init_app(x)` (first positional, or `app=`); None when that is
+    not a plain name (the rule then reports nothing)."""
+    if func.attr == "register_blueprint":
+        app: ast.expr | None = func.value
+    else:
+        positional = [a for a in call.args if a.__class__ is not ast.Starred]
+        keyword = next((k.value for k in call.keywords if k.arg == "app"), None)
+        app = positional[0] if positional else keyword
+    return app if app.__class__ is ast.Name else None  # type: ignore[return-value]
+
+
+def _binding(scanner: _ModuleScanner, name: ast.Name) -> Binding:
+    """How `name` is bound in the scope of the call being scanned (see `Binding`)."""
+    scope = scanner.scope_of(name.id)
+    if scope is not scanner.scope:
+        return None  # bound in an enclosing scope (or later in this one): not known here
+    target = scope.names[name.id]
+    if target is None:
+        return None
+    own = scanner.own(name.id)
+    if target != own:
+        return NAMED, target
+    made = scanner.created.get(own)
+    return (MADE, made) if made is not None else None
 
 
 def _facts(scanner: _ModuleScanner) -> ModuleExtensionFacts:
@@ -126,11 +175,12 @@ def scan_module(
     facts = facts if facts is not None else ModuleExtensionFacts()
     if facts.named_app_calls:
         global_objects = _global_objects(tree, nodes)
-        for call, callee, import_time in facts.named_app_calls:
+        for call, callee, import_time, bindings in facts.named_app_calls:
             if id(call) in global_objects:
-                facts.constructed.add(callee)
+                facts.constructed.setdefault(callee, set()).add(bindings)
                 if import_time:
-                    facts.import_time_constructed.setdefault(callee, []).append(call.lineno)
+                    uses = facts.import_time_constructed.setdefault(callee, [])
+                    uses.append((call.lineno, bindings))
         facts.named_app_calls = []
     main_blocks = []
     for statement in tree.body:
@@ -145,11 +195,11 @@ def scan_module(
         def outside(line: int) -> bool:
             return not any(first <= line <= last for first, last in main_blocks)
 
-        facts.registration_lines = [n for n in facts.registration_lines if outside(n)]
+        facts.registrations = [r for r in facts.registrations if outside(r[0])]
         facts.import_time_constructed = {
             callee: kept
-            for callee, lines in facts.import_time_constructed.items()
-            if (kept := [n for n in lines if outside(n)])
+            for callee, uses in facts.import_time_constructed.items()
+            if (kept := [use for use in uses if outside(use[0])])
         }
     return facts
 
@@ -301,8 +351,10 @@ def _is_not_none(test: ast.expr, name: str) -> bool:
 # --- the whole project ----------------------------------------------------------------------
 
 
-def link(linker: _Linker) -> ExtensionIndex:
-    """Resolve every module's facts across the project."""
+def link(linker: _Linker, app_names: frozenset[str], makes_app: frozenset[str]) -> ExtensionIndex:
+    """Resolve every module's facts across the project. `app_names`: the qualified names
+    of its app objects (re-exports included); `makes_app`: of what returns a new app
+    (`flask.Flask`, the project's subclasses and factories)."""
     per_module = [(m, m.raw.get("extensions")) for m in linker.facts]
     per_module = [(m, f) for m, f in per_module if f is not None]
     classes = {
@@ -323,12 +375,27 @@ def link(linker: _Linker) -> ExtensionIndex:
             return True
         return bool(classes) and linker.resolve(callee, path) in classes
 
+    def may_be_app(binding: Binding) -> bool:
+        """What `ExtensionTracking.app_ref` may take for an app: a name imported as one
+        of the project's apps, or bound to what a Flask class or a factory returns."""
+        if binding is None:
+            return True
+        kind, name = binding
+        return name in (app_names if kind == NAMED else makes_app)
+
+    def with_an_app(bindings: tuple[Binding, ...]) -> bool:
+        return any(may_be_app(binding) for binding in bindings)
+
     constructing, registering = set(), set()
     for module, facts in per_module:
-        if any(candidate(c, module.path) for c in facts.constructed):
+        if any(
+            candidate(callee, module.path) and any(with_an_app(b) for b in calls)
+            for callee, calls in facts.constructed.items()
+        ):
             constructing.add(module.path)
-        if facts.registers_at_import or any(
-            candidate(c, module.path) for c in facts.import_time_constructed
+        if any(may_be_app(binding) for _, binding in facts.registrations) or any(
+            candidate(callee, module.path) and any(with_an_app(b) for _, b in uses)
+            for callee, uses in facts.import_time_constructed.items()
         ):
             registering.add(module.path)
     return ExtensionIndex(

@@ -1286,6 +1286,7 @@ class _Linker:
             self.add_route(module, decl, _Mount(None, UNKNOWN, None, False, False), on_flask=False)
 
         self.add_class_views()
+        config = self.config_facts()
         return ProjectIndex(
             modules={module.path: module.module for module in self.facts},
             apps=[app for module in self.facts for app in module.apps],
@@ -1295,9 +1296,13 @@ class _Linker:
             views=frozenset(self.views),
             app_importers=self.app_importers(),
             factory_apps=[app for module in self.facts for app in module.factory_apps],
-            **self.config_facts(),
+            **config,
             contexts=contextfacts.link(self),
-            extensions=extensionfacts.link(self),
+            extensions=extensionfacts.link(
+                self,
+                config["app_names"],
+                FLASK_CLASSES | config["app_factories"] | config["flask_classes"],
+            ),
         )
 
     # apps made by factories, configuration objects, secret keys

@@ -617,3 +617,61 @@ def test_threads_resolved_through_imports_for_sessions(source, expected):
     source = BACKGROUND.replace("import threading\n", "") + source
     assert triaged(source, "FLK502", imports="") == expected
     assert found_by_rule(source, "FLK502") == expected
+
+
+# FLK202/FLK204 report only calls whose app is a name bound to an app of the project
+# (ExtensionTracking.app_ref): the index leaves out what the scan knows is something else
+APP_MODULE = "from flask import Flask\n\napp = Flask(__name__)\n"
+FACTORY_MODULE = "from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "flk202", "flk204"),
+    [
+        # not an app: a blueprint made here or imported (CTFd's `Api(api)`), a function
+        # (flaskbb's `Limiter(get_remote_address)`), what another call made, a module
+        ("from flask import Blueprint\nfrom flask_restx import Api\n\n"
+         "api = Blueprint('api', __name__)\nrest = Api(api)\n", False, False),
+        ("from flask_restx import Api\nfrom views import bp\n\nrest = Api(bp)\n", False, False),
+        ("from flask_limiter import Limiter\nfrom flask_limiter.util import get_remote_address\n\n"
+         "limiter = Limiter(get_remote_address)\n", False, False),
+        ("from flask_limiter import Limiter\nfrom flask_limiter.util import get_remote_address\n\n"
+         "limiter = Limiter(key_func=get_remote_address)\n", False, False),
+        ("from flask_allows import And, Or\n\nIsAdmin = And(1, 2)\nCanBan = Or(IsAdmin)\n",
+         False, False),
+        ("from flask_cors import CORS\nimport app\n\ncors = CORS(app)\n", False, False),
+        ("from flask import Blueprint\n\nbp = Blueprint('a', __name__)\n"
+         "child = Blueprint('b', __name__)\nbp.register_blueprint(child)\n", False, False),
+        ("from flask_restx import Api\nfrom views import bp\n\nrest = Api()\n"
+         "rest.init_app(bp)\n", False, False),
+        ("from flask import current_app\nfrom flask_login import LoginManager\n\n"
+         "login = LoginManager()\nlogin.init_app(current_app)\n", False, False),
+        ("from flask_login import LoginManager\n\nlogin = LoginManager()\n"
+         "login.init_app(make_app())\n", False, False),  # not a name: the rule needs one
+        # an app, or perhaps one: sent
+        ("from flask_sqlalchemy import SQLAlchemy\nfrom app import app\n\ndb = SQLAlchemy(app)\n",
+         True, True),
+        ("from flask_migrate import Migrate\nfrom factory import create_app\n"
+         "from models import db\n\napp = create_app()\nmigrate = Migrate(app, db)\n", True, True),
+        ("from flask_login import LoginManager\nfrom app import app\n\nlogin = LoginManager()\n"
+         "login.init_app(app)\n", False, True),
+        ("from flask import Blueprint\nfrom app import app\n\nbp = Blueprint('a', __name__)\n"
+         "app.register_blueprint(bp)\n", False, True),
+        # bound in an enclosing scope: the scan cannot tell which binding the call sees
+        ("from flask_sqlalchemy import SQLAlchemy\nfrom views import bp\n\n\ndef setup():\n"
+         "    global db\n    db = SQLAlchemy(bp)\n", True, False),
+        # a blueprint rebound to an app further down is an app for neither rule, but sent
+        ("from flask_sqlalchemy import SQLAlchemy\nfrom app import app\n\ndb = SQLAlchemy(app)\n"
+         "app = 1\n", True, True),
+    ],
+)
+def test_extension_triage_sends_only_calls_whose_app_may_be_one(source, flk202, flk204):
+    sources = {"app.py": APP_MODULE, "factory.py": FACTORY_MODULE, "views.py": "bp = 1\n",
+               "models.py": "db = 1\n", "main.py": source}
+    index = index_from_sources(sources)
+    assert rule_by_code("FLK202").could_fire_in("main.py", index) is flk202
+    assert rule_by_code("FLK204").could_fire_in("main.py", index) is flk204
+    for code, sent in (("FLK202", flk202), ("FLK204", flk204)):
+        if not sent:  # the rule itself finds nothing there
+            found = fix_code(source, path="main.py", select=(code,), index=index, unsafe=True)
+            assert found.findings == []

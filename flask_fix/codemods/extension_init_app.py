@@ -96,7 +96,7 @@ class ExtensionInitApp(ExtensionTracking, Rule):
     fix_level = FixLevel.SAFE
     summary = "Create Flask extensions without the app and call `ext.init_app(app)`."
     # the app and the extension class both come from imports; the index narrows the
-    # modules to those constructing an extension class with a name as argument
+    # modules to those constructing an extension class with a name that may be an app
     triggers = (b"import",)
     METADATA_DEPENDENCIES = (ScopeProvider,)
 

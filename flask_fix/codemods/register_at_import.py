@@ -77,7 +77,7 @@ class RegisterAtImport(ExtensionTracking, Rule):
     fix_level = FixLevel.REPORT
     summary = "Register blueprints and initialise extensions inside the app factory."
     # the app comes from an import (or Flask does); the index narrows the modules to those
-    # registering or constructing an extension at import time
+    # registering or constructing an extension at import time, on a name that may be an app
     triggers = (b"import",)
     METADATA_DEPENDENCIES = (ScopeProvider,)
 

@@ -2,11 +2,12 @@
 
 Per module (in the scan phase, from the tree the index scanner just walked): module-level
 objects created by a call (`db = SQLAlchemy(app)`, `celery = Celery(__name__)`), Celery
-task functions, whether the module pushes an application context outside a `with`, and
-cheap triage flags. `link` then resolves them across modules with the index linker:
-which qualified names are Flask-SQLAlchemy objects, which classes are its models, which
-functions are Celery tasks, and which of those run with no app context as far as the
-project shows.
+task functions, whether the module pushes an application context outside a `with`, the
+attribute reads that may use a database outside a context (`DatabaseReads`, resolved by
+codemods/legacy_db once the databases are known), and cheap triage flags. `link` then
+resolves them across modules with the index linker: which qualified names are
+Flask-SQLAlchemy objects, which classes are its models, which functions are Celery tasks,
+and which of those run with no app context as far as the project shows.
 
 Nothing here imports `flask_fix.project` at run time (project.py imports this module).
 """
@@ -14,6 +15,8 @@ Nothing here imports `flask_fix.project` at run time (project.py imports this mo
 from __future__ import annotations
 
 import ast
+import os
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -49,7 +52,54 @@ DATABASE_ATTRIBUTES = frozenset(
 APP_WORDS = frozenset({"current_app", "g", "session", *DATABASE_ATTRIBUTES, *APP_FUNCTION_WORDS})
 REQUEST_WORDS = frozenset({"request", "session", "flash"})
 FOLLOW_LIMIT = 64  # module functions whose bodies the triage looks into
+# attributes of a Flask-SQLAlchemy object that need an app (Flask-SQLAlchemy 2.5's get_app)
+DATABASE_USES = frozenset(
+    {"session", "engine", "create_all", "drop_all", "reflect", "get_engine", "get_app",
+     "get_binds", "get_tables_for_bind", "engines"}
+)  # fmt: skip
+# those that need the app only when used further (`db.session.add(...)`)
+USED_THROUGH = frozenset({"session"})
+_READ_ATTRIBUTES = DATABASE_USES | {"query"}
+# `with x.app_context():` and the request contexts: database reads inside run in one
+DATABASE_CONTEXT_METHODS = frozenset({"app_context", "test_request_context", "request_context"})
 BACKGROUND_MODULES = ("threading", "concurrent")
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseRead:
+    """`root.attr` or `root.middle.attr` read where no application context is pushed:
+    `attr` one of DATABASE_USES (`db.session`, `models.db.create_all`), or `query` on a
+    name (`User.query`). Whether `root` is a Flask-SQLAlchemy object or model is known
+    only once the project is linked (codemods/legacy_db)."""
+
+    line: int
+    root: str
+    middle: str | None
+    attr: str
+    # read from or called (`db.session.add`, `db.session()`), not handed on (`[db.session]`)
+    further: bool
+    # the read whose expression holds this one (`db.engine` in `db.engine.engines`), as an
+    # index into the module's reads; -1: none. Once that one is a use, this one is not
+    enclosing: int
+    in_function: bool  # in a function or lambda body: a use only in test code
+
+    @property
+    def code(self) -> str:
+        return ".".join(p for p in (self.root, self.middle, self.attr) if p is not None)
+
+
+@dataclass(slots=True)
+class DatabaseReads:
+    """What codemods/legacy_db needs of one module: its database reads outside a context
+    (import-time code; function bodies too in a module that may be test code), what the
+    imports bind their first names to (`from shop import db as d`: d -> shop.db; `import
+    shop.models as m`: m -> shop.models; anywhere in the module, the last of `ast.walk`'s
+    order winning), and, for possible test code, whether it pushes a context its tests run
+    in (`.push()` called, or a fixture yielding inside `with app.app_context():`)."""
+
+    reads: tuple[DatabaseRead, ...] = ()
+    imports: dict[str, str] = field(default_factory=dict)
+    test_context: bool = False
 
 
 @dataclass(slots=True)
@@ -84,6 +134,8 @@ class ModuleContextFacts:
     alembic_env: bool = False
     # a module-level `if __name__ == "__main__":` block: the module is run as a script
     main_guard: bool = False
+    # what may use a database outside an app context (codemods/legacy_db); None: nothing
+    database: DatabaseReads | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +181,7 @@ def scan_module(tree: ast.Module, scanner: _ModuleScanner) -> ModuleContextFacts
             facts.main_guard = True
     _scan_import_time(facts, tree.body, functions)
     _import_sites(facts, tree.body, scanner, None, "", NONE)
+    facts.database = database_reads(tree, scanner)
     return facts
 
 
@@ -405,6 +458,163 @@ def _import_time_expressions(body: list[ast.stmt]) -> Iterator[ast.AST]:
                     yield from (v for v in value if isinstance(v, ast.AST))
 
 
+# --- database reads outside a context (Flask-SQLAlchemy before 3.0: codemods/legacy_db) ---
+
+
+def database_reads(tree: ast.Module, scanner: _ModuleScanner) -> DatabaseReads | None:
+    """The module's `DatabaseReads`; None when it has none and is no possible test code."""
+    path = scanner.facts.path
+    maybe_test = may_be_test_module(path)
+    reads: list[DatabaseRead] = []
+    lines = sorted(
+        {a.lineno for a in scanner.nodes.get(ast.Attribute, ()) if a.attr in _READ_ATTRIBUTES}
+    )
+    if lines:
+        _record_reads(tree, reads, -1, False, maybe_test, lines)
+    test_context = maybe_test and _pushes_test_context(scanner.nodes)
+    if not reads and not test_context:
+        return None
+    roots = {read.root for read in reads}
+    sites = [*scanner.nodes.get(ast.Import, ()), *scanner.nodes.get(ast.ImportFrom, ())]
+    targets: dict[str, set[str]] = {}
+    for node in sites:
+        for local, target in _import_bindings(node, scanner):
+            if local in roots:
+                targets.setdefault(local, set()).add(target)
+    imports = {local: next(iter(found)) for local, found in targets.items()}
+    if any(len(found) > 1 for found in targets.values()):
+        # one name imported as different things: the last in `ast.walk`'s order wins
+        for node in ast.walk(tree):
+            if node.__class__ is ast.Import or node.__class__ is ast.ImportFrom:
+                for local, target in _import_bindings(node, scanner):  # type: ignore[arg-type]
+                    if local in roots:
+                        imports[local] = target
+    return DatabaseReads(tuple(reads), imports, test_context)
+
+
+def _import_bindings(
+    node: ast.Import | ast.ImportFrom, scanner: _ModuleScanner
+) -> Iterator[tuple[str, str]]:
+    """(local name, what it is bound to) for each name an import binds (`import a.b`: a,
+    a; `import a.b as c`: c, a.b; `from .m import x as y`: y, pkg.m.x)."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            local = alias.asname or alias.name.partition(".")[0]
+            yield local, alias.name if alias.asname else local
+        return
+    base = scanner.absolute_module(node.module, node.level)
+    if base is not None:
+        for alias in node.names:
+            if alias.name != "*":
+                yield alias.asname or alias.name, f"{base}.{alias.name}"
+
+
+def may_be_test_module(path: str) -> bool:
+    """A cheap superset of codemods.factory_plan.is_test_module's file names and folders
+    (any folder of the absolute path, not only those below the project root)."""
+    folder, name = os.path.split(path)
+    return (
+        name.startswith("test")
+        or name.endswith(("_test.py", "_tests.py"))
+        or name == "conftest.py"
+        or _in_test_folder(folder)
+    )
+
+
+@lru_cache(maxsize=1024)
+def _in_test_folder(folder: str) -> bool:
+    parts = os.path.abspath(folder).replace("\\", "/").split("/")
+    return "tests" in parts or "test" in parts
+
+
+def _record_reads(
+    node: ast.AST,
+    reads: list[DatabaseRead],
+    enclosing: int,
+    in_function: bool,
+    functions: bool,
+    lines: list[int],
+) -> None:
+    """Append the reads in `node` outside context blocks, function bodies included only
+    when `functions`, in the order of `ast.iter_child_nodes`; `lines` (sorted): where an
+    attribute that may be a read starts, so that a node spanning none is not walked."""
+    for child in ast.iter_child_nodes(node):
+        kind = child.__class__
+        function = kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.Lambda
+        if function and not functions:
+            continue
+        end = getattr(child, "end_lineno", None)
+        if end is not None:
+            start = child.lineno  # type: ignore[attr-defined]
+            decorators = getattr(child, "decorator_list", None)
+            if decorators:  # above the `def` / `class` line
+                start = min(start, *(d.lineno for d in decorators))
+            at = bisect_left(lines, start)
+            if at == len(lines) or lines[at] > end:
+                continue
+        if (kind is ast.With or kind is ast.AsyncWith) and _enters_context(child):  # type: ignore[arg-type]
+            continue
+        if function:
+            _record_reads(child, reads, enclosing, True, functions, lines)
+            continue
+        if kind is ast.Attribute:
+            read = _database_read(child, node, enclosing, in_function)  # type: ignore[arg-type]
+            if read is not None:
+                reads.append(read)
+                _record_reads(child, reads, len(reads) - 1, in_function, functions, lines)
+                continue
+        _record_reads(child, reads, enclosing, in_function, functions, lines)
+
+
+def _database_read(
+    node: ast.Attribute, parent: ast.AST, enclosing: int, in_function: bool
+) -> DatabaseRead | None:
+    value = node.value
+    if node.attr in DATABASE_USES:
+        if isinstance(value, ast.Name):
+            root, middle = value.id, None
+        elif isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+            root, middle = value.value.id, value.attr
+        else:
+            return None
+        further = (isinstance(parent, ast.Attribute) and parent.value is node) or (
+            isinstance(parent, ast.Call) and parent.func is node
+        )
+        return DatabaseRead(node.lineno, root, middle, node.attr, further, enclosing, in_function)
+    if node.attr == "query" and isinstance(value, ast.Name):
+        return DatabaseRead(node.lineno, value.id, None, "query", True, enclosing, in_function)
+    return None
+
+
+def _enters_context(node: ast.With | ast.AsyncWith) -> bool:
+    return any(
+        isinstance(item.context_expr, ast.Call)
+        and isinstance(item.context_expr.func, ast.Attribute)
+        and item.context_expr.func.attr in DATABASE_CONTEXT_METHODS
+        for item in node.items
+    )
+
+
+def _pushes_test_context(nodes: dict) -> bool:
+    """A context pushed outside a plain `with` block: `.push()` called anywhere, or a
+    fixture yielding inside `with app.app_context():`."""
+    for call in nodes.get(ast.Call, ()):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "push" and not call.args:
+            return True
+    yields = [(y.lineno, y.col_offset) for kind in (ast.Yield, ast.YieldFrom)
+              for y in nodes.get(kind, ())]  # fmt: skip
+    if not yields:
+        return False
+    for kind in (ast.With, ast.AsyncWith):
+        for node in nodes.get(kind, ()):
+            if _enters_context(node):
+                start, end = (node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset)
+                if any(start <= where <= end for where in yields):  # within its text
+                    return True
+    return False
+
+
 # --- the whole project ----------------------------------------------------------------------
 
 
@@ -502,6 +712,18 @@ def link(linker: _Linker) -> ContextIndex:
             {m.path for m, f in per_module if f.threads} | {path for path, _ in plain_tasks}
         ),
     )
+
+
+def database_reads_by_path(linker: _Linker) -> dict[str, DatabaseReads]:
+    """Every module's `DatabaseReads`, for `ProjectIndex.database_reads`: kept out of
+    `ContextIndex`, which the rules read in the fix phase (the cache keys their results
+    by it), as these change with every line moved in a module holding one."""
+    found = {}
+    for module in linker.facts:
+        facts = module.raw.get("context")
+        if facts is not None and facts.database is not None:
+            found[module.path] = facts.database
+    return found
 
 
 def _import_contexts(linker: _Linker, per_module) -> dict[str, int]:

@@ -273,6 +273,9 @@ class ProjectIndex:
     # Flask-SQLAlchemy 2.x's fallback serves (FLK202, codemods/legacy_db.py); set by the
     # runner when that may matter, None: not looked at
     database_fallback_uses: tuple[tuple[str, int, str, str], ...] | None = None
+    # what legacy_db links into those: each module's reads that may use a database outside
+    # a context, unresolved (path -> contextfacts.DatabaseReads); read by the parent only
+    database_reads: dict[str, contextfacts.DatabaseReads] = field(default_factory=dict)
     # project extension classes (`init_app`), triage for FLK202/FLK204
     extensions: extensionfacts.ExtensionIndex = field(
         default_factory=extensionfacts.ExtensionIndex
@@ -1298,6 +1301,7 @@ class _Linker:
             factory_apps=[app for module in self.facts for app in module.factory_apps],
             **config,
             contexts=contextfacts.link(self),
+            database_reads=contextfacts.database_reads_by_path(self),
             extensions=extensionfacts.link(
                 self,
                 config["app_names"],

@@ -515,7 +515,7 @@ def _run(
     index.flask_version, index.flask_sqlalchemy_version = versions
     if any(r.code == "FLK202" for r in settings.rules()) and legacy_db.may_fall_back(index):
         # FLK202 weighs where a Flask-SQLAlchemy 2.x db is used outside an app context
-        index.database_fallback_uses = tuple(legacy_db.fallback_uses(index, project.current_text))
+        index.database_fallback_uses = tuple(legacy_db.fallback_uses(index))
     if cache is not None:
         cache.transform_reads = set(project.originals) - set(scanned)
     del facts

@@ -535,3 +535,67 @@ def test_temporary_files_of_killed_runs_are_removed(shop: Path, tmp_path: Path):
     os.utime(old, (long_ago, long_ago))
     cache_module.prune(str(tmp_path / "cache"), str(folder))
     assert not old.exists() and fresh.exists()
+
+
+def test_database_uses_outside_a_context_are_read_from_cached_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """FLK202 weighs where a Flask-SQLAlchemy 2.x `db` is used outside an app context
+    (legacy_db): the uses come from each module's facts, so a replayed run finds them
+    without scanning, and an edit to the using module changes the verdict."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[project]\nname = 'tasks'\n")
+    (project / "app.py").write_text(
+        "from flask import Flask\nfrom flask_sqlalchemy import SQLAlchemy\n\n"
+        "app = Flask(__name__)\ndb = SQLAlchemy(app)\n"
+    )
+    (project / "setup_db.py").write_text("from app import db\n\ndb.create_all()\n")
+    _age(project)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("FLASK_FIX_CACHE_DIR", str(tmp_path / "cache"))
+    counted = Counted(monkeypatch)
+
+    first = run("--check", "--select", "FLK202", ".")
+    [finding] = first[1]["findings"]
+    assert (finding["path"], finding["fix_level"]) == ("app.py", "report")
+    assert "`db.create_all` runs outside an application context (setup_db.py:3)" in finding["message"]
+    counted.reset()
+    assert run("--check", "--select", "FLK202", ".") == first
+    assert counted.scanned == []
+
+    _edit(project / "setup_db.py", "from app import app, db\n\nwith app.app_context():\n    db.create_all()\n")
+    third = run("--check", "--select", "FLK202", ".")
+    assert counted.scanned == ["setup_db.py"]
+    assert [f["fix_level"] for f in third[1]["findings"]] == ["safe"]
+    assert third == uncached("--check", "--select", "FLK202", ".")
+
+
+def test_a_line_moved_in_a_module_using_the_database_refixes_only_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The reads legacy_db links are kept out of the fields the rules read (not in
+    `contexts`): their lines move with every edit above them."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[project]\nname = 'tasks'\n")
+    (project / "app.py").write_text(
+        "import threading\nfrom flask import Flask, current_app\nfrom flask_sqlalchemy import SQLAlchemy\n\n"
+        "app = Flask(__name__)\ndb = SQLAlchemy()\n\n\ndef warm():\n    current_app.logger.info('x')\n\n\n"
+        "@app.route('/')\ndef index():\n    threading.Thread(target=warm).start()\n    return 'ok'\n"
+    )
+    setup_db = project / "setup_db.py"
+    setup_db.write_text("from app import db\n\ndb.create_all()\n")
+    _age(project)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("FLASK_FIX_CACHE_DIR", str(tmp_path / "cache"))
+    counted = Counted(monkeypatch)
+    first = run("--check", ".")
+    assert "app.py" in counted.fixed
+    assert ("app.py", "FLK303") in [(f["path"], f["code"]) for f in first[1]["findings"]]
+    counted.reset()
+    _edit(setup_db, "# create the tables\nfrom app import db\n\ndb.create_all()\n")
+    after = run("--check", ".")
+    assert counted.scanned == ["setup_db.py"]
+    assert "app.py" not in counted.fixed
+    assert after == uncached("--check", ".")

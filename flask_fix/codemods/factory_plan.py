@@ -1303,7 +1303,7 @@ class _AppModulePlanner(_ModulePlanner):
             for name in self.index.contexts.sqlalchemy_given_app
             if name == qualified or name.rpartition(".")[2] == target
         ) | {qualified}
-        uses = legacy_db.fallback_uses(self.index, self.context.read, self.in_scope, databases)
+        uses = legacy_db.fallback_uses(self.index, self.in_scope, databases)
         for path, line, code, _ in uses:
             version = self.index.flask_sqlalchemy_version
             allowed = (

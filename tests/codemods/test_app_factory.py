@@ -1167,7 +1167,9 @@ def test_a_session_handed_on_at_import_time_is_no_use_of_the_database():
     """`admin.add_view(ModelView(User, db.session))` at import time only passes the
     scoped session on (Flask-Admin's examples); `db.session.add(...)` uses it."""
     from flask_fix.codemods.legacy_db import uses_outside_context
+    from flask_fix.project import module_facts
 
     tree = ast.parse("from app import db\nviews = [db.session]\nprint(db.session)\ndb.session.add(1)\ndb.session()\n")
-    uses = list(uses_outside_context(tree, "setup", False, frozenset({"app.db"}), frozenset(), functions_too=False))
+    reads = module_facts("setup.py", "setup", tree).raw["context"].database
+    uses = list(uses_outside_context(reads, "setup", frozenset({"app.db"}), frozenset(), functions_too=False))
     assert uses == [(4, "db.session", "app.db"), (5, "db.session", "app.db")]

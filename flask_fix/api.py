@@ -13,9 +13,9 @@ from .cache import RunCache, cache_folder
 from .codemods import python_rules, select_rules, unknown_codes
 from .config import find_config, load_config, merge
 from .engine import SourceFailure, fix_source
-from .model import ErrorKind, FileError, Finding
+from .model import TOO_DEEP_ERRORS, TOO_DEEP_MESSAGE, ErrorKind, FileError, Finding
+from .parsing import parse_module
 from .project import ProjectIndex
-from .python2 import Reading, libcst_reading, syntax_error_message
 from .report import Tally, json_document
 from .runner import Mode, Settings, cache_keys, run
 from .selection import Shard, select_files
@@ -54,12 +54,15 @@ def fix_code(
     the command's message, `line` the 1-based line when known, else None.
     """
     data = source.encode("utf-8", "surrogateescape")
-    try:
-        text, _ = decode_source(data)  # as the command reads a file, with its messages
+    try:  # as the command reads a file, with its messages; newer Python is fixed
+        decode_source(data)
+        tree = parse_module(data, path)
+        if index is None:
+            index = project.one_module_index(path, project.module_name_of_path(path), tree, data)
     except SourceError as exc:
         raise SourceFailure(exc.kind, exc.message, exc.line) from None
-    if index is None:
-        index = _index_of_module(text, path)
+    except TOO_DEEP_ERRORS:  # ast reads deeper code than the index's walk can visit
+        raise SourceFailure(ErrorKind.SYNTAX, TOO_DEEP_MESSAGE) from None
     if flask_version is not None:
         index = dataclasses.replace(index, flask_version=tuple(flask_version))
     try:
@@ -71,28 +74,10 @@ def fix_code(
             unsafe_fixes=unsafe,
             want_edits=True,
         )
-    except RecursionError:  # as the command reports it (runner.fix_file)
-        raise SourceFailure(ErrorKind.SYNTAX, "too deeply nested to parse") from None
+    except TOO_DEEP_ERRORS:  # a rule recursing too deep, as runner.fix_file reports it
+        raise SourceFailure(ErrorKind.SYNTAX, TOO_DEEP_MESSAGE) from None
     new_source = result.new_source.decode("utf-8", "surrogateescape")
     return CodeResult(new_source, result.findings, result.remaining)
-
-
-def _index_of_module(text: str, path: str) -> ProjectIndex:
-    """The index of a project made of this one module. Code the stdlib `ast` cannot read
-    is not indexed, as in a run over files: the engine's parse then raises SourceFailure
-    unless LibCST reads it (syntax newer than this interpreter's; its routes are unknown).
-    Python 2 code that LibCST reads as Python 3.14's `except A, B:` fails here, as in a
-    run (python2.py)."""
-    try:
-        return project.index_from_sources({path: text})
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:  # MemoryError: too deep
-        if isinstance(exc, SyntaxError) and libcst_reading(text) is Reading.PYTHON2:
-            message = syntax_error_message(exc, python2=True)
-            raise SourceFailure(ErrorKind.SYNTAX, message, exc.lineno) from None
-        index = project.build_index([])
-        if "route" in text or "add_url_rule" in text:
-            index.unindexed_route_modules = (path,)
-        return index
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from libcst.metadata import CodeRange, MetadataWrapper
 
 from .codemods.base import Fix, Report, Rule, RuleContext
 from .imports import first_party, update_imports
-from .model import Edit, ErrorKind, Finding
+from .model import TOO_DEEP_ERRORS, Edit, ErrorKind, Finding
 from .positions import node_positions
 from .project import ProjectIndex
 from .python2 import syntax_error_message
@@ -70,7 +70,7 @@ def _syntax_failure(source: bytes, exc: cst.ParserSyntaxError) -> SourceFailure:
     except SyntaxError as python_error:
         message = syntax_error_message(python_error)
         return SourceFailure(ErrorKind.SYNTAX, message, python_error.lineno)
-    except (ValueError, RecursionError):
+    except (ValueError, *TOO_DEEP_ERRORS):
         pass
     return SourceFailure(ErrorKind.SYNTAX, exc.message, exc.raw_line)
 

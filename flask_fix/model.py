@@ -38,6 +38,13 @@ class ErrorKind(str, enum.Enum):
     INTERNAL = "internal-error"
 
 
+# What Python's parser raises for code nested too deeply to read (`x = a.a.a...` or
+# 50,000 unary minus signs: RecursionError or, from its own stack, MemoryError): not a
+# syntax error, yet a file it cannot read, reported as one (ErrorKind.SYNTAX)
+TOO_DEEP_ERRORS = (RecursionError, MemoryError)
+TOO_DEEP_MESSAGE = "too deeply nested to parse"
+
+
 @dataclass(frozen=True)
 class Edit:
     """Replace the text between two 1-based (line, column) positions with `content`.

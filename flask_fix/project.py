@@ -359,6 +359,11 @@ def _module_names_in(paths: Iterable[str]) -> dict[str, str]:
     return names
 
 
+def module_name_of_path(path: str) -> str:
+    """The module name of a file that may not exist on disk, from its path alone."""
+    return _module_names_in([path])[os.path.normpath(path)]
+
+
 def index_from_sources(sources: Mapping[str, str]) -> ProjectIndex:
     """Index source texts keyed by path (the engine's single-string API, and tests).
 
@@ -370,6 +375,25 @@ def index_from_sources(sources: Mapping[str, str]) -> ProjectIndex:
         for path, text in sources.items()
     ]
     return build_index(facts)
+
+
+def may_declare_routes(source: bytes) -> bool:
+    """Whether a module the stdlib `ast` cannot read (code of a newer Python, which
+    LibCST reads) may declare routes: its routes are then unknown to the index."""
+    return b"route" in source or b"add_url_rule" in source
+
+
+def one_module_index(
+    path: str, module: str, tree: ast.Module | None, source: bytes
+) -> ProjectIndex:
+    """The index of a project made of one module (`api.fix_code`, standard input); `tree`
+    is None for code of a newer Python (parsing.parse_module), left unindexed as in a run."""
+    if tree is not None:
+        return build_index([module_facts(path, module, tree)])
+    index = build_index([])
+    if may_declare_routes(source):
+        index.unindexed_route_modules = (path,)
+    return index
 
 
 # --- one module -----------------------------------------------------------------------

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .model import TOO_DEEP_ERRORS
 from .project import ProjectIndex, Route
 
 # characters a query key or value, or a fragment, may hold for url_for to write it unchanged
@@ -487,7 +488,7 @@ def _rules_written_inside(route: Route) -> tuple[tuple[_CompiledRule, ...], ...]
     of a rule after an unknown prefix."""
     try:
         tree = ast.parse(route.rule, mode="eval")
-    except (SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, *TOO_DEEP_ERRORS):
         return ()
     found = []
     for node in ast.walk(tree):

@@ -12,7 +12,6 @@ top of this module; what every run needs of the rules comes from flask_fix.rulei
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import enum
 import fnmatch
@@ -33,17 +32,26 @@ from .config import PerFileIgnores
 from .files import files_under
 from .indexreads import RecordingIndex, fields_read
 from .triage import TriageModule, rules_for_module, rules_for_source
-from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
+from .model import (
+    TOO_DEEP_ERRORS,
+    TOO_DEEP_MESSAGE,
+    ErrorKind,
+    FileError,
+    FileResult,
+    Finding,
+    FixLevel,
+)
+from .parsing import parse_module
 from .pins import FLASK, FLASK_SQLALCHEMY, versions_for
 from .project import (
     ModuleFacts,
     ProjectIndex,
     build_index,
-    module_facts,
+    may_declare_routes,
     module_name_for,
+    one_module_index,
     scan_module,
 )
-from .python2 import Reading, libcst_reading, syntax_error_message
 from .sourceio import SourceError, decode_source, read_source, write_atomic
 from .suppression import skips_file
 from .textdiff import unified_diff
@@ -211,30 +219,21 @@ def scan_file(path: str) -> ScanResult:
         return ScanResult(path, text_result=check_text_file(path, text_rules))
     try:
         source = read_source(path)
-        tree = ast.parse(source, filename=path)
+        tree = parse_module(source, path)
     except SourceError as exc:
         return ScanResult(path, error=FileError(path, ErrorKind(exc.kind), exc.message, exc.line))
-    except SyntaxError as exc:
-        reading = libcst_reading(source)
-        if reading is Reading.NEWER_PYTHON:
-            # valid code for a newer Python: fix it, but its routes stay unknown
-            rules = rules_for_source(source, _for_file(path, _worker_rules))
-            if skips_file(source):
-                rules = []
-            return ScanResult(
-                path,
-                rule_codes=tuple(r.code for r in rules),
-                unindexed_routes=b"route" in source or b"add_url_rule" in source,
-            )
-        return ScanResult(path, error=_syntax_error(path, exc, reading is Reading.PYTHON2))
-    except (ValueError, UnicodeDecodeError) as exc:  # e.g. bad coding cookie
-        return ScanResult(path, error=FileError(path, ErrorKind.DECODE, str(exc)))
-    except RecursionError:
+    if tree is None:
+        # valid code for a newer Python: fix it, but its routes stay unknown
+        rules = [] if skips_file(source) else rules_for_source(source, _for_file(path, _worker_rules))
         return ScanResult(
-            path, error=FileError(path, ErrorKind.SYNTAX, "too deeply nested to parse")
+            path,
+            rule_codes=tuple(r.code for r in rules),
+            unindexed_routes=may_declare_routes(source),
         )
     try:
         facts, nodes = scan_module(path, module_name_for(path), tree)
+    except TOO_DEEP_ERRORS:  # ast reads deeper code than the index's walk can visit
+        return ScanResult(path, error=FileError(path, ErrorKind.SYNTAX, TOO_DEEP_MESSAGE))
     except Exception as exc:  # a bug in the index must not end the whole run
         message = f"indexing failed: {type(exc).__name__}: {exc}"
         return ScanResult(path, error=FileError(path, ErrorKind.INTERNAL, message))
@@ -245,12 +244,6 @@ def scan_file(path: str) -> ScanResult:
         else rules_for_module(TriageModule(source, nodes), _for_file(path, _worker_rules))
     )
     return ScanResult(path, facts, rule_codes=tuple(r.code for r in worth_running))
-
-
-def _syntax_error(path: str, exc: SyntaxError, python2: bool = False) -> FileError:
-    message = syntax_error_message(exc, python2)
-    kind = ErrorKind.DECODE if "encoding" in message or "codec" in message else ErrorKind.SYNTAX
-    return FileError(path, kind, message, exc.lineno)
 
 
 def fix_file(work: tuple) -> FileResult:
@@ -295,8 +288,8 @@ def _fix_file(
     except SourceFailure as exc:
         result.error = FileError(path, exc.kind, exc.message, exc.line)
         return result
-    except RecursionError:
-        result.error = FileError(path, ErrorKind.SYNTAX, "too deeply nested to parse")
+    except TOO_DEEP_ERRORS:
+        result.error = FileError(path, ErrorKind.SYNTAX, TOO_DEEP_MESSAGE)
         return result
     except Exception as exc:  # a rule's bug must not end the whole run
         result.error = FileError(
@@ -590,15 +583,16 @@ def fix_stdin(source: bytes, settings: Settings, path: str = "-") -> tuple[bytes
     from .engine import SourceFailure, fix_source
 
     result = FileResult(path)
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as exc:
-        result.error = _syntax_error(path, exc)
+    try:  # as a file is read: the same messages, and newer Python fixed
+        decode_source(source)
+        tree = parse_module(source, path)
+        index = one_module_index(path, "__main__", tree, source)
+    except SourceError as exc:
+        result.error = FileError(path, ErrorKind(exc.kind), exc.message, exc.line)
         return source, result
-    except ValueError as exc:
-        result.error = FileError(path, ErrorKind.DECODE, str(exc))
+    except TOO_DEEP_ERRORS:  # ast reads deeper code than the index's walk can visit
+        result.error = FileError(path, ErrorKind.SYNTAX, TOO_DEEP_MESSAGE)
         return source, result
-    index = build_index([module_facts(path, "__main__", tree)])
     try:
         fixed = fix_source(
             source,
@@ -610,6 +604,9 @@ def fix_stdin(source: bytes, settings: Settings, path: str = "-") -> tuple[bytes
         )
     except SourceFailure as exc:
         result.error = FileError(path, exc.kind, exc.message, exc.line)
+        return source, result
+    except TOO_DEEP_ERRORS:
+        result.error = FileError(path, ErrorKind.SYNTAX, TOO_DEEP_MESSAGE)
         return source, result
     result.findings, result.fixed, result.remaining = fixed.findings, fixed.fixed, fixed.remaining
     result.changed = fixed.new_source != source

@@ -58,15 +58,32 @@ def test_bad_indentation_is_a_syntax_error():
     )
 
 
-def test_code_nested_too_deeply_for_the_rules():
-    """LibCST parses 400 nested brackets, and the rules' traversal runs out of stack:
-    the message the command gives for such a file."""
-    failure = failure_of("x = " + "[" * 400 + "]" * 400 + "\n")
+def test_code_nested_too_deeply_for_the_index():
+    """Python's parser reads 1,000 unary minus signs, and the index's walk runs out of
+    stack: the message the command gives for such a file."""
+    failure = failure_of("x = " + "-" * 1000 + "1\n")
     assert (failure.kind, failure.message, failure.line) == (
         ErrorKind.SYNTAX,
         "too deeply nested to parse",
         None,
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "message", "line"),
+    [
+        # LibCST's parser would end the process on these (a segmentation fault): it must
+        # never see what Python's parser refused for its depth
+        ("x = " + "(" * 100_000 + "1" + ")" * 100_000 + "\n", "too many nested parentheses", 1),
+        ("x = " + "-" * 100_000 + "1\n", "too deeply nested to parse", None),
+        ("x = " + "a." * 100_000 + "b\n", "too deeply nested to parse", None),
+        # 400 brackets: LibCST would read them, but Python refuses, and so does a run
+        ("x = " + "[" * 400 + "]" * 400 + "\n", "too many nested parentheses", 1),
+    ],
+)
+def test_code_too_deep_for_pythons_parser(source: str, message: str, line: int | None):
+    failure = failure_of(source)
+    assert (failure.kind, failure.message, failure.line) == (ErrorKind.SYNTAX, message, line)
 
 
 def test_undecodable_bytes_carried_as_surrogate_escapes():

@@ -39,6 +39,11 @@ BAD_FILES = [
     ("binary.py", b"\x7fELF\x02\x01\x01\x00\x00\x00garbage", "decode-error", None),
     ("undecodable.py", b"x = '\xff\xfe'\n", "decode-error", 1),
     ("bad_cookie.py", b"# -*- coding: no-such-codec -*-\nx = 1\n", "decode-error", None),
+    # Python's parser gives up on these with MemoryError and RecursionError
+    ("deep_minus.py", b"x = " + b"-" * 100_000 + b"1\n", "syntax-error", None),
+    ("deep_attribute.py", b"x = " + b"a." * 100_000 + b"b\n", "syntax-error", None),
+    ("deep_brackets.py", b"x = " + b"(" * 100_000 + b"1" + b")" * 100_000, "syntax-error", 1),
+    ("deep_for_the_index.py", b"x = " + b"-" * 1000 + b"1\n", "syntax-error", None),
 ]
 
 
@@ -115,3 +120,33 @@ def test_a_large_generated_file(tmp_path: Path):
     assert result.returncode == 1, result.stderr.decode()
     assert (tmp_path / "generated.py").read_text() == lines
     assert (tmp_path / "good.py").read_text() == GOOD_FIXED
+
+
+def run_stdin(source: bytes, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "flask_fix", "-"],
+        cwd=cwd,
+        input=source,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def test_stdin_reads_code_as_a_file_is_read(tmp_path: Path):
+    """Code of a newer Python (a PEP 701 f-string, which 3.11's ast rejects) is fixed as
+    a file would be; code nested too deeply and Python 2 code get the files' messages."""
+    newer = GOOD + 'label = f"{GOOD["name"]}"\n'
+    result = run_stdin(newer.encode(), tmp_path)
+    assert (result.returncode, result.stdout.decode()) == (
+        1,
+        GOOD_FIXED + 'label = f"{GOOD["name"]}"\n',
+    ), result.stderr.decode()
+    deep = b"x = " + b"-" * 100_000 + b"1\n"
+    result = run_stdin(deep, tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == deep
+    assert result.stderr.decode().splitlines() == ["-: syntax-error: too deeply nested to parse"]
+    result = run_stdin(b"print 'hello'\n", tmp_path)
+    assert result.returncode == 2
+    assert "-:1: syntax-error:" in result.stderr.decode()
+    assert "(Python 2 code?)" in result.stderr.decode()

@@ -28,6 +28,7 @@ from . import ruleinfo
 from .cache import RunCache
 from .codemods import python_rules, select_rules, text_rules
 from .codemods import legacy_db
+from .compact import FactsCompactor
 from .config import PerFileIgnores
 from .files import files_under
 from .indexreads import RecordingIndex, fields_read
@@ -446,6 +447,8 @@ def _run(
     # load the rules (and LibCST) here, once, before the pools fork: every worker of
     # both phases inherits them instead of loading them itself
     settings.rules()
+    # one ModuleFacts per module stays in this process until the fix phase: compacted
+    compact = FactsCompactor().compact
     facts: list[ModuleFacts] = []
     unindexed: list[str] = []
     unparsable: list[str] = []
@@ -461,7 +464,7 @@ def _run(
             unparsable.append(scan.path)
         if extra and scan.path not in wanted:
             if scan.facts is not None:
-                facts.append(scan.facts)
+                facts.append(compact(scan.facts))
             if scan.unindexed_routes:
                 unindexed.append(scan.path)
             continue
@@ -476,7 +479,7 @@ def _run(
             early.append(FileResult(scan.path, error=scan.error))
             continue
         if scan.facts is not None:
-            facts.append(scan.facts)
+            facts.append(compact(scan.facts))
         if scan.unindexed_routes:
             unindexed.append(scan.path)
         if scan.rule_codes:

@@ -1238,11 +1238,21 @@ class _Linker:
         self.children: dict[Key | None, list[tuple[RegistrationDecl, Key]]] = defaultdict(list)
         # blueprints registered on a known app or blueprint
         self.registered: set[Key] = set()
+        # resolve's answers: the index's passes each resolve every module's exports
+        self.resolved: dict[tuple[str, str], Key | None] = {}
 
     # name resolution
 
     def resolve(self, qualified: str, from_path: str) -> Key | None:
         """(path, name in that module) a qualified name refers to, following re-exports."""
+        asked = (qualified, from_path)
+        try:
+            return self.resolved[asked]
+        except KeyError:
+            found = self.resolved[asked] = self._resolve(qualified, from_path)
+            return found
+
+    def _resolve(self, qualified: str, from_path: str) -> Key | None:
         for _ in range(16):  # re-export chains are short; cycles are not followed forever
             # the longest dotted prefix naming a module of the project
             end = len(qualified)

@@ -328,9 +328,12 @@ def _mapped(
     index: ProjectIndex | None,
     serial_below: int,
     chunk: bool = True,
+    weight: Callable[[T], int] | None = None,
 ) -> Iterator[R]:
     """`map` in file order, in a process pool when the work is worth one; `chunk`
-    batches small tasks (uneven heavy ones are better handed out one at a time)."""
+    batches small tasks (uneven heavy ones are better handed out one at a time). With
+    `weight` (and no `chunk`), the pool gets the heaviest tasks first, so that the last
+    one to finish is a light one, and the results still come in file order."""
     # what this process holds now (the rules and LibCST, the index, what its heap kept of
     # the scan) leaves the collector's reach (until the run ends, `_fewer_collections`):
     # collections skip it, and a forked worker's never write to those pages, which would
@@ -351,7 +354,13 @@ def _mapped(
         initargs=(settings, index),
     )
     try:
-        yield from pool.map(functools.partial(_in_pool, func), items, chunksize=chunksize)
+        if weight is None or chunk:
+            yield from pool.map(functools.partial(_in_pool, func), items, chunksize=chunksize)
+        else:
+            heaviest_first = sorted(range(len(items)), key=lambda i: -weight(items[i]))
+            futures = {i: pool.submit(_in_pool, func, items[i]) for i in heaviest_first}
+            for number in range(len(items)):
+                yield futures.pop(number).result()
     except BaseException:
         # interrupted (Ctrl-C, SIGTERM) or abandoned: stop the workers now rather than
         # let them go on writing files after we are gone
@@ -591,12 +600,25 @@ def _fixes(
     it, the fix settings or the fields of the index its fix read changed."""
 
     def fresh(items: Sequence[tuple]) -> Iterator[FileResult]:
-        return _mapped(fix_file, items, settings, index, FIX_SERIAL_BELOW, chunk=False)
+        return _mapped(
+            fix_file, items, settings, index, FIX_SERIAL_BELOW, chunk=False, weight=_fix_weight
+        )
 
     if cache is None:
         return fresh(work)
     fix_key = (settings.mode, settings.unsafe_fixes, settings.want_edits)
     return cache.fixes(work, index if cacheable else None, fix_key, fresh, keep=_replayable)
+
+
+def _fix_weight(work: tuple) -> int:
+    """How long fixing one file may take, roughly: its size (LibCST's time grows with it)."""
+    path, _, *rewritten = work
+    if rewritten:
+        return len(rewritten[0])
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _replayable(result: FileResult) -> bool:

@@ -1,6 +1,6 @@
 """Where a cold run's CPU goes, phase by phase.
 
-    python bench/phases.py PATH [--profile N]
+    python bench/phases.py PATH [--repeat N] [--profile N]
 
 Runs `flask-fix --check --no-cache -j1` in this process on PATH (a real tree, fetched
 outside this repository; one process, so every phase's CPU is seen) and prints the CPU
@@ -18,7 +18,10 @@ each counted once, without what it calls that is listed as a phase of its own:
   fallback uses `legacy_db.fallback_uses` (FLK202 on Flask-SQLAlchemy before 3.0)
   fix phase     `runner.fix_file` (LibCST), its reads included
   other         the rest: file listing, pins, the report
-With `--profile N` it also prints cProfile's N costliest functions by own time.
+Each run is its own interpreter, as a real cold run; with `--repeat N` it runs N times and
+prints each phase's least CPU (on a shared machine the least is the steadiest figure).
+With `--profile N` it then profiles one more run in this process and prints cProfile's N
+costliest functions by own time.
 Nothing here asserts a time.
 """
 
@@ -29,6 +32,7 @@ import contextlib
 import cProfile
 import functools
 import io
+import json
 import os
 import pstats
 import subprocess
@@ -147,21 +151,37 @@ def run_check(tree: Path, profiler: cProfile.Profile | None) -> tuple[PhaseClock
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path)
+    parser.add_argument("--repeat", type=int, default=1, metavar="N")
     parser.add_argument("--profile", type=int, default=0, metavar="N")
+    parser.add_argument("--one-run", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    startup = subprocess.run(
-        [sys.executable, "-c", IMPORT_TIME], capture_output=True, text=True, check=True
-    )
-    profiler = cProfile.Profile() if args.profile else None
-    clock, total = run_check(args.path.resolve(), profiler)
-    print(f"{args.path}: -j1 --check --no-cache, CPU seconds")
-    print(f"  {'start-up':<14} {float(startup.stdout):6.2f}")
-    for phase in ("load rules", "scan: read", "scan: parse", "scan: facts", "scan: triage",
-                  "scan: other", "build_index", "transforms", "fallback uses", "fix phase",
-                  "other"):  # fmt: skip
-        print(f"  {phase:<14} {clock.spent.get(phase, 0.0):6.2f}")
-    print(f"  {'total':<14} {total + float(startup.stdout):6.2f}")
-    if profiler:
+    if args.one_run:  # one measured run, for the parent process below: JSON on stdout
+        clock, total = run_check(args.path.resolve(), None)
+        print(json.dumps({**clock.spent, "run": total}))
+        return
+    least: dict[str, float] = {}
+    for _ in range(args.repeat):
+        # each run in a fresh interpreter, as a real cold run: nothing loaded or cached
+        startup = subprocess.run(
+            [sys.executable, "-c", IMPORT_TIME], capture_output=True, text=True, check=True
+        )
+        one = subprocess.run(
+            [sys.executable, __file__, str(args.path), "--one-run"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        spent = {"start-up": float(startup.stdout), **json.loads(one.stdout.splitlines()[-1])}
+        spent["total"] = spent.pop("run") + spent["start-up"]
+        for phase, seconds in spent.items():
+            least[phase] = min(least.get(phase, seconds), seconds)
+    print(f"{args.path}: -j1 --check --no-cache, CPU seconds"
+          + (f", least of {args.repeat} runs" if args.repeat > 1 else ""))  # fmt: skip
+    for phase in ("start-up", "load rules", "scan: read", "scan: parse", "scan: facts",
+                  "scan: triage", "scan: other", "build_index", "transforms", "fallback uses",
+                  "fix phase", "other", "total"):  # fmt: skip
+        print(f"  {phase:<14} {least.get(phase, 0.0):6.2f}")
+    if args.profile:
+        profiler = cProfile.Profile()
+        run_check(args.path.resolve(), profiler)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
 
 

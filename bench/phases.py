@@ -9,7 +9,7 @@ each counted once, without what it calls that is listed as a phase of its own:
   start-up      `import flask_fix.cli`, in a fresh interpreter
   load rules    the rule classes and LibCST, loaded once before the scan
   scan: read    reading each file
-  scan: parse   `ast.parse`
+  scan: parse   `parsing.parse_module` (`ast.parse`; LibCST where that one stops)
   scan: facts   `project.scan_module` (the index scanner's walk)
   scan: triage  `triage.rules_for_module`
   scan: other   the rest of `runner.scan_file` (text rules, errors)
@@ -77,14 +77,9 @@ class PhaseClock:
 
 
 def _patches(clock: PhaseClock) -> list[tuple[object, str, object]]:
-    import ast
-    import types
-
     from flask_fix import runner, transforms
     from flask_fix.codemods import legacy_db
 
-    timed_ast = types.SimpleNamespace(**{k: getattr(ast, k) for k in dir(ast) if k[:2] != "__"})
-    timed_ast.parse = clock.timed("scan: parse", ast.parse)
     settings_rules = runner.Settings.rules
     loaded: list[bool] = []
 
@@ -101,7 +96,7 @@ def _patches(clock: PhaseClock) -> list[tuple[object, str, object]]:
         return read_source(path) if clock.stack[-1] == "fix phase" else timed_read(path)
 
     replacements = [
-        (runner, "ast", timed_ast),
+        (runner, "parse_module", clock.timed("scan: parse", runner.parse_module)),
         (runner, "read_source", scan_read),
         (runner, "scan_module", clock.timed("scan: facts", runner.scan_module)),
         (runner, "rules_for_module", clock.timed("scan: triage", runner.rules_for_module)),

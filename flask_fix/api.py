@@ -61,8 +61,6 @@ def fix_code(
             index = project.one_module_index(path, project.module_name_of_path(path), tree, data)
     except SourceError as exc:
         raise SourceFailure(exc.kind, exc.message, exc.line) from None
-    except TOO_DEEP_ERRORS:  # ast reads deeper code than the index's walk can visit
-        raise SourceFailure(ErrorKind.SYNTAX, TOO_DEEP_MESSAGE) from None
     if flask_version is not None:
         index = dataclasses.replace(index, flask_version=tuple(flask_version))
     try:

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from . import contextfacts, extensionfacts
+from .model import TOO_DEEP_ERRORS, TOO_DEEP_MESSAGE, ErrorKind
+from .sourceio import SourceError
 
 #: every node of a module's `ast`, by node class, in the order the scan met them
 NodesByType = dict[type, list[ast.AST]]
@@ -387,9 +389,14 @@ def one_module_index(
     path: str, module: str, tree: ast.Module | None, source: bytes
 ) -> ProjectIndex:
     """The index of a project made of one module (`api.fix_code`, standard input); `tree`
-    is None for code of a newer Python (parsing.parse_module), left unindexed as in a run."""
+    is None for code of a newer Python (parsing.parse_module), left unindexed as in a run.
+    Raises SourceError, as a run reports the file, when the tree is deeper than the
+    index's walk can visit."""
     if tree is not None:
-        return build_index([module_facts(path, module, tree)])
+        try:
+            return build_index([module_facts(path, module, tree)])
+        except TOO_DEEP_ERRORS:
+            raise SourceError(ErrorKind.SYNTAX, TOO_DEEP_MESSAGE) from None
     index = build_index([])
     if may_declare_routes(source):
         index.unindexed_route_modules = (path,)

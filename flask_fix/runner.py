@@ -642,9 +642,6 @@ def fix_stdin(source: bytes, settings: Settings, path: str = "-") -> tuple[bytes
     except SourceError as exc:
         result.error = FileError(path, ErrorKind(exc.kind), exc.message, exc.line)
         return source, result
-    except TOO_DEEP_ERRORS:  # ast reads deeper code than the index's walk can visit
-        result.error = FileError(path, ErrorKind.SYNTAX, TOO_DEEP_MESSAGE)
-        return source, result
     try:
         fixed = fix_source(
             source,

@@ -16,7 +16,7 @@ from .engine import SourceFailure, fix_source
 from .model import TOO_DEEP_ERRORS, TOO_DEEP_MESSAGE, ErrorKind, FileError, Finding
 from .parsing import parse_module
 from .project import ProjectIndex
-from .report import Tally, json_document
+from .output.report import Tally, json_document
 from .runner import Mode, Settings, cache_keys, run
 from .selection import Shard, select_files
 from .sourceio import SourceError, decode_source

@@ -11,13 +11,13 @@ import click
 
 from . import __version__
 from .config import ConfigError, find_config, load_config, merge
-from .formats import FORMATS, FORMATS_WITH_EDITS, file_lines, render, source_lines
-from .interactive import Review
+from .output.formats import FORMATS, FORMATS_WITH_EDITS, file_lines, render, source_lines
+from .output.interactive import Review
 from .model import ErrorKind, FileError
-from .report import Tally, rule_statistics, statistics_lines, text_lines
+from .output.report import Tally, rule_statistics, statistics_lines, text_lines
 from .ruleinfo import all_rules, rule_by_code, unknown_codes
 from .selection import Shard, select_files
-from .textdiff import unified_diff
+from .output.textdiff import unified_diff
 from .cache import ENVIRONMENT_VARIABLE, FOLDER_NAME, RunCache, cache_folder
 from .runner import Mode, Settings, cache_keys, fix_stdin, run
 

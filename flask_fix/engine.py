@@ -19,11 +19,11 @@ from libcst.metadata import CodeRange, MetadataWrapper
 from .codemods.base import Fix, Report, Rule, RuleContext
 from .imports import first_party, update_imports
 from .model import TOO_DEEP_ERRORS, Edit, ErrorKind, Finding
-from .positions import node_positions
+from .output.positions import node_positions
 from .project import ProjectIndex
 from .python2 import syntax_error_message
 from .suppression import may_suppress, skips_file, unsuppressed
-from .textdiff import edits_between
+from .output.textdiff import edits_between
 
 MAX_PASSES = 8
 
@@ -156,7 +156,7 @@ def _run_rules(
 
 class _Pass:
     """One traversal of the rules: the module it saw, what they reported, and where
-    (computed once, on first use, for the reported nodes only: flask_fix.positions;
+    (computed once, on first use, for the reported nodes only: flask_fix.output.positions;
     with every comment too when the file may hold suppression comments)."""
 
     def __init__(self, module: cst.Module, reports: list[Report], comments: bool) -> None:

@@ -56,7 +56,7 @@ from .project import (
 )
 from .sourceio import SourceError, decode_source, read_source, write_atomic
 from .suppression import skips_file
-from .textdiff import unified_diff
+from .output.textdiff import unified_diff
 
 if TYPE_CHECKING:
     from .codemods.base import Rule, TextRule

@@ -31,7 +31,7 @@ from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
 from .project import ModuleFacts, ProjectIndex, build_index, module_name_for, scan_module
 from .sourceio import write_atomic
 from .suppression import comment_suppressions, is_suppressed, skips_file
-from .textdiff import edits_between, unified_diff
+from .output.textdiff import edits_between, unified_diff
 from .triage import TriageModule, rules_for_module
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from flask_fix import __version__
 from flask_fix.codemods import all_rules, rule_by_code
-from flask_fix.formats import (
+from flask_fix.output.formats import (
     SARIF_SCHEMA,
     byte_column,
     github_lines,

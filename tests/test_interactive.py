@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from flask_fix.interactive import PatchDoesNotApply, apply_hunks, parse_patch
-from flask_fix.textdiff import unified_diff
+from flask_fix.output.interactive import PatchDoesNotApply, apply_hunks, parse_patch
+from flask_fix.output.textdiff import unified_diff
 
 
 def view(name: str, key: str) -> str:

@@ -1,4 +1,4 @@
-"""flask_fix.positions gives the reported nodes exactly the ranges LibCST's
+"""flask_fix.output.positions gives the reported nodes exactly the ranges LibCST's
 PositionProvider gives them, whichever nodes are asked for."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from flask_fix.positions import node_positions
+from flask_fix.output.positions import node_positions
 
 ROOT = Path(__file__).parents[1]
 SOURCES = sorted(ROOT.glob("samples/*/*.py"))

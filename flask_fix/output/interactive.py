@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .sourceio import write_atomic
+from ..sourceio import write_atomic
 from .textdiff import split_lines
 
 HELP = """\

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .model import FileError, FileResult, Finding
+from ..model import FileError, FileResult, Finding
 
 
 @dataclass

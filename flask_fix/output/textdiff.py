@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from .model import Edit
+from ..model import Edit
 
 
 def unified_diff(old: bytes, new: bytes, display_path: str) -> bytes:

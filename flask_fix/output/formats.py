@@ -22,10 +22,10 @@ import pathlib
 import urllib.parse
 from collections.abc import Callable, Sequence
 
-from .model import Edit, FileError, Finding, FixLevel
+from ..model import Edit, FileError, Finding, FixLevel
 from .report import json_document
-from .ruleinfo import RuleInfo, all_rules
-from .sourceio import SourceError, decode_source, read_source
+from ..ruleinfo import RuleInfo, all_rules
+from ..sourceio import SourceError, decode_source, read_source
 
 FORMATS = ("text", "json", "sarif", "github", "rdjson")
 #: the formats whose findings carry their edits (the engine computes them on request)

@@ -8,14 +8,14 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import project
+from .index import project
 from .cache import RunCache, cache_folder
 from .codemods import python_rules, select_rules, unknown_codes
 from .config import find_config, load_config, merge
 from .engine import SourceFailure, fix_source
 from .model import TOO_DEEP_ERRORS, TOO_DEEP_MESSAGE, ErrorKind, FileError, Finding
 from .parsing import parse_module
-from .project import ProjectIndex
+from .index.project import ProjectIndex
 from .output.report import Tally, json_document
 from .runner import Mode, Settings, cache_keys, run
 from .selection import Shard, select_files
@@ -42,7 +42,7 @@ def fix_code(
     """Apply the selected rules to `source` and return the new code and the findings.
 
     Without `index`, the project is this one module (its own routes and views).
-    `flask_version` is the lowest Flask the project allows (see `flask_fix.pins`): rewrites
+    `flask_version` is the lowest Flask the project allows (see `flask_fix.index.pins`): rewrites
     needing a newer one are only reported; None keeps the index's (unknown: current).
     `source` is text; bytes that did not decode may travel in it as surrogate escapes
     (`bytes.decode("utf-8", "surrogateescape")`), and come back the same way.

@@ -56,7 +56,7 @@ from .model import ErrorKind, FileResult
 from .projectroot import project_root
 
 if TYPE_CHECKING:
-    from .project import ProjectIndex
+    from .index.project import ProjectIndex
 
 FOLDER_NAME = ".flask_fix_cache"
 ENVIRONMENT_VARIABLE = "FLASK_FIX_CACHE_DIR"

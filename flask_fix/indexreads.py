@@ -24,7 +24,7 @@ import dataclasses
 import inspect
 import types
 
-from .project import ProjectIndex
+from .index.project import ProjectIndex
 
 
 def _sources() -> dict[str, tuple[str, ...]]:

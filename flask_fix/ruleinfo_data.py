@@ -488,8 +488,8 @@ RULES = ({'code': 'FLK101',
          "script's\n"
          '    `db.create_all()`, a test querying models without a context, a shell), so the\n'
          "    project's declared Flask-SQLAlchemy decides (its requirements, read by\n"
-         '    `flask_fix.pins`): 3.0 or newer, safe (3.x keeps no app: such uses fail before '
-         'the\n'
+         '    `flask_fix.index.pins`): 3.0 or newer, safe (3.x keeps no app: such uses fail '
+         'before the\n'
          '    split too); an older release allowed, unsafe; an older release allowed or none\n'
          '    declared, and a test module of the project imports the database: report only,\n'
          '    since a test querying outside a context would break (run such tests inside '

@@ -29,11 +29,11 @@ from . import ruleinfo
 from .cache import RunCache
 from .codemods import python_rules, select_rules, text_rules
 from .codemods import legacy_db
-from .compact import FactsCompactor
+from .index.compact import FactsCompactor
 from .config import PerFileIgnores
 from .files import files_under
 from .indexreads import RecordingIndex, fields_read
-from .triage import TriageModule, rules_for_module, rules_for_source
+from .index.triage import TriageModule, rules_for_module, rules_for_source
 from .model import (
     TOO_DEEP_ERRORS,
     TOO_DEEP_MESSAGE,
@@ -44,8 +44,8 @@ from .model import (
     FixLevel,
 )
 from .parsing import parse_module
-from .pins import FLASK, FLASK_SQLALCHEMY, versions_for
-from .project import (
+from .index.pins import FLASK, FLASK_SQLALCHEMY, versions_for
+from .index.project import (
     ModuleFacts,
     ProjectIndex,
     build_index,
@@ -432,7 +432,7 @@ def run(
     scanned = sorted([*files, *extra]) if extra else files
     # the oldest Flask the code must run on: `target-flask-version`, else the lowest one the
     # project's requirements allow (its root found from the files' folders, see
-    # flask_fix.pins); FLK7 rewrites needing a newer Flask are only reported. And the
+    # flask_fix.index.pins); FLK7 rewrites needing a newer Flask are only reported. And the
     # oldest Flask-SQLAlchemy: FLK301/FLK502 word their findings for one before 3.0
     folders = sorted({os.path.dirname(os.path.abspath(path)) for path in files})
     declared_flask, declared_sqlalchemy = versions_for(folders, (FLASK, FLASK_SQLALCHEMY))

@@ -10,8 +10,8 @@ from textwrap import dedent
 
 import pytest
 
-from flask_fix.compact import EMPTY_FROZENSET, FactsCompactor
-from flask_fix.project import ImportedName, ModuleFacts, build_index, module_facts
+from flask_fix.index.compact import EMPTY_FROZENSET, FactsCompactor
+from flask_fix.index.project import ImportedName, ModuleFacts, build_index, module_facts
 
 PROJECT = {
     "shop/__init__.py": """\

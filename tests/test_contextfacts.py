@@ -7,8 +7,8 @@ import ast
 import pickle
 from textwrap import dedent
 
-from flask_fix.contextfacts import APP, REQUEST, UNKNOWN, site_modules
-from flask_fix.project import index_from_sources, module_facts
+from flask_fix.index.contextfacts import APP, REQUEST, UNKNOWN, site_modules
+from flask_fix.index.project import index_from_sources, module_facts
 
 
 def index_of(sources: dict[str, str]):

@@ -7,7 +7,7 @@ import pytest
 
 from flask_fix import fix_code
 from flask_fix.imports import update_imports
-from flask_fix.project import index_from_sources
+from flask_fix.index.project import index_from_sources
 
 JSONIFY = [("flask", "jsonify", None)]
 

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from flask_fix import routing, runner
+from flask_fix import runner
+from flask_fix.index import routing
 from flask_fix.indexreads import CACHES, FIELD_SOURCES, RecordingIndex, fields_read
-from flask_fix.project import ProjectIndex, index_from_sources
+from flask_fix.index.project import ProjectIndex, index_from_sources
 
 APP = """\
 from flask import Flask, Markup, redirect
@@ -99,7 +100,7 @@ import dataclasses, json, os, sys
 from flask_fix import runner
 from flask_fix.cache import IndexDigests
 from flask_fix.files import files_under
-from flask_fix.project import ProjectIndex, build_index
+from flask_fix.index.project import ProjectIndex, build_index
 
 os.chdir(sys.argv[1])
 runner._init_worker(runner.Settings(), None)

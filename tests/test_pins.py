@@ -1,4 +1,4 @@
-"""flask_fix.pins: the lowest Flask a project's own declarations allow."""
+"""flask_fix.index.pins: the lowest Flask a project's own declarations allow."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from textwrap import dedent
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from flask_fix.pins import (
+from flask_fix.index.pins import (
     at_least,
     flask_version_for,
     lowest_allowed,
@@ -300,7 +300,7 @@ def test_other_packages_are_read_the_same_way(tmp_path, files):
 
 
 def test_a_requirement_is_read_only_when_it_names_the_package():
-    from flask_fix.pins import _specifier
+    from flask_fix.index.pins import _specifier
 
     assert str(_specifier("Flask_SQLAlchemy >= 2.5", "flask-sqlalchemy")) == ">=2.5"
     assert str(_specifier("  flask[async]>=2.0; python_version>'3'", "flask")) == ">=2.0"

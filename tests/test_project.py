@@ -11,7 +11,7 @@ from textwrap import dedent
 
 import pytest
 
-from flask_fix.project import (
+from flask_fix.index.project import (
     AppObject,
     ImportedName,
     ProjectIndex,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textwrap import dedent
 
-from flask_fix.project import index_from_sources
+from flask_fix.index.project import index_from_sources
 
 
 def code(text: str) -> str:

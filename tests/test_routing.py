@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from werkzeug.routing import RequestRedirect
 
-from flask_fix.project import ProjectIndex, index_from_sources
-from flask_fix.routing import Hole, resolve_redirect
+from flask_fix.index.project import ProjectIndex, index_from_sources
+from flask_fix.index.routing import Hole, resolve_redirect
 
 APP = """
 from flask import Flask, Blueprint

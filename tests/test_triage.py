@@ -9,8 +9,8 @@ import pytest
 
 from flask_fix.api import fix_code
 from flask_fix.codemods import rule_by_code
-from flask_fix.project import index_from_sources
-from flask_fix.triage import TriageModule, rules_for_module, rules_for_source
+from flask_fix.index.project import index_from_sources
+from flask_fix.index.triage import TriageModule, rules_for_module, rules_for_source
 
 
 IMPORTS = "import json\nfrom flask import redirect, request\n"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import ast
 import os
 
-from .. import pins
+from ..index import pins
 from ..model import FixLevel
 from ..projectroot import project_root
-from ..project import AppObject, ProjectIndex
+from ..index.project import AppObject, ProjectIndex
 from ..suppression import may_suppress
 from .base import ProjectContext, ProjectFinding, ProjectTransform, TransformResult
 from .deploy_refs import (

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Callable, ClassVar, Mapping, Union
 import libcst as cst
 
 from ..model import FixLevel
-from ..project import ProjectIndex
+from ..index.project import ProjectIndex
 from ..ruleinfo import DOC_SECTIONS, doc_sections, documentation_of
 
 if TYPE_CHECKING:
-    from ..triage import TriageModule
+    from ..index.triage import TriageModule
 
 #: (module, name, asname) as in ``from module import name as asname``; name None
 #: means ``import module as asname``; asname None means no ``as``.

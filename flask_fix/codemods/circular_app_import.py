@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import FixLevel
-from ..project import ProjectIndex
+from ..index.project import ProjectIndex
 from .base import ProjectContext, ProjectFinding, ProjectTransform, TransformResult
 from .factory_plan import is_test_module
 from .factory_support import DECORATOR, FUNCTION, ModuleView

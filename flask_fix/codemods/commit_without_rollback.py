@@ -14,7 +14,7 @@ from .names import module_level_name, qualified_name
 from .try_handlers import TryAwareRule
 
 if TYPE_CHECKING:
-    from ..triage import TriageModule
+    from ..index.triage import TriageModule
 
 # handlers catching these catch every error a commit raises
 CATCH_ALL = frozenset(

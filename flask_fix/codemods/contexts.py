@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING
 import libcst as cst
 from libcst.metadata import GlobalScope, QualifiedNameSource, ScopeProvider
 
-from .. import pins
-from ..project import module_name_for
+from ..index import pins
+from ..index.project import module_name_for
 from .base import Rule
 from .names import enclosing_function, qualified_name
 from .try_handlers import _catches
 
 if TYPE_CHECKING:
-    from ..triage import TriageModule
+    from ..index.triage import TriageModule
 
 NONE, APP, REQUEST = 0, 1, 2
 

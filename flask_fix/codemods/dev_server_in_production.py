@@ -10,8 +10,8 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
-from ..contextfacts import is_main_guard
-from ..project import FLASK_CLASSES
+from ..index.contextfacts import is_main_guard
+from ..index.project import FLASK_CLASSES
 from .base import Example, Rule, TextExample, TextFinding, TextRule
 from .commands import (
     Command,

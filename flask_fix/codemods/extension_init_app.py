@@ -8,7 +8,7 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
-from ..project import ProjectIndex
+from ..index.project import ProjectIndex
 from .base import Example, Fix, Rule
 from .extensions import ExtensionTracking
 
@@ -74,7 +74,7 @@ class ExtensionInitApp(ExtensionTracking, Rule):
         split removes it. That fallback also serves uses this rule cannot see (a script's
         `db.create_all()`, a test querying models without a context, a shell), so the
         project's declared Flask-SQLAlchemy decides (its requirements, read by
-        `flask_fix.pins`): 3.0 or newer, safe (3.x keeps no app: such uses fail before the
+        `flask_fix.index.pins`): 3.0 or newer, safe (3.x keeps no app: such uses fail before the
         split too); an older release allowed, unsafe; an older release allowed or none
         declared, and a test module of the project imports the database: report only,
         since a test querying outside a context would break (run such tests inside `with

@@ -37,10 +37,10 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from .. import pins
-from ..extensionfacts import InitAppClass, may_be_extension_class
+from ..index import pins
+from ..index.extensionfacts import InitAppClass, may_be_extension_class
 from ..model import FixLevel
-from ..project import FLASK_CLASSES, ProjectIndex
+from ..index.project import FLASK_CLASSES, ProjectIndex
 from .base import RuleContext
 from .names import enclosing_function
 

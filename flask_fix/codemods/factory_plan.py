@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from .. import pins
+from ..index import pins
 from ..imports import is_docstring
-from ..project import AppObject, ProjectIndex, absolute_module
+from ..index.project import AppObject, ProjectIndex, absolute_module
 from ..projectroot import project_root
 from . import legacy_db
 from .base import ProjectContext

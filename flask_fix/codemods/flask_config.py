@@ -38,11 +38,11 @@ from typing import TYPE_CHECKING, ClassVar
 import libcst as cst
 from libcst.metadata import QualifiedNameSource, ScopeProvider
 
-from ..project import BLUEPRINT_CLASSES, FLASK_CLASSES, ProjectIndex
+from ..index.project import BLUEPRINT_CLASSES, FLASK_CLASSES, ProjectIndex
 from .base import Rule
 
 if TYPE_CHECKING:
-    from ..triage import TriageModule
+    from ..index.triage import TriageModule
 
 CURRENT_APP = "flask.current_app"
 # `app.<attribute> = value` that sets a configuration key (flask.sansio.app.App)

@@ -9,7 +9,7 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
-from ..project import ProjectIndex
+from ..index.project import ProjectIndex
 from .base import Example, Fix, Rule
 from .names import import_binding, qualified_name, reference
 

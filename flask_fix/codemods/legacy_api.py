@@ -13,7 +13,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import Assignment, GlobalScope, QualifiedNameSource, ScopeProvider
 
-from .. import pins
+from ..index import pins
 from .base import Fix, ImportSpec, Rule
 from .names import qualified_name
 

@@ -21,14 +21,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 
-from ..contextfacts import USED_THROUGH, DatabaseReads
-from ..project import ProjectIndex
+from ..index.contextfacts import USED_THROUGH, DatabaseReads
+from ..index.project import ProjectIndex
 
 
 def may_fall_back(index: ProjectIndex) -> bool:
     """Whether the project has a db built with its app and may run Flask-SQLAlchemy
     before 3.0 (its requirements allow it, or declare none)."""
-    from .. import pins
+    from ..index import pins
 
     version = index.flask_sqlalchemy_version
     if version is not None and pins.at_least(version, (3,)):

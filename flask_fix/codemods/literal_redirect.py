@@ -12,8 +12,8 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
-from ..project import Route
-from ..routing import Hole, Resolution, resolve_redirect
+from ..index.project import Route
+from ..index.routing import Hole, Resolution, resolve_redirect
 from .base import Example, Fix, Rule
 from .names import enclosing_function, qualified_name, reference
 

@@ -8,7 +8,7 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
-from ..project import ProjectIndex
+from ..index.project import ProjectIndex
 from .base import Example, Rule
 from .contexts import APP, NONE, REQUEST, REQUEST_CONTEXT_ERROR, ContextWalker, Use
 from .outside_app_context import where

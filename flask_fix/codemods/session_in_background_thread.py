@@ -8,7 +8,7 @@ from textwrap import dedent
 import libcst as cst
 
 from ..model import FixLevel
-from ..project import ProjectIndex
+from ..index.project import ProjectIndex
 from .base import Example
 from .contexts import (
     APP_CONTEXT_ERROR,

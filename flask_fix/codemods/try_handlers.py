@@ -16,7 +16,7 @@ from .base import Rule
 from .names import qualified_name
 
 if TYPE_CHECKING:
-    from ..triage import TriageModule
+    from ..index.triage import TriageModule
 
 
 class TryAwareRule(Rule):

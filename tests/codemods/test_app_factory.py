@@ -570,7 +570,7 @@ def test_without_unsafe_fixes_the_report_comes_from_the_index_alone():
     # convert anyway (no --unsafe-fixes) does not plan: it reads the app's module only
     # (for suppression comments), not the modules importing it
     from flask_fix.codemods.base import ProjectContext
-    from flask_fix.project import index_from_sources
+    from flask_fix.index.project import index_from_sources
 
     sources = {
         "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
@@ -1167,7 +1167,7 @@ def test_a_session_handed_on_at_import_time_is_no_use_of_the_database():
     """`admin.add_view(ModelView(User, db.session))` at import time only passes the
     scoped session on (Flask-Admin's examples); `db.session.add(...)` uses it."""
     from flask_fix.codemods.legacy_db import uses_outside_context
-    from flask_fix.project import module_facts
+    from flask_fix.index.project import module_facts
 
     tree = ast.parse("from app import db\nviews = [db.session]\nprint(db.session)\ndb.session.add(1)\ndb.session()\n")
     reads = module_facts("setup.py", "setup", tree).raw["context"].database

@@ -8,7 +8,7 @@ import textwrap
 from flask_fix import check_paths, fix_code
 from flask_fix.codemods.commit_without_rollback import CommitWithoutRollback
 from flask_fix.model import FixLevel
-from flask_fix.project import index_from_sources
+from flask_fix.index.project import index_from_sources
 
 
 def dedent(text: str) -> str:

@@ -16,7 +16,7 @@ from flask_fix.codemods import _owner_of_part, all_rules, select_rules, text_rul
 from flask_fix.codemods.base import Rule, TextRule
 from flask_fix.codemods.dev_server_in_production import DevServerCommand, DevServerInProduction
 from flask_fix.model import FixLevel
-from flask_fix.project import index_from_sources
+from flask_fix.index.project import index_from_sources
 
 WERKZEUG = (
     'Werkzeug warns: "This is a development server. Do not use it in a production '

@@ -10,7 +10,7 @@ import pytest
 from flask_fix import fix_code
 from flask_fix.codemods.hardcoded_secret_key import weakness
 from flask_fix.model import FixLevel
-from flask_fix.project import index_from_sources
+from flask_fix.index.project import index_from_sources
 
 APP = "from flask import Flask\n\napp = Flask(__name__)\n"
 STRONG = "kT9#mQ2$vL8@xR4!pW6^zN1&cY7*bH3%"

@@ -9,7 +9,7 @@ import pytest
 
 from flask_fix import fix_code
 from flask_fix.model import FixLevel
-from flask_fix.project import index_from_sources
+from flask_fix.index.project import index_from_sources
 
 HEAD = "from flask import Flask, make_response, jsonify, redirect, Response, current_app\n\n"
 HEAD += "app = Flask(__name__)\n"

@@ -12,7 +12,7 @@ import pytest
 
 from flask_fix import fix_code
 from flask_fix.model import Edit, FixLevel
-from flask_fix.project import ProjectIndex, index_from_sources
+from flask_fix.index.project import ProjectIndex, index_from_sources
 
 PATH = "app.py"
 

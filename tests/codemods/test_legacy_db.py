@@ -9,8 +9,8 @@ import textwrap
 import pytest
 
 from flask_fix.codemods import legacy_db
-from flask_fix.contextfacts import DatabaseRead, DatabaseReads
-from flask_fix.project import index_from_sources, module_facts
+from flask_fix.index.contextfacts import DatabaseRead, DatabaseReads
+from flask_fix.index.project import index_from_sources, module_facts
 
 
 def code(text: str) -> str:

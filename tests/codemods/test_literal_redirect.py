@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 
 from flask_fix import fix_code
-from flask_fix.project import index_from_sources
+from flask_fix.index.project import index_from_sources
 
 APP = """\
 from flask import Blueprint, Flask, redirect

@@ -11,7 +11,7 @@ from flask import Flask, flash, session
 from flask_fix import fix_code
 from flask_fix.codemods.missing_secret_key import FLASK_ERROR
 from flask_fix.model import FixLevel
-from flask_fix.project import index_from_sources
+from flask_fix.index.project import index_from_sources
 
 APP = "from flask import Flask\n\napp = Flask(__name__)\n"
 VIEWS = dedent("""

@@ -15,7 +15,7 @@ from import_time import error_at_import
 from flask_fix import check_paths, fix_code
 from flask_fix.codemods.outside_app_context import OutsideAppContext
 from flask_fix.model import FixLevel
-from flask_fix.project import index_from_sources
+from flask_fix.index.project import index_from_sources
 
 
 def code(text: str) -> str:

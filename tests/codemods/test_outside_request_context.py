@@ -10,7 +10,7 @@ from import_time import error_at_import
 from flask_fix import fix_code
 from flask_fix.codemods.outside_request_context import OutsideRequestContext
 from flask_fix.model import FixLevel
-from flask_fix.project import index_from_sources
+from flask_fix.index.project import index_from_sources
 
 
 def code(text: str) -> str:

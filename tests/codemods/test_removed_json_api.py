@@ -8,7 +8,7 @@ import pytest
 
 from flask_fix import fix_code
 from flask_fix.model import FixLevel
-from flask_fix.project import index_from_sources
+from flask_fix.index.project import index_from_sources
 
 
 def code(text: str) -> str:

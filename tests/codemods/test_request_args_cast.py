@@ -14,7 +14,7 @@ from flask import Flask
 
 from flask_fix.codemods.request_args_cast import RequestArgsCast
 from flask_fix.engine import fix_source
-from flask_fix.project import ProjectIndex
+from flask_fix.index.project import ProjectIndex
 
 HEAD = "from flask import request\n\n"
 

@@ -16,8 +16,8 @@ import pytest
 from flask_fix import fix_code
 from flask_fix.codemods import all_rules, python_rules, text_rules
 from flask_fix.codemods.base import DOC_SECTIONS
-from flask_fix.project import index_from_sources
-from flask_fix.triage import TriageModule, rules_for_module
+from flask_fix.index.project import index_from_sources
+from flask_fix.index.triage import TriageModule, rules_for_module
 
 RULES = python_rules(all_rules())
 TEXT_RULES = text_rules(all_rules())

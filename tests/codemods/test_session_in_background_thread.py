@@ -10,7 +10,7 @@ from textwrap import dedent
 from flask_fix import fix_code
 from flask_fix.codemods.session_in_background_thread import SessionInBackgroundThread
 from flask_fix.model import FixLevel
-from flask_fix.project import index_from_sources
+from flask_fix.index.project import index_from_sources
 
 
 def code(text: str) -> str:

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from . import contextfacts, extensionfacts
-from .model import TOO_DEEP_ERRORS, TOO_DEEP_MESSAGE, ErrorKind
-from .sourceio import SourceError
+from ..model import TOO_DEEP_ERRORS, TOO_DEEP_MESSAGE, ErrorKind
+from ..sourceio import SourceError
 
 #: every node of a module's `ast`, by node class, in the order the scan met them
 NodesByType = dict[type, list[ast.AST]]
@@ -264,7 +264,7 @@ class ProjectIndex:
     unparsable_modules: tuple[str, ...] = ()
     # Flask-SQLAlchemy objects, models, Celery tasks (FLK301-FLK303, FLK502)
     contexts: contextfacts.ContextIndex = field(default_factory=contextfacts.ContextIndex)
-    # the lowest Flask release the project's requirements allow (flask_fix.pins); None:
+    # the lowest Flask release the project's requirements allow (flask_fix.index.pins); None:
     # not declared, assume a current Flask. FLK7 rules report rewrites needing a newer one
     flask_version: tuple[int, ...] | None = None
     # the lowest Flask-SQLAlchemy release it allows; None: not declared, assume 3.x.
@@ -293,7 +293,7 @@ class ProjectIndex:
     # some module may set a secret key (or uses server-side sessions); None: unknown
     secret_key_may_be_set: bool | None = None
     # caches, built on first use from the fields named (flask_fix.indexreads): the
-    # compiled rules for flask_fix.routing, and the paths of `views`
+    # compiled rules for flask_fix.index.routing, and the paths of `views`
     router: object | None = field(
         default=None, init=False, repr=False, compare=False, metadata={"derived_from": ("routes",)}
     )

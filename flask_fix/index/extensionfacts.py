@@ -11,7 +11,7 @@ modules where such a name may be an app of the project: the rules report only na
 bound to one (`ExtensionTracking.app_ref`), never a blueprint (`Api(bp)`,
 `bp.register_blueprint(child)`) or anything else the scan knows is not an app.
 
-Nothing here imports `flask_fix.project` at run time (project.py imports this module).
+Nothing here imports `flask_fix.index.project` at run time (project.py imports this module).
 """
 
 from __future__ import annotations

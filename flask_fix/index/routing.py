@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .model import TOO_DEEP_ERRORS
+from ..model import TOO_DEEP_ERRORS
 from .project import ProjectIndex, Route
 
 # characters a query key or value, or a fragment, may hold for url_for to write it unchanged

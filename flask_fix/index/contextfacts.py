@@ -9,7 +9,7 @@ resolves them across modules with the index linker: which qualified names are
 Flask-SQLAlchemy objects, which classes are its models, which functions are Celery tasks,
 and which of those run with no app context as far as the project shows.
 
-Nothing here imports `flask_fix.project` at run time (project.py imports this module).
+Nothing here imports `flask_fix.index.project` at run time (project.py imports this module).
 """
 
 from __future__ import annotations

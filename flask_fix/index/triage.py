@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Sequence, TypeVar
 from .project import NodesByType, scan_module
 
 if TYPE_CHECKING:
-    from .codemods.base import Rule
+    from ..codemods.base import Rule
 
 Node = TypeVar("Node", bound=ast.AST)
 

@@ -77,7 +77,7 @@ class PhaseClock:
 
 
 def _patches(clock: PhaseClock) -> list[tuple[object, str, object]]:
-    from flask_fix import runner, transforms
+    from flask_fix.run import runner, transforms
     from flask_fix.codemods import legacy_db
 
     settings_rules = runner.Settings.rules
@@ -114,7 +114,7 @@ def _patches(clock: PhaseClock) -> list[tuple[object, str, object]]:
 
 
 def run_check(tree: Path, profiler: cProfile.Profile | None) -> tuple[PhaseClock, float]:
-    from flask_fix import runner
+    from flask_fix.run import runner
     from flask_fix.cli import main as flask_fix_main
 
     clock = PhaseClock()

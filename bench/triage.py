@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask_fix import runner
+from flask_fix.run import runner
 from flask_fix.cli import main as flask_fix_main
 
 

@@ -9,16 +9,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .index import project
-from .cache import RunCache, cache_folder
+from .run.cache import RunCache, cache_folder
 from .codemods import python_rules, select_rules, unknown_codes
 from .config import find_config, load_config, merge
-from .engine import SourceFailure, fix_source
+from .run.engine import SourceFailure, fix_source
 from .model import TOO_DEEP_ERRORS, TOO_DEEP_MESSAGE, ErrorKind, FileError, Finding
-from .parsing import parse_module
+from .run.parsing import parse_module
 from .index.project import ProjectIndex
 from .output.report import Tally, json_document
-from .runner import Mode, Settings, cache_keys, run
-from .selection import Shard, select_files
+from .run.runner import Mode, Settings, cache_keys, run
+from .run.selection import Shard, select_files
 from .sourceio import SourceError, decode_source
 
 
@@ -109,7 +109,7 @@ def check_paths(
     `select`/`ignore`/`unsafe` layer over the configuration as the command-line flags do
     (`unsafe=None`: as configured). `config`: a configuration file; None finds the nearest
     pyproject.toml with a [tool.flask-fix] table, as the command does. `shard`: "2/4".
-    `cache_dir`: keep a cache there (flask_fix.cache); None: no cache. Raises ValueError
+    `cache_dir`: keep a cache there (flask_fix.run.cache); None: no cache. Raises ValueError
     for an unknown rule code or a bad shard, `flask_fix.config.ConfigError` for a bad
     configuration.
     """

@@ -16,10 +16,10 @@ from .output.interactive import Review
 from .model import ErrorKind, FileError
 from .output.report import Tally, rule_statistics, statistics_lines, text_lines
 from .ruleinfo import all_rules, rule_by_code, unknown_codes
-from .selection import Shard, select_files
+from .run.selection import Shard, select_files
 from .output.textdiff import unified_diff
-from .cache import ENVIRONMENT_VARIABLE, FOLDER_NAME, RunCache, cache_folder
-from .runner import Mode, Settings, cache_keys, fix_stdin, run
+from .run.cache import ENVIRONMENT_VARIABLE, FOLDER_NAME, RunCache, cache_folder
+from .run.runner import Mode, Settings, cache_keys, fix_stdin, run
 
 #: show a progress bar only when there is enough work for one to be worth seeing
 PROGRESS_MIN_FILES = 200

@@ -104,6 +104,6 @@ class FileResult:
     written: bool = False
     diff: bytes | None = None
     new_source: bytes | None = None
-    # the ProjectIndex fields its fix phase read (flask_fix.indexreads), which the cache
+    # the ProjectIndex fields its fix phase read (flask_fix.run.indexreads), which the cache
     # keys the result by; None: not fixed by a worker
     index_reads: frozenset[str] | None = None

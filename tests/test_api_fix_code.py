@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from flask_fix import fix_code
-from flask_fix.engine import SourceFailure
+from flask_fix.run.engine import SourceFailure
 from flask_fix.model import ErrorKind
 
 VIEW = (

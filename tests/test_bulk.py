@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import flask_fix
 from flask_fix.cli import main
-from flask_fix.selection import Shard
+from flask_fix.run.selection import Shard
 
 APP = textwrap.dedent(
     """\

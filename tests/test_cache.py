@@ -1,4 +1,4 @@
-"""The run cache (flask_fix.cache): cached runs give exactly the results of uncached ones,
+"""The run cache (flask_fix.run.cache): cached runs give exactly the results of uncached ones,
 skip the work they can, and notice every change that matters."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from flask_fix import cache as cache_module
-from flask_fix import runner
+from flask_fix.run import cache as cache_module
+from flask_fix.run import runner
 from flask_fix.cli import main
 
 SAMPLES = Path(__file__).parents[1] / "samples"

@@ -1,4 +1,4 @@
-"""A run tunes Python's cyclic garbage collector (flask_fix.runner: fewer collections,
+"""A run tunes Python's cyclic garbage collector (flask_fix.run.runner: fewer collections,
 the parent's objects frozen before workers fork) and gives it back as it found it."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import gc
 
 import pytest
 
-from flask_fix import runner
-from flask_fix.runner import Mode, Settings, run
+from flask_fix.run import runner
+from flask_fix.run.runner import Mode, Settings, run
 
 APP = """\
 import json

@@ -6,7 +6,7 @@ import libcst as cst
 import pytest
 
 from flask_fix.codemods.base import Example, Fix, Rule
-from flask_fix.engine import MAX_PASSES, SourceFailure, fix_source
+from flask_fix.run.engine import MAX_PASSES, SourceFailure, fix_source
 from flask_fix.model import ErrorKind, FixLevel
 from flask_fix.index.project import ProjectIndex
 from flask_fix.output.textdiff import edits_between, unified_diff

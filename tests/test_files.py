@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flask_fix import files
-from flask_fix.files import discover
+from flask_fix.run import files
+from flask_fix.run.files import discover
 
 RUNNING_AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 

@@ -1,4 +1,4 @@
-"""flask_fix.indexreads: a fix's reads of the ProjectIndex are all noted (through its
+"""flask_fix.run.indexreads: a fix's reads of the ProjectIndex are all noted (through its
 methods and caches too), and the digests the cache keys them by are the same in every
 process."""
 
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from flask_fix import runner
+from flask_fix.run import runner
 from flask_fix.index import routing
-from flask_fix.indexreads import CACHES, FIELD_SOURCES, RecordingIndex, fields_read
+from flask_fix.run.indexreads import CACHES, FIELD_SOURCES, RecordingIndex, fields_read
 from flask_fix.index.project import ProjectIndex, index_from_sources
 
 APP = """\
@@ -97,9 +97,9 @@ def test_each_fix_reports_the_fields_its_rules_read(tmp_path: Path, monkeypatch)
 
 DIGESTS = """\
 import dataclasses, json, os, sys
-from flask_fix import runner
-from flask_fix.cache import IndexDigests
-from flask_fix.files import files_under
+from flask_fix.run import runner
+from flask_fix.run.cache import IndexDigests
+from flask_fix.run.files import files_under
 from flask_fix.index.project import ProjectIndex, build_index
 
 os.chdir(sys.argv[1])

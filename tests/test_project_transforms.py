@@ -10,7 +10,7 @@ import pytest
 from flask_fix.codemods import all_rules, project_transforms
 from flask_fix.model import FixLevel
 from flask_fix.index.project import index_from_sources
-from flask_fix.transforms import transform_sources
+from flask_fix.run.transforms import transform_sources
 
 TRANSFORMS = project_transforms(all_rules())
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from flask_fix.projectroot import index_only_files, project_root
-from flask_fix.runner import Mode, Settings, run
+from flask_fix.run.projectroot import index_only_files, project_root
+from flask_fix.run.runner import Mode, Settings, run
 
 ROOT = Path(__file__).parents[1]
 

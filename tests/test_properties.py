@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 
 from flask_fix import fix_code
 from flask_fix.codemods import all_rules, project_transforms
-from flask_fix.engine import SourceFailure
+from flask_fix.run.engine import SourceFailure
 from flask_fix.model import ErrorKind
-from flask_fix.transforms import transform_sources
+from flask_fix.run.transforms import transform_sources
 
 BOUNDED = settings(
     deadline=None,

@@ -11,10 +11,10 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from flask_fix.engine import SourceFailure, fix_source
+from flask_fix.run.engine import SourceFailure, fix_source
 from flask_fix.model import ErrorKind
 from flask_fix.index.project import ProjectIndex
-from flask_fix.python2 import binds_exceptions_as_python2, syntax_error_message
+from flask_fix.run.python2 import binds_exceptions_as_python2, syntax_error_message
 
 ROOT = Path(__file__).parents[1]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 
-from flask_fix import runner
-from flask_fix.runner import Mode, Settings
+from flask_fix.run import runner
+from flask_fix.run.runner import Mode, Settings
 
 
 class RecordingPool:

@@ -25,7 +25,7 @@ PROBE = textwrap.dedent(
     # every rule module imports codemods.base (a rule is a LibCST visitor)
     heavy = [m for m in sys.modules
              if m.partition(".")[0] == "libcst"
-             or m in ("flask_fix.codemods.base", "flask_fix.engine", "flask_fix.transforms",
+             or m in ("flask_fix.codemods.base", "flask_fix.run.engine", "flask_fix.run.transforms",
                       "flask_fix.api")]
     print("loaded:", *sorted(heavy), file=sys.stderr)
     sys.exit(code)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask_fix import runner
+from flask_fix.run import runner
 from flask_fix.codemods.base import TextFinding, TextRule
-from flask_fix.files import discover
+from flask_fix.run.files import discover
 from flask_fix.model import FixLevel
 
 

@@ -1,4 +1,4 @@
-"""The plumbing of project transforms in a run (flask_fix/transforms.py): new texts replace
+"""The plumbing of project transforms in a run (flask_fix/run/transforms.py): new texts replace
 the sources for the per-file phase, the index is rebuilt, templates are written or diffed
 by the runner, findings join their files' results, a broken rewrite changes nothing."""
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flask_fix import transforms
+from flask_fix.run import transforms
 from flask_fix.codemods.base import (
     ProjectContext,
     ProjectFinding,
@@ -16,7 +16,7 @@ from flask_fix.codemods.base import (
     TransformResult,
 )
 from flask_fix.model import FixLevel
-from flask_fix.runner import Mode, Settings, run
+from flask_fix.run.runner import Mode, Settings, run
 
 APP = """\
 import json
@@ -153,7 +153,7 @@ def test_a_rewrite_that_does_not_compile_changes_nothing(project, monkeypatch):
 
 def test_a_per_file_failure_on_a_rewritten_file_still_writes_the_rewrite(project, monkeypatch):
     # the runner imports the engine when it fixes a file (a replayed run never loads it)
-    import flask_fix.engine as engine_module
+    import flask_fix.run.engine as engine_module
 
     def broken(*args, **kwargs):
         raise RuntimeError("a rule's bug")

@@ -7,9 +7,9 @@ import os
 
 from ..index import pins
 from ..model import FixLevel
-from ..projectroot import project_root
+from ..run.projectroot import project_root
 from ..index.project import AppObject, ProjectIndex
-from ..suppression import may_suppress
+from ..run.suppression import may_suppress
 from .base import ProjectContext, ProjectFinding, ProjectTransform, TransformResult
 from .deploy_refs import (
     GUNICORN_CALLS_FACTORIES,

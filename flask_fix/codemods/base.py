@@ -261,7 +261,7 @@ class ProjectTransform(RuleDocs):
     """A cross-module rewrite (the app factory): it receives the ProjectIndex once the
     scan phase built it, and returns new text for several files at once. The runner
     runs it in the parent process before the per-file phase; the files it changes then
-    go through the per-file rules as rewritten (see flask_fix/transforms.py)."""
+    go through the per-file rules as rewritten (see flask_fix/run/transforms.py)."""
 
     #: projects that must stay unchanged and produce no finding of this rule
     valid: ClassVar[tuple[Mapping[str, str], ...]] = ()

@@ -17,8 +17,8 @@ from flask_fix.codemods.app_factory import AppFactory
 from flask_fix.codemods.circular_app_import import CircularAppImport
 from flask_fix.codemods.project_examples import _SINGLE_MODULE, _SINGLE_MODULE_AFTER
 from flask_fix.model import ErrorKind, FixLevel
-from flask_fix.runner import Mode, Settings, run
-from flask_fix.transforms import transform_sources
+from flask_fix.run.runner import Mode, Settings, run
+from flask_fix.run.transforms import transform_sources
 
 
 def convert(sources: dict[str, str], apply: bool = True):

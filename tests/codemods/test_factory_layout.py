@@ -13,7 +13,7 @@ import pytest
 
 from flask_fix.codemods.app_factory import AppFactory
 from flask_fix.codemods.module_layout import ModuleBody
-from flask_fix.transforms import transform_sources
+from flask_fix.run.transforms import transform_sources
 
 FACTORY_BODY = """\
     if config is not None:

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 
 from flask_fix.codemods.request_args_cast import RequestArgsCast
-from flask_fix.engine import fix_source
+from flask_fix.run.engine import fix_source
 from flask_fix.index.project import ProjectIndex
 
 HEAD = "from flask import request\n\n"

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import ast
 
-from .model import TOO_DEEP_ERRORS, TOO_DEEP_MESSAGE, ErrorKind
+from ..model import TOO_DEEP_ERRORS, TOO_DEEP_MESSAGE, ErrorKind
 from .python2 import Reading, libcst_reading, syntax_error_message
-from .sourceio import SourceError
+from ..sourceio import SourceError
 
 # Python's parser refuses brackets nested deeper than 200 with this SyntaxError
 _NESTING_LIMIT = "too many nested parentheses"

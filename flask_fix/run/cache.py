@@ -51,12 +51,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .model import ErrorKind, FileResult
+from .. import __version__
+from ..model import ErrorKind, FileResult
 from .projectroot import project_root
 
 if TYPE_CHECKING:
-    from .index.project import ProjectIndex
+    from ..index.project import ProjectIndex
 
 FOLDER_NAME = ".flask_fix_cache"
 ENVIRONMENT_VARIABLE = "FLASK_FIX_CACHE_DIR"

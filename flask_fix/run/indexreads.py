@@ -3,7 +3,7 @@
 The fix phase's result for a file depends on the file, the settings and the index; of the
 index, only on the fields the rules (and the engine) actually read while fixing it. The
 worker hands them a `RecordingIndex` instead of the index: every field read through it
-is noted, and the cache (flask_fix.cache) keys the file's result by those fields'
+is noted, and the cache (flask_fix.run.cache) keys the file's result by those fields'
 digests. The result is then reused while they are unchanged, whatever else the index
 says: a route added in one module re-fixes the files whose rules looked at the routes,
 not every file.
@@ -24,7 +24,7 @@ import dataclasses
 import inspect
 import types
 
-from .index.project import ProjectIndex
+from ..index.project import ProjectIndex
 
 
 def _sources() -> dict[str, tuple[str, ...]]:

@@ -24,15 +24,15 @@ import os
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Sequence
 
-from .codemods import project_transforms, select_rules
-from .codemods.base import ProjectContext, ProjectFinding, ProjectTransform, Rule
+from ..codemods import project_transforms, select_rules
+from ..codemods.base import ProjectContext, ProjectFinding, ProjectTransform, Rule
 from .files import files_under
-from .model import ErrorKind, FileError, FileResult, Finding, FixLevel
-from .index.project import ModuleFacts, ProjectIndex, build_index, module_name_for, scan_module
-from .sourceio import write_atomic
+from ..model import ErrorKind, FileError, FileResult, Finding, FixLevel
+from ..index.project import ModuleFacts, ProjectIndex, build_index, module_name_for, scan_module
+from ..sourceio import write_atomic
 from .suppression import comment_suppressions, is_suppressed, skips_file
-from .output.textdiff import edits_between, unified_diff
-from .index.triage import TriageModule, rules_for_module
+from ..output.textdiff import edits_between, unified_diff
+from ..index.triage import TriageModule, rules_for_module
 
 
 def selected(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[type[ProjectTransform], ...]:
@@ -322,7 +322,7 @@ def transform_sources(
     (every file) and the findings, less the suppressed ones (`ignored_in` stands for
     `per-file-ignores`; `flask_sqlalchemy_version` for the project's requirements). For
     examples and tests."""
-    from .index.project import index_from_sources
+    from ..index.project import index_from_sources
 
     python = {p: t for p, t in sources.items() if p.endswith(".py")}
     unparsable = [p for p, t in python.items() if not _parses(t)]

@@ -25,16 +25,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar, cast
 
-from . import ruleinfo
+from .. import ruleinfo
 from .cache import RunCache
-from .codemods import python_rules, select_rules, text_rules
-from .codemods import legacy_db
-from .index.compact import FactsCompactor
-from .config import PerFileIgnores
+from ..codemods import python_rules, select_rules, text_rules
+from ..codemods import legacy_db
+from ..index.compact import FactsCompactor
+from ..config import PerFileIgnores
 from .files import files_under
 from .indexreads import RecordingIndex, fields_read
-from .index.triage import TriageModule, rules_for_module, rules_for_source
-from .model import (
+from ..index.triage import TriageModule, rules_for_module, rules_for_source
+from ..model import (
     TOO_DEEP_ERRORS,
     TOO_DEEP_MESSAGE,
     ErrorKind,
@@ -44,8 +44,8 @@ from .model import (
     FixLevel,
 )
 from .parsing import parse_module
-from .index.pins import FLASK, FLASK_SQLALCHEMY, versions_for
-from .index.project import (
+from ..index.pins import FLASK, FLASK_SQLALCHEMY, versions_for
+from ..index.project import (
     ModuleFacts,
     ProjectIndex,
     build_index,
@@ -54,12 +54,12 @@ from .index.project import (
     one_module_index,
     scan_module,
 )
-from .sourceio import SourceError, decode_source, read_source, write_atomic
+from ..sourceio import SourceError, decode_source, read_source, write_atomic
 from .suppression import skips_file
-from .output.textdiff import unified_diff
+from ..output.textdiff import unified_diff
 
 if TYPE_CHECKING:
-    from .codemods.base import Rule, TextRule
+    from ..codemods.base import Rule, TextRule
 
 #: below this many files a pool costs more than it saves: scanning a file with `ast`
 #: takes milliseconds, fixing one with LibCST can take a second
@@ -115,7 +115,7 @@ class Settings:
 
 
 def cache_keys(settings: Settings) -> dict[str, object]:
-    """What a run's cached results depend on besides the files (flask_fix.cache): the
+    """What a run's cached results depend on besides the files (flask_fix.run.cache): the
     scan phase on the rules chosen per file; the whole run on every setting but `jobs`."""
     selected = ruleinfo.select_rules(settings.select, settings.ignore)
     # a Python rule reading other files too (FLK601) counts twice, as itself and its text part
@@ -422,10 +422,10 @@ def run(
     fixed. `on_scanned(1)` is called as each file is scanned (for a progress bar).
     `index_files` (the rest of the project of files named one by one) are scanned for
     the index only: never fixed, and nothing about them is reported, not even errors.
-    With a `cache` (flask_fix.cache), a run over files that have not changed replays the
+    With a `cache` (flask_fix.run.cache), a run over files that have not changed replays the
     recorded results; otherwise unchanged files are not scanned again and the fix phase
     reuses each file's result while its content and the parts of the index its fix read
-    (flask_fix.indexreads) are unchanged.
+    (flask_fix.run.indexreads) are unchanged.
     """
     wanted = set(files)
     extra = [path for path in index_files if path not in wanted]

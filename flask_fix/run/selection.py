@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .files import discover
-from .model import ErrorKind, FileError
+from ..model import ErrorKind, FileError
 from .projectroot import index_only_files
 
 

@@ -16,14 +16,14 @@ from typing import Sequence
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper
 
-from .codemods.base import Fix, Report, Rule, RuleContext
-from .imports import first_party, update_imports
-from .model import TOO_DEEP_ERRORS, Edit, ErrorKind, Finding
-from .output.positions import node_positions
-from .index.project import ProjectIndex
+from ..codemods.base import Fix, Report, Rule, RuleContext
+from ..imports import first_party, update_imports
+from ..model import TOO_DEEP_ERRORS, Edit, ErrorKind, Finding
+from ..output.positions import node_positions
+from ..index.project import ProjectIndex
 from .python2 import syntax_error_message
 from .suppression import may_suppress, skips_file, unsuppressed
-from .output.textdiff import edits_between
+from ..output.textdiff import edits_between
 
 MAX_PASSES = 8
 

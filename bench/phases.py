@@ -78,7 +78,7 @@ class PhaseClock:
 
 def _patches(clock: PhaseClock) -> list[tuple[object, str, object]]:
     from flask_fix.run import runner, transforms
-    from flask_fix.codemods import legacy_db
+    from flask_fix.rewrite import legacy_db
 
     settings_rules = runner.Settings.rules
     loaded: list[bool] = []

@@ -460,7 +460,7 @@ RULES = ({'code': 'FLK101',
          '    it is read exactly as before (Flask-SQLAlchemy reads its database URI there). '
          'The\n'
          '    rewrite is made only for extensions whose constructor flask-fix has read (the\n'
-         '    versions are named in `flask_fix/codemods/extensions.py`): SQLAlchemy, Migrate,\n'
+         '    versions are named in `flask_fix/rewrite/extensions.py`): SQLAlchemy, Migrate,\n'
          '    LoginManager, Mail, CSRFProtect, CORS, Bcrypt, Moment, Babel, Cache, Limiter,\n'
          '    Marshmallow, JWTManager, Bootstrap, DebugToolbarExtension, Session, Principal,\n'
          '    SeaSurf, Talisman, SocketIO, PyMongo, FlaskRedis and RQ, and for classes of the\n'

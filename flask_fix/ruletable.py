@@ -13,7 +13,7 @@ import pprint
 import sys
 
 from .codemods import all_rules
-from .codemods.base import ProjectTransform, Rule, RuleDocs, TextRule
+from .rewrite.base import ProjectTransform, Rule, RuleDocs, TextRule
 from .ruleinfo import PROJECT, PYTHON, TEXT
 
 BEGIN = "<!-- rule-table:begin -->"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from flask_fix.codemods.base import Example, Fix, Rule
+from flask_fix.rewrite.base import Example, Fix, Rule
 from flask_fix.run.engine import MAX_PASSES, SourceFailure, fix_source
 from flask_fix.model import ErrorKind, FixLevel
 from flask_fix.index.project import ProjectIndex

@@ -6,7 +6,7 @@ import libcst as cst
 import pytest
 
 from flask_fix import fix_code
-from flask_fix.imports import update_imports
+from flask_fix.rewrite.imports import update_imports
 from flask_fix.index.project import index_from_sources
 
 JSONIFY = [("flask", "jsonify", None)]

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from flask_fix.cli import main
 from flask_fix.codemods import all_rules
-from flask_fix.codemods.base import DOC_SECTIONS
+from flask_fix.rewrite.base import DOC_SECTIONS
 
 #: every code of the catalogue (RULES.md): a rule missing from the registry fails here
 CATALOGUE = [

@@ -22,10 +22,10 @@ PROBE = textwrap.dedent(
         main(sys.argv[1:])
     except SystemExit as exit:
         code = exit.code
-    # every rule module imports codemods.base (a rule is a LibCST visitor)
+    # every rule module imports rewrite.base (a rule is a LibCST visitor)
     heavy = [m for m in sys.modules
              if m.partition(".")[0] == "libcst"
-             or m in ("flask_fix.codemods.base", "flask_fix.run.engine", "flask_fix.run.transforms",
+             or m in ("flask_fix.rewrite.base", "flask_fix.run.engine", "flask_fix.run.transforms",
                       "flask_fix.api")]
     print("loaded:", *sorted(heavy), file=sys.stderr)
     sys.exit(code)

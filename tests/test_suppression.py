@@ -7,7 +7,7 @@ import textwrap
 import libcst as cst
 import pytest
 
-from flask_fix.codemods.base import Fix, Rule
+from flask_fix.rewrite.base import Fix, Rule
 from flask_fix.codemods.json_dumps_response import JsonDumpsResponse
 from flask_fix.run.engine import SourceResult, fix_source
 from flask_fix.model import FixLevel

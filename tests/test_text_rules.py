@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask_fix.run import runner
-from flask_fix.codemods.base import TextFinding, TextRule
+from flask_fix.rewrite.base import TextFinding, TextRule
 from flask_fix.run.files import discover
 from flask_fix.model import FixLevel
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from flask_fix.run import transforms
-from flask_fix.codemods.base import (
+from flask_fix.rewrite.base import (
     ProjectContext,
     ProjectFinding,
     ProjectTransform,

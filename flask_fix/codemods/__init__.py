@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from ..ruleinfo import unknown_codes
 
 if TYPE_CHECKING:
-    from .base import ProjectTransform, Rule, RuleDocs, TextRule
+    from ..rewrite.base import ProjectTransform, Rule, RuleDocs, TextRule
 
 __all__ = [
     "all_rules", "project_transforms", "python_rules", "rule_by_code", "select_rules",
@@ -29,7 +29,7 @@ __all__ = [
 @lru_cache(maxsize=None)
 def all_rules() -> tuple[type[RuleDocs], ...]:
     """Every rule, Python (`Rule`) and text (`TextRule`), in code order."""
-    from .base import RuleDocs
+    from ..rewrite.base import RuleDocs
 
     found: dict[str, type[RuleDocs]] = {}
     for info in pkgutil.iter_modules(__path__):
@@ -49,7 +49,7 @@ def all_rules() -> tuple[type[RuleDocs], ...]:
 
 def _owner_of_part(one: type[RuleDocs], other: type[RuleDocs]) -> type[RuleDocs]:
     """Two classes may claim one code only as a Rule and its `text_part` (same name)."""
-    from .base import Rule
+    from ..rewrite.base import Rule
 
     for owner, part in ((one, other), (other, one)):
         if issubclass(owner, Rule) and owner.text_part is part and part.name == owner.name:
@@ -77,20 +77,20 @@ def select_rules(
 
 
 def python_rules(rules: tuple[type[RuleDocs], ...]) -> tuple[type[Rule], ...]:
-    from .base import Rule
+    from ..rewrite.base import Rule
 
     return tuple(r for r in rules if issubclass(r, Rule))
 
 
 def project_transforms(rules: tuple[type[RuleDocs], ...]) -> tuple[type[ProjectTransform], ...]:
-    from .base import ProjectTransform
+    from ..rewrite.base import ProjectTransform
 
     return tuple(r for r in rules if issubclass(r, ProjectTransform))
 
 
 def text_rules(rules: tuple[type[RuleDocs], ...]) -> tuple[type[TextRule], ...]:
     """The text rules among `rules`, and the text parts of the Python rules among them."""
-    from .base import Rule, TextRule
+    from ..rewrite.base import Rule, TextRule
 
     return tuple(
         r.text_part if issubclass(r, Rule) and r.text_part is not None else r

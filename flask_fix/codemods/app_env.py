@@ -8,9 +8,9 @@ import libcst as cst
 from libcst.metadata import ClassScope, ScopeProvider
 
 from ..model import FixLevel
-from .base import Example
-from .legacy_api import APP, CURRENT, LegacyApiRule, code
-from .names import qualified_name
+from ..rewrite.base import Example
+from ..rewrite.legacy_api import APP, CURRENT, LegacyApiRule, code
+from ..rewrite.names import qualified_name
 
 ENV_VAR = "FLASK_ENV"
 # reading FLASK_ENV through these: os.environ['FLASK_ENV'], os.getenv('FLASK_ENV')...

@@ -10,15 +10,15 @@ from ..model import FixLevel
 from ..run.projectroot import project_root
 from ..index.project import AppObject, ProjectIndex
 from ..run.suppression import may_suppress
-from .base import ProjectContext, ProjectFinding, ProjectTransform, TransformResult
-from .deploy_refs import (
+from ..rewrite.base import ProjectContext, ProjectFinding, ProjectTransform, TransformResult
+from ..rewrite.factory.deploy_refs import (
     GUNICORN_CALLS_FACTORIES,
     Unrewritable,
     is_deployment_file,
     rewrite_deployment_files,
 )
-from .endpoint_renames import computed_in_template, rename_in_python, rename_in_template
-from .factory_plan import (
+from ..rewrite.factory.endpoint_renames import computed_in_template, rename_in_python, rename_in_template
+from ..rewrite.factory.plan import (
     FACTORY,
     FactoryPlan,
     Note,
@@ -27,10 +27,10 @@ from .factory_plan import (
     plan_factory,
     refusal_from_index,
 )
-from .factory_support import app_root as _app_root
-from .factory_support import other_roots as _other_roots
-from .factory_support import under as _under
-from .project_examples import APP_FACTORY_EXAMPLES, APP_FACTORY_VALID
+from ..rewrite.factory.support import app_root as _app_root
+from ..rewrite.factory.support import other_roots as _other_roots
+from ..rewrite.factory.support import under as _under
+from ..rewrite.factory.project_examples import APP_FACTORY_EXAMPLES, APP_FACTORY_VALID
 
 # files in template folders worth reading for endpoint names
 _TEMPLATE_MARKERS = (b"url_for", b"request.endpoint")

@@ -9,9 +9,9 @@ import libcst as cst
 from libcst.metadata import ClassScope, GlobalScope, ScopeProvider
 
 from ..model import FixLevel
-from .base import Example, Fix
-from .legacy_api import APP, LegacyApiRule, code
-from .names import qualified_name
+from ..rewrite.base import Example, Fix
+from ..rewrite.legacy_api import APP, LegacyApiRule, code
+from ..rewrite.names import qualified_name
 
 DECORATORS = ("before_first_request", "before_app_first_request")
 # names that need a request context: under `with app.app_context()` alone they raise

@@ -9,9 +9,9 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
-from .base import Example, Fix
-from .names import module_level_name, qualified_name
-from .try_handlers import TryAwareRule
+from ..rewrite.base import Example, Fix
+from ..rewrite.names import module_level_name, qualified_name
+from ..rewrite.try_handlers import TryAwareRule
 
 if TYPE_CHECKING:
     from ..index.triage import TriageModule

@@ -6,9 +6,9 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
-from .base import Example
-from .legacy_api import LegacyApiRule, aliases, code, import_module
-from .names import qualified_name
+from ..rewrite.base import Example
+from ..rewrite.legacy_api import LegacyApiRule, aliases, code, import_module
+from ..rewrite.names import qualified_name
 
 STACKS = {
     "_app_ctx_stack": "app",

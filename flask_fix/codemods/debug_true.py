@@ -8,8 +8,8 @@ from textwrap import dedent
 import libcst as cst
 
 from ..model import FixLevel
-from .base import Example, Fix
-from .flask_config import (
+from ..rewrite.base import Example, Fix
+from ..rewrite.flask_config import (
     ConfigWrite,
     FlaskConfigRule,
     is_true,

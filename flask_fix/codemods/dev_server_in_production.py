@@ -12,8 +12,8 @@ from libcst.metadata import ScopeProvider
 from ..model import FixLevel
 from ..index.contextfacts import is_main_guard
 from ..index.project import FLASK_CLASSES
-from .base import Example, Rule, TextExample, TextFinding, TextRule
-from .commands import (
+from ..rewrite.base import Example, Rule, TextExample, TextFinding, TextRule
+from ..rewrite.factory.commands import (
     Command,
     Positions,
     Word,
@@ -22,7 +22,7 @@ from .commands import (
     shell_commands,
     simple_command,
 )
-from .names import enclosing_function, module_level_name, qualified_name
+from ..rewrite.names import enclosing_function, module_level_name, qualified_name
 
 USE_INSTEAD = "use a production WSGI server (Gunicorn, uWSGI or Waitress)"
 DEV_SERVER_WARNING = (

@@ -9,8 +9,8 @@ from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
 from ..index.project import ProjectIndex
-from .base import Example, Fix, Rule
-from .extensions import ExtensionTracking
+from ..rewrite.base import Example, Fix, Rule
+from ..rewrite.extensions import ExtensionTracking
 
 
 def _code(text: str) -> str:
@@ -52,7 +52,7 @@ class ExtensionInitApp(ExtensionTracking, Rule):
         Safe: `init_app` runs at the same point of setup, so the configuration set before
         it is read exactly as before (Flask-SQLAlchemy reads its database URI there). The
         rewrite is made only for extensions whose constructor flask-fix has read (the
-        versions are named in `flask_fix/codemods/extensions.py`): SQLAlchemy, Migrate,
+        versions are named in `flask_fix/rewrite/extensions.py`): SQLAlchemy, Migrate,
         LoginManager, Mail, CSRFProtect, CORS, Bcrypt, Moment, Babel, Cache, Limiter,
         Marshmallow, JWTManager, Bootstrap, DebugToolbarExtension, Session, Principal,
         SeaSurf, Talisman, SocketIO, PyMongo, FlaskRedis and RQ, and for classes of the

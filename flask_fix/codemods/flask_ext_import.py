@@ -8,9 +8,9 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
-from .base import Example, Fix
-from .legacy_api import LegacyApiRule, dotted, import_module
-from .names import import_binding, qualified_name
+from ..rewrite.base import Example, Fix
+from ..rewrite.legacy_api import LegacyApiRule, dotted, import_module
+from ..rewrite.names import import_binding, qualified_name
 
 EXT = "flask.ext"
 REMOVED = "`flask.ext` was removed in Flask 1.0"

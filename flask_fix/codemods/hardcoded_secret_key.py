@@ -10,8 +10,8 @@ import libcst as cst
 from libcst.metadata import QualifiedNameSource, ScopeProvider
 
 from ..model import FixLevel
-from .base import Example, Fix, ImportSpec
-from .flask_config import (
+from ..rewrite.base import Example, Fix, ImportSpec
+from ..rewrite.flask_config import (
     ConfigWrite,
     FlaskConfigRule,
     string_value,

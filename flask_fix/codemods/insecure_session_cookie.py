@@ -9,8 +9,8 @@ import libcst as cst
 from libcst import MaybeSentinel
 
 from ..model import FixLevel
-from .base import Example, Fix
-from .flask_config import (
+from ..rewrite.base import Example, Fix
+from ..rewrite.flask_config import (
     ConfigWrite,
     FlaskConfigRule,
     is_false,

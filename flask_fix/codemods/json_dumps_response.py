@@ -10,8 +10,8 @@ from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
 from ..index.project import ProjectIndex
-from .base import Example, Fix, Rule
-from .names import import_binding, qualified_name, reference
+from ..rewrite.base import Example, Fix, Rule
+from ..rewrite.names import import_binding, qualified_name, reference
 
 JSON_DUMPS = ("json.dumps", "simplejson.dumps", "flask.json.dumps")
 MAKE_RESPONSE = ("flask.make_response", "flask.helpers.make_response")

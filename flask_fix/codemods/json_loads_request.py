@@ -8,9 +8,9 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
-from .base import Example, Fix
-from .names import import_binding, qualified_name
-from .try_handlers import TryAwareRule
+from ..rewrite.base import Example, Fix
+from ..rewrite.names import import_binding, qualified_name
+from ..rewrite.try_handlers import TryAwareRule
 
 JSON_LOADS = ("json.loads", "simplejson.loads")
 REQUEST = "flask.request"

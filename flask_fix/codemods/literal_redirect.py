@@ -14,8 +14,8 @@ from libcst.metadata import ScopeProvider
 from ..model import FixLevel
 from ..index.project import Route
 from ..index.routing import Hole, Resolution, resolve_redirect
-from .base import Example, Fix, Rule
-from .names import enclosing_function, qualified_name, reference
+from ..rewrite.base import Example, Fix, Rule
+from ..rewrite.names import enclosing_function, qualified_name, reference
 
 REDIRECTS = ("flask.redirect", "flask.helpers.redirect", "werkzeug.utils.redirect")
 # converters whose to_url converts or checks the value: url_for may raise on a bad one

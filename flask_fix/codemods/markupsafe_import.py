@@ -6,9 +6,9 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
-from .base import Example, Fix
-from .legacy_api import LegacyApiRule, aliases, import_module
-from .names import import_binding, qualified_name
+from ..rewrite.base import Example, Fix
+from ..rewrite.legacy_api import LegacyApiRule, aliases, import_module
+from ..rewrite.names import import_binding, qualified_name
 
 NAMES = ("Markup", "escape")
 MOVES = {name: "markupsafe" for name in NAMES}

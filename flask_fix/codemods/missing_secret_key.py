@@ -9,8 +9,8 @@ from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
 from ..index.project import ProjectIndex
-from .base import Example, Rule
-from .names import qualified_name
+from ..rewrite.base import Example, Rule
+from ..rewrite.names import qualified_name
 
 SESSION = ("flask.session", "flask.globals.session")
 FLASH = ("flask.flash", "flask.helpers.flash")

@@ -9,8 +9,8 @@ from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
 from ..index.project import ProjectIndex
-from .base import Example, Rule
-from .contexts import (
+from ..rewrite.base import Example, Rule
+from ..rewrite.contexts import (
     APP,
     APP_CONTEXT_ERROR,
     ENGINE_METHODS,

@@ -9,8 +9,8 @@ from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
 from ..index.project import ProjectIndex
-from .base import Example, Rule
-from .contexts import APP, NONE, REQUEST, REQUEST_CONTEXT_ERROR, ContextWalker, Use
+from ..rewrite.base import Example, Rule
+from ..rewrite.contexts import APP, NONE, REQUEST, REQUEST_CONTEXT_ERROR, ContextWalker, Use
 from .outside_app_context import where
 
 

@@ -8,8 +8,8 @@ from textwrap import dedent
 import libcst as cst
 
 from ..model import FixLevel
-from .base import Example, Fix
-from .contexts import (
+from ..rewrite.base import Example, Fix
+from ..rewrite.contexts import (
     APP,
     APP_CONTEXT_ERROR,
     EXECUTOR_METHODS,
@@ -22,7 +22,7 @@ from .contexts import (
     Use,
     thread_calls,
 )
-from .names import qualified_name
+from ..rewrite.names import qualified_name
 
 PROXY_WORDS = frozenset(PROXIES.values())
 

@@ -10,8 +10,8 @@ from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
 from ..index.project import ProjectIndex
-from .base import Example, Rule
-from .extensions import AppKind, AppRef, ExtensionTracking
+from ..rewrite.base import Example, Rule
+from ..rewrite.extensions import AppKind, AppRef, ExtensionTracking
 
 REGISTRATIONS = frozenset({"register_blueprint", "init_app"})
 

@@ -8,9 +8,9 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
-from .base import Example, Fix
-from .legacy_api import APP, CURRENT, LegacyApiRule, aliases, code, import_module
-from .names import import_binding, qualified_name, reference
+from ..rewrite.base import Example, Fix
+from ..rewrite.legacy_api import APP, CURRENT, LegacyApiRule, aliases, code, import_module
+from ..rewrite.names import import_binding, qualified_name, reference
 
 SAFE_JOIN = frozenset({"flask.safe_join", "flask.helpers.safe_join"})
 SAFE_JOIN_MODULES = ("flask", "flask.helpers")

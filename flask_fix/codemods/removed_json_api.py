@@ -8,9 +8,9 @@ import libcst as cst
 from libcst.metadata import ClassScope, GlobalScope, ScopeProvider
 
 from ..model import FixLevel
-from .base import Example, Fix
-from .legacy_api import APP, CURRENT, LegacyApiRule, aliases, code, import_module
-from .names import qualified_name
+from ..rewrite.base import Example, Fix
+from ..rewrite.legacy_api import APP, CURRENT, LegacyApiRule, aliases, code, import_module
+from ..rewrite.names import qualified_name
 
 CLASSES = frozenset({"flask.json.JSONEncoder", "flask.json.JSONDecoder"})
 ATTRIBUTES = ("json_encoder", "json_decoder")

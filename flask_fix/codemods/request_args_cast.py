@@ -8,9 +8,9 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
-from .base import Example, Fix
-from .names import qualified_name
-from .try_handlers import TryAwareRule, surely_inside_try_catching
+from ..rewrite.base import Example, Fix
+from ..rewrite.names import qualified_name
+from ..rewrite.try_handlers import TryAwareRule, surely_inside_try_catching
 
 CASTS = {"builtins.int": int, "builtins.float": float}
 COLLECTIONS = ("args", "form", "values")

@@ -8,9 +8,9 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
-from .base import Example, Fix
-from .legacy_api import LegacyApiRule
-from .names import qualified_name
+from ..rewrite.base import Example, Fix
+from ..rewrite.legacy_api import LegacyApiRule
+from ..rewrite.names import qualified_name
 
 SEND_FILE = frozenset({"flask.send_file", "flask.helpers.send_file"})
 SEND_FROM_DIRECTORY = frozenset({"flask.send_from_directory", "flask.helpers.send_from_directory"})

@@ -9,8 +9,8 @@ import libcst as cst
 
 from ..model import FixLevel
 from ..index.project import ProjectIndex
-from .base import Example
-from .contexts import (
+from ..rewrite.base import Example
+from ..rewrite.contexts import (
     APP_CONTEXT_ERROR,
     NONE,
     THREAD_EXECUTORS,

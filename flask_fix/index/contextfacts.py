@@ -4,7 +4,7 @@ Per module (in the scan phase, from the tree the index scanner just walked): mod
 objects created by a call (`db = SQLAlchemy(app)`, `celery = Celery(__name__)`), Celery
 task functions, whether the module pushes an application context outside a `with`, the
 attribute reads that may use a database outside a context (`DatabaseReads`, resolved by
-codemods/legacy_db once the databases are known), and cheap triage flags. `link` then
+rewrite/legacy_db once the databases are known), and cheap triage flags. `link` then
 resolves them across modules with the index linker: which qualified names are
 Flask-SQLAlchemy objects, which classes are its models, which functions are Celery tasks,
 and which of those run with no app context as far as the project shows.
@@ -70,7 +70,7 @@ class DatabaseRead:
     """`root.attr` or `root.middle.attr` read where no application context is pushed:
     `attr` one of DATABASE_USES (`db.session`, `models.db.create_all`), or `query` on a
     name (`User.query`). Whether `root` is a Flask-SQLAlchemy object or model is known
-    only once the project is linked (codemods/legacy_db)."""
+    only once the project is linked (rewrite/legacy_db)."""
 
     line: int
     root: str
@@ -90,7 +90,7 @@ class DatabaseRead:
 
 @dataclass(slots=True)
 class DatabaseReads:
-    """What codemods/legacy_db needs of one module: its database reads outside a context
+    """What rewrite/legacy_db needs of one module: its database reads outside a context
     (import-time code; function bodies too in a module that may be test code), what the
     imports bind their first names to (`from shop import db as d`: d -> shop.db; `import
     shop.models as m`: m -> shop.models; anywhere in the module, the last of `ast.walk`'s
@@ -134,7 +134,7 @@ class ModuleContextFacts:
     alembic_env: bool = False
     # a module-level `if __name__ == "__main__":` block: the module is run as a script
     main_guard: bool = False
-    # what may use a database outside an app context (codemods/legacy_db); None: nothing
+    # what may use a database outside an app context (rewrite/legacy_db); None: nothing
     database: DatabaseReads | None = None
 
 
@@ -458,7 +458,7 @@ def _import_time_expressions(body: list[ast.stmt]) -> Iterator[ast.AST]:
                     yield from (v for v in value if isinstance(v, ast.AST))
 
 
-# --- database reads outside a context (Flask-SQLAlchemy before 3.0: codemods/legacy_db) ---
+# --- database reads outside a context (Flask-SQLAlchemy before 3.0: rewrite/legacy_db) ---
 
 
 def database_reads(tree: ast.Module, scanner: _ModuleScanner) -> DatabaseReads | None:
@@ -510,7 +510,7 @@ def _import_bindings(
 
 
 def may_be_test_module(path: str) -> bool:
-    """A cheap superset of codemods.factory_plan.is_test_module's file names and folders
+    """A cheap superset of rewrite.factory.plan.is_test_module's file names and folders
     (any folder of the absolute path, not only those below the project root)."""
     folder, name = os.path.split(path)
     return (

@@ -272,7 +272,7 @@ class ProjectIndex:
     flask_sqlalchemy_version: tuple[int, ...] | None = None
     # where a db built with the app (or its models' `.query`) is used outside an app
     # context, (path, line, code, path of the db's or model's module): what only
-    # Flask-SQLAlchemy 2.x's fallback serves (FLK202, codemods/legacy_db.py); set by the
+    # Flask-SQLAlchemy 2.x's fallback serves (FLK202, rewrite/legacy_db.py); set by the
     # runner when that may matter, None: not looked at
     database_fallback_uses: tuple[tuple[str, int, str, str], ...] | None = None
     # what legacy_db links into those: each module's reads that may use a database outside

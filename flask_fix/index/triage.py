@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Sequence, TypeVar
 from .project import NodesByType, scan_module
 
 if TYPE_CHECKING:
-    from ..codemods.base import Rule
+    from ..rewrite.base import Rule
 
 Node = TypeVar("Node", bound=ast.AST)
 
@@ -129,7 +129,7 @@ class TriageModule:
 
     def possible_names(self, expr: ast.expr) -> frozenset[str] | None:
         """Every qualified name a rule resolving names through imports and scopes
-        (`codemods.names.qualified_name`) may find for `expr`, a name or dotted
+        (`rewrite.names.qualified_name`) may find for `expr`, a name or dotted
         attribute, wherever it is used in the module: what the imports binding its first
         name import (`flask.abort`), or the builtin (`builtins.ValueError`); where the
         name is bound otherwise (a local), such a rule finds no name at all. None: it

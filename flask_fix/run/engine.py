@@ -16,8 +16,8 @@ from typing import Sequence
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper
 
-from ..codemods.base import Fix, Report, Rule, RuleContext
-from ..imports import first_party, update_imports
+from ..rewrite.base import Fix, Report, Rule, RuleContext
+from ..rewrite.imports import first_party, update_imports
 from ..model import TOO_DEEP_ERRORS, Edit, ErrorKind, Finding
 from ..output.positions import node_positions
 from ..index.project import ProjectIndex

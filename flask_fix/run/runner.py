@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar, cast
 from .. import ruleinfo
 from .cache import RunCache
 from ..codemods import python_rules, select_rules, text_rules
-from ..codemods import legacy_db
+from ..rewrite import legacy_db
 from ..index.compact import FactsCompactor
 from ..config import PerFileIgnores
 from .files import files_under
@@ -59,7 +59,7 @@ from .suppression import skips_file
 from ..output.textdiff import unified_diff
 
 if TYPE_CHECKING:
-    from ..codemods.base import Rule, TextRule
+    from ..rewrite.base import Rule, TextRule
 
 #: below this many files a pool costs more than it saves: scanning a file with `ast`
 #: takes milliseconds, fixing one with LibCST can take a second

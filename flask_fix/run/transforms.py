@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..codemods import project_transforms, select_rules
-from ..codemods.base import ProjectContext, ProjectFinding, ProjectTransform, Rule
+from ..rewrite.base import ProjectContext, ProjectFinding, ProjectTransform, Rule
 from .files import files_under
 from ..model import ErrorKind, FileError, FileResult, Finding, FixLevel
 from ..index.project import ModuleFacts, ProjectIndex, build_index, module_name_for, scan_module

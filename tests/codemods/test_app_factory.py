@@ -15,7 +15,7 @@ import pytest
 
 from flask_fix.codemods.app_factory import AppFactory
 from flask_fix.codemods.circular_app_import import CircularAppImport
-from flask_fix.codemods.project_examples import _SINGLE_MODULE, _SINGLE_MODULE_AFTER
+from flask_fix.rewrite.factory.project_examples import _SINGLE_MODULE, _SINGLE_MODULE_AFTER
 from flask_fix.model import ErrorKind, FixLevel
 from flask_fix.run.runner import Mode, Settings, run
 from flask_fix.run.transforms import transform_sources
@@ -569,7 +569,7 @@ def test_without_unsafe_fixes_the_report_comes_from_the_index_alone():
     # the views module's star import makes the full plan refuse; a run that cannot
     # convert anyway (no --unsafe-fixes) does not plan: it reads the app's module only
     # (for suppression comments), not the modules importing it
-    from flask_fix.codemods.base import ProjectContext
+    from flask_fix.rewrite.base import ProjectContext
     from flask_fix.index.project import index_from_sources
 
     sources = {
@@ -1166,7 +1166,7 @@ def test_an_import_through_a_namespace_package_is_refused():
 def test_a_session_handed_on_at_import_time_is_no_use_of_the_database():
     """`admin.add_view(ModelView(User, db.session))` at import time only passes the
     scoped session on (Flask-Admin's examples); `db.session.add(...)` uses it."""
-    from flask_fix.codemods.legacy_db import uses_outside_context
+    from flask_fix.rewrite.legacy_db import uses_outside_context
     from flask_fix.index.project import module_facts
 
     tree = ast.parse("from app import db\nviews = [db.session]\nprint(db.session)\ndb.session.add(1)\ndb.session()\n")

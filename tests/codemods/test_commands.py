@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from flask_fix.codemods.commands import (
+from flask_fix.rewrite.factory.commands import (
     Positions,
     compose_commands,
     dockerfile_commands,

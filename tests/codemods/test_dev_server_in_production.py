@@ -13,7 +13,7 @@ import pytest
 
 from flask_fix import fix_code
 from flask_fix.codemods import _owner_of_part, all_rules, select_rules, text_rules
-from flask_fix.codemods.base import Rule, TextRule
+from flask_fix.rewrite.base import Rule, TextRule
 from flask_fix.codemods.dev_server_in_production import DevServerCommand, DevServerInProduction
 from flask_fix.model import FixLevel
 from flask_fix.index.project import index_from_sources

@@ -10,7 +10,7 @@ import pytest
 
 from flask_fix import fix_code
 from flask_fix.codemods.extension_init_app import ExtensionInitApp
-from flask_fix.codemods.extensions import AppKind, find_extension_inits
+from flask_fix.rewrite.extensions import AppKind, find_extension_inits
 from flask_fix.index.extensionfacts import scan_module
 from flask_fix.model import FixLevel
 from flask_fix.index.project import index_from_sources

@@ -12,7 +12,7 @@ import libcst as cst
 import pytest
 
 from flask_fix.codemods.app_factory import AppFactory
-from flask_fix.codemods.module_layout import ModuleBody
+from flask_fix.rewrite.module_layout import ModuleBody
 from flask_fix.run.transforms import transform_sources
 
 FACTORY_BODY = """\

@@ -1,4 +1,4 @@
-"""Flask-SQLAlchemy 2.x's fallback (codemods/legacy_db): reads recorded in the scan phase,
+"""Flask-SQLAlchemy 2.x's fallback (rewrite/legacy_db): reads recorded in the scan phase,
 linked in the parent once the databases are known, without reading any file again."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from flask_fix.codemods import legacy_db
+from flask_fix.rewrite import legacy_db
 from flask_fix.index.contextfacts import DatabaseRead, DatabaseReads
 from flask_fix.index.project import index_from_sources, module_facts
 

@@ -15,7 +15,7 @@ import pytest
 
 from flask_fix import fix_code
 from flask_fix.codemods import all_rules, python_rules, text_rules
-from flask_fix.codemods.base import DOC_SECTIONS
+from flask_fix.rewrite.base import DOC_SECTIONS
 from flask_fix.index.project import index_from_sources
 from flask_fix.index.triage import TriageModule, rules_for_module
 

@@ -14,7 +14,7 @@ from typing import Mapping
 
 import libcst as cst
 
-from .factory_support import ModuleView, replace_nodes, string_value, with_string
+from .support import ModuleView, replace_nodes, string_value, with_string
 
 URL_FOR = frozenset({"flask.url_for", "flask.helpers.url_for"})
 REQUEST = frozenset({"flask.request", "flask.globals.request"})

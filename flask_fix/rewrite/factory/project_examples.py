@@ -4,7 +4,7 @@ for their size."""
 
 from __future__ import annotations
 
-from .base import ProjectExample
+from ..base import ProjectExample
 
 # --- FLK201 ---------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from collections.abc import Collection, Iterable, Sequence
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from .codemods.base import ImportSpec
+from .base import ImportSpec
 
 #: isort's and ruff's default for black-compatible code (ruff's `line-length`)
 LINE_LENGTH = 88

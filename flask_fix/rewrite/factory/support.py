@@ -19,7 +19,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameSource, ScopeProvider
 
 if TYPE_CHECKING:
-    from ..index.project import AppObject, ProjectIndex
+    from ...index.project import AppObject, ProjectIndex
 
 IMPORT_TIME = "import-time"
 DECORATOR = "decorator"

@@ -9,7 +9,7 @@ The app's module:
   `init_app` calls, `register_blueprint`, middleware, logging, Jinja settings, `with
   app.app_context():` blocks...) move, in their order, into `create_app(config=None)`;
 - `ext = Ext(app)` stays as `ext = Ext()`; `ext.init_app(app)` goes into the factory at
-  the same point (FLK202's split, flask_fix/codemods/extensions.py);
+  the same point (FLK202's split, flask_fix/rewrite/extensions.py);
 - views and handlers decorated with `@app.<x>` stay where they are, decorated with the
   blueprint equivalent (`@bp.route`, `@bp.app_errorhandler`, ...); app-only handlers
   (`teardown_appcontext`, `shell_context_processor`) are registered by the factory;
@@ -30,13 +30,13 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..index import pins
+from ...index import pins
 from ..imports import is_docstring
-from ..index.project import AppObject, ProjectIndex, absolute_module
-from ..run.projectroot import project_root
-from . import legacy_db
-from .base import ProjectContext
-from .factory_support import (
+from ...index.project import AppObject, ProjectIndex, absolute_module
+from ...run.projectroot import project_root
+from .. import legacy_db
+from ..base import ProjectContext
+from .support import (
     DECORATOR,
     FUNCTION,
     IMPORT_TIME,
@@ -51,7 +51,7 @@ from .factory_support import (
     walk,
     with_blank_lines,
 )
-from .module_layout import ModuleBody
+from ..module_layout import ModuleBody
 
 ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete"})
 # RULES.md's decorator map: the blueprint method registering the same app-wide handler
@@ -865,7 +865,7 @@ class _AppModulePlanner(_ModulePlanner):
             if keyword == "root_path":
                 raise Refused(self.app.path, self.app.line, "`root_path=` moves the template folder")
             if keyword == "template_folder":
-                from .factory_support import string_value
+                from .support import string_value
 
                 value = string_value(argument.value)
                 if value is None:
@@ -1811,15 +1811,15 @@ def _imports_with_depth(tree: ast.Module):
 
 def _keeps_a_fallback(extension: str) -> bool:
     """Flask-SQLAlchemy: before 3.0 its constructor keeps the app as a fallback."""
-    from .extensions import KNOWN_EXTENSIONS, Remembers
+    from ..extensions import KNOWN_EXTENSIONS, Remembers
 
     spec = KNOWN_EXTENSIONS.get(extension)
     return spec is not None and spec.remembers is Remembers.FALLBACK
 
 
 def _extension_inits(view: ModuleView, index: ProjectIndex, path: str) -> list:
-    """FLK202's split of `ext = Ext(app)` (flask_fix/codemods/extensions.py)."""
-    from .extensions import find_extension_inits
+    """FLK202's split of `ext = Ext(app)` (flask_fix/rewrite/extensions.py)."""
+    from ..extensions import find_extension_inits
 
     return find_extension_inits(view.wrapper, index, path)
 

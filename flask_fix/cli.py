@@ -15,7 +15,7 @@ from .output.formats import FORMATS, FORMATS_WITH_EDITS, file_lines, render, sou
 from .output.interactive import Review
 from .model import ErrorKind, FileError
 from .output.report import Tally, rule_statistics, statistics_lines, text_lines
-from .ruleinfo import all_rules, rule_by_code, unknown_codes
+from .meta.ruleinfo import all_rules, rule_by_code, unknown_codes
 from .run.selection import Shard, select_files
 from .output.textdiff import unified_diff
 from .run.cache import ENVIRONMENT_VARIABLE, FOLDER_NAME, RunCache, cache_folder

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .ruleinfo import unknown_codes
+from .meta.ruleinfo import unknown_codes
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -1,6 +1,6 @@
 """What is generated from the rules' own metadata: the README's rule table and
-`flask_fix/ruleinfo_data.py`, the copy of every rule's metadata that is read without
-loading the rules (flask_fix.ruleinfo).
+`flask_fix/meta/ruleinfo_data.py`, the copy of every rule's metadata that is read without
+loading the rules (flask_fix.meta.ruleinfo).
 
 `python -m flask_fix.ruletable README.md` rewrites the table between the markers and
 the data module; a test fails when either and the rules disagree.
@@ -14,12 +14,12 @@ import sys
 
 from .codemods import all_rules
 from .rewrite.base import ProjectTransform, Rule, RuleDocs, TextRule
-from .ruleinfo import PROJECT, PYTHON, TEXT
+from .meta.ruleinfo import PROJECT, PYTHON, TEXT
 
 BEGIN = "<!-- rule-table:begin -->"
 END = "<!-- rule-table:end -->"
-DATA_PATH = os.path.join(os.path.dirname(__file__), "ruleinfo_data.py")
-DATA_HEADER = '''"""Every rule's metadata, for flask_fix.ruleinfo. Generated from the rule classes
+DATA_PATH = os.path.join(os.path.dirname(__file__), "meta", "ruleinfo_data.py")
+DATA_HEADER = '''"""Every rule's metadata, for flask_fix.meta.ruleinfo. Generated from the rule classes
 by `python -m flask_fix.ruletable README.md`: do not edit."""
 
 # fmt: off
@@ -40,7 +40,7 @@ def with_table(readme: str) -> str:
 
 
 def rule_fields(rule: type[RuleDocs]) -> dict[str, object]:
-    """What flask_fix.ruleinfo keeps of one rule class."""
+    """What flask_fix.meta.ruleinfo keeps of one rule class."""
     patterns: tuple[str, ...] = ()
     if issubclass(rule, TextRule):
         kind, patterns = TEXT, tuple(rule.file_patterns)

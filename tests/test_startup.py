@@ -1,6 +1,6 @@
 """What a run loads: the command's answers that need no parsing (--list-rules, --explain,
 a configuration error, a run the cache replays) load neither LibCST nor the rules, and
-the copy of the rules' metadata they read instead (flask_fix.ruleinfo) is the rules'."""
+the copy of the rules' metadata they read instead (flask_fix.meta.ruleinfo) is the rules'."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from flask_fix import codemods, ruleinfo, ruletable
+from flask_fix import codemods, ruletable
+from flask_fix.meta import ruleinfo
 
 #: run the command in a fresh interpreter, then list the modules it must not have loaded
 PROBE = textwrap.dedent(

@@ -2,7 +2,7 @@
 
 Adding a rule means adding a module; nothing else needs to know about it (but for
 `python -m flask_fix.ruletable README.md`, which regenerates the copy of every rule's
-metadata that flask_fix.ruleinfo reads without loading the rules).
+metadata that flask_fix.meta.ruleinfo reads without loading the rules).
 
 Importing this package loads nothing: the rules (and LibCST with them) load on the
 first call that needs them.
@@ -15,7 +15,7 @@ import pkgutil
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..ruleinfo import unknown_codes
+from ..meta.ruleinfo import unknown_codes
 
 if TYPE_CHECKING:
     from ..rewrite.base import ProjectTransform, Rule, RuleDocs, TextRule

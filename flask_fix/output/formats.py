@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 
 from ..model import Edit, FileError, Finding, FixLevel
 from .report import json_document
-from ..ruleinfo import RuleInfo, all_rules
+from ..meta.ruleinfo import RuleInfo, all_rules
 from ..sourceio import SourceError, decode_source, read_source
 
 FORMATS = ("text", "json", "sarif", "github", "rdjson")

@@ -16,7 +16,7 @@ import libcst as cst
 
 from ..model import FixLevel
 from ..index.project import ProjectIndex
-from ..ruleinfo import DOC_SECTIONS, doc_sections, documentation_of
+from ..meta.ruleinfo import DOC_SECTIONS, doc_sections, documentation_of
 
 if TYPE_CHECKING:
     from ..index.triage import TriageModule
@@ -70,7 +70,7 @@ class RuleDocs:
     The class docstring holds the rule's documentation in the sections of DOC_SECTIONS
     (each a line of its own ending in a colon); `--explain` prints it and the README's
     rule table is generated from `code`, `name`, `fix_level` and `summary`. What runs
-    before or without LibCST reads a generated copy of these (flask_fix.ruleinfo).
+    before or without LibCST reads a generated copy of these (flask_fix.meta.ruleinfo).
     """
 
     code: ClassVar[str]

@@ -7,7 +7,7 @@ streamed back in path order, so memory does not grow with the tree.
 
 A run the cache replays loads neither LibCST nor the rules: what needs them (the rules'
 classes, `engine`, `transforms`) is imported by the phases that use them, never at the
-top of this module; what every run needs of the rules comes from flask_fix.ruleinfo.
+top of this module; what every run needs of the rules comes from flask_fix.meta.ruleinfo.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar, cast
 
-from .. import ruleinfo
+from ..meta import ruleinfo
 from .cache import RunCache
 from ..codemods import python_rules, select_rules, text_rules
 from ..rewrite import legacy_db

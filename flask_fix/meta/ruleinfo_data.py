@@ -1,4 +1,4 @@
-"""Every rule's metadata, for flask_fix.ruleinfo. Generated from the rule classes
+"""Every rule's metadata, for flask_fix.meta.ruleinfo. Generated from the rule classes
 by `python -m flask_fix.ruletable README.md`: do not edit."""
 
 # fmt: off

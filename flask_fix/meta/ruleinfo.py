@@ -15,7 +15,7 @@ import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .model import FixLevel
+from ..model import FixLevel
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"  # flask_fix.run.cache keys its entries by it
+from .version import __version__  # flask_fix.run.cache keys its entries by it
 
 __all__ = ["CheckReport", "CodeResult", "check_paths", "fix_code", "__version__"]
 

@@ -113,7 +113,7 @@ def check_paths(
     for an unknown rule code or a bad shard, `flask_fix.config.ConfigError` for a bad
     configuration.
     """
-    from . import __version__
+    from .version import __version__
 
     names = [os.fspath(p) for p in paths] or ["."]
     select, ignore = tuple(c.upper() for c in select), tuple(c.upper() for c in ignore)

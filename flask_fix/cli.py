@@ -9,7 +9,7 @@ from contextlib import nullcontext
 
 import click
 
-from . import __version__
+from .version import __version__
 from .config import ConfigError, find_config, load_config, merge
 from .output.formats import FORMATS, FORMATS_WITH_EDITS, file_lines, render, source_lines
 from .output.interactive import Review

@@ -51,7 +51,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from .. import __version__
+from ..version import __version__
 from ..model import ErrorKind, FileResult
 from .projectroot import project_root
 

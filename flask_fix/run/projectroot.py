@@ -4,15 +4,13 @@ Rules such as FLK102 need the whole project's route map, so when files (not fold
 are named on the command line, the scan phase also reads every Python file of the
 project each one belongs to: the nearest folder upward holding `pyproject.toml`,
 `setup.py`, `setup.cfg` or `.git`. Those extra files go into the ProjectIndex only;
-they are never fixed and nothing is reported about them.
+they are never fixed and nothing is reported about them (which files: flask_fix.run.
+selection.index_only_files).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-
-from .files import discover
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 
@@ -28,34 +26,3 @@ def project_root(path: str) -> str | None:
         if parent == folder:
             return None
         folder = parent
-
-
-def index_only_files(
-    named: Sequence[str], files: Sequence[str], exclude: Sequence[str] = ()
-) -> list[str]:
-    """The Python files of the projects holding the named files, minus `files` (the
-    files being processed): what the scan phase reads for the index only.
-
-    `named` are the paths as given on the command line; only those that are files and
-    were kept by discovery (in `files`) count. The projects are walked like any folder
-    (`.gitignore`, skipped folders, `exclude`). Empty when no file was named.
-    """
-    if not any(os.path.isfile(path) for path in named):
-        return []  # folders only: nothing to add (and no need to resolve every file)
-    processed = {os.path.realpath(f) for f in files}
-    roots = sorted(
-        {
-            root
-            for path in named
-            if os.path.isfile(path) and os.path.realpath(path) in processed
-            if (root := project_root(path)) is not None
-        }
-    )
-    if not roots:
-        return []
-    extra: dict[str, str] = {}  # real path -> path as shown
-    for path in discover(roots, exclude=exclude).files:
-        real = os.path.realpath(path)
-        if real not in processed:
-            extra.setdefault(real, path)
-    return sorted(extra.values())

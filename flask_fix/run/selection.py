@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .files import discover
 from ..model import ErrorKind, FileError
-from .projectroot import index_only_files
+from .projectroot import project_root
 
 
 @dataclass(frozen=True)
@@ -68,3 +68,34 @@ def select_files(
         if shard is None or shard.holds(p)
     ]
     return FileSelection(files, index_files, errors)
+
+
+def index_only_files(
+    named: Sequence[str], files: Sequence[str], exclude: Sequence[str] = ()
+) -> list[str]:
+    """The Python files of the projects holding the named files, minus `files` (the
+    files being processed): what the scan phase reads for the index only.
+
+    `named` are the paths as given on the command line; only those that are files and
+    were kept by discovery (in `files`) count. The projects are walked like any folder
+    (`.gitignore`, skipped folders, `exclude`). Empty when no file was named.
+    """
+    if not any(os.path.isfile(path) for path in named):
+        return []  # folders only: nothing to add (and no need to resolve every file)
+    processed = {os.path.realpath(f) for f in files}
+    roots = sorted(
+        {
+            root
+            for path in named
+            if os.path.isfile(path) and os.path.realpath(path) in processed
+            if (root := project_root(path)) is not None
+        }
+    )
+    if not roots:
+        return []
+    extra: dict[str, str] = {}  # real path -> path as shown
+    for path in discover(roots, exclude=exclude).files:
+        real = os.path.realpath(path)
+        if real not in processed:
+            extra.setdefault(real, path)
+    return sorted(extra.values())

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from flask_fix.run.projectroot import project_root
+from flask_fix.index.projectroot import project_root
 from flask_fix.run.selection import index_only_files
 from flask_fix.run.runner import Mode, Settings, run
 

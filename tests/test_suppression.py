@@ -12,7 +12,7 @@ from flask_fix.codemods.json_dumps_response import JsonDumpsResponse
 from flask_fix.run.engine import SourceResult, fix_source
 from flask_fix.model import FixLevel
 from flask_fix.index.project import ProjectIndex, index_from_sources
-from flask_fix.run.suppression import ALL, comment_codes, skips_file
+from flask_fix.rewrite.suppression import ALL, comment_codes, skips_file
 
 JSONIFY = "`jsonify(...)` instead of `json.dumps(...)`"
 

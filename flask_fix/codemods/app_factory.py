@@ -7,9 +7,9 @@ import os
 
 from ..index import pins
 from ..model import FixLevel
-from ..run.projectroot import project_root
+from ..index.projectroot import project_root
 from ..index.project import AppObject, ProjectIndex
-from ..run.suppression import may_suppress
+from ..rewrite.suppression import may_suppress
 from ..rewrite.base import ProjectContext, ProjectFinding, ProjectTransform, TransformResult
 from ..rewrite.factory.deploy_refs import (
     GUNICORN_CALLS_FACTORIES,

@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING
 
 from ..version import __version__
 from ..model import ErrorKind, FileResult
-from .projectroot import project_root
+from ..index.projectroot import project_root
 
 if TYPE_CHECKING:
     from ..index.project import ProjectIndex

@@ -22,7 +22,7 @@ from ..model import TOO_DEEP_ERRORS, Edit, ErrorKind, Finding
 from ..output.positions import node_positions
 from ..index.project import ProjectIndex
 from .python2 import syntax_error_message
-from .suppression import may_suppress, skips_file, unsuppressed
+from ..rewrite.suppression import may_suppress, skips_file, unsuppressed
 from ..output.textdiff import edits_between
 
 MAX_PASSES = 8

@@ -55,7 +55,7 @@ from ..index.project import (
     scan_module,
 )
 from ..sourceio import SourceError, decode_source, read_source, write_atomic
-from .suppression import skips_file
+from ..rewrite.suppression import skips_file
 from ..output.textdiff import unified_diff
 
 if TYPE_CHECKING:

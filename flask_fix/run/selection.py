@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .files import discover
 from ..model import ErrorKind, FileError
-from .projectroot import project_root
+from ..index.projectroot import project_root
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from .files import files_under
 from ..model import ErrorKind, FileError, FileResult, Finding, FixLevel
 from ..index.project import ModuleFacts, ProjectIndex, build_index, module_name_for, scan_module
 from ..sourceio import write_atomic
-from .suppression import comment_suppressions, is_suppressed, skips_file
+from ..rewrite.suppression import comment_suppressions, is_suppressed, skips_file
 from ..output.textdiff import edits_between, unified_diff
 from ..index.triage import TriageModule, rules_for_module
 

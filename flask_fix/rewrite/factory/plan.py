@@ -33,7 +33,7 @@ import libcst as cst
 from ...index import pins
 from ..imports import is_docstring
 from ...index.project import AppObject, ProjectIndex, absolute_module
-from ...run.projectroot import project_root
+from ...index.projectroot import project_root
 from .. import legacy_db
 from ..base import ProjectContext
 from .support import (

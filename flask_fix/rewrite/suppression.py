@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # LibCST loads only with the rules: skips_file serves runs wi
     import libcst as cst
     from libcst.metadata import CodeRange
 
-    from ..rewrite.base import Report
+    from .base import Report
 
 #: a quick look at the bytes: could the file hold any suppression comment at all?
 _HINT = re.compile(rb"noqa|flask-fix", re.IGNORECASE)

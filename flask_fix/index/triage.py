@@ -22,14 +22,30 @@ from __future__ import annotations
 import ast
 import re
 from functools import cached_property
-from typing import TYPE_CHECKING, Sequence, TypeVar
+from typing import ClassVar, Protocol, Sequence, TypeVar
 
 from .project import NodesByType, scan_module
 
-if TYPE_CHECKING:
-    from ..rewrite.base import Rule
-
 Node = TypeVar("Node", bound=ast.AST)
+
+
+class TriageRule(Protocol):
+    """What the triage reads of a rule (flask_fix.rewrite.base.Rule declares each): the
+    index layer sees rules through this, never imports them."""
+
+    triggers: ClassVar[tuple[bytes, ...]]
+    called_names: ClassVar[frozenset[str]]
+    required_imports: ClassVar[frozenset[str]]
+    required_words: ClassVar[tuple[bytes, ...]]
+
+    @classmethod
+    def call_could_fire(cls, call: ast.Call) -> bool: ...
+
+    @classmethod
+    def module_could_fire(cls, module: TriageModule) -> bool: ...
+
+
+AnyRule = TypeVar("AnyRule", bound=TriageRule)
 
 
 class TriageModule:
@@ -254,13 +270,13 @@ def _called_name(func: ast.expr) -> str | None:
     return None
 
 
-def _text_could_fire(rule: type[Rule], source: bytes) -> bool:
+def _text_could_fire(rule: type[AnyRule], source: bytes) -> bool:
     return any(t in source for t in rule.triggers) and all(
         word in source for word in rule.required_words
     )
 
 
-def rules_for_source(source: bytes, rules: Sequence[type[Rule]]) -> list[type[Rule]]:
+def rules_for_source(source: bytes, rules: Sequence[type[AnyRule]]) -> list[type[AnyRule]]:
     """The triage of a module this Python's `ast` cannot parse but LibCST can (newer
     syntax: PEP 701 f-strings on 3.11), from its bytes alone: trigger text, the rule's
     required words, and an import statement naming one of its required modules. Each is
@@ -290,8 +306,8 @@ def _may_import(source: bytes, module: str) -> bool:
 
 
 def rules_for_module(
-    module: TriageModule, rules: Sequence[type[Rule]]
-) -> list[type[Rule]]:
+    module: TriageModule, rules: Sequence[type[AnyRule]]
+) -> list[type[AnyRule]]:
     """The rules worth running on this module: trigger text and required words present,
     a module they need imported, a call made that the rule's `call_could_fire` accepts,
     and `module_could_fire`."""

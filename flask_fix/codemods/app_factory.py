@@ -23,11 +23,11 @@ from ..rewrite.factory.plan import (
     FactoryPlan,
     Note,
     Refused,
-    is_test_module,
     plan_factory,
     refusal_from_index,
 )
 from ..rewrite.factory.support import app_root as _app_root
+from ..rewrite.factory.support import is_test_module
 from ..rewrite.factory.support import other_roots as _other_roots
 from ..rewrite.factory.support import under as _under
 from ..rewrite.factory.project_examples import APP_FACTORY_EXAMPLES, APP_FACTORY_VALID

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model import FixLevel
 from ..index.project import ProjectIndex
 from ..rewrite.base import ProjectContext, ProjectFinding, ProjectTransform, TransformResult
-from ..rewrite.factory.plan import is_test_module
+from ..rewrite.factory.support import is_test_module
 from ..rewrite.factory.support import DECORATOR, FUNCTION, ModuleView
 from ..rewrite.factory.project_examples import CIRCULAR_IMPORT_EXAMPLES, CIRCULAR_IMPORT_VALID
 

@@ -46,7 +46,7 @@ def fallback_uses(
     all of them by default) or of its models' `.query`, outside an application context,
     in the project's modules (those `in_scope`): import-time code everywhere, test
     functions in test code."""
-    from .factory.plan import is_test_module
+    from .factory.support import is_test_module
 
     if databases is None:
         databases = index.contexts.sqlalchemy_given_app

@@ -33,7 +33,6 @@ import libcst as cst
 from ...index import pins
 from ..imports import is_docstring
 from ...index.project import AppObject, ProjectIndex, absolute_module
-from ...index.projectroot import project_root
 from .. import legacy_db
 from ..base import ProjectContext
 from .support import (
@@ -42,6 +41,7 @@ from .support import (
     IMPORT_TIME,
     ModuleView,
     app_root,
+    is_test_module,
     other_roots,
     under,
     bound_names,
@@ -134,42 +134,6 @@ class FactoryPlan:
     # (path, line) of each endpoint renamed in a Python module (where suppression
     # comments may sit; recorded only in modules that have some)
     renamed_lines: list[tuple[str, int]] = field(default_factory=list)
-
-
-def is_test_module(path: str, view: ModuleView | None = None) -> bool:
-    """Test code, whose apps are test scaffolding (apps that tests load by their
-    module-level name, like Flask's own `tests/test_apps`): pytest's and unittest's file
-    names (`test_*.py`, `*_test.py`, `*_tests.py`, `conftest.py`), any module under a
-    `tests` or `test` folder of the project, or a module importing unittest or pytest
-    (old tutorials keep theirs in `tests.py` or `flaskr_tests.py`)."""
-    name = os.path.basename(path)
-    if (
-        name.startswith("test")
-        or name.endswith(("_test.py", "_tests.py"))
-        or name == "conftest.py"
-        or any(f in ("tests", "test") for f in _folders_in_project(path))
-    ):
-        return True
-    return view is not None and any(
-        view.qualified(node) in ("unittest", "pytest")
-        for node in walk(view.module)
-        if isinstance(node, cst.Name) and node.value in ("unittest", "pytest")
-    )
-
-
-def _folders_in_project(path: str) -> list[str]:
-    """The folders of `path` below its project root (the nearest folder holding
-    pyproject.toml, setup.py, setup.cfg or .git), so that a project kept in, say,
-    /srv/test/ is not all tests, wherever flask-fix runs from; without a root, the
-    folders below the current folder."""
-    root = project_root(path)
-    if root is not None:
-        relative = os.path.relpath(os.path.abspath(path), root)
-    else:
-        relative = os.path.relpath(path) if os.path.isabs(path) else path
-    if relative.startswith(".."):
-        return []
-    return os.path.normpath(relative).split(os.sep)[:-1]
 
 
 def _decorator_shape(decorator: cst.Decorator, app_name: str) -> tuple[str, str] | None:

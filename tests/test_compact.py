@@ -11,7 +11,8 @@ from textwrap import dedent
 import pytest
 
 from flask_fix.index.compact import EMPTY_FROZENSET, FactsCompactor
-from flask_fix.index.project import ImportedName, ModuleFacts, build_index, module_facts
+from flask_fix.index.project import build_index, module_facts
+from flask_fix.index.facts import ImportedName, ModuleFacts
 
 PROJECT = {
     "shop/__init__.py": """\

@@ -12,14 +12,13 @@ from textwrap import dedent
 import pytest
 
 from flask_fix.index.project import (
-    AppObject,
-    ImportedName,
     ProjectIndex,
     build_index,
     index_from_sources,
     module_facts,
     module_name_for,
 )
+from flask_fix.index.facts import AppObject, ImportedName
 
 
 def index_of(sources: dict[str, str]) -> ProjectIndex:

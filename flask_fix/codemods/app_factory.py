@@ -8,7 +8,8 @@ import os
 from ..index import pins
 from ..model import FixLevel
 from ..index.projectroot import project_root
-from ..index.project import AppObject, ProjectIndex
+from ..index.project import ProjectIndex
+from ..index.facts import AppObject
 from ..rewrite.suppression import may_suppress
 from ..rewrite.base import ProjectContext, ProjectFinding, ProjectTransform, TransformResult
 from ..rewrite.factory.deploy_refs import (

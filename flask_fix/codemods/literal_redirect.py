@@ -12,7 +12,7 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
-from ..index.project import Route
+from ..index.facts import Route
 from ..index.routing import Hole, Resolution, resolve_redirect
 from ..rewrite.base import Example, Fix, Rule
 from ..rewrite.names import enclosing_function, qualified_name, reference

@@ -9,7 +9,8 @@ resolves them across modules with the index linker: which qualified names are
 Flask-SQLAlchemy objects, which classes are its models, which functions are Celery tasks,
 and which of those run with no app context as far as the project shows.
 
-Nothing here imports `flask_fix.index.project` at run time (project.py imports this module).
+Nothing here imports `flask_fix.index.project` (which imports this module): the scanner
+and the linker are seen through `facts.ModuleScan` and `facts.ProjectLink`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .project import _Linker, _ModuleScanner
+    from .facts import ModuleScan, ProjectLink
 
 FSA_CLASSES = frozenset(
     {
@@ -165,7 +166,7 @@ class ContextIndex:
 # --- one module ---------------------------------------------------------------------------
 
 
-def scan_module(tree: ast.Module, scanner: _ModuleScanner) -> ModuleContextFacts:
+def scan_module(tree: ast.Module, scanner: ModuleScan) -> ModuleContextFacts:
     """The module's facts; `scanner` (the index scanner, done with the module) resolves
     names through the module-level bindings as they stand at the end of the module."""
     qualify = scanner.qualify
@@ -461,7 +462,7 @@ def _import_time_expressions(body: list[ast.stmt]) -> Iterator[ast.AST]:
 # --- database reads outside a context (Flask-SQLAlchemy before 3.0: rewrite/legacy_db) ---
 
 
-def database_reads(tree: ast.Module, scanner: _ModuleScanner) -> DatabaseReads | None:
+def database_reads(tree: ast.Module, scanner: ModuleScan) -> DatabaseReads | None:
     """The module's `DatabaseReads`; None when it has none and is no possible test code."""
     path = scanner.facts.path
     maybe_test = may_be_test_module(path)
@@ -493,7 +494,7 @@ def database_reads(tree: ast.Module, scanner: _ModuleScanner) -> DatabaseReads |
 
 
 def _import_bindings(
-    node: ast.Import | ast.ImportFrom, scanner: _ModuleScanner
+    node: ast.Import | ast.ImportFrom, scanner: ModuleScan
 ) -> Iterator[tuple[str, str]]:
     """(local name, what it is bound to) for each name an import binds (`import a.b`: a,
     a; `import a.b as c`: c, a.b; `from .m import x as y`: y, pkg.m.x)."""
@@ -510,7 +511,7 @@ def _import_bindings(
 
 
 def may_be_test_module(path: str) -> bool:
-    """A cheap superset of rewrite.factory.plan.is_test_module's file names and folders
+    """A cheap superset of rewrite.factory.support.is_test_module's file names and folders
     (any folder of the absolute path, not only those below the project root)."""
     folder, name = os.path.split(path)
     return (
@@ -618,7 +619,7 @@ def _pushes_test_context(nodes: dict) -> bool:
 # --- the whole project ----------------------------------------------------------------------
 
 
-def link(linker: _Linker) -> ContextIndex:
+def link(linker: ProjectLink) -> ContextIndex:
     """Resolve every module's facts across the project."""
     per_module = [(m, m.raw.get("context")) for m in linker.facts]
     per_module = [(m, f) for m, f in per_module if f is not None]
@@ -714,7 +715,7 @@ def link(linker: _Linker) -> ContextIndex:
     )
 
 
-def database_reads_by_path(linker: _Linker) -> dict[str, DatabaseReads]:
+def database_reads_by_path(linker: ProjectLink) -> dict[str, DatabaseReads]:
     """Every module's `DatabaseReads`, for `ProjectIndex.database_reads`: kept out of
     `ContextIndex`, which the rules read in the fix phase (the cache keys their results
     by it), as these change with every line moved in a module holding one."""
@@ -726,7 +727,7 @@ def database_reads_by_path(linker: _Linker) -> dict[str, DatabaseReads]:
     return found
 
 
-def _import_contexts(linker: _Linker, per_module) -> dict[str, int]:
+def _import_contexts(linker: ProjectLink, per_module) -> dict[str, int]:
     """The context each module's import-time code runs in: the lowest over the ways the
     project imports it. A module nobody imports is an entry point (NONE) when it is a
     top-level module (a script, or the package `flask --app` loads) or has a `__main__`

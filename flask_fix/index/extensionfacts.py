@@ -11,7 +11,8 @@ modules where such a name may be an app of the project: the rules report only na
 bound to one (`ExtensionTracking.app_ref`), never a blueprint (`Api(bp)`,
 `bp.register_blueprint(child)`) or anything else the scan knows is not an app.
 
-Nothing here imports `flask_fix.index.project` at run time (project.py imports this module).
+Nothing here imports `flask_fix.index.project` (which imports this module): the scanner
+and the linker are seen through `facts.ModuleScan` and `facts.ProjectLink`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 from .contextfacts import is_main_guard
 
 if TYPE_CHECKING:
-    from .project import NodesByType, _Linker, _ModuleScanner
+    from .facts import ModuleScan, NodesByType, ProjectLink
 
 # modules whose classes may be Flask extensions (the `flask_foo` naming convention, and the
 # `flask.ext.foo` form removed in Flask 1.0)
@@ -97,7 +98,7 @@ class ExtensionIndex:
 # --- one module ---------------------------------------------------------------------------
 
 
-def record_call(scanner: _ModuleScanner, call: ast.Call) -> None:
+def record_call(scanner: ModuleScan, call: ast.Call) -> None:
     """Called by the index scanner for every call, in the call's own scope (so `qualify`
     sees function-level imports too): no walk of its own."""
     func = call.func
@@ -140,7 +141,7 @@ def _registered_app(call: ast.Call, func: ast.Attribute) -> ast.Name | None:
     return app if app.__class__ is ast.Name else None  # type: ignore[return-value]
 
 
-def _binding(scanner: _ModuleScanner, name: ast.Name) -> Binding:
+def _binding(scanner: ModuleScan, name: ast.Name) -> Binding:
     """How `name` is bound in the scope of the call being scanned (see `Binding`)."""
     scope = scanner.scope_of(name.id)
     if scope is not scanner.scope:
@@ -155,7 +156,7 @@ def _binding(scanner: _ModuleScanner, name: ast.Name) -> Binding:
     return (MADE, made) if made is not None else None
 
 
-def _facts(scanner: _ModuleScanner) -> ModuleExtensionFacts:
+def _facts(scanner: ModuleScan) -> ModuleExtensionFacts:
     facts = scanner.facts.raw.get("extensions")
     if facts is None:
         facts = scanner.facts.raw["extensions"] = ModuleExtensionFacts()
@@ -351,7 +352,7 @@ def _is_not_none(test: ast.expr, name: str) -> bool:
 # --- the whole project ----------------------------------------------------------------------
 
 
-def link(linker: _Linker, app_names: frozenset[str], makes_app: frozenset[str]) -> ExtensionIndex:
+def link(linker: ProjectLink, app_names: frozenset[str], makes_app: frozenset[str]) -> ExtensionIndex:
     """Resolve every module's facts across the project. `app_names`: the qualified names
     of its app objects (re-exports included); `makes_app`: of what returns a new app
     (`flask.Flask`, the project's subclasses and factories)."""

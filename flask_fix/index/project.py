@@ -23,11 +23,22 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from . import contextfacts, extensionfacts
+from .facts import (
+    AppObject,
+    BlueprintObject,
+    ClassDecl,
+    ConfigLoad,
+    ImportedName,
+    Key,
+    ModuleFacts,
+    NodesByType,
+    RegistrationDecl,
+    Route,
+    RouteDecl,
+    local_name,
+)
 from ..model import TOO_DEEP_ERRORS, TOO_DEEP_MESSAGE, ErrorKind
 from ..sourceio import SourceError
-
-#: every node of a module's `ast`, by node class, in the order the scan met them
-NodesByType = dict[type, list[ast.AST]]
 
 FLASK_CLASSES = frozenset({"flask.Flask", "flask.app.Flask"})
 BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
@@ -79,162 +90,6 @@ CONFIG_LOADERS = frozenset(
 CONFIG_SETTERS = frozenset({"update", "from_mapping", "setdefault"})
 # modules whose session interfaces work without Flask's secret key (server-side sessions)
 SESSION_EXTENSIONS = frozenset({"flask_session", "flask_kvsession"})
-
-
-@dataclass(frozen=True, slots=True)
-class ImportedName:
-    """`local` in a module refers to `module`.`name` (name None: the module itself)."""
-
-    local: str
-    module: str
-    name: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class AppObject:
-    path: str
-    module: str
-    variable: str
-    line: int
-    # qualified name of the function creating it (a factory); None at module level
-    function: str | None = None
-
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.module}.{_local_name(self.function, self.variable)}"
-
-
-@dataclass(frozen=True, slots=True)
-class BlueprintObject:
-    path: str
-    module: str
-    variable: str
-    name: str | None  # None when the name is not a literal
-    url_prefix: str | None
-    line: int
-    url_prefix_known: bool = True  # False: url_prefix is an expression we cannot evaluate
-    function: str | None = None  # qualified name of the function creating it, if any
-    has_url_defaults: bool = False
-    # False when its routes depend on what we do not model (subdomain=, **options)
-    certain: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
-    rule: str  # as written: '/user/<int:id>' (the source text when not a literal)
-    url: str | None  # full rule with prefixes; None when a prefix is unknown
-    endpoint: str | None  # 'admin.user'; None when not a literal
-    methods: frozenset[str]  # uppercase, as declared; empty when unknown (then not certain)
-    view: str | None  # qualified name of the view function (or View class) in its module
-    path: str  # where the route is declared
-    line: int
-    blueprint: str | None = None  # the blueprint's registered (dotted) name
-    strict_slashes: bool = True
-    has_defaults: bool = False
-    # registration order within the project, used to tell which rule url_for builds
-    order: int = 0
-    # False when the route might not be served as computed: its blueprint was never seen
-    # registered, its app or blueprint is not resolvable, or it uses options, methods or
-    # a blueprint setup we do not model
-    certain: bool = True
-    rule_known: bool = True  # False: `rule` is source text, not the rule
-    view_path: str | None = None  # the file defining the view (may differ from `path`)
-    app: str | None = None  # qualified name of the app serving it ('pkg.app')
-
-
-@dataclass(frozen=True, slots=True)
-class RouteDecl:
-    """A route as declared in one module, before prefixes and endpoint names are known."""
-
-    target: str | None  # qualified name of the app or blueprint; None: not resolvable
-    rule: str  # the rule, or the source text of a rule that is not a literal
-    rule_known: bool
-    endpoint: str | None  # None: unknown, or to be taken from the view (endpoint_from_view)
-    endpoint_from_view: bool
-    methods: frozenset[str] | None  # None: not a literal, or taken from the View class
-    view: str | None  # qualified name of the view function or View class
-    view_is_class: bool  # registered through View.as_view(): methods come from the class
-    line: int
-    strict_slashes: bool = True
-    has_defaults: bool = False
-    modeled: bool = True  # False: options we do not model (subdomain, host, redirect_to...)
-    # the call's own shape says it is Flask routing (`route`, `add_url_rule`, or a
-    # shortcut with a '/' rule): kept as an uncertain route even if the target is unknown
-    flask_shaped: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class RegistrationDecl:
-    """`parent.register_blueprint(blueprint, **options)` as declared in one module."""
-
-    parent: str | None  # qualified name of the app or blueprint; None: not resolvable
-    blueprint: str  # qualified name of the blueprint registered
-    line: int
-    url_prefix: str | None = None  # the url_prefix= option; None when absent
-    url_prefix_known: bool = True
-    name: str | None = None  # the name= option; None when absent
-    name_known: bool = True
-    has_url_defaults: bool = False
-    modeled: bool = True  # False: subdomain= or **options we cannot see
-
-
-@dataclass(frozen=True, slots=True)
-class ClassDecl:
-    """A class with bases: enough to recognise class-based views and their methods."""
-
-    qualname: str
-    bases: tuple[str | None, ...]  # qualified names; None when not resolvable
-    functions: frozenset[str]  # names of the functions defined in its body
-    sets_methods: bool  # its body assigns `methods`
-    methods: frozenset[str] | None  # that assignment, uppercase, when a literal
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class ConfigLoad:
-    """`config.from_object(target)` or `config.from_pyfile(target)` in one module."""
-
-    kind: str  # 'object': a qualified name; 'map': `mapping[...]`, the mapping's qualified
-    # name (its values are loaded); 'pyfile': a file name relative to the calling module
-    target: str
-    line: int
-
-
-@dataclass(slots=True)
-class ModuleFacts:
-    """What one module declares; produced per file, in a worker, from its `ast`."""
-
-    path: str
-    module: str
-    imports: list[ImportedName] = field(default_factory=list)  # module-level imports
-    apps: list[AppObject] = field(default_factory=list)  # module-level `app = Flask(...)`
-    blueprints: list[BlueprintObject] = field(default_factory=list)
-    # unused by the index; free for other passes to attach their own per-module facts
-    raw: dict = field(default_factory=dict)
-    factory_apps: list[AppObject] = field(default_factory=list)  # created inside functions
-    routes: list[RouteDecl] = field(default_factory=list)
-    registrations: list[RegistrationDecl] = field(default_factory=list)
-    classes: list[ClassDecl] = field(default_factory=list)
-    # module-level names bound to another qualified name (imports, `a = b.c` aliases)
-    exports: dict[str, str] = field(default_factory=dict)
-    # module-level `x.run(...)` calls (`__main__` blocks included): the receiver's qualified
-    # name, or `f()` for `f().run()`; an app's run() starts the development server
-    run_calls: list[str] = field(default_factory=list)
-    # qualified names read through a module-level `import x` (`app.app`): who uses the app
-    module_attribute_uses: set[str] = field(default_factory=set)
-    # functions (qualified in the module) that return a Flask app they create: factories
-    app_factories: set[str] = field(default_factory=set)
-    # module-level `name = f(...)`: name -> qualified f (an app when f is a factory)
-    call_results: dict[str, str] = field(default_factory=dict)
-    # functions returning what a call made (`x = f(...); return x`, `return f(...)`):
-    # function -> qualified f (a factory when f is a Flask subclass)
-    returned_calls: dict[str, str] = field(default_factory=dict)
-    config_loads: list[ConfigLoad] = field(default_factory=list)
-    # module-level `name = {...: Class, ...}` -> the values' qualified names (`config[name]`)
-    config_maps: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # the module may set a secret key: SECRET_KEY or secret_key assigned, a config loader
-    # called, a config key set that is not a literal, or the session interface replaced
-    may_set_secret_key: bool = False
 
 
 @dataclass
@@ -434,10 +289,6 @@ def absolute_module(module: str | None, level: int, package: str) -> str | None:
         return None
     base = parts[: len(parts) - (level - 1)]
     return ".".join(base + [module] if module else base)
-
-
-def _local_name(function: str | None, variable: str) -> str:
-    return f"{function}.<locals>.{variable}" if function else variable
 
 
 @dataclass
@@ -1199,9 +1050,6 @@ def build_index(facts: list[ModuleFacts]) -> ProjectIndex:
     return _Linker(facts).link()
 
 
-Key = tuple[str, str]  # (path, local qualified name) of an object
-
-
 class _Unknown:
     """A prefix or name that exists but cannot be evaluated."""
 
@@ -1230,9 +1078,9 @@ class _Linker:
         for module in facts:
             self.by_module[module.module].append(module)
             for app in [*module.apps, *module.factory_apps]:
-                self.apps[module.path, _local_name(app.function, app.variable)] = app
+                self.apps[module.path, local_name(app.function, app.variable)] = app
             for blueprint in module.blueprints:
-                key = (module.path, _local_name(blueprint.function, blueprint.variable))
+                key = (module.path, local_name(blueprint.function, blueprint.variable))
                 self.blueprints[key] = blueprint
             for cls in module.classes:
                 self.classes[module.path, cls.qualname] = cls

@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..model import TOO_DEEP_ERRORS
-from .project import ProjectIndex, Route
+from .project import ProjectIndex
+from .facts import Route
 
 # characters a query key or value, or a fragment, may hold for url_for to write it unchanged
 _PLAIN = re.compile(r"[A-Za-z0-9._~-]*")

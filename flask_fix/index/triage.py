@@ -24,7 +24,8 @@ import re
 from functools import cached_property
 from typing import ClassVar, Protocol, Sequence, TypeVar
 
-from .project import NodesByType, scan_module
+from .project import scan_module
+from .facts import NodesByType
 
 Node = TypeVar("Node", bound=ast.AST)
 

@@ -46,7 +46,6 @@ from ..model import (
 from .parsing import parse_module
 from ..index.pins import FLASK, FLASK_SQLALCHEMY, versions_for
 from ..index.project import (
-    ModuleFacts,
     ProjectIndex,
     build_index,
     may_declare_routes,
@@ -54,6 +53,7 @@ from ..index.project import (
     one_module_index,
     scan_module,
 )
+from ..index.facts import ModuleFacts
 from ..sourceio import SourceError, decode_source, read_source, write_atomic
 from ..rewrite.suppression import skips_file
 from ..output.textdiff import unified_diff

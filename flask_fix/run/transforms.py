@@ -28,7 +28,8 @@ from ..codemods import project_transforms, select_rules
 from ..rewrite.base import ProjectContext, ProjectFinding, ProjectTransform, Rule
 from .files import files_under
 from ..model import ErrorKind, FileError, FileResult, Finding, FixLevel
-from ..index.project import ModuleFacts, ProjectIndex, build_index, module_name_for, scan_module
+from ..index.project import ProjectIndex, build_index, module_name_for, scan_module
+from ..index.facts import ModuleFacts
 from ..sourceio import write_atomic
 from ..rewrite.suppression import comment_suppressions, is_suppressed, skips_file
 from ..output.textdiff import edits_between, unified_diff

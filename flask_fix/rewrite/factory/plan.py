@@ -32,7 +32,8 @@ import libcst as cst
 
 from ...index import pins
 from ..imports import is_docstring
-from ...index.project import AppObject, ProjectIndex, absolute_module
+from ...index.project import ProjectIndex, absolute_module
+from ...index.facts import AppObject
 from .. import legacy_db
 from ..base import ProjectContext
 from .support import (

@@ -21,7 +21,8 @@ from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameSour
 from ...index.projectroot import project_root
 
 if TYPE_CHECKING:
-    from ...index.project import AppObject, ProjectIndex
+    from ...index.project import ProjectIndex
+    from ...index.facts import AppObject
 
 IMPORT_TIME = "import-time"
 DECORATOR = "decorator"

@@ -155,7 +155,7 @@ def test_code_only_libcst_parses_is_fixed_unindexed():
 @pytest.mark.skipif(sys.version_info >= (3, 14), reason="`except A, B:` parses on 3.14")
 def test_python_2_code_that_libcst_reads_as_python_3_14_is_named_as_such():
     """`except X, e:` with `e` defined nowhere: Python 2, not Python 3.14's `except A, B:`
-    (tests/test_python2.py), as in a run."""
+    (tests/run/test_python2.py), as in a run."""
     source = "try:\n    import json\nexcept ImportError, e:\n    json = None\n"
     failure = failure_of(source)
     assert (failure.kind, failure.message, failure.line) == (

@@ -1,5 +1,5 @@
 """The FLK201/FLK203 examples: small projects as data (path -> text), turned into tests
-like every rule's (tests/test_project_transforms.py). Kept apart from the rule modules
+like every rule's (tests/run/test_project_transforms.py). Kept apart from the rule modules
 for their size."""
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from flask_fix.output.formats import (
 )
 from flask_fix.model import Edit, ErrorKind, FileError, Finding, FixLevel
 
-SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+SCHEMA = json.loads((Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json").read_text())
 
 
 def validate_sarif(log: dict) -> None:
@@ -387,7 +387,7 @@ def flask_fix(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.C
         input=stdin,
         capture_output=True,
         check=False,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
     )
 
 

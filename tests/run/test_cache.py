@@ -19,7 +19,7 @@ from flask_fix.run import cache as cache_module
 from flask_fix.run import runner
 from flask_fix.cli import main
 
-SAMPLES = Path(__file__).parents[1] / "samples"
+SAMPLES = Path(__file__).parents[2] / "samples"
 
 APP = textwrap.dedent(
     """\
@@ -433,7 +433,7 @@ def test_an_unwritable_cache_folder_only_costs_speed(shop: Path, tmp_path: Path)
 
 
 def test_concurrent_runs_share_one_cache(shop: Path, tmp_path: Path):
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
     command = [sys.executable, "-m", "flask_fix", "--check", "--output-format", "json", "."]
     expected = uncached("--check", ".")[1]
     for _ in range(2):

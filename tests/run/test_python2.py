@@ -16,7 +16,7 @@ from flask_fix.model import ErrorKind
 from flask_fix.index.project import ProjectIndex
 from flask_fix.run.python2 import binds_exceptions_as_python2, syntax_error_message
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 
 # Python 3.14 accepts `except A, B:` without parentheses (PEP 758)
 needs_except_comma_error = pytest.mark.skipif(

@@ -115,7 +115,7 @@ print(json.dumps({name: digest(name).hex() for name in fields}))
 def test_field_digests_are_the_same_in_every_process():
     """Sets, frozensets and dicts are digested in a canonical order: processes with
     other string hashes (PYTHONHASHSEED) agree."""
-    samples = Path(__file__).parents[1] / "samples" / "legacy_pkg"
+    samples = Path(__file__).parents[2] / "samples" / "legacy_pkg"
     outputs = []
     for seed in ("1", "2"):
         environment = {**os.environ, "PYTHONHASHSEED": seed}

@@ -17,7 +17,7 @@ from flask_fix.index.projectroot import project_root
 from flask_fix.run.selection import index_only_files
 from flask_fix.run.runner import Mode, Settings, run
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 
 APP = textwrap.dedent(
     """\

@@ -11,7 +11,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from flask_fix.output.positions import node_positions
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 SOURCES = sorted(ROOT.glob("samples/*/*.py"))
 TRICKY = (
     "if x:\r\n    y = (  # noqa: FLK101\r\n        f(a,\r\n          b)  )\r\nelse:\r\n    pass\r\n"

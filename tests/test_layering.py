@@ -14,7 +14,8 @@ PACKAGE = Path(__file__).parents[1] / "flask_fix"
 
 # Highest first; a module belongs to the layer with a prefix naming it or a package holding
 # it ("flask_fix" alone is the package's root). Why this order:
-# - entry points: the command, the API, `python -m flask_fix.ruletable`; nothing imports them;
+# - entry points: the command, the API, `python -m flask_fix.ruletable`, `python -m
+#   flask_fix.all_repos`; nothing imports them;
 # - run: drives a run, calls the rules (codemods) and renders diffs (output);
 # - output: renderers; they read findings and rule metadata only, never a rule;
 # - codemods: the rules; they use rewrite and the index, never the run;
@@ -23,7 +24,7 @@ PACKAGE = Path(__file__).parents[1] / "flask_fix"
 # - plain data: findings, settings, source bytes, rule metadata read without LibCST.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("entry points", ("flask_fix", "flask_fix.__main__", "flask_fix.cli", "flask_fix.api",
-                      "flask_fix.ruletable")),
+                      "flask_fix.ruletable", "flask_fix.all_repos")),
     ("run", ("flask_fix.run",)),
     ("output", ("flask_fix.output",)),
     ("codemods", ("flask_fix.codemods",)),

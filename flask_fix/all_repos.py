@@ -54,7 +54,7 @@ MESSAGE_FILE = os.path.join(".git", "flask-fix-message")
 CACHE_DIR = os.path.join(".git", "flask-fix-cache")
 #: GitHub refuses pull request bodies over 65,536 characters; the findings list stops short
 BODY_BUDGET = 60_000
-MESSAGE_WIDTH = 240
+MESSAGE_WIDTH = 400
 #: `import flask`, `from flask import`, `import flask_sqlalchemy`, `from flask.ext...`
 FLASK_IMPORT = r"^\s*(from|import)\s+flask"
 LEVELS = ("safe", "intended", "unsafe")
@@ -415,9 +415,10 @@ def pull_request_body(
     variables = environment_variables(fixes)
     if variables:
         names = ", ".join(f"`{v}`" for v in variables)
+        it = "it" if len(variables) == 1 else "them"
         parts.append(
             f"## Before merging\n\n- Set {names} in the environment of every deployment: "
-            "the fixed code reads it from `os.environ` and stops at start-up without it, "
+            f"the fixed code reads {it} from `os.environ` and stops at start-up without {it}, "
             "and sessions signed with the old key end when a new one is set (FLK402)."
         )
     parts.append(_left_section(left, options, BODY_BUDGET - sum(len(p) for p in parts)))

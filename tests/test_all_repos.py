@@ -446,8 +446,8 @@ def test_a_secret_key_read_from_the_environment_is_named_before_merging():
     body = fixer.pull_request_body(fixes, [], [], fixer.Options(unsafe_fixes=True))
     assert (
         "## Before merging\n\n- Set `SECRET_KEY`, `APP_SECRET` in the environment of every"
-        " deployment: the fixed code reads it from `os.environ` and stops at start-up"
-        " without it" in body
+        " deployment: the fixed code reads them from `os.environ` and stops at start-up"
+        " without them" in body
     )
     assert "NOT_THIS" not in body
     assert "## Before merging" not in fixer.pull_request_body(fixes[3:], [], [], fixer.Options())

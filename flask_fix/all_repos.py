@@ -56,7 +56,7 @@ CACHE_DIR = os.path.join(".git", "flask-fix-cache")
 BODY_BUDGET = 60_000
 MESSAGE_WIDTH = 400
 #: `import flask`, `from flask import`, `import flask_sqlalchemy`, `from flask.ext...`
-FLASK_IMPORT = r"^\s*(from|import)\s+flask"
+FLASK_IMPORT = r"^[[:space:]]*(from|import)[[:space:]]+flask"
 LEVELS = ("safe", "intended", "unsafe")
 
 

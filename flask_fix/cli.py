@@ -295,6 +295,13 @@ def _run_paths(
         click.echo(review.summary(), err=True)
     elif not quiet:
         click.echo(tally.summary(writing), err=True)
+    if tally.stopped is not None:
+        files = "file" if tally.unfinished == 1 else "files"
+        click.echo(
+            f"flask-fix: error: the run stopped: {tally.stopped}; "
+            f"{tally.unfinished} {files} not finished, each named above",
+            err=True,
+        )
     return tally.exit_code(diff_only=settings.mode is Mode.DIFF and review is None)
 
 

@@ -107,3 +107,5 @@ class FileResult:
     # the ProjectIndex fields its fix phase read (flask_fix.run.indexreads), which the cache
     # keys the result by; None: not fixed by a worker
     index_reads: frozenset[str] | None = None
+    # not finished because the run stopped (a worker process died): why; `error` says it
+    unfinished: str | None = None

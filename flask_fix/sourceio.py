@@ -93,6 +93,22 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
         raise
 
 
+def remove_leftovers(path: str | os.PathLike[str]) -> None:
+    """Remove the temporary files `write_atomic` left beside `path` when the process
+    writing it was killed (SIGKILL leaves no chance to clean up). Only for files no
+    process of this run is writing any more."""
+    folder, name = os.path.split(os.path.realpath(path))
+    prefix = f".{name}.flask-fix-"
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for leftover in names:
+        if leftover.startswith(prefix):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, leftover))
+
+
 def _copy_owner(descriptor: int, original: os.stat_result) -> None:
     """Keep the original's owner and group when allowed (root, or a group we are in)."""
     current = os.fstat(descriptor)

@@ -15,8 +15,14 @@ class Tally:
     files_changed: int = 0
     findings_left: int = 0
     errors: Counter = field(default_factory=Counter)
+    # why the run stopped before finishing every file (a worker process died); None: it did not
+    stopped: str | None = None
+    unfinished: int = 0
 
     def add(self, result: FileResult, writing: bool) -> None:
+        if result.unfinished is not None:
+            self.stopped = result.unfinished
+            self.unfinished += 1
         if result.error is not None:
             self.errors[result.error.kind.value] += 1
             return
@@ -28,10 +34,13 @@ class Tally:
         self.errors[error.kind.value] += 1
 
     def exit_code(self, diff_only: bool = False) -> int:
-        """0 clean · 1 changes made or needed, or findings · 2 an error · 3 both.
+        """0 clean · 1 changes made or needed, or findings · 2 an error · 3 both; 2 when
+        the run stopped before finishing every file (what it did is incomplete).
 
         `diff_only` (`--diff`): only a change counts for 1, as with ruff's `--diff`; the
         findings no fix covers are still listed, but the patch is what the run is for."""
+        if self.stopped is not None:
+            return 2
         changes = self.files_changed or (self.findings_left and not diff_only)
         return (1 if changes else 0) + (2 if self.errors else 0)
 

@@ -20,8 +20,6 @@ import gc
 import heapq
 import multiprocessing
 import os
-import signal
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar, cast
 
@@ -44,6 +42,7 @@ from ..model import (
     FixLevel,
 )
 from .parsing import parse_module
+from .pool import Lost, WorkerDied, ordered_map
 from ..index.pins import FLASK, FLASK_SQLALCHEMY, versions_for
 from ..index.project import (
     ProjectIndex,
@@ -54,7 +53,7 @@ from ..index.project import (
     scan_module,
 )
 from ..index.facts import ModuleFacts
-from ..sourceio import SourceError, decode_source, read_source, write_atomic
+from ..sourceio import SourceError, decode_source, read_source, remove_leftovers, write_atomic
 from ..rewrite.suppression import skips_file
 from ..output.textdiff import unified_diff
 
@@ -329,11 +328,14 @@ def _mapped(
     serial_below: int,
     chunk: bool = True,
     weight: Callable[[T], int] | None = None,
+    lost: Callable[[T, str, Lost], R] | None = None,
 ) -> Iterator[R]:
     """`map` in file order, in a process pool when the work is worth one; `chunk`
     batches small tasks (uneven heavy ones are better handed out one at a time). With
     `weight` (and no `chunk`), the pool gets the heaviest tasks first, so that the last
-    one to finish is a light one, and the results still come in file order."""
+    one to finish is a light one, and the results still come in file order. When a
+    worker dies, `lost(item, why, how)` stands for each result that never came; without
+    `lost`, WorkerDied is raised."""
     # what this process holds now (the rules and LibCST, the index, what its heap kept of
     # the scan) leaves the collector's reach (until the run ends, `_fewer_collections`):
     # collections skip it, and a forked worker's never write to those pages, which would
@@ -347,28 +349,22 @@ def _mapped(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunksize = max(1, min(64, len(items) // (workers * 8))) if chunk else 1
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_init_pool_worker,
+    order = None
+    if weight is not None and not chunk:
+        order = sorted(range(len(items)), key=lambda i: -weight(items[i]))
+    # a worker that dies ends the pool at once (flask_fix.run.pool): `lost` stands for the
+    # results that never came, or WorkerDied is raised
+    yield from ordered_map(
+        func,
+        items,
+        workers,
+        context=context,
+        initializer=_init_worker,
         initargs=(settings, index),
+        chunksize=chunksize,
+        order=order,
+        lost=lost,
     )
-    try:
-        if weight is None or chunk:
-            yield from pool.map(functools.partial(_in_pool, func), items, chunksize=chunksize)
-        else:
-            heaviest_first = sorted(range(len(items)), key=lambda i: -weight(items[i]))
-            futures = {i: pool.submit(_in_pool, func, items[i]) for i in heaviest_first}
-            for number in range(len(items)):
-                yield futures.pop(number).result()
-    except BaseException:
-        # interrupted (Ctrl-C, SIGTERM) or abandoned: stop the workers now rather than
-        # let them go on writing files after we are gone
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 #: the collector's first generation threshold during a run (Python's default: 700). The
@@ -387,25 +383,6 @@ def _fewer_collections(results: Iterator[FileResult]) -> Iterator[FileResult]:
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
-
-
-def _init_pool_worker(settings: Settings, index: ProjectIndex | None) -> None:
-    signal.signal(signal.SIGTERM, _exit_on_signal)
-    _init_worker(settings, index)
-
-
-def _exit_on_signal(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
-def _in_pool(func: Callable[[T], R], item: T) -> R:
-    """Run one task in a pool worker; on SIGTERM or Ctrl-C the `finally` blocks (a
-    half-written temporary file is removed) have run when this exits the process: the
-    pool would otherwise catch the exception and hand the worker its next file."""
-    try:
-        return func(item)
-    except (KeyboardInterrupt, SystemExit):
-        os._exit(130)
 
 
 def run(
@@ -438,8 +415,11 @@ def run(
     declared_flask, declared_sqlalchemy = versions_for(folders, (FLASK, FLASK_SQLALCHEMY))
     versions = (settings.target_flask_release() or declared_flask, declared_sqlalchemy)
     if cache is None:
-        yield from _fewer_collections(
-            _run(scanned, wanted, bool(extra), settings, versions, on_scanned, None)
+        yield from _stopping(
+            _fewer_collections(
+                _run(scanned, wanted, bool(extra), settings, versions, on_scanned, None)
+            ),
+            wanted,
         )
         return
     tree_key = cache.tree_key(scanned, wanted, versions)
@@ -451,10 +431,30 @@ def run(
         return
     results = []
     work = _run(scanned, wanted, bool(extra), settings, versions, on_scanned, cache)
-    for result in _fewer_collections(work):
+    for result in _stopping(_fewer_collections(work), wanted):
         results.append(result)
         yield result
-    cache.record_run(tree_key, results, cache.transform_reads)
+    if all(result.unfinished is None for result in results):
+        cache.record_run(tree_key, results, cache.transform_reads)
+
+
+def _stopping(results: Iterator[FileResult], wanted: set[str]) -> Iterator[FileResult]:
+    """`results`; when a worker died in the scan phase (the only one that raises
+    WorkerDied: the fix phase reports its own unfinished files), every file, unfinished:
+    none was checked or fixed, nothing written."""
+    try:
+        yield from results
+    except WorkerDied as died:
+        why = f"{died.reason} while scanning, before any file was fixed"
+        held = set(died.held)
+        for path in sorted(wanted):
+            if path in held:  # it, or a file in the same task, may have killed the worker
+                message = f"not finished: {_its(died.reason)} while scanning it or a file "
+                message += "scanned with it; nothing was written"
+            else:
+                message = f"not finished: the run stopped when {why}; nothing was written"
+            error = FileError(path, ErrorKind.INTERNAL, message)
+            yield FileResult(path, error=error, unfinished=why)
 
 
 def _unparsable(scan: ScanResult) -> bool:
@@ -601,7 +601,14 @@ def _fixes(
 
     def fresh(items: Sequence[tuple]) -> Iterator[FileResult]:
         return _mapped(
-            fix_file, items, settings, index, FIX_SERIAL_BELOW, chunk=False, weight=_fix_weight
+            fix_file,
+            items,
+            settings,
+            index,
+            FIX_SERIAL_BELOW,
+            chunk=False,
+            weight=_fix_weight,
+            lost=functools.partial(_lost_fix, writing=settings.mode is Mode.FIX),
         )
 
     if cache is None:
@@ -619,6 +626,28 @@ def _fix_weight(work: tuple) -> int:
         return os.path.getsize(path)
     except OSError:
         return 0
+
+
+def _lost_fix(work: tuple, why: str, how: Lost, writing: bool) -> FileResult:
+    """The result of a file whose fix never came back: its worker died, or the run
+    stopped because another did. A worker may die after its write: such a file is
+    either as it was or fully fixed, and a temporary file left beside it is removed."""
+    path = work[0]
+    if not writing or how is Lost.NOT_STARTED:
+        state = "nothing was written"
+    else:
+        remove_leftovers(path)
+        state = "the file is either untouched or fully fixed"
+    if how is Lost.HELD:
+        message = f"not finished: {_its(why)} while fixing it; {state}"
+    else:
+        message = f"not finished: the run stopped when {why}; {state}"
+    return FileResult(path, error=FileError(path, ErrorKind.INTERNAL, message), unfinished=why)
+
+
+def _its(why: str) -> str:
+    """"a worker process (pid 7) was killed" -> "its worker process (pid 7) was killed"."""
+    return "its " + why[2:] if why.startswith("a ") else why
 
 
 def _replayable(result: FileResult) -> bool:

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future
-
 from flask_fix.run import runner
 from flask_fix.run.runner import Mode, Settings
 
 
-class RecordingPool:
-    """A stand-in for ProcessPoolExecutor: runs each task when submitted, in this process,
-    and records the order it was given them."""
+class RecordingMap:
+    """A stand-in for flask_fix.run.pool.ordered_map: runs each task in this process, in
+    the order the pool would hand them out, and records that order."""
 
     submitted: list = []
 
-    def __init__(self, *args, initializer=None, initargs=(), **kwargs) -> None:
+    @staticmethod
+    def ordered_map(func, items, workers, *, initializer, initargs, order=None, **options):
         initializer(*initargs)
-
-    def submit(self, func, *args) -> Future:
-        RecordingPool.submitted.append(args[-1])
-        future: Future = Future()
-        future.set_result(func(*args))
-        return future
-
-    def shutdown(self, **kwargs) -> None:
-        pass
+        order = order if order is not None else range(len(items))
+        RecordingMap.submitted.extend(items[i] for i in order)
+        results = {i: func(items[i]) for i in order}
+        yield from (results[i] for i in range(len(items)))
 
 
 def test_the_heaviest_files_are_submitted_first_and_results_come_in_file_order(
@@ -36,13 +30,13 @@ def test_the_heaviest_files_are_submitted_first_and_results_come_in_file_order(
         path = tmp_path / name
         path.write_text("x = 1\n" + "#" * size + "\n")
         work.append((str(path), ()))
-    monkeypatch.setattr(runner, "ProcessPoolExecutor", RecordingPool)
-    monkeypatch.setattr(RecordingPool, "submitted", [])
+    monkeypatch.setattr(runner, "ordered_map", RecordingMap.ordered_map)
+    monkeypatch.setattr(RecordingMap, "submitted", [])
     monkeypatch.setattr(runner, "fix_file", lambda item: item[0])
     settings = Settings(mode=Mode.CHECK, jobs=2)
     results = list(runner._fixes(work, settings, runner.build_index([]), None, None))
     assert results == [path for path, _ in work]
-    assert [item[0].rsplit("/", 1)[1] for item in RecordingPool.submitted] == [
+    assert [item[0].rsplit("/", 1)[1] for item in RecordingMap.submitted] == [
         "b.py", "d.py", "c.py", "a.py"
     ]
 

@@ -183,7 +183,7 @@ def test_a_suppressed_fix_is_not_applied_while_its_sibling_is(tmp_path: Path):
         " \n"
         " app = Flask(__name__)\n"
         " \n"
-        "@@ -11,4 +11,4 @@\n"
+        "@@ -11,4 +11,4 @@ def a():\n"
         " \n"
         ' @app.route("/b")\n'
         " def b():\n"

@@ -7,8 +7,17 @@ import difflib
 from ..model import Edit
 
 
+#: lines of context around each change, as git and `diff -u` give
+CONTEXT = 3
+#: how much of the enclosing line a hunk header shows: git's buffer (xdiff's func_line)
+FUNCNAME_BYTES = 80
+
+
 def unified_diff(old: bytes, new: bytes, display_path: str) -> bytes:
-    """A unified diff with a/ b/ prefixes that `git apply` and `patch -p1` accept.
+    """A unified diff with a/ b/ prefixes that `git apply` and `patch -p1` accept, as
+    `git diff` writes it: the same hunks in nearly every case (`line_changes`), and
+    after each hunk header the line git shows there (`@@ -10,7 +10,7 @@ def index():`,
+    see `_enclosing_line`).
 
     Works on bytes so that files in any encoding round-trip; marks a last line without
     newline the way git does.
@@ -17,16 +26,306 @@ def unified_diff(old: bytes, new: bytes, display_path: str) -> bytes:
     old_lines = split_lines(old)
     new_lines = split_lines(new)
     out: list[bytes] = []
-    for line in difflib.diff_bytes(
-        difflib.unified_diff, old_lines, new_lines, b"a/" + name, b"b/" + name, n=3
-    ):
-        if line.startswith((b"---", b"+++")):
-            out.append(line.rstrip(b"\n") + b"\n")
-        elif line.endswith(b"\n"):
-            out.append(line)
-        else:
-            out.append(line + b"\n\\ No newline at end of file\n")
+    for group in _hunks(line_changes(old_lines, new_lines), CONTEXT):
+        if not out:
+            out.append(b"--- a/" + name + b"\n+++ b/" + name + b"\n")
+        first, last = group[0], group[-1]
+        header = b"@@ -%s +%s @@" % (
+            _hunk_range(first[1], last[2]),
+            _hunk_range(first[3], last[4]),
+        )
+        enclosing = _enclosing_line(old_lines, first[1])
+        out.append(header + (b" " + enclosing if enclosing else b"") + b"\n")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out.extend(_marked(b" ", old_lines[i1:i2]))
+                continue
+            out.extend(_marked(b"-", old_lines[i1:i2]))
+            out.extend(_marked(b"+", new_lines[j1:j2]))
     return b"".join(out)
+
+
+#: an opcode as difflib gives them: (tag, old start, old end, new start, new end)
+Opcode = tuple[str, int, int, int, int]
+
+
+def line_changes(old: list[bytes], new: list[bytes]) -> list[Opcode]:
+    """Which lines changed, as opcodes, placed as `git diff` places them.
+
+    The matching lines come from difflib's matcher without its "junk" heuristic (which,
+    in files over 200 lines, takes frequent lines such as blank ones for lines that never
+    match, and shows them removed and added again). A run of added or removed lines that
+    could as well sit a few lines higher or lower (the lines it would move past equal its
+    own) is then placed where git places it (`_Slider`: xdiff's change compaction with
+    its indent heuristic, git's default since 2.14). Where two matchings differ by more
+    than such a slide (rare: two equally long ways to match lines), difflib's choice may
+    differ from git's Myers diff."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    old_changed = [False] * len(old)
+    new_changed = [False] * len(new)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            old_changed[i1:i2] = [True] * (i2 - i1)
+            new_changed[j1:j2] = [True] * (j2 - j1)
+    _Slider(old, old_changed, new_changed).compact()
+    _Slider(new, new_changed, old_changed).compact()
+    opcodes: list[Opcode] = []
+    i = j = 0
+    while i < len(old) or j < len(new):
+        if (i < len(old) and old_changed[i]) or (j < len(new) and new_changed[j]):
+            i2, j2 = i, j
+            while i2 < len(old) and old_changed[i2]:
+                i2 += 1
+            while j2 < len(new) and new_changed[j2]:
+                j2 += 1
+            tag = "replace" if i2 > i and j2 > j else "delete" if i2 > i else "insert"
+            opcodes.append((tag, i, i2, j, j2))
+            i, j = i2, j2
+            continue
+        if opcodes and opcodes[-1][0] == "equal":
+            _, i1, _, j1, _ = opcodes.pop()
+        else:
+            i1, j1 = i, j
+        i, j = i + 1, j + 1
+        opcodes.append(("equal", i1, i, j1, j))
+    return opcodes
+
+
+def _hunks(opcodes: list[Opcode], context: int) -> list[list[Opcode]]:
+    """The opcodes in hunks: `context` equal lines around each change, and changes
+    `2 * context` or fewer equal lines apart in one hunk (as git and difflib do)."""
+    if not any(tag != "equal" for tag, *_ in opcodes):
+        return []
+    codes = list(opcodes)
+    if codes[0][0] == "equal":
+        tag, i1, i2, j1, j2 = codes[0]
+        codes[0] = tag, max(i1, i2 - context), i2, max(j1, j2 - context), j2
+    if codes[-1][0] == "equal":
+        tag, i1, i2, j1, j2 = codes[-1]
+        codes[-1] = tag, i1, min(i2, i1 + context), j1, min(j2, j1 + context)
+    hunks: list[list[Opcode]] = []
+    hunk: list[Opcode] = []
+    for tag, i1, i2, j1, j2 in codes:
+        if tag == "equal" and i2 - i1 > 2 * context:
+            hunk.append((tag, i1, i1 + context, j1, j1 + context))
+            hunks.append(hunk)
+            hunk = []
+            i1, j1 = i2 - context, j2 - context
+        hunk.append((tag, i1, i2, j1, j2))
+    if hunk and not (len(hunk) == 1 and hunk[0][0] == "equal"):
+        hunks.append(hunk)
+    return hunks
+
+
+#: the indent heuristic's weights, as xdiff has them (lower scores are better)
+_MAX_INDENT = 200
+_MAX_BLANKS = 20
+_START_OF_FILE_PENALTY = 1
+_END_OF_FILE_PENALTY = 21
+_TOTAL_BLANK_WEIGHT = -30
+_POST_BLANK_WEIGHT = 6
+_RELATIVE_INDENT_PENALTY = -4
+_RELATIVE_INDENT_WITH_BLANK_PENALTY = 10
+_RELATIVE_OUTDENT_PENALTY = 24
+_RELATIVE_OUTDENT_WITH_BLANK_PENALTY = 17
+_RELATIVE_DEDENT_PENALTY = 23
+_RELATIVE_DEDENT_WITH_BLANK_PENALTY = 17
+_INDENT_WEIGHT = 60
+_MAX_SLIDING = 100
+
+
+class _Slider:
+    """Slides each run of changed lines of one side (`changed`, over `lines`) as git's
+    xdiff does after its diff: first as far up, then as far down as the lines allow,
+    merging with runs it meets; then back up to face the last changed run of the other
+    side (`other`) it passed, if any, else to where the indent heuristic scores best.
+
+    The two sides advance together: `self.other_start/other_end` is the run of the
+    other side facing the current run (the lines between unchanged lines pair up)."""
+
+    def __init__(self, lines: list[bytes], changed: list[bool], other: list[bool]) -> None:
+        self.lines = lines
+        self.changed = changed
+        self.other = other
+
+    def _is(self, flags: list[bool], index: int) -> bool:
+        return 0 <= index < len(flags) and flags[index]
+
+    def compact(self) -> None:
+        start, end = 0, self._run_end(self.changed, 0)
+        other_start, other_end = 0, self._run_end(self.other, 0)
+        while True:
+            if end > start:
+                start, end, other_start, other_end = self._place(
+                    start, end, other_start, other_end
+                )
+            if end == len(self.changed):
+                return
+            start, end = end + 1, self._run_end(self.changed, end + 1)
+            other_start, other_end = other_end + 1, self._run_end(self.other, other_end + 1)
+
+    def _run_end(self, flags: list[bool], index: int) -> int:
+        while self._is(flags, index):
+            index += 1
+        return index
+
+    def _run_start(self, flags: list[bool], index: int) -> int:
+        while self._is(flags, index - 1):
+            index -= 1
+        return index
+
+    def _up(self, start: int, end: int) -> tuple[int, int] | None:
+        if start > 0 and self.lines[start - 1] == self.lines[end - 1]:
+            self.changed[start - 1], self.changed[end - 1] = True, False
+            return self._run_start(self.changed, start - 1), end - 1
+        return None
+
+    def _down(self, start: int, end: int) -> tuple[int, int] | None:
+        if end < len(self.lines) and self.lines[start] == self.lines[end]:
+            self.changed[start], self.changed[end] = False, True
+            return start + 1, self._run_end(self.changed, end + 1)
+        return None
+
+    def _place(self, start: int, end: int, ostart: int, oend: int) -> tuple[int, int, int, int]:
+        while True:
+            size = end - start
+            facing_end = -1  # the last end at which the run faced a changed run
+            while (moved := self._up(start, end)) is not None:
+                start, end = moved
+                oend = ostart - 1
+                ostart = self._run_start(self.other, oend)
+            earliest_end = end
+            if oend > ostart:
+                facing_end = end
+            while (moved := self._down(start, end)) is not None:
+                start, end = moved
+                ostart = oend + 1
+                oend = self._run_end(self.other, ostart)
+                if oend > ostart:
+                    facing_end = end
+            if size == end - start:
+                break
+        if end == earliest_end:
+            return start, end, ostart, oend
+        if facing_end != -1:
+            # back up to the last place it faced a changed run of the other side
+            while oend == ostart and (moved := self._up(start, end)) is not None:
+                start, end = moved
+                oend = ostart - 1
+                ostart = self._run_start(self.other, oend)
+            return start, end, ostart, oend
+        best_shift, best = -1, (0, 0)
+        shift = max(earliest_end, end - size - 1, end - _MAX_SLIDING)
+        for shift in range(shift, end + 1):
+            indent_sum, penalty = self._score(shift)
+            indent_two, penalty_two = self._score(shift - size)
+            score = (indent_sum + indent_two, penalty + penalty_two)
+            if best_shift == -1 or _compare(score, best) <= 0:
+                best, best_shift = score, shift
+        while end > best_shift and (moved := self._up(start, end)) is not None:
+            start, end = moved
+            oend = ostart - 1
+            ostart = self._run_start(self.other, oend)
+        return start, end, ostart, oend
+
+    def _indent(self, index: int) -> int:
+        """Columns of leading whitespace (tabs to multiples of 8); -1 for a blank line."""
+        columns = 0
+        for byte in self.lines[index]:
+            if byte == 0x20:
+                columns += 1
+            elif byte == 0x09:
+                columns += 8 - columns % 8
+            elif byte not in b"\n\r\x0b\x0c":
+                return columns
+            if columns >= _MAX_INDENT:
+                return _MAX_INDENT
+        return -1
+
+    def _score(self, split: int) -> tuple[int, int]:
+        """(effective indent, penalty) of splitting the lines above line `split`."""
+        count = len(self.lines)
+        end_of_file = split >= count
+        indent = -1 if end_of_file else self._indent(split)
+        pre_blank, pre_indent = 0, -1
+        for index in range(split - 1, -1, -1):
+            pre_indent = self._indent(index)
+            if pre_indent != -1:
+                break
+            pre_blank += 1
+            if pre_blank == _MAX_BLANKS:
+                pre_indent = 0
+                break
+        post_blank, post_indent = 0, -1
+        for index in range(split + 1, count):
+            post_indent = self._indent(index)
+            if post_indent != -1:
+                break
+            post_blank += 1
+            if post_blank == _MAX_BLANKS:
+                post_indent = 0
+                break
+        penalty = 0
+        if pre_indent == -1 and pre_blank == 0:
+            penalty += _START_OF_FILE_PENALTY
+        if end_of_file:
+            penalty += _END_OF_FILE_PENALTY
+        blank_after = 1 + post_blank if indent == -1 else 0
+        blanks = pre_blank + blank_after
+        penalty += _TOTAL_BLANK_WEIGHT * blanks + _POST_BLANK_WEIGHT * blank_after
+        effective = indent if indent != -1 else post_indent
+        if effective != -1 and pre_indent != -1 and effective != pre_indent:
+            if effective > pre_indent:
+                penalty += (
+                    _RELATIVE_INDENT_WITH_BLANK_PENALTY if blanks else _RELATIVE_INDENT_PENALTY
+                )
+            elif post_indent != -1 and post_indent > effective:
+                penalty += (
+                    _RELATIVE_OUTDENT_WITH_BLANK_PENALTY if blanks else _RELATIVE_OUTDENT_PENALTY
+                )
+            else:
+                penalty += (
+                    _RELATIVE_DEDENT_WITH_BLANK_PENALTY if blanks else _RELATIVE_DEDENT_PENALTY
+                )
+        return effective, penalty
+
+
+def _compare(one: tuple[int, int], other: tuple[int, int]) -> int:
+    """Below 0 when score `one` is better than `other` (xdiff's score_cmp)."""
+    indents = (one[0] > other[0]) - (one[0] < other[0])
+    return _INDENT_WEIGHT * indents + one[1] - other[1]
+
+
+def _hunk_range(start: int, end: int) -> bytes:
+    """`start,length` (1-based; the line before, for an empty range), ",1" left out."""
+    length = end - start
+    if length == 1:
+        return b"%d" % (start + 1)
+    return b"%d,%d" % (start + 1 if length else start, length)
+
+
+def _marked(prefix: bytes, lines: list[bytes]) -> list[bytes]:
+    out = []
+    for line in lines:
+        if line.endswith(b"\n"):
+            out.append(prefix + line)
+        else:
+            out.append(prefix + line + b"\n\\ No newline at end of file\n")
+    return out
+
+
+def _enclosing_line(lines: list[bytes], first: int) -> bytes:
+    """What git shows after a hunk's header with no diff driver set (no .gitattributes):
+    the nearest line above the hunk (above its first context line) that begins with an
+    ASCII letter, `_` or `$` (xdiff's default rule, which for Python finds the enclosing
+    `def` or `class` at top level, or the last top-level statement), cut to 80 bytes and
+    stripped of trailing whitespace; b"" when there is none."""
+    for number in range(first - 1, -1, -1):
+        line = lines[number]
+        head = line[:1]
+        if head.isalpha() and head.isascii() or head in (b"_", b"$"):
+            return line[:FUNCNAME_BYTES].rstrip()
+    return b""
 
 
 def edits_between(old: str, new: str) -> tuple[Edit, ...]:

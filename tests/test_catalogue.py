@@ -9,7 +9,10 @@ The projects, each run on its own (FLK403 and the Flask pin are project-wide fac
   FLK401, FLK402, FLK601); --unsafe-fixes turns it into an application factory;
 - inventory: a package that already has a factory, pinned to Flask 2.0 (FLK204, FLK3xx,
   FLK4xx, FLK5xx, FLK601 in a Dockerfile, FLK7xx: the pin keeps FLK704 report-only);
-- guestbook: writes the session and flashes, with no secret key anywhere (FLK403).
+- guestbook: writes the session and flashes, with no secret key anywhere (FLK403);
+- ledger: an app factory and two blueprints (FLK305, FLK602), with their look-alikes: a
+  connection opened per request inside `get_db()`, one only a script's `__main__` block
+  opens, a catch-all handler that logs, a 500 handler that only renders a template.
 
 Each holds look-alikes that must not be reported (an external redirect, a `request`
 parameter, `debug=` from the environment, a thread that pushes its own app context, a
@@ -79,6 +82,10 @@ FINDINGS = {
     ],
     "guestbook": [
         ("FLK403", "guestbook.py", 15),
+    ],
+    "ledger": [
+        ("FLK305", "entries.py", 10),
+        ("FLK602", "ledger.py", 15),
     ],
 }
 PROJECTS = sorted(FINDINGS)

@@ -1,0 +1,104 @@
+"""FLK602 hidden-exceptions: which catch-all handlers hide errors, checked against Flask
+itself: a handler for Exception takes the error before Flask logs it or sends
+got_request_exception; a 500 handler runs after both."""
+
+from __future__ import annotations
+
+import logging
+from textwrap import dedent
+
+import pytest
+from flask import Flask, got_request_exception
+
+from flask_fix import fix_code
+from flask_fix.model import FixLevel
+
+HANDLER = dedent("""
+    import logging
+    import sentry_sdk
+    from flask import Flask, current_app, jsonify
+    from werkzeug.exceptions import HTTPException
+    from .errors import render_error
+
+    app = Flask(__name__)
+    log = logging.getLogger(__name__)
+
+    @app.errorhandler({caught})
+    def handle(error):
+        {body}
+        return jsonify(error="internal"), 500
+""").lstrip("\n")
+
+
+def findings(source: str):
+    result = fix_code(source, path="pkg/app.py", select=("FLK602",))
+    assert result.source == source
+    return result.findings
+
+
+@pytest.mark.parametrize("caught", ["Exception", "BaseException"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "pass",
+        "code = getattr(error, 'code', 500)",
+        "message = str(error).strip()",
+        "if isinstance(error, HTTPException):\n        return error",
+    ],
+)
+def test_a_catch_all_handler_that_stays_silent_is_reported(caught, body):
+    [finding] = findings(HANDLER.format(caught=caught, body=body))
+    assert (finding.code, finding.line, finding.column) == ("FLK602", 10, 1)
+    assert finding.fix_level is FixLevel.REPORT
+    assert "`handle()` handles every exception (`app.errorhandler`)" in finding.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "current_app.logger.exception('unhandled')",
+        "log.error('failed: %s', error, exc_info=error)",
+        "logging.exception(error)",
+        "sentry_sdk.capture_exception(error)",
+        "print(error)",
+        "raise",
+        "return render_error(error)",  # a project function: it may log
+    ],
+)
+def test_a_handler_that_logs_reports_or_raises_is_silent(body):
+    assert findings(HANDLER.format(caught="Exception", body=body)) == []
+
+
+@pytest.mark.parametrize("caught", ["500", "ValueError", "HTTPException"])
+def test_handlers_for_narrower_errors_are_silent(caught):
+    assert findings(HANDLER.format(caught=caught, body="pass")) == []
+
+
+def test_flask_logs_before_a_500_handler_but_not_before_a_catch_all_one(caplog):
+    """The fact the rule rests on, on the installed Flask."""
+    signalled = []
+
+    def note(sender, **extra):
+        signalled.append(sender)
+
+    def make(catch_all: bool) -> Flask:
+        app = Flask(__name__)
+
+        @app.route("/")
+        def boom():
+            raise RuntimeError("boom")
+
+        app.register_error_handler(
+            Exception if catch_all else 500, lambda error: ("sorry", 500)
+        )
+        got_request_exception.connect(note, app, weak=False)
+        return app
+
+    for catch_all, logged in ((False, True), (True, False)):
+        signalled.clear()
+        caplog.clear()
+        app = make(catch_all)
+        with caplog.at_level(logging.ERROR):
+            assert app.test_client().get("/").status_code == 500
+        assert bool(signalled) is logged
+        assert any("Exception on /" in r.getMessage() for r in caplog.records) is logged

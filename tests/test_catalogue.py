@@ -12,7 +12,10 @@ The projects, each run on its own (FLK403 and the Flask pin are project-wide fac
 - guestbook: writes the session and flashes, with no secret key anywhere (FLK403);
 - ledger: an app factory and two blueprints (FLK305, FLK602), with their look-alikes: a
   connection opened per request inside `get_db()`, one only a script's `__main__` block
-  opens, a catch-all handler that logs, a 500 handler that only renders a template.
+  opens, a catch-all handler that logs, a 500 handler that only renders a template;
+- accounts: `db = SQLAlchemy(app)` pinned to Flask-SQLAlchemy 2.4 and a test switching the
+  database URI afterwards (FLK503); its tests use the db inside `app.app_context()`, so
+  --unsafe-fixes converts it to a factory (FLK304 is in inventory's tests).
 
 Each holds look-alikes that must not be reported (an external redirect, a `request`
 parameter, `debug=` from the environment, a thread that pushes its own app context, a
@@ -79,6 +82,7 @@ FINDINGS = {
         ("FLK703", "stock/views.py", 51),
         ("FLK404", "stock/views.py", 62),
         ("FLK708", "stock/views.py", 67),
+        ("FLK304", "tests/test_stock.py", 10),
     ],
     "guestbook": [
         ("FLK403", "guestbook.py", 15),
@@ -86,6 +90,12 @@ FINDINGS = {
     "ledger": [
         ("FLK305", "entries.py", 10),
         ("FLK602", "ledger.py", 15),
+    ],
+    "accounts": [
+        ("FLK201", "accounts.py", 6),
+        ("FLK202", "accounts.py", 8),
+        ("FLK203", "tests/test_accounts.py", 3),
+        ("FLK503", "tests/test_accounts.py", 8),
     ],
 }
 PROJECTS = sorted(FINDINGS)

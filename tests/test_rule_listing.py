@@ -19,6 +19,10 @@ CATALOGUE = [
     *("FLK401", "FLK402", "FLK403", "FLK404"),
     *("FLK501", "FLK502"),
     *("FLK601", "FLK602"),
+    *("FLK301", "FLK302", "FLK303", "FLK304"),
+    *("FLK401", "FLK402", "FLK403", "FLK404"),
+    *("FLK501", "FLK502", "FLK503"),
+    "FLK601",
     *("FLK701", "FLK702", "FLK703", "FLK704", "FLK705", "FLK706", "FLK707", "FLK708"),
 ]
 RULES = all_rules()

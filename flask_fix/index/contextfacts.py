@@ -61,6 +61,17 @@ DATABASE_USES = frozenset(
 # those that need the app only when used further (`db.session.add(...)`)
 USED_THROUGH = frozenset({"session"})
 _READ_ATTRIBUTES = DATABASE_USES | {"query"}
+# unittest's test case classes, and Flask-Testing's, which push a request context
+# (`self._ctx = self.app.test_request_context()` in `_pre_setup`) around every test
+UNITTEST_CASES = frozenset(
+    {"unittest.TestCase", "unittest.case.TestCase", "unittest.IsolatedAsyncioTestCase",
+     "unittest.async_case.IsolatedAsyncioTestCase"}
+)  # fmt: skip
+CONTEXT_TEST_CASES = frozenset(
+    f"{package}.{name}"
+    for package in ("flask_testing", "flask_testing.utils", "flask.ext.testing")
+    for name in ("TestCase", "LiveServerTestCase")
+)
 # `with x.app_context():` and the request contexts: database reads inside run in one
 DATABASE_CONTEXT_METHODS = frozenset({"app_context", "test_request_context", "request_context"})
 BACKGROUND_MODULES = ("threading", "concurrent")
@@ -161,6 +172,10 @@ class ContextIndex:
     # imported lazily, from functions that run we do not know when); absent: NONE
     import_context: dict[str, int] = field(default_factory=dict)
     background: frozenset[str] = frozenset()  # paths: threads imported or plain tasks
+    # project classes deriving from unittest's TestCase (FLK304), and those of them
+    # deriving from Flask-Testing's, which pushes a request context around every test
+    test_classes: frozenset[str] = frozenset()
+    context_test_classes: frozenset[str] = frozenset()
 
 
 # --- one module ---------------------------------------------------------------------------
@@ -679,6 +694,16 @@ def link(linker: ProjectLink) -> ContextIndex:
         return models
 
     models = models_of(sqlalchemy)
+
+    def class_derives(targets: frozenset[str]) -> set[tuple[str, str]]:
+        return {
+            key
+            for key, cls in candidates
+            if any(b is not None and derives(b, key[0], targets) for b in cls.bases)
+        }
+
+    context_tests = class_derives(CONTEXT_TEST_CASES)
+    tests = class_derives(UNITTEST_CASES) | context_tests
     models_given_app = models_of(given_app) if given_app else set()
 
     tasks, plain_tasks = set(), set()
@@ -712,6 +737,8 @@ def link(linker: ProjectLink) -> ContextIndex:
         background=frozenset(
             {m.path for m, f in per_module if f.threads} | {path for path, _ in plain_tasks}
         ),
+        test_classes=names_of(tests),
+        context_test_classes=names_of(context_tests),
     )
 
 

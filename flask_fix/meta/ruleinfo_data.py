@@ -812,65 +812,82 @@ RULES = ({'code': 'FLK101',
          "    FLK502's. Choices where the catalogue is silent: only the target itself is\n"
          '    walked, not the functions it calls; executors stored on `self` are not resolved.',
   'file_patterns': ()},
- {'code': 'FLK305',
-  'name': 'shared-db-connection',
+ {'code': 'FLK304',
+  'name': 'test-outside-app-context',
   'kind': 'python',
-  'fix_level': 'report',
-  'summary': 'Open a database connection per request in `g`, not once at import time.',
+  'fix_level': 'safe',
+  'summary': 'Push an application context in tests that use the database or `current_app`.',
   'doc': 'What it does:\n'
-         '    Finds a database connection opened at import time, at module level (outside\n'
-         "    `if __name__ == '__main__':`), by a DB-API driver's `connect()` (`sqlite3`,\n"
-         '    `psycopg2`, `psycopg`, `pymysql`, `MySQLdb`, `mysql.connector`, `cx_Oracle`,\n'
-         '    `oracledb`, `pyodbc`, `pymssql`, however imported), and used by a view: by a\n'
-         '    function the project routes to, or by a function of the same module a view '
-         'calls\n'
-         '    (followed call by call). A module-level cursor of that connection counts as the\n'
-         '    connection.\n'
+         '    Finds test code that needs an application context and has none: a unittest\n'
+         "    `TestCase`'s methods (`setUp`, `setUpClass`, `tearDown`, the tests and the "
+         'helper\n'
+         "    methods they call), pytest fixtures and tests, using Flask-SQLAlchemy's\n"
+         '    `db.session`, `Model.query`, `db.create_all()`, `db.drop_all()`, `db.engine`,\n'
+         '    or `current_app`, `g`, `url_for(...)`, `render_template(...)`, `jsonify(...)`,\n'
+         '    directly or in a function of the module they call. Pushes an application\n'
+         '    context for them: `self.app_context = app.app_context()` and\n'
+         '    `self.app_context.push()` in `setUp` (in `setUpClass` on `cls` when that is '
+         'where\n'
+         '    the database is first used), `self.app_context.pop()` at the end of `tearDown`\n'
+         '    (both methods created when missing); a pytest fixture or test runs the rest of\n'
+         '    its body inside `with app.app_context():`, a fixture that returned its value\n'
+         '    yields it there instead.\n'
          '\n'
          'Why is this bad?:\n'
-         '    The module is imported once per worker process, so every request of every '
-         'thread\n'
-         "    shares one connection, and its one transaction: one request's uncommitted "
-         'writes\n'
-         '    are visible to the others, a rollback undoes them all, and a failed statement\n'
-         '    leaves the connection unusable for everyone until the process restarts. Drivers\n'
-         '    are not safe to share between threads (psycopg2 serialises them, MySQLdb and\n'
-         '    PyMySQL corrupt the protocol), and SQLite refuses it from another thread:\n'
-         '    "SQLite objects created in a thread can only be used in that same thread." A\n'
-         '    connection the server closes when idle is never reopened.\n'
+         '    Flask-SQLAlchemy before 3.0 kept the app given to `SQLAlchemy(app)` and fell '
+         'back\n'
+         '    on it outside an application context, so legacy suites call `db.create_all()` '
+         'in\n'
+         '    `setUp` with no context. From 3.0 the session and the engines live in the app\n'
+         '    context: every such test fails with "RuntimeError: Working outside of '
+         'application\n'
+         '    context.". `current_app`, `g` and the helpers calling them need a context on\n'
+         '    every release.\n'
          '\n'
          'Example:\n'
-         '    db = sqlite3.connect("app.db")\n'
+         '    class BlogTestCase(unittest.TestCase):\n'
+         '        def setUp(self):\n'
+         '            db.create_all()\n'
          '\n'
-         '    @app.route("/notes")\n'
-         '    def notes():\n'
-         '        return {"notes": db.execute("SELECT text FROM notes").fetchall()}\n'
+         '        def tearDown(self):\n'
+         '            db.session.remove()\n'
+         '            db.drop_all()\n'
          '\n'
          'Use instead:\n'
-         '    def get_db():\n'
-         '        if "db" not in g:\n'
-         '            g.db = sqlite3.connect(current_app.config["DATABASE"])\n'
-         '        return g.db\n'
+         '    class BlogTestCase(unittest.TestCase):\n'
+         '        def setUp(self):\n'
+         '            self.app_context = app.app_context()\n'
+         '            self.app_context.push()\n'
+         '            db.create_all()\n'
          '\n'
-         '    @app.teardown_appcontext\n'
-         '    def close_db(exception):\n'
-         '        db = g.pop("db", None)\n'
-         '        if db is not None:\n'
-         '            db.close()\n'
-         '\n'
-         '    @app.route("/notes")\n'
-         '    def notes():\n'
-         '        return {"notes": get_db().execute("SELECT text FROM notes").fetchall()}\n'
+         '        def tearDown(self):\n'
+         '            db.session.remove()\n'
+         '            db.drop_all()\n'
+         '            self.app_context.pop()\n'
          '\n'
          'Fix safety:\n'
-         "    Report only: where the connection's settings come from and when it is closed\n"
-         "    are the program's to decide (Flask's tutorial opens it in `g` and closes it in\n"
-         "    `teardown_appcontext`; a pool such as SQLAlchemy's is the other way). Not\n"
-         '    reported: a connection opened inside a function (`get_db()`), or under the\n'
-         "    `__main__` guard; one used only by functions no view reaches (a script's\n"
-         '    `main()`, a CLI command); a name bound more than once (`conn = None` then\n'
-         '    assigned again), since which connection a view sees is not known. Uses through\n'
-         "    another module (`from db import conn` in the views' module) are not followed.",
+         '    Safe: pushing an application context around a test works on every Flask and\n'
+         '    Flask-SQLAlchemy release, and the code that ran without one ran against the '
+         'same\n'
+         "    app. The app is the one `setUp` stores (`self.app = create_app('testing')`, the\n"
+         '    context pushed right after that line) or keeps in a local, a pytest fixture\n'
+         '    parameter named `app`, or the one app the test module imports or creates at\n'
+         '    module level; with none (or several) the finding is a report. Nothing is\n'
+         "    changed where a context is already pushed: Flask-Testing's `TestCase` (it "
+         'pushes\n'
+         '    `self.app.test_request_context()` before `setUp`), a class or function calling\n'
+         '    `.push()`, code inside `with app.app_context():` or `with\n'
+         '    app.test_request_context():`, a module pushing one at import time, tests under '
+         'a\n'
+         '    `conftest.py` that pushes one, a test taking a fixture of the module that does.\n'
+         '    Module-level helpers that are not tests stay as they are (the tests calling '
+         'them\n'
+         '    get the context), so do a `db` that is not a Flask-SQLAlchemy object and a '
+         'local\n'
+         '    named `current_app`. A subclass of a project test class defined in another\n'
+         '    module that uses the database itself is only reported (its base gets the\n'
+         '    context); a `tearDown` that returns early, and a fixture returning in several\n'
+         '    places, are reported.',
   'file_patterns': ()},
  {'code': 'FLK401',
   'name': 'debug-true',
@@ -1226,6 +1243,63 @@ RULES = ({'code': 'FLK101',
          '    the app (`SQLAlchemy(app)`) falls back to it (no error, but a session nothing\n'
          '    removes), one given its app with `init_app` raises "No application found".',
   'file_patterns': ()},
+ {'code': 'FLK503',
+  'name': 'config-after-db-init',
+  'kind': 'python',
+  'fix_level': 'report',
+  'summary': "Set Flask-SQLAlchemy's settings before `SQLAlchemy(app)`, not after.",
+  'doc': 'What it does:\n'
+         '    Finds a Flask-SQLAlchemy setting (`SQLALCHEMY_DATABASE_URI`, '
+         '`SQLALCHEMY_BINDS`,\n'
+         '    `SQLALCHEMY_ENGINE_OPTIONS`, `SQLALCHEMY_ECHO`, `SQLALCHEMY_RECORD_QUERIES`,\n'
+         '    `SQLALCHEMY_TRACK_MODIFICATIONS`) written to `app.config` (`config[...] =`,\n'
+         '    `config.update(...)`, `config.from_mapping(...)`) after `db = SQLAlchemy(app)`\n'
+         "    ran on that app: in another module that imports the app (a test's `setUp`\n"
+         '    switching to `sqlite://`), or in the same module below that line.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    Flask-SQLAlchemy 3.0 creates the engines inside `init_app` (which\n'
+         '    `SQLAlchemy(app)` calls) from the settings of that moment and never reads them\n'
+         '    again. Before 3.0 the engine was made on first use, so a test could still\n'
+         "    switch the app to a scratch database afterwards. On today's releases the later\n"
+         "    setting is silently ignored: the suite's `create_all()` and `drop_all()` run\n"
+         "    against the app's real database, and its data is lost.\n"
+         '\n'
+         'Example:\n'
+         '    # app.py\n'
+         '    app = Flask(__name__)\n'
+         '    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///blog.db"\n'
+         '    db = SQLAlchemy(app)\n'
+         '\n'
+         '    # tests/test_blog.py\n'
+         '    class BlogTest(unittest.TestCase):\n'
+         '        def setUp(self):\n'
+         '            app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"\n'
+         '\n'
+         'Use instead:\n'
+         '    # app.py: an application factory taking the test settings\n'
+         '    def create_app(config=None):\n'
+         '        app = Flask(__name__)\n'
+         '        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///blog.db"\n'
+         '        app.config.update(config or {})\n'
+         '        db.init_app(app)\n'
+         '        return app\n'
+         '\n'
+         '    # tests/test_blog.py\n'
+         '    class BlogTest(unittest.TestCase):\n'
+         '        def setUp(self):\n'
+         '            self.app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})\n'
+         '\n'
+         'Fix safety:\n'
+         '    Report only: the setting must reach the app before `init_app`, which takes an\n'
+         '    application factory accepting the settings (FLK201 builds one). The finding\n'
+         '    names the key and the module and line where the database was initialised on\n'
+         '    the app. Settings written before `SQLAlchemy(app)` in its own module, written\n'
+         "    in that module's functions, on an app whose database is created without it\n"
+         "    (`db.init_app(app)` in a factory), or on another object's `config`, are not\n"
+         '    reported. `config.from_object(...)` is not followed; `TESTING` is left out:\n'
+         '    Flask-SQLAlchemy 3 does not read it.',
+  'file_patterns': ()},
  {'code': 'FLK601',
   'name': 'dev-server-in-production',
   'kind': 'python',
@@ -1313,59 +1387,6 @@ RULES = ({'code': 'FLK101',
                     'compose*.yml',
                     'compose*.yaml',
                     '*.sh')},
- {'code': 'FLK602',
-  'name': 'hidden-exceptions',
-  'kind': 'python',
-  'fix_level': 'report',
-  'summary': 'Log or report the errors a catch-all error handler takes.',
-  'doc': 'What it does:\n'
-         '    Finds an error handler for every exception, `@app.errorhandler(Exception)`\n'
-         "    (also `BaseException`, a blueprint's `errorhandler`/`app_errorhandler`, and\n"
-         '    `register_error_handler(Exception, handler)`) on a Flask app or blueprint, '
-         'whose\n'
-         '    body neither logs, reports, nor raises: no `raise`, and no call that could log '
-         'or\n'
-         "    report (a method named like a logger's or a tracker's: `exception`, `error`,\n"
-         '    `warning`, `log`, `capture_exception`, `report_exc_info`, `notify`, `send`...;\n'
-         '    `print`; any function of the project or of a library other than Flask,\n'
-         '    Werkzeug, json, Jinja or MarkupSafe).\n'
-         '\n'
-         'Why is this bad?:\n'
-         '    Flask looks for a handler for the exception class first\n'
-         '    (`handle_user_exception`), and only an exception no handler takes reaches\n'
-         "    `handle_exception`, which sends `got_request_exception` (what Sentry's\n"
-         '    `FlaskIntegration`, raven, Rollbar and Bugsnag listen to) and logs the '
-         'traceback\n'
-         '    with `app.log_exception`. A handler for `Exception` takes every error, so\n'
-         '    nothing is logged and the tracker never hears of it: the users see an error\n'
-         '    page, the team sees nothing. A handler for `500` or `InternalServerError` is '
-         'not\n'
-         '    reported: Flask calls it from `handle_exception`, after logging and signalling\n'
-         "    (checked in Flask 3.1's source). `PROPAGATE_EXCEPTIONS = False` is not reported\n"
-         '    either: it is the default outside debug and testing, and the signal is sent\n'
-         '    before it is read, so the trackers still see every error.\n'
-         '\n'
-         'Example:\n'
-         '    @app.errorhandler(Exception)\n'
-         '    def handle_error(error):\n'
-         '        return render_template("error.html"), 500\n'
-         '\n'
-         'Use instead:\n'
-         '    @app.errorhandler(Exception)\n'
-         '    def handle_error(error):\n'
-         '        if isinstance(error, HTTPException):\n'
-         '            return error\n'
-         '        app.logger.exception("unhandled error")\n'
-         '        return render_template("error.html"), 500\n'
-         '\n'
-         'Fix safety:\n'
-         "    Report only: whether to log, re-raise or report to a tracker is the program's\n"
-         '    choice. To stay precise, a handler counts as logging when it makes any call '
-         'this\n'
-         '    rule cannot see through (a project function, another library), and the receiver\n'
-         "    must be known to be a Flask app or blueprint (Flask-RESTful's and Flask-RESTX's\n"
-         '    `api.errorhandler` send `got_request_exception` themselves).',
-  'file_patterns': ()},
  {'code': 'FLK701',
   'name': 'flask-ext-import',
   'kind': 'python',

@@ -889,6 +889,66 @@ RULES = ({'code': 'FLK101',
          '    context); a `tearDown` that returns early, and a fixture returning in several\n'
          '    places, are reported.',
   'file_patterns': ()},
+ {'code': 'FLK305',
+  'name': 'shared-db-connection',
+  'kind': 'python',
+  'fix_level': 'report',
+  'summary': 'Open a database connection per request in `g`, not once at import time.',
+  'doc': 'What it does:\n'
+         '    Finds a database connection opened at import time, at module level (outside\n'
+         "    `if __name__ == '__main__':`), by a DB-API driver's `connect()` (`sqlite3`,\n"
+         '    `psycopg2`, `psycopg`, `pymysql`, `MySQLdb`, `mysql.connector`, `cx_Oracle`,\n'
+         '    `oracledb`, `pyodbc`, `pymssql`, however imported), and used by a view: by a\n'
+         '    function the project routes to, or by a function of the same module a view '
+         'calls\n'
+         '    (followed call by call). A module-level cursor of that connection counts as the\n'
+         '    connection.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    The module is imported once per worker process, so every request of every '
+         'thread\n'
+         "    shares one connection, and its one transaction: one request's uncommitted "
+         'writes\n'
+         '    are visible to the others, a rollback undoes them all, and a failed statement\n'
+         '    leaves the connection unusable for everyone until the process restarts. Drivers\n'
+         '    are not safe to share between threads (psycopg2 serialises them, MySQLdb and\n'
+         '    PyMySQL corrupt the protocol), and SQLite refuses it from another thread:\n'
+         '    "SQLite objects created in a thread can only be used in that same thread." A\n'
+         '    connection the server closes when idle is never reopened.\n'
+         '\n'
+         'Example:\n'
+         '    db = sqlite3.connect("app.db")\n'
+         '\n'
+         '    @app.route("/notes")\n'
+         '    def notes():\n'
+         '        return {"notes": db.execute("SELECT text FROM notes").fetchall()}\n'
+         '\n'
+         'Use instead:\n'
+         '    def get_db():\n'
+         '        if "db" not in g:\n'
+         '            g.db = sqlite3.connect(current_app.config["DATABASE"])\n'
+         '        return g.db\n'
+         '\n'
+         '    @app.teardown_appcontext\n'
+         '    def close_db(exception):\n'
+         '        db = g.pop("db", None)\n'
+         '        if db is not None:\n'
+         '            db.close()\n'
+         '\n'
+         '    @app.route("/notes")\n'
+         '    def notes():\n'
+         '        return {"notes": get_db().execute("SELECT text FROM notes").fetchall()}\n'
+         '\n'
+         'Fix safety:\n'
+         "    Report only: where the connection's settings come from and when it is closed\n"
+         "    are the program's to decide (Flask's tutorial opens it in `g` and closes it in\n"
+         "    `teardown_appcontext`; a pool such as SQLAlchemy's is the other way). Not\n"
+         '    reported: a connection opened inside a function (`get_db()`), or under the\n'
+         "    `__main__` guard; one used only by functions no view reaches (a script's\n"
+         '    `main()`, a CLI command); a name bound more than once (`conn = None` then\n'
+         '    assigned again), since which connection a view sees is not known. Uses through\n'
+         "    another module (`from db import conn` in the views' module) are not followed.",
+  'file_patterns': ()},
  {'code': 'FLK401',
   'name': 'debug-true',
   'kind': 'python',
@@ -1387,6 +1447,59 @@ RULES = ({'code': 'FLK101',
                     'compose*.yml',
                     'compose*.yaml',
                     '*.sh')},
+ {'code': 'FLK602',
+  'name': 'hidden-exceptions',
+  'kind': 'python',
+  'fix_level': 'report',
+  'summary': 'Log or report the errors a catch-all error handler takes.',
+  'doc': 'What it does:\n'
+         '    Finds an error handler for every exception, `@app.errorhandler(Exception)`\n'
+         "    (also `BaseException`, a blueprint's `errorhandler`/`app_errorhandler`, and\n"
+         '    `register_error_handler(Exception, handler)`) on a Flask app or blueprint, '
+         'whose\n'
+         '    body neither logs, reports, nor raises: no `raise`, and no call that could log '
+         'or\n'
+         "    report (a method named like a logger's or a tracker's: `exception`, `error`,\n"
+         '    `warning`, `log`, `capture_exception`, `report_exc_info`, `notify`, `send`...;\n'
+         '    `print`; any function of the project or of a library other than Flask,\n'
+         '    Werkzeug, json, Jinja or MarkupSafe).\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    Flask looks for a handler for the exception class first\n'
+         '    (`handle_user_exception`), and only an exception no handler takes reaches\n'
+         "    `handle_exception`, which sends `got_request_exception` (what Sentry's\n"
+         '    `FlaskIntegration`, raven, Rollbar and Bugsnag listen to) and logs the '
+         'traceback\n'
+         '    with `app.log_exception`. A handler for `Exception` takes every error, so\n'
+         '    nothing is logged and the tracker never hears of it: the users see an error\n'
+         '    page, the team sees nothing. A handler for `500` or `InternalServerError` is '
+         'not\n'
+         '    reported: Flask calls it from `handle_exception`, after logging and signalling\n'
+         "    (checked in Flask 3.1's source). `PROPAGATE_EXCEPTIONS = False` is not reported\n"
+         '    either: it is the default outside debug and testing, and the signal is sent\n'
+         '    before it is read, so the trackers still see every error.\n'
+         '\n'
+         'Example:\n'
+         '    @app.errorhandler(Exception)\n'
+         '    def handle_error(error):\n'
+         '        return render_template("error.html"), 500\n'
+         '\n'
+         'Use instead:\n'
+         '    @app.errorhandler(Exception)\n'
+         '    def handle_error(error):\n'
+         '        if isinstance(error, HTTPException):\n'
+         '            return error\n'
+         '        app.logger.exception("unhandled error")\n'
+         '        return render_template("error.html"), 500\n'
+         '\n'
+         'Fix safety:\n'
+         "    Report only: whether to log, re-raise or report to a tracker is the program's\n"
+         '    choice. To stay precise, a handler counts as logging when it makes any call '
+         'this\n'
+         '    rule cannot see through (a project function, another library), and the receiver\n'
+         "    must be known to be a Flask app or blueprint (Flask-RESTful's and Flask-RESTX's\n"
+         '    `api.errorhandler` send `got_request_exception` themselves).',
+  'file_patterns': ()},
  {'code': 'FLK701',
   'name': 'flask-ext-import',
   'kind': 'python',

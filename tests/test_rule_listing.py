@@ -15,14 +15,10 @@ from flask_fix.rewrite.base import DOC_SECTIONS
 CATALOGUE = [
     *("FLK101", "FLK102", "FLK103", "FLK104"),
     *("FLK201", "FLK202", "FLK203", "FLK204"),
-    *("FLK301", "FLK302", "FLK303", "FLK305"),
-    *("FLK401", "FLK402", "FLK403", "FLK404"),
-    *("FLK501", "FLK502"),
-    *("FLK601", "FLK602"),
-    *("FLK301", "FLK302", "FLK303", "FLK304"),
+    *("FLK301", "FLK302", "FLK303", "FLK304", "FLK305"),
     *("FLK401", "FLK402", "FLK403", "FLK404"),
     *("FLK501", "FLK502", "FLK503"),
-    "FLK601",
+    *("FLK601", "FLK602"),
     *("FLK701", "FLK702", "FLK703", "FLK704", "FLK705", "FLK706", "FLK707", "FLK708"),
 ]
 RULES = all_rules()

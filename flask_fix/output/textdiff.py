@@ -329,14 +329,38 @@ def _enclosing_line(lines: list[bytes], first: int) -> bytes:
 
 
 def edits_between(old: str, new: str) -> tuple[Edit, ...]:
-    """The smallest line-grouped edits turning `old` into `new` (1-based positions)."""
+    """The smallest line-grouped edits turning `old` into `new` (1-based positions).
+
+    Lines are matched by difflib's SequenceMatcher, which takes the longest run of equal
+    lines first, then does the same on each side of it; on a whole file that costs more
+    than the rest of a finding's work. Two versions of a file that differ in a few places
+    share a long head and a long tail, and the lines far from the differences cannot
+    change what it matches: it sees only the lines between the common head and tail, with
+    as many of the head's and tail's lines around them as there are lines between (so that
+    a run reaching into the head or tail is weighed against them as on the whole file).
+    Where a file repeats a run of lines longer than that, the edits can differ from a
+    whole-file match; they still give `new`.
+    """
     old_lines = split_lines(old)
     new_lines = split_lines(new)
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    n, m = len(old_lines), len(new_lines)
+    same_head = _common_run(old_lines, new_lines, min(n, m))
+    same_tail = _common_run(old_lines[::-1], new_lines[::-1], min(n, m))
+    if same_head >= same_tail:
+        same_tail = min(same_tail, n - same_head, m - same_head)
+    else:
+        same_head = min(same_head, n - same_tail, m - same_tail)
+    around = max(n - same_head - same_tail, m - same_head - same_tail) + 3
+    first = max(0, same_head - around)
+    skip_tail = max(0, same_tail - around)
+    matcher = difflib.SequenceMatcher(
+        None, old_lines[first : n - skip_tail], new_lines[first : m - skip_tail], autojunk=False
+    )
     edits = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
+        i1, i2, j1, j2 = i1 + first, i2 + first, j1 + first, j2 + first
         before = "".join(old_lines[i1:i2])
         after = "".join(new_lines[j1:j2])
         # trim what both sides share so a suggestion touches only what changes
@@ -357,6 +381,14 @@ def split_lines(text):
     if parts[-1]:
         lines.append(parts[-1])
     return lines
+
+
+def _common_run(a: list, b: list, most: int) -> int:
+    """How many items `a` and `b` share from their start (at most `most`)."""
+    n = 0
+    while n < most and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def _common_prefix(a: str, b: str) -> int:

@@ -17,13 +17,13 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper
 
 from ..rewrite.base import Fix, Report, Rule, RuleContext
+from .fixedits import FixEdits
 from ..rewrite.imports import first_party, update_imports
 from ..model import TOO_DEEP_ERRORS, Edit, ErrorKind, Finding
 from ..output.positions import node_positions
 from ..index.project import ProjectIndex
 from .python2 import syntax_error_message
 from ..rewrite.suppression import may_suppress, skips_file, unsuppressed
-from ..output.textdiff import edits_between
 
 MAX_PASSES = 8
 
@@ -99,7 +99,7 @@ def fix_source(
     module = original
     first: _Pass | None = None
     for _ in range(MAX_PASSES):
-        last = _Pass(module, _run_rules(module, rules, context), suppressing)
+        last = _Pass(module, *_run_rules(module, rules, context), suppressing)
         if suppressing and last.reports:
             last.reports = unsuppressed(last.reports, last.positions())
         if first is None:
@@ -145,25 +145,42 @@ def _in_file_order(findings: list[Finding]) -> list[Finding]:
 
 def _run_rules(
     module: cst.Module, rules: Sequence[type[Rule]], context: RuleContext
-) -> list[Report]:
+) -> tuple[list[Report], MetadataWrapper]:
+    """The rules' reports, and the wrapper holding the metadata they resolved."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     visitors = [rule(context) for rule in rules]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wrapper.visit_batched(visitors)
-    return [report for v in visitors for report in v.reports]
+    return [report for v in visitors for report in v.reports], wrapper
 
 
 class _Pass:
     """One traversal of the rules: the module it saw, what they reported, and where
     (computed once, on first use, for the reported nodes only: flask_fix.output.positions;
-    with every comment too when the file may hold suppression comments)."""
+    with every comment too when the file may hold suppression comments), and what each
+    fix alone would change (flask_fix.run.fixedits, on first use)."""
 
-    def __init__(self, module: cst.Module, reports: list[Report], comments: bool) -> None:
+    def __init__(
+        self,
+        module: cst.Module,
+        reports: list[Report],
+        wrapper: MetadataWrapper | None,
+        comments: bool,
+    ) -> None:
         self.module = module
         self.reports = reports
+        self.wrapper = wrapper
         self.comments = comments
         self._positions: dict[cst.CSTNode, CodeRange] | None = None
+        self._fix_edits: FixEdits | None = None
+
+    def edits(self, fix: Fix, first_party: frozenset[str]) -> tuple[Edit, ...]:
+        """The edits that apply `fix` alone to this pass's module."""
+        if self._fix_edits is None:
+            fixes = [report.fix for report in self.reports if report.fix is not None]
+            self._fix_edits = FixEdits(self.module, self.wrapper, fixes, first_party)
+        return self._fix_edits.edits(fix)
 
     def positions(self) -> dict[cst.CSTNode, CodeRange]:
         if self._positions is None:
@@ -240,8 +257,7 @@ def _finding(
     where = where_from.positions()[report.node]
     edits: tuple[Edit, ...] | None = None
     if want_edits and report.fix is not None:
-        module = where_from.module
-        edits = edits_between(module.code, apply_fixes(module, [report.fix], first_party).code)
+        edits = where_from.edits(report.fix, first_party)
     return Finding(
         code=report.code,
         name=report.name,

@@ -1,9 +1,10 @@
 """Where a cold run's CPU goes, phase by phase.
 
-    python bench/phases.py PATH [--repeat N] [--profile N]
+    python bench/phases.py PATH [--output-format FORMAT] [--repeat N] [--profile N]
 
-Runs `flask-fix --check --no-cache -j1` in this process on PATH (a real tree, fetched
-outside this repository; one process, so every phase's CPU is seen) and prints the CPU
+Runs `flask-fix --check --no-cache -j1 --output-format FORMAT` (text unless told) on PATH
+(a real tree, fetched outside this repository; one process, so every phase's CPU is seen)
+and prints the CPU
 time (process time: steadier than wall time on a shared machine) spent in each phase,
 each counted once, without what it calls that is listed as a phase of its own:
   start-up      `import flask_fix.cli`, in a fresh interpreter
@@ -16,7 +17,8 @@ each counted once, without what it calls that is listed as a phase of its own:
   build_index   linking the facts, in the parent
   transforms    the project transforms (FLK201...)
   fallback uses `legacy_db.fallback_uses` (FLK202 on Flask-SQLAlchemy before 3.0)
-  fix phase     `runner.fix_file` (LibCST), its reads included
+  fix phase     `runner.fix_file` (LibCST), its reads included; with json, sarif or
+                rdjson this includes each finding's edits (flask_fix.fixedits)
   other         the rest: file listing, pins, the report
 Each run is its own interpreter, as a real cold run; with `--repeat N` it runs N times and
 prints each phase's least CPU (on a shared machine the least is the steadiest figure).
@@ -113,7 +115,9 @@ def _patches(clock: PhaseClock) -> list[tuple[object, str, object]]:
     return originals
 
 
-def run_check(tree: Path, profiler: cProfile.Profile | None) -> tuple[PhaseClock, float]:
+def run_check(
+    tree: Path, profiler: cProfile.Profile | None, output_format: str = "text"
+) -> tuple[PhaseClock, float]:
     from flask_fix.run import runner
     from flask_fix.cli import main as flask_fix_main
 
@@ -122,7 +126,8 @@ def run_check(tree: Path, profiler: cProfile.Profile | None) -> tuple[PhaseClock
     cwd = os.getcwd()
     try:
         os.chdir(tree)
-        args = ["--check", "--no-cache", "-j1", "-q", "--output-format", "json", "."]
+        # the format matters: json, sarif and rdjson ask every finding for its edits
+        args = ["--check", "--no-cache", "-j1", "-q", "--output-format", output_format, "."]
         start = time.process_time()
         clock.stack.append("other")
         clock.mark = start
@@ -146,12 +151,13 @@ def run_check(tree: Path, profiler: cProfile.Profile | None) -> tuple[PhaseClock
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path)
+    parser.add_argument("--output-format", default="text", metavar="FORMAT")
     parser.add_argument("--repeat", type=int, default=1, metavar="N")
     parser.add_argument("--profile", type=int, default=0, metavar="N")
     parser.add_argument("--one-run", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one_run:  # one measured run, for the parent process below: JSON on stdout
-        clock, total = run_check(args.path.resolve(), None)
+        clock, total = run_check(args.path.resolve(), None, args.output_format)
         print(json.dumps({**clock.spent, "run": total}))
         return
     least: dict[str, float] = {}
@@ -161,14 +167,15 @@ def main() -> None:
             [sys.executable, "-c", IMPORT_TIME], capture_output=True, text=True, check=True
         )
         one = subprocess.run(
-            [sys.executable, __file__, str(args.path), "--one-run"],
+            [sys.executable, __file__, str(args.path), "--one-run",
+             "--output-format", args.output_format],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         spent = {"start-up": float(startup.stdout), **json.loads(one.stdout.splitlines()[-1])}
         spent["total"] = spent.pop("run") + spent["start-up"]
         for phase, seconds in spent.items():
             least[phase] = min(least.get(phase, seconds), seconds)
-    print(f"{args.path}: -j1 --check --no-cache, CPU seconds"
+    print(f"{args.path}: -j1 --check --no-cache --output-format {args.output_format}, CPU seconds"
           + (f", least of {args.repeat} runs" if args.repeat > 1 else ""))  # fmt: skip
     for phase in ("start-up", "load rules", "scan: read", "scan: parse", "scan: facts",
                   "scan: triage", "scan: other", "build_index", "transforms", "fallback uses",
@@ -176,7 +183,7 @@ def main() -> None:
         print(f"  {phase:<14} {least.get(phase, 0.0):6.2f}")
     if args.profile:
         profiler = cProfile.Profile()
-        run_check(args.path.resolve(), profiler)
+        run_check(args.path.resolve(), profiler, args.output_format)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
 
 

@@ -18,7 +18,7 @@ each counted once, without what it calls that is listed as a phase of its own:
   transforms    the project transforms (FLK201...)
   fallback uses `legacy_db.fallback_uses` (FLK202 on Flask-SQLAlchemy before 3.0)
   fix phase     `runner.fix_file` (LibCST), its reads included; with json, sarif or
-                rdjson this includes each finding's edits (flask_fix.fixedits)
+                rdjson this includes each finding's edits (flask_fix.run.fixedits)
   other         the rest: file listing, pins, the report
 Each run is its own interpreter, as a real cold run; with `--repeat N` it runs N times and
 prints each phase's least CPU (on a shared machine the least is the steadiest figure).

@@ -36,6 +36,8 @@ from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from .projectroot import PROJECT_MARKERS, is_project_root
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10: tomli if installed, else pyproject.toml is skipped
@@ -46,8 +48,8 @@ else:  # pragma: no cover - Python 3.10: tomli if installed, else pyproject.toml
 
 Release = tuple[int, ...]
 
-#: files (or folders) whose presence makes a folder a project root
-ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+#: files (or folders) whose presence makes a folder a project root (flask_fix.projectroot)
+ROOT_MARKERS = PROJECT_MARKERS
 
 FLASK = "flask"
 FLASK_SQLALCHEMY = "flask-sqlalchemy"
@@ -76,9 +78,7 @@ def project_root(paths: Iterable[str]) -> str | None:
 
 
 def _is_root(folder: str) -> bool:
-    if any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS):
-        return True
-    return bool(glob.glob(os.path.join(glob.escape(folder), "requirements*.txt")))
+    return is_project_root(folder)
 
 
 def flask_version_for(paths: Iterable[str]) -> Release | None:

@@ -11,10 +11,10 @@ file times alone:
 - **scans**: path -> the scan phase's result (facts, triage, errors) for one digest, so an
   unchanged file is neither read nor parsed with `ast`.
 - **fixes**: path -> the fix phase's result for one digest, one set of fix settings and
-  one *index fingerprint* (a digest of every module's facts, the Flask version and the
-  modules whose routes are unknown): a file is given to LibCST again when it changed or
-  when anything the project index says changed (a route added in another module changes
-  what FLK102 reports here).
+  the digests of the fields of its project's index the fix read (flask_fix.indexreads):
+  a file is given to LibCST again when it changed or when what it read of the index
+  changed (a route added in another module of its project changes what FLK102 reports
+  here).
 - **runs**: a whole run's results, replayed when every scanned file, every file the
   project transforms read and every folder they listed is unchanged: then nothing is
   parsed and the index is not even built.
@@ -389,24 +389,35 @@ class RunCache:
     def fixes(
         self,
         items: Sequence[tuple],
-        index: ProjectIndex | None,
+        index_for: Callable[[str], ProjectIndex | None] | None,
         fix_key: object,
         fix_misses: Callable[[list[tuple]], Iterable[FileResult]],
         keep: Callable[[FileResult], bool],
     ) -> Iterator[FileResult]:
         """Fix results for `items` ((path, codes) or (path, codes, new source)), in order:
         recorded ones where the file, the codes and the settings are those recorded and
-        every field of `index` the recorded fix read is unchanged; the others from
-        `fix_misses`. Items carrying a project transform's new source are never cached,
-        nor is anything when `index` is None. `keep(result)`: whether a fresh result may
-        be recorded."""
-        entries = self._layer("fixes") if index is not None else {}
-        digest_of_field = IndexDigests(index) if index is not None else None
+        every field of the file's project index (`index_for(path)`) the recorded fix read
+        is unchanged; the others from `fix_misses`. Items carrying a project transform's
+        new source are never cached, nor is a file whose `index_for` is None (nothing
+        when `index_for` is None). `keep(result)`: whether a fresh result may be
+        recorded."""
+        entries = self._layer("fixes") if index_for is not None else {}
+        digests: dict[int, IndexDigests] = {}  # id(index) -> its digests
+
+        def digests_for(path: str) -> IndexDigests | None:
+            index = index_for(path) if index_for is not None else None
+            if index is None:
+                return None
+            if id(index) not in digests:
+                digests[id(index)] = IndexDigests(index)
+            return digests[id(index)]
+
         found: dict[int, FileResult] = {}
         keys: dict[int, tuple] = {}
         for number, item in enumerate(items):
             path, codes, *rewritten = item
             digest = self.digests.get(path)
+            digest_of_field = digests_for(path)
             if rewritten or digest is None or digest_of_field is None:
                 continue
             key = canonical_digest((fix_key, codes))
@@ -425,9 +436,9 @@ class RunCache:
                 yield found[number]
                 continue
             result = next(fresh)
+            digest_of_field = digests_for(item[0]) if number in keys else None
             if (
-                number in keys
-                and digest_of_field is not None
+                digest_of_field is not None
                 and result.index_reads is not None
                 and keep(result)
                 and self.unchanged_since_stamp(item[0])

@@ -43,7 +43,8 @@ from ..model import (
 )
 from .parsing import parse_module
 from .pool import Lost, WorkerDied, ordered_map
-from ..index.pins import FLASK, FLASK_SQLALCHEMY, versions_for
+from ..index.projectroot import NO_PROJECT, Projects
+from ..index.pins import FLASK, FLASK_SQLALCHEMY, lowest_version
 from ..index.project import (
     ProjectIndex,
     build_index,
@@ -58,6 +59,7 @@ from ..rewrite.suppression import skips_file
 from ..output.textdiff import unified_diff
 
 if TYPE_CHECKING:
+    from . import transforms
     from ..rewrite.base import Rule, TextRule
 
 #: below this many files a pool costs more than it saves: scanning a file with `ast`
@@ -111,6 +113,35 @@ class Settings:
 
     def worker_count(self) -> int:
         return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
+
+
+#: the oldest Flask and Flask-SQLAlchemy a project's code must run on (None: current)
+Versions = tuple[tuple[int, ...] | None, tuple[int, ...] | None]
+
+
+def project_versions(root: str, settings: Settings) -> Versions:
+    """`Versions` of the project at `root`: `target-flask-version`, else the lowest Flask
+    its requirements allow (flask_fix.pins), and the lowest Flask-SQLAlchemy; FLK7
+    rewrites needing a newer Flask are only reported, FLK301/FLK502 word their findings
+    for a Flask-SQLAlchemy before 3.0."""
+    if root == NO_PROJECT:
+        declared_flask = declared_sqlalchemy = None
+    else:
+        declared_flask = lowest_version(root, FLASK)
+        declared_sqlalchemy = lowest_version(root, FLASK_SQLALCHEMY)
+    return (settings.target_flask_release() or declared_flask, declared_sqlalchemy)
+
+
+class RunIndexes:
+    """The fix phase's view of a run's projects: each project's index, and the project of
+    each file it fixes (flask_fix.index.projectroot)."""
+
+    def __init__(self, indexes: dict[str, ProjectIndex], project_of: dict[str, str]) -> None:
+        self.indexes = indexes
+        self.project_of = project_of
+
+    def for_path(self, path: str) -> ProjectIndex:
+        return self.indexes[self.project_of[path]]
 
 
 def cache_keys(settings: Settings) -> dict[str, object]:
@@ -197,11 +228,11 @@ def check_text_file(
 
 _worker_rules: tuple[type[Rule], ...] = ()
 _worker_text_rules: tuple[type[TextRule], ...] = ()
-_worker_index: ProjectIndex | None = None
+_worker_index: ProjectIndex | RunIndexes | None = None
 _worker_settings: Settings | None = None
 
 
-def _init_worker(settings: Settings, index: ProjectIndex | None) -> None:
+def _init_worker(settings: Settings, index: ProjectIndex | RunIndexes | None) -> None:
     global _worker_rules, _worker_text_rules, _worker_index, _worker_settings
     _worker_settings = settings
     _worker_rules = settings.rules()
@@ -253,8 +284,9 @@ def fix_file(work: tuple) -> FileResult:
     codes, its new source): the rules run on that, the diff compares with the disk."""
     path, rule_codes, *rewritten = work
     assert _worker_index is not None
+    own = _worker_index.for_path(path) if isinstance(_worker_index, RunIndexes) else _worker_index
     # what the result depends on of the index: the fields the rules and engine read
-    recording = RecordingIndex(_worker_index)
+    recording = RecordingIndex(own)
     index = cast(ProjectIndex, recording)  # it answers as the index does
     result = _fix_file(path, rule_codes, rewritten[0] if rewritten else None, index)
     result.index_reads = fields_read(recording)
@@ -324,7 +356,7 @@ def _mapped(
     func: Callable[[T], R],
     items: Sequence[T],
     settings: Settings,
-    index: ProjectIndex | None,
+    index: ProjectIndex | RunIndexes | None,
     serial_below: int,
     chunk: bool = True,
     weight: Callable[[T], int] | None = None,
@@ -403,26 +435,27 @@ def run(
     recorded results; otherwise unchanged files are not scanned again and the fix phase
     reuses each file's result while its content and the parts of the index its fix read
     (flask_fix.run.indexreads) are unchanged.
+
+    Each project the files belong to (flask_fix.index.projectroot) has its own index,
+    pins and project transforms: the result for a file is the one a run over its project
+    alone gives.
     """
     wanted = set(files)
     extra = [path for path in index_files if path not in wanted]
     scanned = sorted([*files, *extra]) if extra else files
-    # the oldest Flask the code must run on: `target-flask-version`, else the lowest one the
-    # project's requirements allow (its root found from the files' folders, see
-    # flask_fix.index.pins); FLK7 rewrites needing a newer Flask are only reported. And the
-    # oldest Flask-SQLAlchemy: FLK301/FLK502 word their findings for one before 3.0
-    folders = sorted({os.path.dirname(os.path.abspath(path)) for path in files})
-    declared_flask, declared_sqlalchemy = versions_for(folders, (FLASK, FLASK_SQLALCHEMY))
-    versions = (settings.target_flask_release() or declared_flask, declared_sqlalchemy)
+    projects = Projects()
+    roots = sorted({projects.of(path) for path in scanned})
+    versions = {root: project_versions(root, settings) for root in roots}
     if cache is None:
         yield from _stopping(
             _fewer_collections(
-                _run(scanned, wanted, bool(extra), settings, versions, on_scanned, None)
+                _run(scanned, wanted, bool(extra), settings, projects, versions, on_scanned, None)
             ),
             wanted,
         )
         return
-    tree_key = cache.tree_key(scanned, wanted, versions)
+    # the projects and their pins (the files' split follows from the roots)
+    tree_key = cache.tree_key(scanned, wanted, sorted(versions.items()))
     replayed = cache.replay(tree_key, files_under)
     if replayed is not None:
         if on_scanned is not None:
@@ -430,7 +463,7 @@ def run(
         yield from replayed
         return
     results = []
-    work = _run(scanned, wanted, bool(extra), settings, versions, on_scanned, cache)
+    work = _run(scanned, wanted, bool(extra), settings, projects, versions, on_scanned, cache)
     for result in _stopping(_fewer_collections(work), wanted):
         results.append(result)
         yield result
@@ -472,40 +505,37 @@ def _run(
     wanted: set[str],
     extra: bool,
     settings: Settings,
-    versions: tuple[tuple[int, ...] | None, tuple[int, ...] | None],
+    projects: Projects,
+    versions: dict[str, Versions],
     on_scanned: Callable[[int], None] | None,
     cache: RunCache | None,
 ) -> Iterator[FileResult]:
     """`run` itself: `extra` when some scanned files are there for the index only;
-    `versions`: the oldest Flask and Flask-SQLAlchemy the code must run on (None: current)."""
-    from . import transforms
-
+    `projects`: each file's project; `versions`: each project's `Versions`."""
     # load the rules (and LibCST) here, once, before the pools fork: every worker of
     # both phases inherits them instead of loading them itself
     settings.rules()
     # one ModuleFacts per module stays in this process until the fix phase: compacted
     compact = FactsCompactor().compact
-    facts: list[ModuleFacts] = []
-    unindexed: list[str] = []
-    unparsable: list[str] = []
+    parts = {root: _Project(root, versions[root]) for root in versions}
     candidates: list[tuple[str, tuple[str, ...]]] = []
-    text_later: list[tuple[str, tuple[str, ...]]] = []
     # results known before the fix phase (broken files, text files): joined with its
     # results in path order
     early: list[FileResult] = []
     for scan in _scans(scanned, settings, cache):
         if on_scanned is not None:
             on_scanned(1)
+        part = parts[projects.of(scan.path)]
         if _unparsable(scan):
-            unparsable.append(scan.path)
+            part.unparsable.append(scan.path)
         if extra and scan.path not in wanted:
             if scan.facts is not None:
-                facts.append(compact(scan.facts))
+                part.facts.append(compact(scan.facts))
             if scan.unindexed_routes:
-                unindexed.append(scan.path)
+                part.unindexed.append(scan.path)
             continue
         if scan.text_after_index:
-            text_later.append((scan.path, scan.rule_codes))
+            part.text_later.append((scan.path, scan.rule_codes))
             continue
         if scan.text_result is not None:
             if scan.text_result.findings or scan.text_result.error:
@@ -515,60 +545,105 @@ def _run(
             early.append(FileResult(scan.path, error=scan.error))
             continue
         if scan.facts is not None:
-            facts.append(compact(scan.facts))
+            part.facts.append(compact(scan.facts))
         if scan.unindexed_routes:
-            unindexed.append(scan.path)
+            part.unindexed.append(scan.path)
         if scan.rule_codes:
             candidates.append((scan.path, scan.rule_codes))
-    index = build_index(facts)
-    index.unindexed_route_modules = tuple(unindexed)
-    index.unparsable_modules = tuple(unparsable)
-    # the transforms read them too (FLK201 on Flask-SQLAlchemy before 3.0)
-    index.flask_version, index.flask_sqlalchemy_version = versions
-    # text rules that read the index (FLK601 resolves `python app.py`), now that it exists
-    for path, codes in text_later:
-        rules = [rule for rule in settings.text_rules() if rule.code in codes]
-        result = check_text_file(path, rules, index)
-        if result.findings or result.error:
-            early.append(result)
-    # cross-module rewrites (FLK201) first, on the parent's copy of the facts; with files
-    # named one by one they only report, and only on those files
     list_files = cache.listing(files_under) if cache else files_under
-    project = transforms.run_transforms(
-        transforms.selected(settings.select, settings.ignore), index, facts,
-        apply=settings.mode is not Mode.CHECK and not extra,
-        unsafe_fixes=settings.unsafe_fixes, want_edits=settings.want_edits,
-        only=wanted if extra else None, list_files=list_files,
-        ignored_in=settings.ignored_in if settings.per_file_ignores else None,
-    )  # fmt: skip
-    # set after the transforms: one that rewrote files has rebuilt the index
-    rebuilt = project.index is not index
-    index = project.index
-    index.flask_version, index.flask_sqlalchemy_version = versions
-    if any(r.code == "FLK202" for r in settings.rules()) and legacy_db.may_fall_back(index):
-        # FLK202 weighs where a Flask-SQLAlchemy 2.x db is used outside an app context
-        index.database_fallback_uses = tuple(legacy_db.fallback_uses(index))
+    for part in parts.values():
+        early += part.link(settings, wanted if extra else None, list_files)
     if cache is not None:
-        cache.transform_reads = set(project.originals) - set(scanned)
-    del facts
+        read = {path for part in parts.values() for path in part.outcome.originals}
+        cache.transform_reads = read - set(scanned)
     by_code = {rule.code: rule for rule in settings.rules()}
-    work = []
+    work_of: dict[str, list[tuple[str, tuple[str, ...]]]] = {root: [] for root in parts}
     for path, codes in candidates:
+        index = parts[projects.of(path)].index
         codes = tuple(c for c in codes if by_code[c].could_fire_in(path, index))
         if codes:
-            work.append((path, codes))
-    work = sorted(project.work_items(work, settings.rules()), key=lambda item: item[0])
+            work_of[projects.of(path)].append((path, codes))
+    work = [
+        item
+        for root, part in parts.items()
+        for item in part.outcome.work_items(work_of[root], settings.rules())
+    ]
+    work.sort(key=lambda item: item[0])
+    project_of = {item[0]: projects.of(item[0]) for item in work}
+    indexes = RunIndexes({root: part.index for root, part in parts.items()}, project_of)
+    # results are cached by what they read of the index, unless a transform rewrote
+    # files of the project
+    cacheable = {root for root, part in parts.items() if not part.rebuilt}
     output = {"write": settings.mode is Mode.FIX, "diff": settings.mode is Mode.DIFF}
-    # results are cached by what they read of the index, unless a transform rewrote files
     fixed = (
-        project.merged(result, **output)
-        for result in _fixes(work, settings, index, cache, cacheable=not rebuilt)
+        parts[project_of[result.path]].outcome.merged(result, **output)
+        for result in _fixes(work, settings, indexes, cache, cacheable)
     )
-    others = project.other_results({item[0] for item in work}, **output)
+    fixed_paths = set(project_of)
+    others = [part.outcome.other_results(fixed_paths, **output) for part in parts.values()]
     # every result in path order (each is in file order): the fix phase's stream, the
     # few known before it and the transforms' other files, merged as they come
     early.sort(key=_path_of)
-    yield from heapq.merge(early, fixed, others, key=_path_of)
+    yield from heapq.merge(early, fixed, *others, key=_path_of)
+
+
+class _Project:
+    """One project of a run between the scan and the fix phase: its modules' facts, then
+    its index and what its project transforms did."""
+
+    def __init__(self, root: str, versions: Versions) -> None:
+        self.root = root
+        self.versions = versions
+        self.facts: list[ModuleFacts] = []
+        self.unindexed: list[str] = []
+        self.unparsable: list[str] = []
+        self.text_later: list[tuple[str, tuple[str, ...]]] = []
+        self.index = ProjectIndex()
+        self.outcome: transforms.ProjectOutcome | None = None
+        self.rebuilt = False
+
+    def link(
+        self,
+        settings: Settings,
+        only: set[str] | None,
+        list_files: Callable[[str], list[str]],
+    ) -> list[FileResult]:
+        """Build the index, check the text files that read it, run the project
+        transforms; the text files' results. `only`: with files named one by one, the
+        files to report on (the transforms then only report)."""
+        from . import transforms
+
+        index = build_index(self.facts)
+        index.unindexed_route_modules = tuple(self.unindexed)
+        index.unparsable_modules = tuple(self.unparsable)
+        # the transforms read them too (FLK201 on Flask-SQLAlchemy before 3.0)
+        index.flask_version, index.flask_sqlalchemy_version = self.versions
+        results = []
+        # text rules that read the index (FLK601 resolves `python app.py`), now that it exists
+        for path, codes in self.text_later:
+            rules = [rule for rule in settings.text_rules() if rule.code in codes]
+            result = check_text_file(path, rules, index)
+            if result.findings or result.error:
+                results.append(result)
+        # cross-module rewrites (FLK201) first, on the parent's copy of the facts; with
+        # files named one by one they only report, and only on those files
+        self.outcome = transforms.run_transforms(
+            transforms.selected(settings.select, settings.ignore), index, self.facts,
+            apply=settings.mode is not Mode.CHECK and only is None,
+            unsafe_fixes=settings.unsafe_fixes, want_edits=settings.want_edits,
+            only=only, list_files=list_files,
+            ignored_in=settings.ignored_in if settings.per_file_ignores else None,
+        )  # fmt: skip
+        # set after the transforms: one that rewrote files has rebuilt the index
+        self.rebuilt = self.outcome.index is not index
+        index = self.outcome.index
+        index.flask_version, index.flask_sqlalchemy_version = self.versions
+        if any(r.code == "FLK202" for r in settings.rules()) and legacy_db.may_fall_back(index):
+            # FLK202 weighs where a Flask-SQLAlchemy 2.x db is used outside an app context
+            index.database_fallback_uses = tuple(legacy_db.fallback_uses(index))
+        self.index = index
+        self.facts = []
+        return results
 
 
 def _path_of(result: FileResult) -> str:
@@ -592,19 +667,20 @@ def _scans(
 def _fixes(
     work: list[tuple],
     settings: Settings,
-    index: ProjectIndex,
+    indexes: RunIndexes,
     cache: RunCache | None,
-    cacheable: bool,
+    cacheable: set[str],
 ) -> Iterator[FileResult]:
     """Phase two's results in work order; with a cache, a file is fixed again only when
-    it, the fix settings or the fields of the index its fix read changed."""
+    it, the fix settings or the fields of its project's index its fix read changed
+    (`cacheable`: the projects whose results may be cached at all)."""
 
     def fresh(items: Sequence[tuple]) -> Iterator[FileResult]:
         return _mapped(
             fix_file,
             items,
             settings,
-            index,
+            indexes,
             FIX_SERIAL_BELOW,
             chunk=False,
             weight=_fix_weight,
@@ -613,8 +689,13 @@ def _fixes(
 
     if cache is None:
         return fresh(work)
+
+    def index_for(path: str) -> ProjectIndex | None:
+        root = indexes.project_of[path]
+        return indexes.indexes[root] if root in cacheable else None
+
     fix_key = (settings.mode, settings.unsafe_fixes, settings.want_edits)
-    return cache.fixes(work, index if cacheable else None, fix_key, fresh, keep=_replayable)
+    return cache.fixes(work, index_for, fix_key, fresh, keep=_replayable)
 
 
 def _fix_weight(work: tuple) -> int:

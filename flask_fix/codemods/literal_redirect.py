@@ -86,8 +86,11 @@ class LiteralRedirect(Rule):
         URL that does not start with `/` (external, relative, or starting with a dynamic
         piece) and an expression that is not one of the forms above (`request.referrer or
         '/'`, a variable, a conditional) give no finding; in `'/p/' + (a + b)` the
-        parenthesized sum is one piece. In a project with several apps, a view is only
-        rewritten to a route its own app serves.
+        parenthesized sum is one piece. In a project with several apps, a view's redirect
+        is resolved among the routes its own app serves (and those whose app is unknown):
+        `/cart` in one app's view is that app's `/cart`, whatever another app serves; a
+        URL only another app serves is reported. A function that is no view resolves
+        among all the project's routes.
     """
 
     code = "FLK102"
@@ -521,7 +524,14 @@ class LiteralRedirect(Rule):
         if url.problem:
             self.report(node, f"{ADVICE}; not rewritten: {url.problem}")
             return
-        resolution = resolve_redirect(self.context.index, url.pieces)
+        # in a project of several apps, a view's redirect lands on a route of its own app
+        own = self._own_apps(function)
+        resolution = resolve_redirect(self.context.index, url.pieces, own or None)
+        if own and resolution.status == "none":
+            # served by another app only? say so (below) rather than list near misses
+            anywhere = resolve_redirect(self.context.index, url.pieces)
+            if anywhere.status != "none":
+                resolution = anywhere
         if resolution.status == "none":
             nearest = _listing(resolution.candidates) or "no route is close"
             self.report(node, f"{resolution.reason}; nearest: {nearest}")
@@ -537,7 +547,7 @@ class LiteralRedirect(Rule):
     ) -> None:
         route = resolution.route
         assert route is not None and route.endpoint is not None
-        other_app = self._other_app(route, function)
+        other_app = self._other_app(route, self._own_apps(function))
         if other_app:
             self.report(node, f"{ADVICE}; not rewritten: {other_app}")
             return
@@ -583,24 +593,33 @@ class LiteralRedirect(Rule):
             message += "; note: " + "; ".join(notes)
         self.report(node, message, fix=Fix({arg.value: call}, add_imports=found[1]))
 
-    def _other_app(self, route: Route, function: str) -> str | None:
-        """Why url_for may not build `route` from `function`, in a project of several apps."""
+    def _own_apps(self, function: str) -> frozenset[str]:
+        """The apps serving the view `function` (or a function nested in it) of this
+        module, in a project of several apps; empty when it has one, or the view's app
+        is not known (a helper that is no view)."""
         routes = self.context.index.routes
         if len({r.app for r in routes if r.app}) < 2:
-            return None
+            return frozenset()
         path = self.context.path
-        own = {
+        return frozenset(
             r.app
             for r in routes
-            if r.view is not None
+            if r.app
+            and r.view is not None
             and r.view_path == path
             and (function == r.view or function.startswith(r.view + "."))
-        }
+        )
+
+    def _other_app(self, route: Route, own: frozenset[str]) -> str | None:
+        """Why url_for may not build `route` from a view of the apps `own`, in a project
+        of several apps."""
+        routes = self.context.index.routes
         serving = {r.app for r in routes if (r.url, r.endpoint) == (route.url, route.endpoint)}
-        if not own or own & serving:
+        known = {app for app in serving if app}
+        if not own or own & serving or not known or None in serving:
             return None
         return (
-            f"{route.url} ({route.endpoint}) is served by {', '.join(sorted(serving))}, "
+            f"{route.url} ({route.endpoint}) is served by {', '.join(sorted(known))}, "
             f"not by the app of this view ({', '.join(sorted(own))})"
         )
 

@@ -79,8 +79,11 @@ class Resolution:
     converters: dict[str, str] = field(default_factory=dict)
 
 
-def resolve_redirect(index: ProjectIndex, pieces: Sequence[str | Hole]) -> Resolution:
-    """The route of the project a redirect to `pieces` lands on, and url_for's arguments."""
+def resolve_redirect(
+    index: ProjectIndex, pieces: Sequence[str | Hole], apps: frozenset[str] | None = None
+) -> Resolution:
+    """The route of the project a redirect to `pieces` lands on, and url_for's arguments;
+    with `apps` (qualified names), among the routes those apps may serve only."""
     if not pieces or not isinstance(pieces[0], str):
         return Resolution("unsupported", "the URL does not start with literal text")
     start = pieces[0]
@@ -110,7 +113,7 @@ def resolve_redirect(index: ProjectIndex, pieces: Sequence[str | Hole]) -> Resol
         return Resolution("unsupported", problem)
     if not _PATH_SAFE.fullmatch(re.sub(_HOLE, "", path)):
         return Resolution("unsupported", "the path holds characters url_for would percent-encode")
-    resolution = _router(index).resolve(path, holes, query_values, fragment)
+    resolution = _router(index, apps).resolve(path, holes, query_values, fragment)
     if resolution.status == "unique" and index.unindexed_route_modules:
         unknown = ", ".join(index.unindexed_route_modules[:3])
         return Resolution(
@@ -539,7 +542,13 @@ def _display(path: str, holes: dict[str, Hole]) -> str:
     return path
 
 
-def _router(index: ProjectIndex) -> _Router:
-    if not isinstance(index.router, _Router):
-        index.router = _Router(index.routes)
-    return index.router
+def _router(index: ProjectIndex, apps: frozenset[str] | None = None) -> _Router:
+    """The compiled rules of the project (`apps` None), or of the routes those apps may
+    serve: theirs, and those whose app is unknown. Built once per index and app set."""
+    routers = index.router
+    if not isinstance(routers, dict):
+        routers = index.router = {}
+    if apps not in routers:
+        routes = index.routes if apps is None else [r for r in index.routes if r.app in apps or r.app is None]
+        routers[apps] = _Router(routes)
+    return routers[apps]

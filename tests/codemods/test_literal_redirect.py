@@ -335,6 +335,39 @@ def test_a_view_is_only_sent_to_a_route_of_its_own_app():
     assert [f.fix_level.value for f in findings] == ["intended"]
 
 
+SHOP = """
+from flask import Flask, redirect
+app = Flask(__name__)
+
+@app.route("/cart")
+def cart():
+    return "cart"
+
+@app.route("/buy")
+def buy():
+    return redirect("/cart")
+
+def helper():
+    return redirect("/cart")
+"""
+
+
+def test_a_view_resolves_among_the_routes_of_its_own_app():
+    """Two apps of one project both serve /cart: a view's redirect is its own app's."""
+    blog = SHOP.replace("def cart", "def basket")
+    index = index_from_sources({"shop.py": dedent(SHOP), "blog.py": dedent(blog)})
+    source, findings = flk102(dedent(SHOP), index=index, path="shop.py")
+    assert [f.line for f in findings] == [11, 14]
+    assert findings[0].fix_level.value == "intended"
+    assert 'return redirect(url_for("cart"))\n\ndef helper' in source
+    # a helper is no view: its app is not known, and both apps serve /cart
+    assert findings[1].fix_level.value == "report"
+    assert "/cart (basket)" in findings[1].message and "/cart (cart)" in findings[1].message
+    assert source.endswith('return redirect("/cart")\n')
+    ast.parse(source)
+    assert flk102(source, index=index, path="shop.py")[0] == source
+
+
 # --- behaviour under real Flask -----------------------------------------------------------
 
 SAME_LOCATION = [

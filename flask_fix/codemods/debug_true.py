@@ -10,6 +10,7 @@ import libcst as cst
 from ..model import FixLevel
 from ..rewrite.base import Example, Fix
 from ..rewrite.flask_config import (
+    AppStatus,
     ConfigWrite,
     FlaskConfigRule,
     is_true,
@@ -21,6 +22,10 @@ RUN_MESSAGE = (
     "`app.run(debug=True)` turns on the interactive debugger, which runs any code a "
     "visitor types into an error page; drop `debug=True` and let `FLASK_DEBUG=1` (or "
     "`flask run --debug`) turn it on where you develop"
+)
+MAYBE_NOTE = (
+    "`{}` may not be the app here: one of its bindings that can reach this call (in a "
+    "branch, a loop, or a function through `global`) makes it something else"
 )
 CONFIG_MESSAGE = (
     "{what} turns on debug mode, and with it the interactive debugger, wherever this "
@@ -72,11 +77,15 @@ class DebugTrue(FlaskConfigRule):
         so the reloader and the debugger run only where the developer asks for them. Other
         arguments of `run()` stay as written. Only a literal `True` passed as `debug=` is
         removed (`debug=os.environ.get(...)` already comes from outside), and only on
-        objects that surely are Flask apps: a name bound only to `Flask(...)` or to a
-        project factory returning a new app, or an app imported from the module creating
-        it. `run(debug=True)` on other objects (a Socket.IO server, a name rebound to
-        something else), instances of Flask subclasses, `self` in a Flask subclass and a
-        positional `debug` argument are left alone. The configuration forms are only
+        objects that surely are Flask apps: a name whose binding that reaches the call, in
+        the module's execution order, is `Flask(...)`, a project factory returning a new
+        app, or an app imported from the module creating it (`app = Flask(__name__)`,
+        `app.run(debug=True)`, `app = 1`, `app.run(debug=True)`: the first call only).
+        When a binding in a branch, a loop or a function (`global`) may make it something
+        else, the call is reported and not rewritten. `run(debug=True)` on other objects
+        (a Socket.IO server, a name rebound to something else), instances of Flask
+        subclasses, `self` in a Flask subclass and a positional `debug` argument are left
+        alone. The configuration forms are only
         reported: which environment loads a config class or sets `DEBUG` is the project's
         deployment decision. Test modules (in `tests/`, `test/` or `testing/` folders,
         `test_*.py`, `*_test.py`, `conftest.py`) are skipped: tests switch debug mode on to
@@ -112,6 +121,19 @@ class DebugTrue(FlaskConfigRule):
 
             app = Flask(__name__)
             app = 1
+            app.run(debug=True)
+        """),
+        # rebound by a function through `global`, and then again, before the call
+        _code("""
+            from flask import Flask
+
+            app = Flask(__name__)
+
+            def reset():
+                global app
+                app = None
+
+            app = object()
             app.run(debug=True)
         """),
         # a plain function, and another library's server
@@ -227,6 +249,71 @@ class DebugTrue(FlaskConfigRule):
                 app.run(port=8000)
             """),
         ),
+        # the binding that reaches each call, in execution order (ruff's S201 fixture):
+        # the first call is on the app, the second on 1
+        Example(
+            _code("""
+                from flask import Flask
+
+                app = Flask(__name__)
+                app.run(debug=True)
+
+                app = 1
+                app.run(debug=True)
+            """),
+            _code("""
+                from flask import Flask
+
+                app = Flask(__name__)
+                app.run()
+
+                app = 1
+                app.run(debug=True)
+            """),
+        ),
+        # straight-line code inside the `__main__` block counts too
+        Example(
+            _code("""
+                from flask import Flask
+                from tools import make_server
+
+                app = make_server()
+                if __name__ == "__main__":
+                    app = Flask(__name__)
+                    app.run(debug=True)
+            """),
+            _code("""
+                from flask import Flask
+                from tools import make_server
+
+                app = make_server()
+                if __name__ == "__main__":
+                    app = Flask(__name__)
+                    app.run()
+            """),
+        ),
+        # a binding in a branch may reach the call: not sure, reported only
+        Example(
+            _code("""
+                from flask import Flask
+                from tools import make_server
+
+                app = Flask(__name__)
+                if make_server:
+                    app = make_server()
+                app.run(debug=True)
+            """),
+        ),
+        Example(
+            _code("""
+                from flask import Flask
+
+                app = Flask(__name__)
+                for attempt in range(3):
+                    app.run(debug=True)
+                    app = attempt
+            """),
+        ),
         # the configuration forms are reported only
         Example(
             _code("""
@@ -271,8 +358,12 @@ class DebugTrue(FlaskConfigRule):
 
     def finish(self) -> None:
         for call, position in self._runs:
-            if self.is_app(call.func.value):  # type: ignore[attr-defined]
+            status = self.app_status(call.func.value)  # type: ignore[attr-defined]
+            if status is AppStatus.SURE:
                 self.report(call, RUN_MESSAGE, fix=Fix({call: _without_arg(call, position)}))
+            elif status is AppStatus.MAYBE:
+                receiver = call.func.value.value  # type: ignore[attr-defined]
+                self.report(call, f"{RUN_MESSAGE}; not rewritten: {MAYBE_NOTE.format(receiver)}")
 
 
 def _without_arg(call: cst.Call, position: int) -> cst.Call:

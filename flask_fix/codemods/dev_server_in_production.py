@@ -22,7 +22,12 @@ from ..rewrite.factory.commands import (
     shell_commands,
     simple_command,
 )
-from ..rewrite.names import enclosing_function, module_level_name, qualified_name
+from ..rewrite.names import (
+    enclosing_function,
+    module_level_name,
+    qualified_name,
+    reaching_assignments,
+)
 
 USE_INSTEAD = "use a production WSGI server (Gunicorn, uWSGI or Waitress)"
 DEV_SERVER_WARNING = (
@@ -517,13 +522,11 @@ class DevServerInProduction(Rule):
         name = module_level_name(self, expr, self._module)
         if name is not None:
             return name in index.app_names
-        scope = self.get_metadata(ScopeProvider, expr, None)
-        if scope is None:
-            return False
-        assignments = list(scope[expr.value])
+        # bound more than once: the binding that reaches this use decides
+        assignments = reaching_assignments(self, expr) or []
         if len(assignments) != 1:
             return False
-        value = self._assigned.get(assignments[0].node)  # type: ignore[arg-type]
+        value = self._assigned.get(getattr(assignments[0], "node", None))  # type: ignore[arg-type]
         return isinstance(value, cst.Call) and self._creates_app(value)
 
     def _creates_app(self, call: cst.Call) -> bool:

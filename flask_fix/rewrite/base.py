@@ -43,6 +43,8 @@ class Example:
 class RuleContext:
     path: str
     index: ProjectIndex
+    # the module the rules are walking (names.reaching_assignments reads its statements)
+    module: cst.Module | None = field(default=None, compare=False)
 
 
 @dataclass

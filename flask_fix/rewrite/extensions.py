@@ -42,7 +42,7 @@ from ..index.extensionfacts import InitAppClass, may_be_extension_class
 from ..model import FixLevel
 from ..index.project import FLASK_CLASSES, ProjectIndex
 from .base import RuleContext
-from .names import enclosing_function
+from .names import enclosing_function, reaching_assignments
 
 
 class Remembers(enum.Enum):
@@ -385,13 +385,11 @@ class ExtensionTracking(cst.BatchableCSTVisitor):
         return None
 
     def app_ref(self, expr: cst.BaseExpression) -> AppRef | None:
-        """What app object a name is, if every binding it may have makes it one."""
+        """What app object a name is, if every binding that may reach this use makes it
+        one (names.reaching_assignments)."""
         if not isinstance(expr, cst.Name):
             return None
-        scope = self.get_metadata(ScopeProvider, expr, None)
-        if scope is None:
-            return None
-        assignments = list(scope[expr.value])
+        assignments = reaching_assignments(self, expr)
         if not assignments:
             return None
         index = self.context.index
@@ -868,6 +866,6 @@ def find_extension_inits(
     in the results belong to the wrapper's module: pass a MetadataWrapper to get nodes of
     a module you hold (a plain Module is wrapped, and copied, here)."""
     wrapper = module if isinstance(module, MetadataWrapper) else MetadataWrapper(module)
-    finder = _Finder(RuleContext(path=path, index=index))
+    finder = _Finder(RuleContext(path=path, index=index, module=wrapper.module))
     wrapper.visit_batched([finder])
     return finder.found

@@ -29,6 +29,7 @@ any of the visitor methods below they define, and list `ScopeProvider` (done her
 from __future__ import annotations
 
 import ast
+import enum
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,15 +37,24 @@ from textwrap import dedent
 from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
-from libcst.metadata import QualifiedNameSource, ScopeProvider
+from libcst.metadata import BaseAssignment, ImportAssignment, QualifiedNameSource, ScopeProvider
 
 from ..index.project import BLUEPRINT_CLASSES, FLASK_CLASSES, ProjectIndex
 from .base import Rule
+from .names import reaching_assignments
 
 if TYPE_CHECKING:
     from ..index.triage import TriageModule
 
 CURRENT_APP = "flask.current_app"
+
+
+class AppStatus(enum.Enum):
+    """Whether an expression is a Flask app (FlaskConfigRule.app_status)."""
+
+    SURE = "sure"
+    MAYBE = "maybe"  # some binding that may reach the use makes it one, another not
+    NOT = "not"
 # `app.<attribute> = value` that sets a configuration key (flask.sansio.app.App)
 ATTRIBUTE_KEYS = {"secret_key": "SECRET_KEY", "debug": "DEBUG"}
 CONFIG_SETTERS = ("update", "from_mapping")
@@ -364,25 +374,44 @@ class FlaskConfigRule(Rule):
         return distinct.pop() if len(distinct) == 1 else None
 
     def local_values(self, name: cst.Name) -> list[cst.CSTNode] | None:
-        """What each binding of a local name is: the value assigned (`x = value`), or the
-        FunctionDef, ClassDef or Param node; None when some binding is anything else (an
-        import, a for target, a tuple unpacking, `global`, a walrus...)."""
-        scope = self.get_metadata(ScopeProvider, name, None)
-        if scope is None:
+        """What each binding of a local name that may reach this use is (names.
+        reaching_assignments): the value assigned (`x = value`), or the FunctionDef,
+        ClassDef or Param node; None when some such binding is anything else (an import,
+        a for target, a tuple unpacking, `global`, a walrus...)."""
+        bindings = self._reaching_values(name)
+        if not bindings or any(value is None for _, value in bindings):
             return None
-        assignments = scope[name.value]
+        return [value for _, value in bindings if value is not None]
+
+    def _reaching_values(
+        self, name: cst.Name
+    ) -> list[tuple[BaseAssignment, cst.CSTNode | None]] | None:
+        """Each binding that may reach this use of `name`, with what `local_values` says
+        of it (None: another kind of binding); None when none does."""
+        assignments = reaching_assignments(self, name)
         if not assignments:
             return None
-        values: list[cst.CSTNode] = []
+        bindings: list[tuple[BaseAssignment, cst.CSTNode | None]] = []
         for assignment in assignments:
             node = getattr(assignment, "node", None)
             if isinstance(node, cst.Name) and id(node) in self._assigned:
-                values.append(self._assigned[id(node)])
+                bindings.append((assignment, self._assigned[id(node)]))
             elif isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Param)):
-                values.append(node)
+                bindings.append((assignment, node))
             else:
-                return None
-        return values
+                bindings.append((assignment, None))
+        return bindings
+
+    def _binds_app(self, name: str, assignment: BaseAssignment, value: cst.CSTNode | None) -> bool:
+        """Whether one binding of `name` makes it a Flask app."""
+        if value is not None:
+            return self.is_app_call(value)
+        if isinstance(assignment, ImportAssignment):
+            imported = {self.absolute(q.name) for q in assignment.get_qualified_names_for(name)}
+            return len(imported) == 1 and (
+                imported <= {CURRENT_APP} or imported <= self.context.index.app_names
+            )
+        return False
 
     def is_global_definition(self, node: cst.CSTNode) -> bool:
         scope = self.get_metadata(ScopeProvider, node, None)
@@ -419,17 +448,29 @@ class FlaskConfigRule(Rule):
 
     def is_app(self, node: cst.BaseExpression) -> bool:
         """Whether `node` surely evaluates to a Flask app (see the module docstring)."""
+        return self.app_status(node) is AppStatus.SURE
+
+    def app_status(self, node: cst.BaseExpression) -> AppStatus:
+        """SURE when `node` evaluates to a Flask app; MAYBE when a name one of whose
+        bindings that may reach this use makes it an app and another may not (`app =
+        Flask()` then `if x: app = 1`): report, do not rewrite; NOT otherwise."""
         if isinstance(node, cst.Call):
-            return self.is_app_call(node)
+            return AppStatus.SURE if self.is_app_call(node) else AppStatus.NOT
         if not isinstance(node, (cst.Name, cst.Attribute)):
-            return False
+            return AppStatus.NOT
         imported = self.imported_name(node)
         if imported is not None:
-            return imported == CURRENT_APP or imported in self.context.index.app_names
+            is_app = imported == CURRENT_APP or imported in self.context.index.app_names
+            return AppStatus.SURE if is_app else AppStatus.NOT
         if isinstance(node, cst.Name):
-            values = self.local_values(node)
-            return bool(values) and all(self.is_app_call(value) for value in values)
-        return False
+            bindings = self._reaching_values(node)
+            if not bindings:
+                return AppStatus.NOT
+            apps = [self._binds_app(node.value, *binding) for binding in bindings]
+            if all(apps):
+                return AppStatus.SURE
+            return AppStatus.MAYBE if any(apps) else AppStatus.NOT
+        return AppStatus.NOT
 
     def is_blueprint(self, node: cst.BaseExpression) -> bool:
         """A name bound only to `flask.Blueprint(...)`, or a project blueprint imported."""

@@ -15,7 +15,7 @@ from libcst.metadata import Assignment, GlobalScope, QualifiedNameSource, ScopeP
 
 from ..index import pins
 from .base import Fix, ImportSpec, Rule
-from .names import qualified_name
+from .names import qualified_name, reaching_assignments
 
 FLASK_CLASSES = frozenset({"flask.Flask", "flask.app.Flask"})
 BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
@@ -106,7 +106,7 @@ class LegacyApiRule(Rule):
         if not names:
             return None
         if isinstance(expr, cst.Name) and all(n.source is QualifiedNameSource.LOCAL for n in names):
-            assignments = list(scope[expr.value])
+            assignments = reaching_assignments(self, expr)
             if not assignments or any(type(a) is not Assignment for a in assignments):
                 return None  # also bound by an import, a parameter, a def...
             kinds = {self._created.get(id(a.node)) for a in assignments}

@@ -148,6 +148,7 @@ def _run_rules(
 ) -> tuple[list[Report], MetadataWrapper]:
     """The rules' reports, and the wrapper holding the metadata they resolved."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    context = RuleContext(context.path, context.index, module)
     visitors = [rule(context) for rule in rules]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

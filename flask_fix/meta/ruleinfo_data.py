@@ -138,8 +138,13 @@ RULES = ({'code': 'FLK101',
          '    piece) and an expression that is not one of the forms above (`request.referrer '
          'or\n'
          "    '/'`, a variable, a conditional) give no finding; in `'/p/' + (a + b)` the\n"
-         '    parenthesized sum is one piece. In a project with several apps, a view is only\n'
-         '    rewritten to a route its own app serves.',
+         "    parenthesized sum is one piece. In a project with several apps, a view's "
+         'redirect\n'
+         '    is resolved among the routes its own app serves (and those whose app is '
+         'unknown):\n'
+         "    `/cart` in one app's view is that app's `/cart`, whatever another app serves; a\n"
+         '    URL only another app serves is reported. A function that is no view resolves\n'
+         "    among all the project's routes.",
   'file_patterns': ()},
  {'code': 'FLK103',
   'name': 'request-args-cast',
@@ -988,13 +993,20 @@ RULES = ({'code': 'FLK101',
          '    arguments of `run()` stay as written. Only a literal `True` passed as `debug=` '
          'is\n'
          '    removed (`debug=os.environ.get(...)` already comes from outside), and only on\n'
-         '    objects that surely are Flask apps: a name bound only to `Flask(...)` or to a\n'
-         '    project factory returning a new app, or an app imported from the module '
-         'creating\n'
-         '    it. `run(debug=True)` on other objects (a Socket.IO server, a name rebound to\n'
-         '    something else), instances of Flask subclasses, `self` in a Flask subclass and '
-         'a\n'
-         '    positional `debug` argument are left alone. The configuration forms are only\n'
+         '    objects that surely are Flask apps: a name whose binding that reaches the call, '
+         'in\n'
+         "    the module's execution order, is `Flask(...)`, a project factory returning a "
+         'new\n'
+         '    app, or an app imported from the module creating it (`app = Flask(__name__)`,\n'
+         '    `app.run(debug=True)`, `app = 1`, `app.run(debug=True)`: the first call only).\n'
+         '    When a binding in a branch, a loop or a function (`global`) may make it '
+         'something\n'
+         '    else, the call is reported and not rewritten. `run(debug=True)` on other '
+         'objects\n'
+         '    (a Socket.IO server, a name rebound to something else), instances of Flask\n'
+         '    subclasses, `self` in a Flask subclass and a positional `debug` argument are '
+         'left\n'
+         '    alone. The configuration forms are only\n'
          '    reported: which environment loads a config class or sets `DEBUG` is the '
          "project's\n"
          '    deployment decision. Test modules (in `tests/`, `test/` or `testing/` folders,\n'

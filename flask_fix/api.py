@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from .index import project
 from .run.cache import RunCache, cache_folder
 from .codemods import python_rules, select_rules, unknown_codes
-from .config import find_config, load_config, merge
+from .config import FileConfig, find_config, load_config, merge
 from .run.engine import SourceFailure, fix_source
 from .model import TOO_DEEP_ERRORS, TOO_DEEP_MESSAGE, ErrorKind, FileError, Finding
 from .run.parsing import parse_module
 from .index.project import ProjectIndex
 from .output.report import Tally, json_document
 from .run.runner import Mode, Settings, cache_keys, run
+from .run.projectconfig import with_project_configs
 from .run.selection import Shard, select_files
 from .sourceio import SourceError, decode_source
 
@@ -121,26 +122,35 @@ def check_paths(
     if unknown:
         raise ValueError(f"unknown rule code or prefix: {', '.join(unknown)}")
     found = load_config(os.fspath(config)) if config is not None else find_config(names)
-    options = merge(found, select=select, ignore=ignore, unsafe_fixes=unsafe, exclude=())
-    settings = Settings(
-        select=options.select,
-        ignore=options.ignore,
-        unsafe_fixes=options.unsafe_fixes,
-        mode=Mode.CHECK,
-        want_edits=True,
-        jobs=jobs,
-        exclude=options.exclude,
-        exclude_root=options.exclude_root,
-        per_file_ignores=options.per_file_ignores,
-        target_flask_version=options.target_flask_version,
-    )
+
+    def settings_from(found: FileConfig | None) -> Settings:
+        options = merge(found, select=select, ignore=ignore, unsafe_fixes=unsafe, exclude=())
+        return Settings(
+            select=options.select,
+            ignore=options.ignore,
+            unsafe_fixes=options.unsafe_fixes,
+            mode=Mode.CHECK,
+            want_edits=True,
+            jobs=jobs,
+            exclude=options.exclude,
+            exclude_root=options.exclude_root,
+            per_file_ignores=options.per_file_ignores,
+            target_flask_version=options.target_flask_version,
+        )
+
+    settings = settings_from(found)
+    parsed_shard = Shard.parse(shard) if shard is not None else None
     files = select_files(
         names,
         exclude=settings.exclude,
         other_names=settings.text_file_patterns(),
         anchor=settings.exclude_root,
-        shard=Shard.parse(shard) if shard is not None else None,
+        shard=parsed_shard,
     )
+    if config is None:  # each project follows its own nearest configuration
+        settings, files = with_project_configs(
+            names, settings, files, found, settings_from, (), parsed_shard
+        )
     cache = None
     if cache_dir is not None:
         cache = RunCache(cache_folder(names, os.fspath(cache_dir)), **cache_keys(settings))

@@ -10,13 +10,14 @@ from contextlib import nullcontext
 import click
 
 from .version import __version__
-from .config import ConfigError, find_config, load_config, merge
+from .config import ConfigError, FileConfig, find_config, load_config, merge
 from .output.formats import FORMATS, FORMATS_WITH_EDITS, file_lines, render, source_lines
 from .output.interactive import Review
 from .model import ErrorKind, FileError
 from .output.report import Tally, rule_statistics, statistics_lines, text_lines
 from .meta.ruleinfo import all_rules, rule_by_code, unknown_codes
-from .run.selection import Shard, select_files
+from .run.projectconfig import with_project_configs
+from .run.selection import FileSelection, Shard, select_files
 from .output.textdiff import unified_diff
 from .run.cache import ENVIRONMENT_VARIABLE, FOLDER_NAME, RunCache, cache_folder
 from .run.runner import Mode, Settings, cache_keys, fix_stdin, run
@@ -131,24 +132,28 @@ def main(
         config = load_config(config_file) if config_file else find_config(paths or (".",))
     except ConfigError as exc:
         _fail(str(exc))
-    options = merge(
-        config, select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, exclude=tuple(exclude)
-    )
-
     # --interactive computes the patch as --diff does, then writes the accepted hunks
     mode = Mode.DIFF if diff or interactive else Mode.CHECK if check else Mode.FIX
-    settings = Settings(
-        select=options.select,
-        ignore=options.ignore,
-        unsafe_fixes=options.unsafe_fixes,
-        mode=mode,
-        want_edits=output_format in FORMATS_WITH_EDITS,
-        jobs=jobs,
-        exclude=options.exclude,
-        exclude_root=options.exclude_root,
-        per_file_ignores=options.per_file_ignores,
-        target_flask_version=options.target_flask_version,
-    )
+
+    def settings_from(found: FileConfig | None) -> Settings:
+        """The settings a configuration gives, the command line layered over it."""
+        options = merge(
+            found, select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, exclude=tuple(exclude)
+        )
+        return Settings(
+            select=options.select,
+            ignore=options.ignore,
+            unsafe_fixes=options.unsafe_fixes,
+            mode=mode,
+            want_edits=output_format in FORMATS_WITH_EDITS,
+            jobs=jobs,
+            exclude=options.exclude,
+            exclude_root=options.exclude_root,
+            per_file_ignores=options.per_file_ignores,
+            target_flask_version=options.target_flask_version,
+        )
+
+    settings = settings_from(config)
     if statistics and output_format not in ("text", "json"):
         _fail("--statistics prints text or json, not " + output_format)
     parsed_shard = None
@@ -164,12 +169,18 @@ def main(
     # SIGTERM unwinds like Ctrl-C: workers are stopped, temporary files removed
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
+        files = _files(paths or (".",), settings, parsed_shard)
+        if not config_file:  # each project follows its own nearest configuration
+            try:
+                settings, files = with_project_configs(
+                    paths or (".",), settings, files, config, settings_from, tuple(exclude),
+                    parsed_shard,
+                )  # fmt: skip
+            except ConfigError as exc:
+                _fail(str(exc))
         cache = None if no_cache else _open_cache(paths or (".",), settings, cache_dir)
         review = Review(ask=_ask, show=click.echo) if interactive else None
-        code = _run_paths(
-            paths or (".",), settings, output_format, quiet, cache, statistics, parsed_shard,
-            review,
-        )  # fmt: skip
+        code = _run_paths(files, settings, output_format, quiet, cache, statistics, review)
     except KeyboardInterrupt:
         click.echo("flask-fix: interrupted; every file is either untouched or fully fixed", err=True)
         code = 130
@@ -211,25 +222,27 @@ def _open_cache(paths: tuple[str, ...], settings: Settings, option: str | None) 
     return RunCache(cache_folder(paths, option), **cache_keys(settings))
 
 
-def _run_paths(
-    paths: tuple[str, ...],
-    settings: Settings,
-    output_format: str,
-    quiet: bool,
-    cache: RunCache | None = None,
-    statistics: bool = False,
-    shard: Shard | None = None,
-    review: Review | None = None,
-) -> int:
-    writing = settings.mode is Mode.FIX
-    tally = Tally()
-    files = select_files(
+def _files(paths: tuple[str, ...], settings: Settings, shard: Shard | None) -> FileSelection:
+    return select_files(
         paths,
         exclude=settings.exclude,
         other_names=settings.text_file_patterns(),
         anchor=settings.exclude_root,
         shard=shard,
     )
+
+
+def _run_paths(
+    files: FileSelection,
+    settings: Settings,
+    output_format: str,
+    quiet: bool,
+    cache: RunCache | None = None,
+    statistics: bool = False,
+    review: Review | None = None,
+) -> int:
+    writing = settings.mode is Mode.FIX
+    tally = Tally()
     index_files = files.index_files
     for error in files.errors:
         tally.add_error(error)

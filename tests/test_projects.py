@@ -181,3 +181,52 @@ def test_files_outside_any_project_form_one(tmp_path: Path, monkeypatch: pytest.
     projects = Projects()
     assert projects.of(str(tmp_path / "a" / "x.py")) == NO_PROJECT
     assert projects.of(str(tmp_path / "b" / "y.py")) == NO_PROJECT
+
+
+def test_each_project_follows_its_nearest_configuration(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """As ruff does: the shop's own [tool.flask-fix] applies to the shop in the folder
+    run too (its ignore and exclude), and the folder's to the projects without one."""
+    (folder / "pyproject.toml").write_text('[tool.flask-fix]\nselect = ["FLK7", "FLK1"]\n')
+    (folder / "shop" / "pyproject.toml").write_text(
+        "[project]\nname = 'shop'\ndependencies = ['flask>=2.2']\n\n"
+        '[tool.flask-fix]\nignore = ["FLK102"]\nexclude = ["legacy/"]\n'
+    )
+    (folder / "shop" / "legacy").mkdir()
+    (folder / "shop" / "legacy" / "old.py").write_text(
+        'from flask import send_file\n\n\ndef f():\n    return send_file("a", attachment_filename="a")\n'
+    )
+    together = _findings(folder, monkeypatch, folder)
+    alone = sorted(
+        (
+            finding
+            for project in ("blog", "shop", "wiki")
+            for finding in _findings(folder / project, monkeypatch, folder)
+        ),
+        key=lambda f: (f["path"], f["line"], f["column"], f["code"]),
+    )
+    assert together == alone
+    codes = {(f["path"].split("/")[0], f["code"]) for f in together}
+    # the shop ignores FLK102 and excludes legacy/; it runs every other rule (FLK201)
+    assert ("shop", "FLK102") not in codes and ("shop", "FLK201") in codes
+    assert not any(f["path"].startswith("shop/legacy") for f in together)
+    # the blog and the wiki follow the folder's selection
+    assert {code for project, code in codes if project != "shop"} == {"FLK102", "FLK703"}
+
+
+def test_a_configuration_named_on_the_command_line_applies_to_every_project(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (folder / "shop" / "pyproject.toml").write_text(
+        '[project]\nname = "shop"\n\n[tool.flask-fix]\nignore = ["FLK102"]\n'
+    )
+    (folder / "only.toml").write_text('select = ["FLK102"]\n')
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(
+        main, ["--check", "--no-cache", "--output-format", "json", "--config", "only.toml", "."]
+    )
+    findings = json.loads(result.stdout)["findings"]
+    assert {(f["path"], f["code"]) for f in findings} == {
+        ("blog/app.py", "FLK102"), ("shop/app.py", "FLK102"), ("wiki/app.py", "FLK102"),
+    }  # fmt: skip

@@ -148,7 +148,8 @@ class ProjectIndex:
     # some module may set a secret key (or uses server-side sessions); None: unknown
     secret_key_may_be_set: bool | None = None
     # caches, built on first use from the fields named (flask_fix.run.indexreads): the
-    # compiled rules for flask_fix.index.routing, and the paths of `views`
+    # compiled rules for flask_fix.index.routing (by the set of apps whose routes they
+    # hold, None: every route), and the paths of `views`
     router: object | None = field(
         default=None, init=False, repr=False, compare=False, metadata={"derived_from": ("routes",)}
     )

@@ -77,6 +77,21 @@ def discover(
     return _Walk(_ExcludePatterns(exclude), respect_gitignore, other_names, anchor).run(paths)
 
 
+def excluded_below(path: str, root: str, exclude: Sequence[str]) -> bool:
+    """Whether `exclude` globs (as `discover` takes them, relative to the folder `root`)
+    exclude the file at `path` or a folder between `root` and it."""
+    patterns = _ExcludePatterns(exclude)
+    prefix = os.path.join(os.path.abspath(root), "")
+    absolute = os.path.abspath(path)
+    if not absolute.startswith(prefix):
+        return False
+    parts = _as_posix(absolute[len(prefix) :]).split("/")
+    return any(
+        patterns.match(("/".join(parts[:depth]), parts[depth - 1]), depth < len(parts))
+        for depth in range(1, len(parts) + 1)
+    )
+
+
 class _ExcludePatterns:
     def __init__(self, patterns: Iterable[str]) -> None:
         any_kind: list[str] = []

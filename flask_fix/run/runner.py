@@ -88,6 +88,20 @@ class Settings:
     per_file_ignores: PerFileIgnores | None = None
     # `target-flask-version` ("2.3"), as configured; None: not set
     target_flask_version: str | None = None
+    # the projects (flask_fix.projectroot) whose nearest `[tool.flask-fix]` is not the
+    # run's, each with the settings it gives (flask_fix.projectconfig): (root, settings)
+    projects: tuple[tuple[str, Settings], ...] = ()
+
+    def for_root(self, root: str) -> Settings:
+        """The settings of the files of the project at `root`."""
+        for known, settings in self.projects:
+            if known == root:
+                return settings
+        return self
+
+    def every(self) -> tuple[Settings, ...]:
+        """These settings and each project's own."""
+        return (self, *(settings for _, settings in self.projects))
 
     def rules(self) -> tuple[type[Rule], ...]:
         """The selected rules over Python modules."""
@@ -154,7 +168,7 @@ def cache_keys(settings: Settings) -> dict[str, object]:
         + [r.code for r in selected if r.file_patterns]
     )
     return {
-        "scan_key": (codes, settings.per_file_ignores),
+        "scan_key": (codes, settings.per_file_ignores, settings.projects),
         "run_key": dataclasses.replace(settings, jobs=0),
     }
 
@@ -182,7 +196,7 @@ def _text_rules_for(path: str) -> list[type[TextRule]]:
     name = os.path.basename(path)
     return [
         r
-        for r in _for_file(path, _worker_text_rules)
+        for r in _for_file(path, _rules_of(path)[1])
         if any(fnmatch.fnmatch(name, p) for p in r.file_patterns)
     ]
 
@@ -190,8 +204,27 @@ def _text_rules_for(path: str) -> list[type[TextRule]]:
 def _for_file(path: str, rules: Sequence[_AnyRule]) -> Sequence[_AnyRule]:
     """`rules` minus those `per-file-ignores` turns off for `path`: chosen here, before
     triage, a rule ignored in a file neither reports nor fixes anything in it."""
-    ignored = _worker_settings.ignored_in(path) if _worker_settings is not None else ()
+    settings = _settings_for(path)
+    ignored = settings.ignored_in(path) if settings is not None else ()
     return [r for r in rules if not r.code.startswith(ignored)] if ignored else rules
+
+
+def _settings_for(path: str) -> Settings | None:
+    """The settings of the file at `path`: its project's (Settings.projects)."""
+    settings = _worker_settings
+    if settings is None or not settings.projects:
+        return settings
+    return settings.for_root(_worker_projects.of(path))
+
+
+def _rules_of(path: str) -> tuple[Sequence[type[Rule]], Sequence[type[TextRule]]]:
+    """The rules and text rules selected for the file at `path` (its project's)."""
+    settings = _settings_for(path)
+    if settings is _worker_settings or settings is None:
+        return _worker_rules, _worker_text_rules
+    if id(settings) not in _worker_project_rules:
+        _worker_project_rules[id(settings)] = (settings.rules(), settings.text_rules())
+    return _worker_project_rules[id(settings)]
 
 
 def check_text_file(
@@ -230,11 +263,16 @@ _worker_rules: tuple[type[Rule], ...] = ()
 _worker_text_rules: tuple[type[TextRule], ...] = ()
 _worker_index: ProjectIndex | RunIndexes | None = None
 _worker_settings: Settings | None = None
+_worker_projects = Projects()
+# id(settings of a project) -> its (rules, text rules)
+_worker_project_rules: dict[int, tuple[tuple[type[Rule], ...], tuple[type[TextRule], ...]]] = {}
 
 
 def _init_worker(settings: Settings, index: ProjectIndex | RunIndexes | None) -> None:
-    global _worker_rules, _worker_text_rules, _worker_index, _worker_settings
+    global _worker_rules, _worker_text_rules, _worker_index, _worker_settings, _worker_projects
     _worker_settings = settings
+    _worker_projects = Projects()
+    _worker_project_rules.clear()
     _worker_rules = settings.rules()
     _worker_text_rules = settings.text_rules()
     _worker_index = index
@@ -256,7 +294,7 @@ def scan_file(path: str) -> ScanResult:
         return ScanResult(path, error=FileError(path, ErrorKind(exc.kind), exc.message, exc.line))
     if tree is None:
         # valid code for a newer Python: fix it, but its routes stay unknown
-        rules = [] if skips_file(source) else rules_for_source(source, _for_file(path, _worker_rules))
+        rules = [] if skips_file(source) else rules_for_source(source, _for_file(path, _rules_of(path)[0]))
         return ScanResult(
             path,
             rule_codes=tuple(r.code for r in rules),
@@ -273,7 +311,7 @@ def scan_file(path: str) -> ScanResult:
     worth_running = (
         []
         if skips_file(source)
-        else rules_for_module(TriageModule(source, nodes), _for_file(path, _worker_rules))
+        else rules_for_module(TriageModule(source, nodes), _for_file(path, _rules_of(path)[0]))
     )
     return ScanResult(path, facts, rule_codes=tuple(r.code for r in worth_running))
 
@@ -298,10 +336,10 @@ def _fix_file(
 ) -> FileResult:
     from .engine import SourceFailure, fix_source
 
-    settings = _worker_settings
+    settings = _settings_for(path)
     assert settings is not None
     # per-file-ignores again: items a project transform re-triaged skipped the scan's
-    rules = [r for r in _for_file(path, _worker_rules) if r.code in rule_codes]
+    rules = [r for r in _for_file(path, _rules_of(path)[0]) if r.code in rule_codes]
     result = FileResult(path)
     try:
         original = read_source(path)
@@ -445,7 +483,7 @@ def run(
     scanned = sorted([*files, *extra]) if extra else files
     projects = Projects()
     roots = sorted({projects.of(path) for path in scanned})
-    versions = {root: project_versions(root, settings) for root in roots}
+    versions = {root: project_versions(root, settings.for_root(root)) for root in roots}
     if cache is None:
         yield from _stopping(
             _fewer_collections(
@@ -514,7 +552,8 @@ def _run(
     `projects`: each file's project; `versions`: each project's `Versions`."""
     # load the rules (and LibCST) here, once, before the pools fork: every worker of
     # both phases inherits them instead of loading them itself
-    settings.rules()
+    for each in settings.every():
+        each.rules()
     # one ModuleFacts per module stays in this process until the fix phase: compacted
     compact = FactsCompactor().compact
     parts = {root: _Project(root, versions[root]) for root in versions}
@@ -551,12 +590,12 @@ def _run(
         if scan.rule_codes:
             candidates.append((scan.path, scan.rule_codes))
     list_files = cache.listing(files_under) if cache else files_under
-    for part in parts.values():
-        early += part.link(settings, wanted if extra else None, list_files)
+    for root, part in parts.items():
+        early += part.link(settings.for_root(root), wanted if extra else None, list_files)
     if cache is not None:
         read = {path for part in parts.values() for path in part.outcome.originals}
         cache.transform_reads = read - set(scanned)
-    by_code = {rule.code: rule for rule in settings.rules()}
+    by_code = {rule.code: rule for each in settings.every() for rule in each.rules()}
     work_of: dict[str, list[tuple[str, tuple[str, ...]]]] = {root: [] for root in parts}
     for path, codes in candidates:
         index = parts[projects.of(path)].index
@@ -566,7 +605,7 @@ def _run(
     work = [
         item
         for root, part in parts.items()
-        for item in part.outcome.work_items(work_of[root], settings.rules())
+        for item in part.outcome.work_items(work_of[root], settings.for_root(root).rules())
     ]
     work.sort(key=lambda item: item[0])
     project_of = {item[0]: projects.of(item[0]) for item in work}

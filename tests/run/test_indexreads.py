@@ -49,7 +49,7 @@ def test_a_cache_counts_as_the_fields_it_is_built_from(index: ProjectIndex):
     first = RecordingIndex(index)
     assert routing.resolve_redirect(first, ["/items"]).status == "unique"
     assert "routes" in fields_read(first)
-    assert isinstance(index.router, routing._Router)  # built, on the index itself
+    assert isinstance(index.router[None], routing._Router)  # built, on the index itself
     second = RecordingIndex(index)  # another file's fix, the router already built
     assert routing.resolve_redirect(second, ["/items"]).status == "unique"
     assert "routes" in fields_read(second)

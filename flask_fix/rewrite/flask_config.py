@@ -16,10 +16,13 @@ Test modules never deploy, and neither does a test configuration: a config class
 own body sets `TESTING = True` (flasky's `TestingConfig`); rules with `skip_tests` check
 neither.
 
-`app` must really be a Flask app: a name bound only to `flask.Flask(...)` (or to a call of
-a project factory that returns one), an app imported from the module that creates it,
-or `flask.current_app`. Anything else (a parameter, a name rebound to something else, an
-object of another library with a `config` dict) is not.
+`app` must really be a Flask app: a name whose bindings that may reach the use (names.
+reaching_assignments: in the module's code, the last one before it in execution order,
+and those a branch, a loop or a `global` may run in between) are all `flask.Flask(...)`
+(or a call of a project factory that returns one), an app imported from the module that
+creates it, or `flask.current_app`. Anything else (a parameter, a name rebound to
+something else, an object of another library with a `config` dict) is not; a name some
+of whose reaching bindings make it an app and others not is `AppStatus.MAYBE`.
 
 Apps are decided when the module has been walked (`leave_Module`), so an app created below
 the function that uses it still counts. Rules that use this base must call `super()` in

@@ -1,7 +1,7 @@
 """A run over a folder holding several projects gives each what a run on it alone gives.
 
 A project is the nearest folder holding pyproject.toml, setup.py, setup.cfg, a
-requirements*.txt or .git (flask_fix.projectroot): its apps, routes, pins and project
+requirements*.txt or .git (flask_fix.index.projectroot): its apps, routes, pins and project
 transforms never reach another project's files.
 """
 

@@ -48,7 +48,7 @@ else:  # pragma: no cover - Python 3.10: tomli if installed, else pyproject.toml
 
 Release = tuple[int, ...]
 
-#: files (or folders) whose presence makes a folder a project root (flask_fix.projectroot)
+#: files (or folders) whose presence makes a folder a project root (flask_fix.index.projectroot)
 ROOT_MARKERS = PROJECT_MARKERS
 
 FLASK = "flask"

@@ -11,7 +11,7 @@ file times alone:
 - **scans**: path -> the scan phase's result (facts, triage, errors) for one digest, so an
   unchanged file is neither read nor parsed with `ast`.
 - **fixes**: path -> the fix phase's result for one digest, one set of fix settings and
-  the digests of the fields of its project's index the fix read (flask_fix.indexreads):
+  the digests of the fields of its project's index the fix read (flask_fix.run.indexreads):
   a file is given to LibCST again when it changed or when what it read of the index
   changed (a route added in another module of its project changes what FLK102 reports
   here).

@@ -88,8 +88,8 @@ class Settings:
     per_file_ignores: PerFileIgnores | None = None
     # `target-flask-version` ("2.3"), as configured; None: not set
     target_flask_version: str | None = None
-    # the projects (flask_fix.projectroot) whose nearest `[tool.flask-fix]` is not the
-    # run's, each with the settings it gives (flask_fix.projectconfig): (root, settings)
+    # the projects (flask_fix.index.projectroot) whose nearest `[tool.flask-fix]` is not the
+    # run's, each with the settings it gives (flask_fix.run.projectconfig): (root, settings)
     projects: tuple[tuple[str, Settings], ...] = ()
 
     def for_root(self, root: str) -> Settings:
@@ -135,7 +135,7 @@ Versions = tuple[tuple[int, ...] | None, tuple[int, ...] | None]
 
 def project_versions(root: str, settings: Settings) -> Versions:
     """`Versions` of the project at `root`: `target-flask-version`, else the lowest Flask
-    its requirements allow (flask_fix.pins), and the lowest Flask-SQLAlchemy; FLK7
+    its requirements allow (flask_fix.index.pins), and the lowest Flask-SQLAlchemy; FLK7
     rewrites needing a newer Flask are only reported, FLK301/FLK502 word their findings
     for a Flask-SQLAlchemy before 3.0."""
     if root == NO_PROJECT:

@@ -26,6 +26,15 @@ WHY = (
     "with the key) that the app accepts as genuine"
 )
 ADVICE = f'load it from the environment (`os.environ["{ENV_NAME}"]`) or from a file kept out of version control'
+# in a class body or a settings module, read whenever the module is imported, whichever
+# configuration the app then uses: a form that cannot fail there
+ADVICE_AT_IMPORT = (
+    f'load it from the environment without a default (`os.environ.get("{ENV_NAME}")`: the '
+    "module stays importable, and an app started with this configuration and no variable "
+    "refuses to sign sessions) or from a file kept out of version control"
+)
+# ConfigWrite kinds evaluated when their module is imported, not when an app is set up
+AT_IMPORT = ("class", "module")
 # placeholders seen in tutorials, templates and generated projects (compared lowercased,
 # letters and digits only)
 PLACEHOLDERS = frozenset(
@@ -67,7 +76,9 @@ class HardcodedSecretKey(FlaskConfigRule):
         `from_mapping(SECRET_KEY="...")` or `{"SECRET_KEY": "..."}`, and `SECRET_KEY =
         "..."` in a config class or module the project loads with
         `config.from_object(...)` or `config.from_pyfile(...)` (their project base classes
-        included). With `--unsafe-fixes` the literal becomes `os.environ["SECRET_KEY"]`.
+        included). With `--unsafe-fixes` the literal becomes `os.environ["SECRET_KEY"]`
+        where the app is set up, and `os.environ.get("SECRET_KEY")` in a config class
+        body or a settings module (see Fix safety).
         A literal fallback (`os.environ.get("SECRET_KEY", "dev")`, `os.getenv(..., "dev")`,
         `os.environ.get("SECRET_KEY") or "dev"`) is reported: it is the key that ships
         whenever the variable is missing. Keys that are short (under 24 characters), made
@@ -92,10 +103,21 @@ class HardcodedSecretKey(FlaskConfigRule):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
 
     Fix safety:
-        Unsafe: the app now fails to start (KeyError) wherever `SECRET_KEY` is not set in
-        the environment, and sessions signed with the old key become invalid when a new
-        one is set. For a config class this happens when its module is imported, for every
-        configuration in it. An `os` or `from os import environ` already imported is used,
+        Unsafe: sessions signed with the old key become invalid when a new one is set, and
+        an app that no longer finds the key behaves differently. Where the key is set on
+        the app itself (`app.config[...]`, `app.secret_key`, `config.update(...)`,
+        `from_mapping(...)`, at module level or in `create_app`), the value is read when
+        that app is set up, so `os.environ["SECRET_KEY"]` makes that app fail to start
+        (KeyError) wherever the variable is not set: the failure the fix is for. A config
+        class body or a settings module is different: it is evaluated whenever its module
+        is imported, for every configuration in it, also by tests that use another class
+        (`TestingConfig` next to a `ProductionConfig` holding the literal), so a KeyError
+        there would break every import of the module. There the literal becomes
+        `os.environ.get("SECRET_KEY")`: the module stays importable without the variable,
+        and an app started with that configuration and no variable has no key, so Flask
+        refuses to write a session (RuntimeError on first use) and Flask-WTF refuses to
+        make CSRF tokens; nothing is signed with a known key. An `os` or
+        `from os import environ` already imported is used,
         else `import os` is added; where the name `os` means something else the finding is
         only reported. Reported without a rewrite: literal
         fallbacks (the variable may be optional on purpose), keys set under an `if` or
@@ -236,7 +258,7 @@ class HardcodedSecretKey(FlaskConfigRule):
                 from flask import Flask
 
                 class Config:
-                    SECRET_KEY = os.environ["SECRET_KEY"]
+                    SECRET_KEY = os.environ.get("SECRET_KEY")
 
                 class DevelopmentConfig(Config):
                     SQLALCHEMY_ECHO = True
@@ -293,19 +315,30 @@ class HardcodedSecretKey(FlaskConfigRule):
         if fallback:
             reason = weakness(fallback)
             weak = f", and that key is guessable ({reason})" if reason else ""
+            if write.kind in AT_IMPORT:
+                advice = (
+                    f'drop the default (`os.environ.get("{ENV_NAME}")`) so an app started '
+                    "without the variable refuses to sign sessions instead of using a known key"
+                )
+            else:
+                advice = (
+                    f'require the variable (`os.environ["{ENV_NAME}"]`) so a missing key '
+                    "stops the app from starting"
+                )
             self.report(
                 write.value,
                 "the secret key falls back to a literal written in the code when the "
-                f"environment does not provide one{weak}: {WHY}; require the variable "
-                f'(`os.environ["{ENV_NAME}"]`) so a missing key stops the app from starting',
+                f"environment does not provide one{weak}: {WHY}; {advice}",
             )
 
     def _report_literal(self, write: ConfigWrite, literal: str | bytes) -> None:
         reason = weakness(literal)
+        at_import = write.kind in AT_IMPORT
+        advice = ADVICE_AT_IMPORT if at_import else ADVICE
         if reason:
-            message = f"GUESSABLE secret key ({reason}) written in the code: {WHY}; {ADVICE}"
+            message = f"GUESSABLE secret key ({reason}) written in the code: {WHY}; {advice}"
         else:
-            message = f"secret key written in the code: {WHY}; {ADVICE}"
+            message = f"secret key written in the code: {WHY}; {advice}"
         if write.conditional or write.kind == "setdefault":
             self.report(write.value, message)
             return
@@ -314,10 +347,16 @@ class HardcodedSecretKey(FlaskConfigRule):
             self.report(write.value, message)
             return
         expression, imports = environ
-        replacement = cst.Subscript(
-            value=expression,
-            slice=[cst.SubscriptElement(cst.Index(cst.SimpleString(f'"{ENV_NAME}"')))],
-        )
+        name = cst.SimpleString(f'"{ENV_NAME}"')
+        replacement: cst.BaseExpression
+        if at_import:  # `os.environ.get("SECRET_KEY")`: never raises at import
+            replacement = cst.Call(
+                func=cst.Attribute(expression, cst.Name("get")), args=[cst.Arg(name)]
+            )
+        else:  # set up on the running app: a missing key stops it from starting
+            replacement = cst.Subscript(
+                value=expression, slice=[cst.SubscriptElement(cst.Index(name))]
+            )
         self.report(write.value, message, fix=Fix({write.value: replacement}, add_imports=imports))
 
     def _environ(self, at: cst.CSTNode) -> tuple[cst.BaseExpression, tuple[ImportSpec, ...]] | None:

@@ -3,8 +3,11 @@ import, test modules, and the rewritten app under real Flask."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from textwrap import dedent
 
+import libcst as cst
 import pytest
 
 from flask_fix import fix_code
@@ -144,7 +147,7 @@ def test_config_classes_across_modules():
         (4, FixLevel.UNSAFE),
         (6, FixLevel.REPORT),  # under an `if`: the condition decides
     ]
-    assert 'SECRET_KEY = os.environ["SECRET_KEY"]\n    if' in result.source
+    assert 'SECRET_KEY = os.environ.get("SECRET_KEY")\n    if' in result.source
     assert 'SECRET_KEY = "testing"' in result.source
 
 
@@ -183,3 +186,110 @@ def test_rewritten_app_reads_the_environment(monkeypatch):
     monkeypatch.delenv("SECRET_KEY")
     with pytest.raises(KeyError):  # the documented unsafety: start-up fails
         exec(compile(fixed, "app.py", "exec"), {"__name__": "rewritten"})
+
+
+CONFIG_MODULE = code("""
+    import os
+
+    class Config:
+        SECRET_KEY = os.getenv("SECRET_KEY", "my_precious")
+        DEBUG = False
+
+    class DevelopmentConfig(Config):
+        DEBUG = True
+
+    class TestingConfig(Config):
+        TESTING = True
+
+    class ProductionConfig(Config):
+        SECRET_KEY = "my_precious"
+""")
+FACTORY = code("""
+    import os
+    from flask import Flask
+
+    def create_app():
+        app = Flask(__name__)
+        app.config.from_object(os.getenv("APP_SETTINGS", "config.DevelopmentConfig"))
+        app.config.from_object("config.ProductionConfig")
+        return app
+""")
+TESTS = code("""
+    from flask import Flask
+    from config import TestingConfig
+
+    app = Flask(__name__)
+    app.config.from_object(TestingConfig)
+    print(repr(app.config["SECRET_KEY"]), app.testing)
+""")
+
+
+def test_unused_config_class_stays_importable(tmp_path):
+    """The config module of a legacy app (a literal in ProductionConfig, tests using
+    TestingConfig): after the fix it imports, and the tests' app works, with SECRET_KEY
+    unset; an app started with ProductionConfig has no key and refuses sessions."""
+    sources = {"config.py": CONFIG_MODULE, "app.py": FACTORY}
+    result = run(sources, "config.py", unsafe=True)
+    expected = CONFIG_MODULE.replace(
+        'SECRET_KEY = "my_precious"', 'SECRET_KEY = os.environ.get("SECRET_KEY")'
+    )
+    assert result.source == expected
+    cst.parse_module(result.source)
+    assert [(f.line, f.fix_level) for f in result.findings] == [
+        (4, FixLevel.REPORT),  # the fallback: reported only
+        (14, FixLevel.UNSAFE),
+    ]
+    assert 'drop the default (`os.environ.get("SECRET_KEY")`)' in result.findings[0].message
+    assert 'os.environ.get("SECRET_KEY")' in result.findings[1].message
+    again = run({**sources, "config.py": result.source}, "config.py", unsafe=True)
+    assert again.source == result.source and len(again.findings) == 1
+
+    (tmp_path / "config.py").write_text(result.source)
+    (tmp_path / "tests.py").write_text(TESTS)
+    (tmp_path / "prod.py").write_text(
+        "from flask import Flask, session\n"
+        "app = Flask(__name__)\n"
+        "app.config.from_object('config.ProductionConfig')\n"
+        "with app.test_request_context():\n"
+        "    try:\n"
+        "        session['user'] = 1\n"
+        "    except RuntimeError as error:\n"
+        "        print('refused:', str(error).split('.')[0])\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "SECRET_KEY"}
+
+    def python(script: str) -> str:
+        done = subprocess.run(
+            [sys.executable, script], cwd=tmp_path, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert python("tests.py") == "'my_precious' True\n"
+    assert python("prod.py") == (
+        "refused: The session is unavailable because no secret key was set\n"
+    )
+    # before: the literal rewritten to os.environ["SECRET_KEY"] broke every import
+    (tmp_path / "config.py").write_text(
+        CONFIG_MODULE.replace('"my_precious"\n', 'os.environ["SECRET_KEY"]\n')
+    )
+    done = subprocess.run(
+        [sys.executable, "tests.py"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1 and "KeyError: 'SECRET_KEY'" in done.stderr
+
+
+def test_settings_module_gets_the_form_that_cannot_fail_at_import():
+    sources = {
+        "proj/__init__.py": APP + 'app.config.from_object("proj.settings")\n',
+        "proj/settings.py": 'import os\n\nSECRET_KEY = "dev"\nDEBUG = False\n',
+    }
+    result = run(sources, "proj/settings.py", unsafe=True)
+    assert result.source == 'import os\n\nSECRET_KEY = os.environ.get("SECRET_KEY")\nDEBUG = False\n'
+    namespace: dict = {}
+    exec(compile(result.source, "settings.py", "exec"), namespace)  # no KeyError at import
+    # the app itself, in create_app: read when that app is set up, so it may fail there
+    factory = "import os\nfrom flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n"
+    factory += '    app.secret_key = "dev"\n    return app\n'
+    fixed = one(factory, unsafe=True).source
+    assert fixed == factory.replace('"dev"', 'os.environ["SECRET_KEY"]')

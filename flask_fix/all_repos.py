@@ -418,15 +418,18 @@ def pull_request_body(
         it = "it" if len(variables) == 1 else "them"
         parts.append(
             f"## Before merging\n\n- Set {names} in the environment of every deployment: "
-            f"the fixed code reads {it} from `os.environ` and stops at start-up without {it}, "
-            "and sessions signed with the old key end when a new one is set (FLK402)."
+            f"the fixed code reads {it} from `os.environ`; without {it} an app stops at "
+            "start-up (`os.environ[...]`, where the key is set on the app) or runs with no "
+            "key and refuses to sign sessions (`os.environ.get(...)`, in a config class or "
+            "settings module); sessions signed with the old key end when a new one is set "
+            "(FLK402)."
         )
     parts.append(_left_section(left, options, BODY_BUDGET - sum(len(p) for p in parts)))
     return "\n\n".join(parts) + "\n"
 
 
 #: what FLK402 (with --unsafe-fixes) writes instead of the literal key
-ENVIRON_READ = re.compile(r"""environ\[\s*["']([^"']+)["']\s*\]""")
+ENVIRON_READ = re.compile(r"""environ(?:\[|\.get\()\s*["']([^"']+)["']\s*[\])]""")
 
 
 def environment_variables(fixes: Sequence[dict]) -> list[str]:

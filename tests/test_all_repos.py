@@ -441,13 +441,16 @@ def test_a_secret_key_read_from_the_environment_is_named_before_merging():
         finding("FLK402", "unsafe", 'os.environ["SECRET_KEY"]'),
         finding("FLK402", "unsafe", "import os\n\n"),
         finding("FLK402", "unsafe", "environ['APP_SECRET']"),
+        finding("FLK402", "unsafe", 'os.environ.get("CONFIG_SECRET")'),
         finding("FLK101", "intended", 'os.environ["NOT_THIS"]'),
     ]
     body = fixer.pull_request_body(fixes, [], [], fixer.Options(unsafe_fixes=True))
     assert (
-        "## Before merging\n\n- Set `SECRET_KEY`, `APP_SECRET` in the environment of every"
-        " deployment: the fixed code reads them from `os.environ` and stops at start-up"
-        " without them" in body
+        "## Before merging\n\n- Set `SECRET_KEY`, `APP_SECRET`, `CONFIG_SECRET` in the "
+        "environment of every deployment: the fixed code reads them from `os.environ`; "
+        "without them an app stops at start-up (`os.environ[...]`, where the key is set on "
+        "the app) or runs with no key and refuses to sign sessions (`os.environ.get(...)`, "
+        "in a config class or settings module)" in body
     )
     assert "NOT_THIS" not in body
-    assert "## Before merging" not in fixer.pull_request_body(fixes[3:], [], [], fixer.Options())
+    assert "## Before merging" not in fixer.pull_request_body(fixes[4:], [], [], fixer.Options())

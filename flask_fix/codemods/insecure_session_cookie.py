@@ -6,7 +6,6 @@ import ast
 from textwrap import dedent
 
 import libcst as cst
-from libcst import MaybeSentinel
 
 from ..model import FixLevel
 from ..rewrite.base import Example, Fix
@@ -14,6 +13,8 @@ from ..rewrite.flask_config import (
     ConfigWrite,
     FlaskConfigRule,
     is_false,
+    is_true,
+    string_value,
     testing_config_example,
     written_values,
 )
@@ -67,6 +68,8 @@ SET_COOKIE_PARAMETERS = (
     "httponly",
 )
 FLAGS = ("secure", "httponly")
+# words in a config class name that mark a development configuration (lowercased)
+DEVELOPMENT_WORDS = ("dev", "local")
 
 
 def _code(text: str) -> str:
@@ -83,8 +86,8 @@ class InsecureSessionCookie(FlaskConfigRule):
         `response.set_cookie(...)` calls without `secure=` or `httponly=` on a response
         the code surely holds: one made by `make_response`, `Response`, `jsonify`,
         `redirect`, `send_file`, `app.response_class(...)`, or the response an
-        `after_request` hook receives. With `--unsafe-fixes` the setting becomes `True` and
-        the missing arguments are added as `secure=True, httponly=True`.
+        `after_request` hook receives. With `--unsafe-fixes` a session or remember-me
+        setting becomes `True`; `set_cookie(...)` calls are only reported.
 
     Why is this bad?:
         A cookie without the Secure flag is also sent over plain HTTP, where anyone on the
@@ -102,22 +105,30 @@ class InsecureSessionCookie(FlaskConfigRule):
         app.config["SESSION_COOKIE_SECURE"] = True
 
         resp = make_response(render_template("index.html"))
-        resp.set_cookie("theme", "dark", secure=True, httponly=True)
+        resp.set_cookie("theme", "dark", secure=True, httponly=False)  # read by scripts
 
     Fix safety:
-        Unsafe: a Secure cookie is never sent over plain HTTP, so logging in on an
-        `http://` development server stops working, and an HttpOnly cookie can no longer
-        be read by the page's own JavaScript (a CSRF token meant for scripts, a UI
-        preference read client-side): write `httponly=False` explicitly where that is
-        intended, and the call is no longer reported. Only a literal `False` setting and an
-        absent `set_cookie` argument are reported (a value computed from the environment
-        is the deployment's choice); calls with `**kwargs` are skipped. Settings under an
-        `if` or `try` in a class or module body are reported without a rewrite.
-        `SESSION_COOKIE_SAMESITE = None` is not reported: it is Flask's default, and
-        browsers then apply their own `Lax` default. Test modules (in `tests/`, `test/` or
-        `testing/` folders, `test_*.py`, `*_test.py`, `conftest.py`) are skipped: their
-        cookies never reach a browser; so are test configurations (config classes whose
-        own body sets `TESTING = True`).
+        Unsafe, and only where the cookie is provably Flask's session cookie or
+        Flask-Login's remember-me cookie: a `SESSION_COOKIE_*`/`REMEMBER_COOKIE_*` setting
+        written as a literal `False` becomes `True`. A Secure cookie is never sent over
+        plain HTTP, so logging in on an `http://` server other than localhost stops
+        working; an HttpOnly session cookie can no longer be read by the page's scripts.
+        For that reason `SESSION_COOKIE_SECURE`/`REMEMBER_COOKIE_SECURE = False` in a
+        development configuration (a config class named `Dev...`/`Local...` or whose own
+        body sets `DEBUG = True` or `ENV = "development"`, or a settings module that sets
+        them) is reported without a rewrite. `response.set_cookie(...)` sets a cookie of
+        the app's own (a theme, a consent flag, a CSRF token read by JavaScript), which
+        the page's scripts may need to read and a plain-HTTP deployment may need to send:
+        it is reported, never rewritten; write `httponly=False` (or `secure=False`)
+        explicitly where that is intended, and the call is no longer reported. Only a
+        literal `False` setting and an absent `set_cookie` argument are reported (a value
+        computed from the environment is the deployment's choice); calls with `**kwargs`
+        are skipped. Settings under an `if` or `try` in a class or module body are
+        reported without a rewrite. `SESSION_COOKIE_SAMESITE = None` is not reported: it
+        is Flask's default, and browsers then apply their own `Lax` default. Test modules
+        (in `tests/`, `test/` or `testing/` folders, `test_*.py`, `*_test.py`,
+        `conftest.py`) are skipped: their cookies never reach a browser; so are test
+        configurations (config classes whose own body sets `TESTING = True`).
     """
 
     code = "FLK404"
@@ -236,6 +247,7 @@ class InsecureSessionCookie(FlaskConfigRule):
             """),
             unsafe=True,
         ),
+        # cookies of the app's own: reported, never rewritten (scripts may read them)
         Example(
             _code("""
                 from flask import Flask, make_response
@@ -254,27 +266,6 @@ class InsecureSessionCookie(FlaskConfigRule):
                         "seen",
                         "1",
                         secure=True,
-                    )
-                    return response
-            """),
-            _code("""
-                from flask import Flask, make_response
-
-                app = Flask(__name__)
-
-                @app.get("/")
-                def index():
-                    resp = make_response("hello")
-                    resp.set_cookie("theme", "dark", max_age=3600, secure=True, httponly=True)
-                    return resp
-
-                @app.after_request
-                def remember(response):
-                    response.set_cookie(
-                        "seen",
-                        "1",
-                        secure=True,
-                        httponly=True,
                     )
                     return response
             """),
@@ -298,6 +289,9 @@ class InsecureSessionCookie(FlaskConfigRule):
         super().__init__(*args, **kwargs)
         self._cookies: list[cst.Call] = []
         self._hook_params: dict[int, cst.BaseExpression] = {}  # Param -> hook owner
+        # development configurations: qualnames of config classes named Dev*/Local* or
+        # whose body sets DEBUG = True or ENV = "development"; "" for such a module
+        self._development: set[str] = set()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         super().visit_FunctionDef(node)
@@ -308,6 +302,23 @@ class InsecureSessionCookie(FlaskConfigRule):
             expr = decorator.decorator
             if isinstance(expr, cst.Attribute) and expr.attr.value in RESPONSE_HOOKS:
                 self._hook_params[id(params[0])] = expr.value
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        super().visit_ClassDef(node)
+        if any(word in node.name.value.lower() for word in DEVELOPMENT_WORDS):
+            self._development.add(self._class_qualname())
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        super().visit_Assign(node)
+        if any(frame[0] != "class" for frame in self._frames):
+            return  # only class bodies and module level, outside `if`/`try`
+        for target in node.targets:
+            name = target.target
+            if isinstance(name, cst.Name) and (
+                (name.value == "DEBUG" and is_true(node.value))
+                or (name.value in ("ENV", "FLASK_ENV") and string_value(node.value) == "development")
+            ):
+                self._development.add(self._class_qualname() if self._frames else "")
 
     def visit_Call(self, node: cst.Call) -> None:
         super().visit_Call(node)
@@ -324,7 +335,14 @@ class InsecureSessionCookie(FlaskConfigRule):
             if flag == "SECURE"
             else f"`{write.key}` is set to False: {EFFECT[flag]}; set it to True"
         )
-        if write.conditional:
+        development = write.kind in ("class", "module") and (write.qualname or "") in self._development
+        if flag == "SECURE" and development:
+            self.report(
+                write.value,
+                f"{message}; this looks like a development configuration, which may be "
+                "served over plain HTTP, so it is not rewritten",
+            )
+        elif write.conditional:
             self.report(write.value, message)
         else:
             self.report(write.value, message, fix=Fix({write.value: cst.Name("True")}))
@@ -340,11 +358,15 @@ class InsecureSessionCookie(FlaskConfigRule):
             if not missing:
                 continue
             effects = "; ".join(EFFECT[flag.upper()] for flag in missing)
-            arguments = " and ".join(f"`{flag}=True`" for flag in missing)
+            arguments = " and ".join(f"`{flag}=`" for flag in missing)
+            # report only: the rule cannot tell whether page scripts read this cookie (a
+            # theme or a CSRF token for JavaScript must not become HttpOnly) or whether the
+            # site is served over HTTPS
             self.report(
                 call,
-                f"cookie set without {arguments}: {effects}",
-                fix=Fix({call: _with_flags(call, missing)}),
+                f"cookie set without {arguments}: {effects}; pass `secure=True` where the "
+                "site is served over HTTPS, and `httponly=True` unless the page's scripts "
+                "read this cookie (then write `httponly=False`)",
             )
 
     @staticmethod
@@ -388,30 +410,3 @@ class InsecureSessionCookie(FlaskConfigRule):
         ):
             return True
         return self.defined_name(func) in RESPONSE_FACTORIES
-
-
-def _with_flags(call: cst.Call, flags: list[str]) -> cst.Call:
-    """`call` with `flag=True` keyword arguments appended, in the call's own layout."""
-    args = list(call.args)
-    last = args[-1]
-    new = [
-        cst.Arg(
-            cst.Name("True"),
-            keyword=cst.Name(flag),
-            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-        )
-        for flag in flags
-    ]
-    if isinstance(last.comma, MaybeSentinel):  # no trailing comma: `a, b)` -> `a, b, f=True)`
-        separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        args[-1] = last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
-        new = [arg.with_changes(comma=separator) for arg in new[:-1]] + [
-            new[-1].with_changes(whitespace_after_arg=last.whitespace_after_arg)
-        ]
-    else:  # a trailing comma (one argument a line): the new ones follow the same layout
-        inner = args[-2].comma if len(args) > 1 else last.comma
-        args[-1] = last.with_changes(comma=inner)
-        new = [arg.with_changes(comma=inner) for arg in new[:-1]] + [
-            new[-1].with_changes(comma=last.comma)
-        ]
-    return call.with_changes(args=[*args, *new])

@@ -62,7 +62,7 @@ def label(name):
 @bp.route("/theme/<theme>")
 def set_theme(theme):
     response = make_response("ok")
-    response.set_cookie("theme", theme, secure=True, httponly=True)
+    response.set_cookie("theme", theme)
     return response
 
 

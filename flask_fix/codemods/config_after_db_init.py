@@ -9,9 +9,9 @@ from libcst.metadata import PositionProvider, ScopeProvider
 
 from ..model import FixLevel
 from ..index.project import ProjectIndex
-from ..rewrite.base import Example
+from ..rewrite.base import Example, Fix
 from ..rewrite.contexts import project_name
-from ..rewrite.flask_config import ConfigWrite, FlaskConfigRule, written_values
+from ..rewrite.flask_config import ConfigWrite, FlaskConfigRule, string_value, written_values
 
 # what Flask-SQLAlchemy 3.1's `init_app` reads (and then never again)
 SQLALCHEMY_KEYS = frozenset(
@@ -43,7 +43,13 @@ class ConfigAfterDbInit(FlaskConfigRule):
         `SQLALCHEMY_TRACK_MODIFICATIONS`) written to `app.config` (`config[...] =`,
         `config.update(...)`, `config.from_mapping(...)`) after `db = SQLAlchemy(app)`
         ran on that app: in another module that imports the app (a test's `setUp`
-        switching to `sqlite://`), or in the same module below that line.
+        switching to `sqlite://`), or in the same module below that line. Also such a
+        setting written on the app a project factory returned (`app = create_app()` or
+        `self.app = create_app()`, then `app.config[...] = ...` below it in the same
+        function or module body) when that factory hands the app to a Flask-SQLAlchemy
+        object's `init_app` (`db.init_app(app)` in its body). With `--unsafe-fixes` the
+        settings move into the factory call, `create_app(config={...})`, where the
+        factory provably applies that mapping before `init_app`.
 
     Why is this bad?:
         Flask-SQLAlchemy 3.0 creates the engines inside `init_app` (which
@@ -79,8 +85,23 @@ class ConfigAfterDbInit(FlaskConfigRule):
                 self.app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
     Fix safety:
-        Report only: the setting must reach the app before `init_app`, which takes an
-        application factory accepting the settings (FLK201 builds one). The finding
+        Unsafe, and only after a factory call: the settings move into the call as a
+        keyword argument (`create_app(config={"SQLALCHEMY_DATABASE_URI": "sqlite://"})`)
+        and their statements are removed, so the code between the call and the old
+        statements (a `db.create_all()`) now runs against the new database, which is the
+        point. It is done only where the factory provably applies the mapping before
+        `init_app`: its body ends `return app`, applies the parameter with
+        `app.config.update(p)` or `from_mapping(p)` (or `p or {}`, alone or under `if p:`
+        / `if p is not None:`) before its first `x.init_app(app)`, touches `app` in
+        between only through other `init_app` calls, and never rebinds `p`; the call
+        does not already give `p` (by keyword or position) or `*args`/`**kwargs`; and
+        every setting written on that app after the call is a statement of its own
+        (`app.config["K"] = v`, `app.config.update(K=v)`, `update({"K": v})`) with a
+        literal value and only Flask-SQLAlchemy keys. Otherwise it is reported: a factory
+        without such a parameter is told to take one. Settings written on a module-level
+        app after `SQLAlchemy(app)` are only reported: the setting must reach the app
+        before `init_app`, which takes an application factory accepting the settings
+        (FLK201 builds one). The finding
         names the key and the module and line where the database was initialised on
         the app. Settings written before `SQLAlchemy(app)` in its own module, written
         in that module's functions, on an app whose database is created without it
@@ -91,8 +112,8 @@ class ConfigAfterDbInit(FlaskConfigRule):
 
     code = "FLK503"
     name = "config-after-db-init"
-    fix_level = FixLevel.REPORT
-    summary = "Set Flask-SQLAlchemy's settings before `SQLAlchemy(app)`, not after."
+    fix_level = FixLevel.UNSAFE
+    summary = "Set Flask-SQLAlchemy's settings before `SQLAlchemy(app)` or `init_app`, not after."
     skip_tests = False
     config_keys = SQLALCHEMY_KEYS
     triggers = (b"SQLALCHEMY_",)
@@ -114,7 +135,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
             app.config.update(SQLALCHEMY_TRACK_MODIFICATIONS=False)
             db = SQLAlchemy(app)
         """),
-        # a factory: init_app after the settings
+        # a factory: init_app after the settings; after the call, a key it does not read
         _code("""
             from flask import Flask
             from flask_sqlalchemy import SQLAlchemy
@@ -129,7 +150,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
                 return app
 
             app = create_app()
-            app.config["SQLALCHEMY_ECHO"] = True
+            app.config["TESTING"] = True
         """),
         # another object's config, and a key Flask-SQLAlchemy 3 does not read
         _code("""
@@ -158,6 +179,46 @@ class ConfigAfterDbInit(FlaskConfigRule):
                 app.config.update({"SQLALCHEMY_ECHO": True})
             """),
         ),
+        # after a factory that applies its settings parameter before init_app
+        Example(
+            _code("""
+                from flask import Flask
+                from flask_sqlalchemy import SQLAlchemy
+
+                db = SQLAlchemy()
+
+                def create_app(config=None):
+                    app = Flask(__name__)
+                    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///app.db"
+                    app.config.update(config or {})
+                    db.init_app(app)
+                    return app
+
+                def make_test_app():
+                    app = create_app()
+                    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+                    app.config.update(SQLALCHEMY_ECHO=False)
+                    return app
+            """),
+            _code("""
+                from flask import Flask
+                from flask_sqlalchemy import SQLAlchemy
+
+                db = SQLAlchemy()
+
+                def create_app(config=None):
+                    app = Flask(__name__)
+                    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///app.db"
+                    app.config.update(config or {})
+                    db.init_app(app)
+                    return app
+
+                def make_test_app():
+                    app = create_app(config={"SQLALCHEMY_DATABASE_URI": "sqlite://", "SQLALCHEMY_ECHO": False})
+                    return app
+            """),
+            unsafe=True,
+        ),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -173,6 +234,11 @@ class ConfigAfterDbInit(FlaskConfigRule):
         super().leave_Module(original_node)
 
     def finish(self) -> None:
+        self._reported: set[int] = set()
+        self._after_own_database()
+        self._after_factory()
+
+    def _after_own_database(self) -> None:
         if not self._writes_found:
             return
         index = self.context.index
@@ -202,6 +268,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
                 if write.key in DATA_KEYS
                 else ""
             )
+            self._reported.add(id(write.node))
             self.report(
                 write.node,
                 f"`{write.key}` is set on `{variable}` after Flask-SQLAlchemy was initialised "
@@ -210,6 +277,117 @@ class ConfigAfterDbInit(FlaskConfigRule):
                 "before `SQLAlchemy(app)`/`init_app`, e.g. through an application factory "
                 "(`create_app({...})`, FLK201)",
             )
+
+    # `app = create_app()` then `app.config[...] = ...`, create_app calling db.init_app(app)
+
+    def _after_factory(self) -> None:
+        factories = self.context.index.contexts.sqlalchemy_factories
+        writes = [
+            w
+            for w in self._writes
+            if w.kind in ("item", "keyword", "dict") and w.owner is not None
+            and id(w.node) not in self._reported
+        ]  # fmt: skip
+        if not factories or not writes:
+            return
+        for body in _bodies(self._module):
+            self._after_factory_in(body, writes, factories)
+
+    def _after_factory_in(self, body, writes, factories) -> None:
+        # owner text -> (the factory call, its statement, the factory's qualified name)
+        made: dict[str, tuple[cst.Call, cst.CSTNode, str]] = {}
+        # factory call -> [(write, its statement)] in order
+        after: dict[int, list[tuple[ConfigWrite, cst.CSTNode]]] = {}
+        calls: dict[int, tuple[cst.Call, str]] = {}
+        for statement in body:
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            inside = {id(node) for node in _walk(statement)}
+            for write in writes:
+                if id(write.node) in inside:
+                    owner = _owner_text(write.owner)
+                    if owner in made:
+                        after.setdefault(id(made[owner][0]), []).append((write, statement))
+            target, value = _single_assignment(statement)
+            owner = _owner_text(target) if target is not None else None
+            if owner is None:
+                continue
+            made.pop(owner, None)
+            if isinstance(value, cst.Call):
+                name = self.defined_name(value.func)
+                if name in factories:
+                    made[owner] = (value, statement, name)
+                    calls[id(value)] = (value, name)
+        for key, found in after.items():
+            call, name = calls[key]
+            self._report_after_factory(call, name, factories[name], found)
+
+    def _report_after_factory(self, call, name, parameter, found) -> None:
+        factory = name.rpartition(".")[2]
+        fix = self._factory_fix(call, parameter, found)
+        for write, _ in found:
+            loss = (
+                " and the suite's `create_all()`/`drop_all()` run against the app's real "
+                "database: data loss"
+                if write.key in DATA_KEYS
+                else ""
+            )
+            if fix is not None:
+                advice = f"pass it to `{factory}({parameter[0]}={{...}})`"
+            elif parameter is not None:
+                advice = f"pass it to `{factory}({parameter[0]}={{...}})` instead"
+            else:
+                advice = (
+                    f"give `{factory}` a parameter for settings that it applies to "
+                    "`app.config` before `init_app`, and pass it there"
+                )
+            self._reported.add(id(write.node))
+            self.report(
+                write.node,
+                f"`{write.key}` is set after `{factory}()` initialised Flask-SQLAlchemy on "
+                f"the app it returns (`init_app`): from Flask-SQLAlchemy 3.0 the engines "
+                f"are made in `init_app` and this setting is silently ignored{loss}; {advice}",
+                fix=fix,
+            )
+
+    def _factory_fix(self, call: cst.Call, parameter, found) -> Fix | None:
+        """`create_app(p={...})` with the settings, and their statements removed; None
+        unless every write is a statement of its own with literal keys and values, and
+        the factory applies parameter `p`, not given in the call, before `init_app`."""
+        if parameter is None:
+            return None
+        name, position = parameter
+        positional = [a for a in call.args if a.keyword is None]
+        if any(a.star for a in call.args) or any(
+            a.keyword is not None and a.keyword.value == name for a in call.args
+        ):
+            return None
+        if position != -1 and len(positional) > position:
+            return None
+        elements: list[cst.DictElement] = []
+        replacements: dict[cst.CSTNode, object] = {}
+        for write, statement in found:
+            if statement in replacements:
+                continue
+            entries = _settings_statement(statement)
+            if entries is None or any(key not in SQLALCHEMY_KEYS for key, _ in entries):
+                return None
+            for key, value in entries:
+                elements.append(cst.DictElement(cst.SimpleString(f'"{key}"'), value))
+            replacements[statement] = cst.RemovalSentinel.REMOVE
+        settings = cst.Dict(elements)
+        argument = cst.Arg(
+            settings,
+            keyword=cst.Name(name),
+            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+        )
+        args = list(call.args)
+        if args:
+            args[-1] = args[-1].with_changes(
+                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            )
+        replacements[call] = call.with_changes(args=[*args, argument])
+        return Fix(replacements)  # type: ignore[arg-type]
 
     def _own_databases(self) -> list[tuple[int, int, str]]:
         """(statement number, line, app name) of `x = SQLAlchemy(app)` at module level."""
@@ -245,7 +423,84 @@ class ConfigAfterDbInit(FlaskConfigRule):
 
     @classmethod
     def could_fire_in(cls, path: str, index: ProjectIndex) -> bool:
-        return bool(index.contexts.sqlalchemy_given_app)
+        contexts = index.contexts
+        return bool(contexts.sqlalchemy_given_app or contexts.sqlalchemy_factories)
+
+
+def _bodies(module: cst.Module):
+    """The statement lists of the module and of every function in it."""
+    yield module.body
+    for node in _walk(module):
+        if isinstance(node, cst.FunctionDef) and isinstance(node.body, cst.IndentedBlock):
+            yield node.body.body
+
+
+def _single_assignment(statement: cst.CSTNode):
+    """(target, value) of a statement `target = value`; (None, None) otherwise."""
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        small = statement.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            return small.targets[0].target, small.value
+    return None, None
+
+
+def _owner_text(node: cst.CSTNode | None) -> str | None:
+    """`app` or `self.app`: the names a factory's app is kept under."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+        return f"{node.value.value}.{node.attr.value}"
+    return None
+
+
+LITERALS = (cst.SimpleString, cst.Integer, cst.Float, cst.ConcatenatedString)
+
+
+def _literal(node: cst.BaseExpression) -> bool:
+    return isinstance(node, LITERALS) or (
+        isinstance(node, cst.Name) and node.value in ("True", "False", "None")
+    )
+
+
+def _settings_statement(statement: cst.CSTNode) -> list[tuple[str, cst.BaseExpression]] | None:
+    """The (key, value) pairs of a statement `x.config["K"] = v`, `x.config.update(K=v,
+    ...)` or `x.config.update({"K": v, ...})` with literal values; None otherwise."""
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        return None
+    small = statement.body[0]
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        target = small.targets[0].target
+        if not (isinstance(target, cst.Subscript) and len(target.slice) == 1):
+            return None
+        index = target.slice[0].slice
+        key = string_value(index.value) if isinstance(index, cst.Index) else None
+        if not isinstance(key, str) or not _literal(small.value):
+            return None
+        return [(key, small.value)]
+    if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
+        return None
+    call = small.value
+    if not (isinstance(call.func, cst.Attribute) and call.func.attr.value == "update"):
+        return None
+    entries: list[tuple[str, cst.BaseExpression]] = []
+    for arg in call.args:
+        if arg.star:
+            return None
+        if arg.keyword is not None:
+            if not _literal(arg.value):
+                return None
+            entries.append((arg.keyword.value, arg.value))
+        elif isinstance(arg.value, cst.Dict) and len(call.args) == 1:
+            for element in arg.value.elements:
+                if not isinstance(element, cst.DictElement):
+                    return None
+                key = string_value(element.key)
+                if not isinstance(key, str) or not _literal(element.value):
+                    return None
+                entries.append((key, element.value))
+        else:
+            return None
+    return entries or None
 
 
 def _walk(node: cst.CSTNode):

@@ -148,6 +148,14 @@ class ModuleContextFacts:
     main_guard: bool = False
     # what may use a database outside an app context (rewrite/legacy_db); None: nothing
     database: DatabaseReads | None = None
+    # module-level functions ending `return app` that call `x.init_app(app)` in their
+    # body (FLK503): name -> (the qualified `x` of each such call, the parameter whose
+    # mapping `app.config.update(p)` / `from_mapping(p)` applies before the first of
+    # them, with nothing else touching the app in between, as (name, position among the
+    # positional parameters or -1 for keyword-only); None when there is none)
+    init_app_factories: dict[str, tuple[tuple[str, ...], tuple[str, int] | None]] = field(
+        default_factory=dict
+    )
 
 
 @dataclass(frozen=True)
@@ -176,6 +184,10 @@ class ContextIndex:
     # deriving from Flask-Testing's, which pushes a request context around every test
     test_classes: frozenset[str] = frozenset()
     context_test_classes: frozenset[str] = frozenset()
+    # factories that hand the app they return to a Flask-SQLAlchemy object's `init_app`
+    # (FLK503): qualified name -> the parameter whose mapping they apply to `app.config`
+    # before that, (name, position), or None (see `ModuleContextFacts.init_app_factories`)
+    sqlalchemy_factories: dict[str, tuple[str, int] | None] = field(default_factory=dict)
 
 
 # --- one module ---------------------------------------------------------------------------
@@ -192,6 +204,7 @@ def scan_module(tree: ast.Module, scanner: ModuleScan) -> ModuleContextFacts:
             _record_instance(facts, statement, qualify)
         elif isinstance(statement, ast.FunctionDef):
             _record_task(facts, statement, qualify)
+            _record_init_app_factory(facts, statement, qualify)
             functions[statement.name] = statement
         elif isinstance(statement, ast.If) and is_main_guard(statement.test):
             facts.main_guard = True
@@ -398,6 +411,105 @@ def _record_task(facts: ModuleContextFacts, function: ast.FunctionDef, qualify) 
                 facts.task_defs[function.name] = (app, has_base)
         elif qualify(expression) in SHARED_TASK:
             facts.task_defs[function.name] = (None, has_base)
+
+
+def _record_init_app_factory(facts: ModuleContextFacts, function: ast.FunctionDef, qualify) -> None:
+    """See `ModuleContextFacts.init_app_factories`."""
+    facts.init_app_factories.pop(function.name, None)
+    body = function.body
+    if not (body and isinstance(body[-1], ast.Return) and isinstance(body[-1].value, ast.Name)):
+        return
+    app = body[-1].value.id
+    receivers: list[str] = []
+    first = None
+    for position, statement in enumerate(body):
+        receiver = _init_app_receiver(statement, app)
+        if receiver is not None:
+            qualified = qualify(receiver)
+            if qualified is not None:
+                receivers.append(qualified)
+                first = position if first is None else first
+    if first is None:
+        return
+    arguments = function.args
+    parameters = {a.arg for a in [*arguments.args, *arguments.kwonlyargs]}  # by keyword
+    applied, last = None, -1
+    for position in range(first):
+        parameter = _applied_mapping(body[position], app, parameters)
+        if parameter is not None:
+            applied, last = parameter, position
+    if applied is not None:
+        between = body[last + 1 : first]
+        reassigned = any(
+            isinstance(node, ast.Name) and node.id == applied and isinstance(node.ctx, ast.Store)
+            for node in ast.walk(function)
+        )
+        touched = any(
+            _init_app_receiver(statement, app) is None
+            and any(isinstance(n, ast.Name) and n.id == app for n in ast.walk(statement))
+            for statement in between
+        )
+        if reassigned or touched:
+            applied = None
+    where = None
+    if applied is not None:
+        positional = [a.arg for a in [*arguments.posonlyargs, *arguments.args]]
+        where = (applied, positional.index(applied) if applied in positional else -1)
+    facts.init_app_factories[function.name] = (tuple(receivers), where)
+
+
+def _init_app_receiver(statement: ast.stmt, app: str) -> ast.expr | None:
+    """`x` of a statement `x.init_app(app)`."""
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    if (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "init_app"
+        and len(call.args) == 1
+        and not call.keywords
+        and isinstance(call.args[0], ast.Name)
+        and call.args[0].id == app
+    ):
+        return call.func.value
+    return None
+
+
+def _applied_mapping(statement: ast.stmt, app: str, parameters: set[str]) -> str | None:
+    """The parameter `p` of `app.config.update(p)` / `from_mapping(p)` (or `p or {...}`),
+    alone or under `if p:` / `if p is not None:`."""
+    if isinstance(statement, ast.If) and not statement.orelse and len(statement.body) == 1:
+        test = statement.test
+        if isinstance(test, ast.Compare) and (
+            len(test.ops) == 1
+            and isinstance(test.ops[0], ast.IsNot)
+            and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value is None
+        ):
+            test = test.left
+        parameter = _applied_mapping(statement.body[0], app, parameters)
+        return parameter if isinstance(test, ast.Name) and test.id == parameter else None
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    if not (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr in ("update", "from_mapping")
+        and isinstance(call.func.value, ast.Attribute)
+        and call.func.value.attr == "config"
+        and isinstance(call.func.value.value, ast.Name)
+        and call.func.value.value.id == app
+        and len(call.args) == 1
+        and not call.keywords
+    ):
+        return None
+    value = call.args[0]
+    if (
+        isinstance(value, ast.BoolOp)
+        and isinstance(value.op, ast.Or)
+        and len(value.values) == 2
+        and isinstance(value.values[1], ast.Dict)
+    ):
+        value = value.values[0]
+    return value.id if isinstance(value, ast.Name) and value.id in parameters else None
 
 
 def _is_push(value: ast.expr) -> int | None:
@@ -724,8 +836,22 @@ def link(linker: ProjectLink) -> ContextIndex:
                         found.add(f"{module.module}.{local}")
         return frozenset(found)
 
+    factories: dict[tuple[str, str], tuple[str, int] | None] = {}
+    for module, facts in per_module:
+        for name, (receivers, applied) in facts.init_app_factories.items():
+            if any(linker.resolve(r, module.path) in sqlalchemy for r in receivers):
+                factories[(module.path, name)] = applied
+    sqlalchemy_factories = {f"{modules[path]}.{name}": p for (path, name), p in factories.items()}
+    if factories:
+        for module in linker.facts:
+            for local, target in module.exports.items():
+                key = linker.resolve(target, module.path)
+                if key in factories:
+                    sqlalchemy_factories[f"{module.module}.{local}"] = factories[key]
+
     return ContextIndex(
         import_context=_import_contexts(linker, per_module),
+        sqlalchemy_factories=sqlalchemy_factories,
         sqlalchemy=names_of(sqlalchemy),
         models=names_of(models),
         sqlalchemy_given_app=names_of(given_app),

@@ -1348,8 +1348,9 @@ RULES = ({'code': 'FLK101',
  {'code': 'FLK503',
   'name': 'config-after-db-init',
   'kind': 'python',
-  'fix_level': 'report',
-  'summary': "Set Flask-SQLAlchemy's settings before `SQLAlchemy(app)`, not after.",
+  'fix_level': 'unsafe',
+  'summary': "Set Flask-SQLAlchemy's settings before `SQLAlchemy(app)` or `init_app`, not "
+             'after.',
   'doc': 'What it does:\n'
          '    Finds a Flask-SQLAlchemy setting (`SQLALCHEMY_DATABASE_URI`, '
          '`SQLALCHEMY_BINDS`,\n'
@@ -1357,7 +1358,13 @@ RULES = ({'code': 'FLK101',
          '    `SQLALCHEMY_TRACK_MODIFICATIONS`) written to `app.config` (`config[...] =`,\n'
          '    `config.update(...)`, `config.from_mapping(...)`) after `db = SQLAlchemy(app)`\n'
          "    ran on that app: in another module that imports the app (a test's `setUp`\n"
-         '    switching to `sqlite://`), or in the same module below that line.\n'
+         '    switching to `sqlite://`), or in the same module below that line. Also such a\n'
+         '    setting written on the app a project factory returned (`app = create_app()` or\n'
+         '    `self.app = create_app()`, then `app.config[...] = ...` below it in the same\n'
+         '    function or module body) when that factory hands the app to a Flask-SQLAlchemy\n'
+         "    object's `init_app` (`db.init_app(app)` in its body). With `--unsafe-fixes` the\n"
+         '    settings move into the factory call, `create_app(config={...})`, where the\n'
+         '    factory provably applies that mapping before `init_app`.\n'
          '\n'
          'Why is this bad?:\n'
          '    Flask-SQLAlchemy 3.0 creates the engines inside `init_app` (which\n'
@@ -1393,8 +1400,28 @@ RULES = ({'code': 'FLK101',
          '            self.app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})\n'
          '\n'
          'Fix safety:\n'
-         '    Report only: the setting must reach the app before `init_app`, which takes an\n'
-         '    application factory accepting the settings (FLK201 builds one). The finding\n'
+         '    Unsafe, and only after a factory call: the settings move into the call as a\n'
+         '    keyword argument (`create_app(config={"SQLALCHEMY_DATABASE_URI": '
+         '"sqlite://"})`)\n'
+         '    and their statements are removed, so the code between the call and the old\n'
+         '    statements (a `db.create_all()`) now runs against the new database, which is '
+         'the\n'
+         '    point. It is done only where the factory provably applies the mapping before\n'
+         '    `init_app`: its body ends `return app`, applies the parameter with\n'
+         '    `app.config.update(p)` or `from_mapping(p)` (or `p or {}`, alone or under `if '
+         'p:`\n'
+         '    / `if p is not None:`) before its first `x.init_app(app)`, touches `app` in\n'
+         '    between only through other `init_app` calls, and never rebinds `p`; the call\n'
+         '    does not already give `p` (by keyword or position) or `*args`/`**kwargs`; and\n'
+         '    every setting written on that app after the call is a statement of its own\n'
+         '    (`app.config["K"] = v`, `app.config.update(K=v)`, `update({"K": v})`) with a\n'
+         '    literal value and only Flask-SQLAlchemy keys. Otherwise it is reported: a '
+         'factory\n'
+         '    without such a parameter is told to take one. Settings written on a '
+         'module-level\n'
+         '    app after `SQLAlchemy(app)` are only reported: the setting must reach the app\n'
+         '    before `init_app`, which takes an application factory accepting the settings\n'
+         '    (FLK201 builds one). The finding\n'
          '    names the key and the module and line where the database was initialised on\n'
          '    the app. Settings written before `SQLAlchemy(app)` in its own module, written\n'
          "    in that module's functions, on an app whose database is created without it\n"

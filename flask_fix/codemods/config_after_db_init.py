@@ -214,7 +214,10 @@ class ConfigAfterDbInit(FlaskConfigRule):
                     return app
 
                 def make_test_app():
-                    app = create_app(config={"SQLALCHEMY_DATABASE_URI": "sqlite://", "SQLALCHEMY_ECHO": False})
+                    app = create_app(config={
+                        "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                        "SQLALCHEMY_ECHO": False,
+                    })
                     return app
             """),
             unsafe=True,
@@ -376,6 +379,22 @@ class ConfigAfterDbInit(FlaskConfigRule):
                 elements.append(cst.DictElement(cst.SimpleString(f'"{key}"'), value))
             replacements[statement] = cst.RemovalSentinel.REMOVE
         settings = cst.Dict(elements)
+        if len(elements) > 1:  # one entry a line, one level deeper than the statement
+            def line(extra: str) -> cst.ParenthesizedWhitespace:
+                return cst.ParenthesizedWhitespace(
+                    first_line=cst.TrailingWhitespace(), indent=True,
+                    last_line=cst.SimpleWhitespace(extra),
+                )  # fmt: skip
+
+            step = self._module.default_indent
+            last = len(elements) - 1
+            settings = cst.Dict(
+                [
+                    e.with_changes(comma=cst.Comma(whitespace_after=line("" if i == last else step)))
+                    for i, e in enumerate(elements)
+                ],
+                lbrace=cst.LeftCurlyBrace(whitespace_after=line(step)),
+            )
         argument = cst.Arg(
             settings,
             keyword=cst.Name(name),

@@ -316,7 +316,10 @@ class InsecureSessionCookie(FlaskConfigRule):
             name = target.target
             if isinstance(name, cst.Name) and (
                 (name.value == "DEBUG" and is_true(node.value))
-                or (name.value in ("ENV", "FLASK_ENV") and string_value(node.value) == "development")
+                or (
+                    name.value in ("ENV", "FLASK_ENV")
+                    and string_value(node.value) == "development"
+                )
             ):
                 self._development.add(self._class_qualname() if self._frames else "")
 
@@ -335,7 +338,9 @@ class InsecureSessionCookie(FlaskConfigRule):
             if flag == "SECURE"
             else f"`{write.key}` is set to False: {EFFECT[flag]}; set it to True"
         )
-        development = write.kind in ("class", "module") and (write.qualname or "") in self._development
+        development = (
+            write.kind in ("class", "module") and (write.qualname or "") in self._development
+        )
         if flag == "SECURE" and development:
             self.report(
                 write.value,

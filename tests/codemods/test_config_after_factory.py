@@ -151,7 +151,9 @@ FACTORY_WITHOUT_PARAMETER = code("""
         (FACTORY_WITHOUT_PARAMETER, TEST, "give `create_app` a parameter for settings"),
         # the mapping may be overridden before init_app
         (
-            FACTORY.replace("    db.init_app", "    app.config.from_object('notes.settings')\n    db.init_app"),
+            FACTORY.replace(
+                "    db.init_app", "    app.config.from_object('notes.settings')\n    db.init_app"
+            ),
             TEST,
             "give `create_app` a parameter for settings",
         ),
@@ -247,9 +249,14 @@ def test_module_level_app_and_if_parameter_form():
     assert result.source == code("""
         from notes import create_app
 
-        app = create_app(config={"SQLALCHEMY_DATABASE_URI": "sqlite://", "SQLALCHEMY_ECHO": True})
+        app = create_app(config={
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "SQLALCHEMY_ECHO": True,
+        })
     """)
-    assert [(f.line, f.fix_level) for f in run(project(test, factory), "tests/test_notes.py").findings] == [
-        (4, FixLevel.UNSAFE),
-        (4, FixLevel.UNSAFE),
-    ]
+    cst.parse_module(result.source)
+    again = run({**project(test, factory), "tests/test_notes.py": result.source},
+                "tests/test_notes.py", unsafe=True)  # fmt: skip
+    assert again.source == result.source and again.findings == []
+    findings = run(project(test, factory), "tests/test_notes.py").findings
+    assert [(f.line, f.fix_level) for f in findings] == [(4, FixLevel.UNSAFE), (4, FixLevel.UNSAFE)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .index import project
@@ -39,12 +39,16 @@ def fix_code(
     unsafe: bool = False,
     index: ProjectIndex | None = None,
     flask_version: tuple[int, ...] | None = None,
+    requirements: Mapping[str, tuple[int, ...] | None] | None = None,
 ) -> CodeResult:
     """Apply the selected rules to `source` and return the new code and the findings.
 
     Without `index`, the project is this one module (its own routes and views).
     `flask_version` is the lowest Flask the project allows (see `flask_fix.index.pins`): rewrites
     needing a newer one are only reported; None keeps the index's (unknown: current).
+    `requirements` are the packages the project declares, each with the lowest release it
+    allows (`{"werkzeug": (0, 14), "email-validator": None}`, see `ProjectIndex.requirements`);
+    None keeps the index's (nothing declared).
     `source` is text; bytes that did not decode may travel in it as surrogate escapes
     (`bytes.decode("utf-8", "surrogateescape")`), and come back the same way.
 
@@ -64,6 +68,8 @@ def fix_code(
         raise SourceFailure(exc.kind, exc.message, exc.line) from None
     if flask_version is not None:
         index = dataclasses.replace(index, flask_version=tuple(flask_version))
+    if requirements is not None:
+        index = dataclasses.replace(index, requirements=dict(requirements))
     try:
         result = fix_source(
             data,

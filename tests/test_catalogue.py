@@ -15,7 +15,12 @@ The projects, each run on its own (FLK403 and the Flask pin are project-wide fac
   opens, a catch-all handler that logs, a 500 handler that only renders a template;
 - accounts: `db = SQLAlchemy(app)` pinned to Flask-SQLAlchemy 2.4 and a test switching the
   database URI afterwards (FLK503); its tests use the db inside `app.app_context()`, so
-  --unsafe-fixes converts it to a factory (FLK304 is in inventory's tests).
+  --unsafe-fixes converts it to a factory (FLK304 is in inventory's tests);
+- legacy: helpers of a blog written for Werkzeug 0.15, Jinja2 2.11, Flask-SQLAlchemy 2.4,
+  Flask-WTF 0.14 and Flask-Login 0.4 (its requirements' lower bounds), using what today's
+  releases removed (FLK504, FLK709-FLK711, FLK801, FLK802): the bounds keep the
+  `pass_context` and `get_recorded_queries` rewrites report-only, and `lookalikes.py`
+  (a local `Markup`, an `is_active()` method of another class) stays silent.
 
 Each holds look-alikes that must not be reported (an external redirect, a `request`
 parameter, `debug=` from the environment, a thread that pushes its own app context, a
@@ -96,6 +101,25 @@ FINDINGS = {
         ("FLK202", "accounts.py", 8),
         ("FLK203", "tests/test_accounts.py", 3),
         ("FLK503", "tests/test_accounts.py", 8),
+    ],
+    "legacy": [
+        ("FLK801", "blog/forms.py", 1),
+        ("FLK801", "blog/forms.py", 2),
+        ("FLK801", "blog/forms.py", 3),
+        ("FLK801", "blog/forms.py", 7),
+        ("FLK710", "blog/helpers.py", 3),
+        ("FLK710", "blog/helpers.py", 3),
+        ("FLK709", "blog/helpers.py", 4),
+        ("FLK709", "blog/helpers.py", 5),
+        ("FLK709", "blog/helpers.py", 6),
+        ("FLK709", "blog/helpers.py", 17),
+        ("FLK802", "blog/helpers.py", 26),
+        ("FLK504", "blog/models.py", 2),
+        ("FLK711", "blog/models.py", 3),
+        ("FLK504", "blog/models.py", 10),
+        ("FLK802", "blog/models.py", 16),
+        ("FLK504", "blog/models.py", 20),
+        ("FLK802", "blog/templates/base.html", 2),
     ],
 }
 PROJECTS = sorted(FINDINGS)

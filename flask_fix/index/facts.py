@@ -176,6 +176,9 @@ class ModuleFacts:
     # the module may set a secret key: SECRET_KEY or secret_key assigned, a config loader
     # called, a config key set that is not a literal, or the session interface replaced
     may_set_secret_key: bool = False
+    # Flask-Login's user properties (`is_authenticated`, `is_active`, `is_anonymous`) that
+    # a class of the module defines as plain methods, the pre-0.3 way (FLK802)
+    login_methods: set[str] = field(default_factory=set)
 
 
 class Scope(Protocol):

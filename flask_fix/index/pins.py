@@ -97,6 +97,25 @@ def versions_for(paths: Iterable[str], packages: Sequence[str]) -> tuple[Release
     return tuple(None if root is None else lowest_version(root, p) for p in packages)
 
 
+def requirements_for(paths: Iterable[str], packages: Sequence[str]) -> dict[str, Release | None]:
+    """The packages among `packages` the project holding `paths` declares, each with the
+    lowest release its declarations allow (None: named without a bound); a package it
+    does not declare is absent. The removed-API rules (FLK504, FLK709-FLK711, FLK8) read
+    it: the oldest Werkzeug, Jinja2, WTForms... a rewrite must still work on, and whether
+    the requirements already name a package a replacement needs (`email-validator`)."""
+    root = project_root(paths)
+    return {} if root is None else declared_releases(root, packages)
+
+
+def declared_releases(root: str, packages: Sequence[str]) -> dict[str, Release | None]:
+    """`requirements_for` the project at `root`."""
+    found: dict[str, Release | None] = {}
+    for package in packages:
+        if requirements_of(root, package):
+            found[package] = lowest_version(root, package)
+    return found
+
+
 def lowest_flask_version(root: str) -> Release | None:
     return lowest_version(root, FLASK)
 

@@ -125,6 +125,11 @@ class ProjectIndex:
     # the lowest Flask-SQLAlchemy release it allows; None: not declared, assume 3.x.
     # Before 3.0 a `db` created with the app works outside an app context (FLK301, FLK502)
     flask_sqlalchemy_version: tuple[int, ...] | None = None
+    # the packages of the removed-API table (Werkzeug, Jinja2, WTForms, Flask-Login...)
+    # and the ones its replacements need (email-validator) that the requirements declare,
+    # each with the lowest release they allow (None: unbounded); absent: not declared,
+    # rewrites assume a current release (flask_fix.rewrite.removed_api)
+    requirements: dict[str, tuple[int, ...] | None] = field(default_factory=dict)
     # where a db built with the app (or its models' `.query`) is used outside an app
     # context, (path, line, code, path of the db's or model's module): what only
     # Flask-SQLAlchemy 2.x's fallback serves (FLK202, rewrite/legacy_db.py); set by the
@@ -147,6 +152,9 @@ class ProjectIndex:
     config_objects: frozenset[tuple[str, str]] = frozenset()
     # some module may set a secret key (or uses server-side sessions); None: unknown
     secret_key_may_be_set: bool | None = None
+    # Flask-Login user properties some class of the project defines as a plain method
+    # (`def is_active(self)`): a call `current_user.is_active()` may be that method's (FLK802)
+    login_methods: frozenset[str] = frozenset()
     # caches, built on first use from the fields named (flask_fix.run.indexreads): the
     # compiled rules for flask_fix.index.routing (by the set of apps whose routes they
     # hold, None: every route), and the paths of `views`
@@ -510,6 +518,13 @@ class _ModuleScanner(ast.NodeVisitor):
         qualname = self.scope.prefix + node.name
         if node.bases:
             self.facts.classes.append(self.class_decl(node, qualname))
+        for statement in node.body:
+            if (
+                isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and statement.name in LOGIN_PROPERTIES
+                and not statement.decorator_list
+            ):
+                self.facts.login_methods.add(statement.name)
         self.scopes.append(_Scope(f"{qualname}.", is_class=True))
         for statement in node.body:
             self.visit(statement)
@@ -1046,6 +1061,10 @@ def _is_as_view(node: ast.expr | None) -> bool:
 # --- the whole project ----------------------------------------------------------------
 
 
+#: Flask-Login's user attributes that were methods before 0.3 (FLK802)
+LOGIN_PROPERTIES = frozenset({"is_authenticated", "is_active", "is_anonymous"})
+
+
 def build_index(facts: list[ModuleFacts]) -> ProjectIndex:
     """Link the modules' facts: resolve names across modules, compute every route."""
     return _Linker(facts).link()
@@ -1242,6 +1261,7 @@ class _Linker:
             "flask_classes": frozenset(class_names),
             "config_objects": self.config_objects(),
             "secret_key_may_be_set": may_set,
+            "login_methods": frozenset(name for m in self.facts for name in m.login_methods),
         }
 
     def is_flask_class(self, key: Key, depth: int = 0) -> bool:

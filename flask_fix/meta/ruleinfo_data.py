@@ -1429,6 +1429,56 @@ RULES = ({'code': 'FLK101',
          '    reported. `config.from_object(...)` is not followed; `TESTING` is left out:\n'
          '    Flask-SQLAlchemy 3 does not read it.',
   'file_patterns': ()},
+ {'code': 'FLK504',
+  'name': 'flask-sqlalchemy-3-api',
+  'kind': 'python',
+  'fix_level': 'safe',
+  'summary': "Use Flask-SQLAlchemy 3's API: `paginate(page=, per_page=)`, `LargeBinary`, moved "
+             'names.',
+  'doc': 'What it does:\n'
+         "    Passes `paginate`'s arguments by keyword (`Post.query.paginate(page, 20, "
+         'False)`\n'
+         '    becomes `paginate(page=page, per_page=20, error_out=False)`), renames '
+         '`db.Binary`\n'
+         '    (and `sqlalchemy.Binary`) to `LargeBinary`, imports `Model` from\n'
+         '    `flask_sqlalchemy.model`, `get_debug_queries` as\n'
+         '    `flask_sqlalchemy.record_queries.get_recorded_queries` and `BaseQuery` as\n'
+         '    `flask_sqlalchemy.query.Query`. Reports the settings Flask-SQLAlchemy 3.0 '
+         'removed\n'
+         '    (`SQLALCHEMY_COMMIT_ON_TEARDOWN`, `SQLALCHEMY_NATIVE_UNICODE`,\n'
+         '    `SQLALCHEMY_POOL_SIZE`) and `SignallingSession`.\n'
+         '\n'
+         'Why is this bad?:\n'
+         "    Flask-SQLAlchemy 3.0 made `paginate`'s arguments keyword-only\n"
+         '    (`TypeError: paginate() takes 1 positional argument but 4 were given`) and\n'
+         '    stopped reading those settings (silently); 3.1 removed `get_debug_queries`,\n'
+         '    `flask_sqlalchemy.Model` and `BaseQuery`; SQLAlchemy 1.4 removed `Binary`.\n'
+         '\n'
+         'Example:\n'
+         '    posts = Post.query.order_by(Post.id.desc()).paginate(page, 20, False)\n'
+         '\n'
+         '    class Upload(db.Model):\n'
+         '        data = db.Column(db.Binary)\n'
+         '\n'
+         'Use instead:\n'
+         '    posts = Post.query.order_by(Post.id.desc()).paginate(page=page, per_page=20, '
+         'error_out=False)\n'
+         '\n'
+         '    class Upload(db.Model):\n'
+         '        data = db.Column(db.LargeBinary)\n'
+         '\n'
+         'Fix safety:\n'
+         '    Safe: the keywords name the same parameters on every Flask-SQLAlchemy 2.x and\n'
+         '    `LargeBinary` is what `Binary` was an alias of, on every SQLAlchemy 1.3.\n'
+         '    `paginate` is only rewritten on a query Flask-SQLAlchemy makes '
+         '(`Model.query...`,\n'
+         '    `db.session.query(...)...`, in a project that uses Flask-SQLAlchemy), `Binary` '
+         'on\n'
+         "    the project's `db`. The moved imports need Flask-SQLAlchemy 2.3 (`Model`) or "
+         '3.0:\n'
+         '    with older pins they are only reported. `get_recorded_queries` also needs\n'
+         "    `SQLALCHEMY_RECORD_QUERIES = True` and calls a query's `.context` `.location`.",
+  'file_patterns': ()},
  {'code': 'FLK601',
   'name': 'dev-server-in-production',
   'kind': 'python',
@@ -1976,4 +2026,261 @@ RULES = ({'code': 'FLK101',
          "    makes otherwise is not Flask's and is left alone), calls with arguments the\n"
          '    rewrite does not map (`charset=`, `silent` given twice...), and names bound\n'
          '    otherwise where the new code would use them.',
-  'file_patterns': ()})
+  'file_patterns': ()},
+ {'code': 'FLK709',
+  'name': 'werkzeug-moved-imports',
+  'kind': 'python',
+  'fix_level': 'safe',
+  'summary': "Import Werkzeug's names from their modules, not `werkzeug` or "
+             '`werkzeug.contrib`.',
+  'doc': 'What it does:\n'
+         '    Imports the names Werkzeug 1.0 stopped re-exporting from the package itself '
+         'from\n'
+         '    the module they live in (`from werkzeug import secure_filename` becomes\n'
+         '    `from werkzeug.utils import secure_filename`; `werkzeug.secure_filename(...)`\n'
+         '    after `import werkzeug` becomes `werkzeug.utils.secure_filename(...)`), the '
+         'WSGI\n'
+         '    middleware from `werkzeug.middleware` (`werkzeug.contrib.fixers.ProxyFix`,\n'
+         '    `werkzeug.wsgi.SharedDataMiddleware`, `DispatcherMiddleware`, the profiler and\n'
+         '    lint middleware), and `BaseRequest`/`BaseResponse` as `Request`/`Response`.\n'
+         '    Reports what has no drop-in replacement: `werkzeug.contrib.cache` (now the\n'
+         '    cachelib package, a new requirement), `contrib.securecookie`, '
+         '`contrib.sessions`,\n'
+         '    `contrib.atom`, the request/response mixins, `werkzeug.useragents`, and the\n'
+         '    helpers removed later (`url_fix`, `Href`, `HTMLBuilder`, `escape`...).\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    Werkzeug 1.0 removed the top-level re-exports and `werkzeug.contrib` (0.15 had\n'
+         '    moved the middleware to `werkzeug.middleware`; 0.16 warned), so on any current\n'
+         "    release the import fails: `ImportError: cannot import name 'secure_filename' "
+         'from\n'
+         "    'werkzeug'`, `ModuleNotFoundError: No module named 'werkzeug.contrib'`.\n"
+         '\n'
+         'Example:\n'
+         '    from werkzeug import secure_filename, FileStorage\n'
+         '    from werkzeug.contrib.fixers import ProxyFix\n'
+         '    import werkzeug\n'
+         '\n'
+         '    app.wsgi_app = ProxyFix(app.wsgi_app)\n'
+         '    name = werkzeug.secure_filename(upload.filename)\n'
+         '\n'
+         'Use instead:\n'
+         '    from werkzeug.datastructures import FileStorage\n'
+         '    from werkzeug.middleware.proxy_fix import ProxyFix\n'
+         '    from werkzeug.utils import secure_filename\n'
+         '    import werkzeug\n'
+         '    import werkzeug.utils\n'
+         '\n'
+         '    app.wsgi_app = ProxyFix(app.wsgi_app)\n'
+         '    name = werkzeug.utils.secure_filename(upload.filename)\n'
+         '\n'
+         'Fix safety:\n'
+         '    Safe: the new module holds the very object the old name re-exported (every\n'
+         '    row of the table of removed APIs, flask_fix/rewrite/removed_apis.py, was\n'
+         '    checked against the releases). The top-level names live in their module on\n'
+         '    every Werkzeug from 0.14 on, so they are moved whatever the project pins;\n'
+         "    `werkzeug.middleware` exists from Werkzeug 0.15: when the project's "
+         'requirements\n'
+         '    allow an older Werkzeug, the import is only reported. Names going to several\n'
+         '    modules split the import; a nested import (in a function, a `try`) gets the new\n'
+         '    imports on the next lines. Only reported: what has no replacement in Werkzeug,\n'
+         '    a use through a name that `werkzeug` means something else for, and an import\n'
+         "    sharing its line with other statements inside a block. Note that 0.15's\n"
+         '    `ProxyFix` trusts one `X-Forwarded-For` hop by default (`x_for=1`).',
+  'file_patterns': ()},
+ {'code': 'FLK710',
+  'name': 'jinja2-removed-api',
+  'kind': 'python',
+  'fix_level': 'safe',
+  'summary': "Use `markupsafe.Markup`/`escape` and the `pass_*` decorators, not Jinja2's "
+             'removed names.',
+  'doc': 'What it does:\n'
+         '    Imports `Markup` and `escape` from `markupsafe` instead of `jinja2`, and '
+         'renames\n'
+         '    the decorators Jinja 3.0 replaced: `contextfilter` and `contextfunction` become\n'
+         '    `pass_context`, `evalcontextfilter`/`evalcontextfunction` become\n'
+         '    `pass_eval_context`, `environmentfilter`/`environmentfunction` become\n'
+         '    `pass_environment`, in the import and in every use. Reports the\n'
+         '    `jinja2.ext.autoescape` and `jinja2.ext.with_` extensions (built in since 2.9:\n'
+         '    drop them from the extension list).\n'
+         '\n'
+         'Why is this bad?:\n'
+         "    Jinja2 3.1 removed them all: `ImportError: cannot import name 'Markup' from\n"
+         "    'jinja2'`, `cannot import name 'contextfilter'`, and loading the extension\n"
+         '    `jinja2.ext.autoescape` fails with `AttributeError`.\n'
+         '\n'
+         'Example:\n'
+         '    from jinja2 import Markup, contextfilter\n'
+         '\n'
+         '    @contextfilter\n'
+         '    def shout(context, value):\n'
+         '        return Markup("<b>%s</b>") % value\n'
+         '\n'
+         'Use instead:\n'
+         '    from jinja2 import pass_context\n'
+         '    from markupsafe import Markup\n'
+         '\n'
+         '    @pass_context\n'
+         '    def shout(context, value):\n'
+         '        return Markup("<b>%s</b>") % value\n'
+         '\n'
+         'Fix safety:\n'
+         "    Safe for `Markup` and `escape`: Jinja2 re-exported MarkupSafe's own objects and\n"
+         '    every Jinja2 release depends on MarkupSafe. The `pass_*` decorators exist from\n'
+         "    Jinja2 3.0: when the project's requirements allow an older Jinja2, they are "
+         'only\n'
+         '    reported. A renamed decorator keeps its old name (`pass_context as\n'
+         '    contextfilter`) where its uses cannot all be renamed (a module with `__all__`, '
+         'a\n'
+         "    package's `__init__.py`, another binding of the name).",
+  'file_patterns': ()},
+ {'code': 'FLK711',
+  'name': 'itsdangerous-jws',
+  'kind': 'python',
+  'fix_level': 'report',
+  'summary': '`TimedJSONWebSignatureSerializer` is gone: move to `URLSafeTimedSerializer` or '
+             'PyJWT.',
+  'doc': 'What it does:\n'
+         '    Reports `TimedJSONWebSignatureSerializer` and `JSONWebSignatureSerializer` (and '
+         'the\n'
+         '    `itsdangerous.jws` module), in every import form, with the choices a person '
+         'must\n'
+         '    make.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    itsdangerous 2.1 removed them (deprecated in 2.0): `ImportError: cannot import\n'
+         "    name 'TimedJSONWebSignatureSerializer' from 'itsdangerous'`. Legacy apps used "
+         'them\n'
+         '    for password-reset and e-mail confirmation tokens and API tokens.\n'
+         '\n'
+         'Example:\n'
+         '    from itsdangerous import TimedJSONWebSignatureSerializer as Serializer\n'
+         '\n'
+         '    def reset_token(user, expires=1800):\n'
+         '        return Serializer(SECRET_KEY, expires).dumps({"id": user.id}).decode()\n'
+         '\n'
+         '    def verify(token):\n'
+         '        return Serializer(SECRET_KEY).loads(token)["id"]\n'
+         '\n'
+         'Use instead:\n'
+         '    from itsdangerous import URLSafeTimedSerializer\n'
+         '\n'
+         '    def reset_token(user):\n'
+         '        return URLSafeTimedSerializer(SECRET_KEY).dumps({"id": user.id})\n'
+         '\n'
+         '    def verify(token, max_age=1800):\n'
+         '        return URLSafeTimedSerializer(SECRET_KEY).loads(token, '
+         'max_age=max_age)["id"]\n'
+         '\n'
+         'Fix safety:\n'
+         '    Report only: nothing is a drop-in replacement. `URLSafeTimedSerializer` signs a\n'
+         '    different format (not a JWS), takes the expiry when a token is read\n'
+         '    (`loads(token, max_age=...)`) rather than when it is made, and returns `str`, '
+         'not\n'
+         '    `bytes`; every token already issued stops verifying. Tokens other systems read '
+         'as\n'
+         '    JWTs need PyJWT (`jwt.encode({"id": 1, "exp": ...}, key, algorithm="HS256")`), '
+         'a\n'
+         '    new requirement. The person decides which, and where the expiry goes.',
+  'file_patterns': ()},
+ {'code': 'FLK801',
+  'name': 'wtforms-3-api',
+  'kind': 'python',
+  'fix_level': 'safe',
+  'summary': 'Use WTForms 3 / Flask-WTF 1.0 names (`StringField`, `DataRequired`, '
+             '`FlaskForm`).',
+  'doc': 'What it does:\n'
+         '    Renames what WTForms 3.0 and Flask-WTF 1.0 removed, in the import and in every\n'
+         '    use: `TextField` becomes `StringField`, the `Required` validator '
+         '`DataRequired`,\n'
+         '    `flask_wtf.Form` `FlaskForm`, `CsrfProtect` `CSRFProtect`; the fields of\n'
+         '    `wtforms.fields.html5` are imported from `wtforms.fields`;\n'
+         '    `wtforms.compat.text_type`/`string_types` become `str`. Reports\n'
+         '    `wtforms.ext.sqlalchemy` (now the WTForms-SQLAlchemy package, a new '
+         'requirement),\n'
+         '    `wtforms.ext.csrf`, `wtforms.compat.iteritems`, and an `Email()` validator when\n'
+         '    the requirements do not name `email-validator`.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    WTForms 3.0 removed the old names and `wtforms.ext`, Flask-WTF 1.0 removed '
+         '`Form`\n'
+         '    and `CsrfProtect`: the import fails (`ImportError: cannot import name '
+         "'TextField'\n"
+         "    from 'wtforms'`). From WTForms 2.3 the `Email` validator needs the\n"
+         '    `email-validator` package: without it, creating the form raises\n'
+         "    `Exception: Install 'email_validator' for email validation support.`\n"
+         '\n'
+         'Example:\n'
+         '    from flask_wtf import Form\n'
+         '    from wtforms import TextField\n'
+         '    from wtforms.validators import Required\n'
+         '\n'
+         '    class LoginForm(Form):\n'
+         '        name = TextField("Name", validators=[Required()])\n'
+         '\n'
+         'Use instead:\n'
+         '    from flask_wtf import FlaskForm\n'
+         '    from wtforms import StringField\n'
+         '    from wtforms.validators import DataRequired\n'
+         '\n'
+         '    class LoginForm(FlaskForm):\n'
+         '        name = StringField("Name", validators=[DataRequired()])\n'
+         '\n'
+         'Fix safety:\n'
+         '    Safe where the new name is the same object, or exists on every release the\n'
+         "    project's requirements allow: `StringField` and `DataRequired` exist in every\n"
+         '    WTForms 2 (`TextField` and `Required` were their deprecated aliases), so they '
+         'are\n'
+         '    renamed whatever the pins; `FlaskForm` needs Flask-WTF 0.13, `CSRFProtect` 0.14\n'
+         "    and `wtforms.fields`' HTML5 fields WTForms 2.3: with older pins, only reported.\n"
+         "    A name whose uses cannot all be renamed (a module with `__all__`, a package's\n"
+         '    `__init__.py`, another binding) keeps its old local name\n'
+         '    (`from wtforms import StringField as TextField`). `Required` also stopped a\n'
+         "    field's validation chain on an empty value, as `DataRequired` does.",
+  'file_patterns': ()},
+ {'code': 'FLK802',
+  'name': 'login-property-called',
+  'kind': 'python',
+  'fix_level': 'safe',
+  'summary': 'Read `current_user.is_authenticated` as a property (Flask-Login 0.3).',
+  'doc': 'What it does:\n'
+         '    Drops the call from `current_user.is_authenticated()`, `is_active()` and\n'
+         "    `is_anonymous()` where `current_user` is Flask-Login's, and from\n"
+         "    `self.is_authenticated()` in a class deriving from Flask-Login's `UserMixin`.\n"
+         '    Reports the same calls in Jinja templates, and a `UserMixin` subclass that '
+         'still\n'
+         '    defines one of them as a plain method.\n'
+         '\n'
+         'Why is this bad?:\n'
+         "    Flask-Login 0.3 made the three attributes properties: on today's releases the\n"
+         "    call raises `TypeError: 'bool' object is not callable`. A class of the project\n"
+         '    that defines `def is_active(self)` the pre-0.3 way is read as a property by\n'
+         '    Flask-Login itself (`login_user` checks `user.is_active`): the bound method is\n'
+         '    always true, so an inactive user logs in.\n'
+         '\n'
+         'Example:\n'
+         '    from flask_login import current_user\n'
+         '\n'
+         '    def greeting():\n'
+         '        if current_user.is_authenticated():\n'
+         '            return "hello " + current_user.name\n'
+         '\n'
+         'Use instead:\n'
+         '    from flask_login import current_user\n'
+         '\n'
+         '    def greeting():\n'
+         '        if current_user.is_authenticated:\n'
+         '            return "hello " + current_user.name\n'
+         '\n'
+         'Fix safety:\n'
+         '    Safe on Flask-Login 0.3 and later, where the attribute is a bool. When the\n'
+         "    project's requirements allow Flask-Login 0.2 (where it is a method, and the\n"
+         '    attribute alone is always true), the call is only reported. Only rewritten '
+         'where\n'
+         "    the object is provably Flask-Login's user: `current_user` imported from\n"
+         '    flask_login (and no class of the project defines the attribute as a plain\n'
+         "    method: then the call is that method's), or `self` in a `UserMixin` subclass "
+         'that\n'
+         '    does not define it. A call on any other object (`user.is_active()`) is left\n'
+         '    alone. Templates are only reported.',
+  'file_patterns': ('*.html', '*.htm', '*.jinja', '*.jinja2', '*.j2')})

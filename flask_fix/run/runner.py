@@ -44,7 +44,8 @@ from ..model import (
 from .parsing import parse_module
 from .pool import Lost, WorkerDied, ordered_map
 from ..index.projectroot import NO_PROJECT, Projects
-from ..index.pins import FLASK, FLASK_SQLALCHEMY, lowest_version
+from ..index.pins import FLASK, FLASK_SQLALCHEMY, declared_releases, lowest_version
+from ..rewrite.removed_apis import PACKAGES as REMOVED_API_PACKAGES
 from ..index.project import (
     ProjectIndex,
     build_index,
@@ -129,8 +130,13 @@ class Settings:
         return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
 
 
-#: the oldest Flask and Flask-SQLAlchemy a project's code must run on (None: current)
-Versions = tuple[tuple[int, ...] | None, tuple[int, ...] | None]
+#: the oldest Flask and Flask-SQLAlchemy a project's code must run on (None: current), and
+#: the (package, lowest release) pairs of `ProjectIndex.requirements`
+Versions = tuple[tuple[int, ...] | None, tuple[int, ...] | None, tuple]
+
+#: what `ProjectIndex.requirements` holds: the removed-API table's packages, and the ones a
+#: replacement needs that the table names in a note only
+_REQUIREMENT_PACKAGES = tuple(sorted({*REMOVED_API_PACKAGES.values(), "email-validator"}))
 
 
 def project_versions(root: str, settings: Settings) -> Versions:
@@ -140,10 +146,13 @@ def project_versions(root: str, settings: Settings) -> Versions:
     for a Flask-SQLAlchemy before 3.0."""
     if root == NO_PROJECT:
         declared_flask = declared_sqlalchemy = None
+        declared: tuple = ()
     else:
         declared_flask = lowest_version(root, FLASK)
         declared_sqlalchemy = lowest_version(root, FLASK_SQLALCHEMY)
-    return (settings.target_flask_release() or declared_flask, declared_sqlalchemy)
+        # the removed-API table's packages (FLK504, FLK709-FLK711, FLK8) the project declares
+        declared = tuple(sorted(declared_releases(root, _REQUIREMENT_PACKAGES).items()))
+    return (settings.target_flask_release() or declared_flask, declared_sqlalchemy, declared)
 
 
 class RunIndexes:
@@ -656,7 +665,8 @@ class _Project:
         index.unindexed_route_modules = tuple(self.unindexed)
         index.unparsable_modules = tuple(self.unparsable)
         # the transforms read them too (FLK201 on Flask-SQLAlchemy before 3.0)
-        index.flask_version, index.flask_sqlalchemy_version = self.versions
+        index.flask_version, index.flask_sqlalchemy_version, declared = self.versions
+        index.requirements = dict(declared)
         results = []
         # text rules that read the index (FLK601 resolves `python app.py`), now that it exists
         for path, codes in self.text_later:
@@ -676,7 +686,8 @@ class _Project:
         # set after the transforms: one that rewrote files has rebuilt the index
         self.rebuilt = self.outcome.index is not index
         index = self.outcome.index
-        index.flask_version, index.flask_sqlalchemy_version = self.versions
+        index.flask_version, index.flask_sqlalchemy_version, declared = self.versions
+        index.requirements = dict(declared)
         if any(r.code == "FLK202" for r in settings.rules()) and legacy_db.may_fall_back(index):
             # FLK202 weighs where a Flask-SQLAlchemy 2.x db is used outside an app context
             index.database_fallback_uses = tuple(legacy_db.fallback_uses(index))

@@ -192,7 +192,10 @@ class UserSuppressions:
 
 #: index fields the runner sets (not facts of the modules): kept when a transform's
 #: rewrite rebuilds the index
-_CARRIED = ("unindexed_route_modules", "unparsable_modules", "flask_version", "flask_sqlalchemy_version")
+_CARRIED = (
+    "unindexed_route_modules", "unparsable_modules", "flask_version", "flask_sqlalchemy_version",
+    "requirements",
+)
 
 
 def _rule(rules: Sequence[type[Rule]], code: str) -> type[Rule]:

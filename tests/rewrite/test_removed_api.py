@@ -1,0 +1,289 @@
+"""The removed-API engine (flask_fix/rewrite/removed_api.py) over the whole table: every
+row a rule may rewrite is rewritten exactly, in the `from` form and the attribute form, the
+output parses and a second run changes nothing; the new names the rewrites write import on
+the releases installed here; pins decide PINS rows; renames fall back to an alias where
+a use cannot be renamed."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+
+import pytest
+
+from flask_fix import fix_code
+from flask_fix.index.project import index_from_sources
+from flask_fix.model import FixLevel
+from flask_fix.rewrite.removed_api import furthest, rows_of
+from flask_fix.rewrite.removed_apis import LATEST, PACKAGES, PINS, REPORT, SAFE, final
+from flask_fix.run.runner import Mode, Settings
+from flask_fix.run.runner import run as run_project
+
+CODES = ("FLK504", "FLK709", "FLK710", "FLK711", "FLK801")
+
+
+def _why_not(row):
+    """As the engine decides with no requirements declared."""
+    if row.level == REPORT or row.new is None:
+        return "report"
+    module = row.new.rpartition(".")[0]
+    return None if module == module.lower() else "a classmethod"  # Authorization.from_header
+
+
+def _rewritable(code: str):
+    for old, row in sorted(rows_of(code).items()):
+        if _why_not(row) is None:
+            # the rewrite writes the end of the chain of rewritable replacements
+            yield pytest.param(code, furthest(row, _why_not), id=old)
+
+
+ROWS = [p for code in CODES for p in _rewritable(code)]
+
+
+def fixed(source: str, code: str, **options):
+    result = fix_code(source, path="mod.py", select=(code,), **options)
+    ast.parse(result.source)
+    again = fix_code(result.source, path="mod.py", select=(code,), **options)
+    assert again.source == result.source
+    return result
+
+
+def test_the_table_gives_each_rule_rows():
+    assert all(rows_of(code) for code in CODES)
+    assert len(ROWS) > 150  # Werkzeug's top-level names alone are 150
+
+
+@pytest.mark.parametrize(("code", "row"), ROWS)
+def test_every_rewritable_row_is_rewritten_in_the_from_form(code, row):
+    old_module, _, old_name = row.old.rpartition(".")
+    new_module, _, new_name = row.new.rpartition(".")
+    source = f"from {old_module} import {old_name}\n\nvalue = {old_name}\n"
+    result = fixed(source, code)
+    if new_module == "builtins":
+        expected = f"value = {new_name}\n"
+    else:
+        expected = f"from {new_module} import {new_name}\n\nvalue = {new_name}\n"
+    assert result.source == expected
+    [finding] = result.findings
+    assert finding.fix_level is FixLevel.SAFE
+    assert f"`{row.old}` was removed in " in finding.message
+
+
+@pytest.mark.parametrize(("code", "row"), ROWS)
+def test_every_rewritable_row_is_rewritten_in_the_attribute_form(code, row):
+    old_module, _, old_name = row.old.rpartition(".")
+    top = old_module.partition(".")[0]
+    new_module, _, new_name = row.new.rpartition(".")
+    importing = f"import {old_module}" if old_module != top else f"import {top}"
+    source = f"{importing}\n\nvalue = {row.old}\n"
+    result = fixed(source, code)
+    [finding] = result.findings
+    assert finding.fix_level is FixLevel.SAFE
+    if new_module == "builtins":
+        assert result.source.endswith(f"value = {new_name}\n")
+    elif new_module == old_module:
+        assert result.source == f"{importing}\n\nvalue = {old_module}.{new_name}\n"
+    else:
+        assert result.source.endswith(f"\nvalue = {row.new}\n")
+        assert f"import {new_module}\n" in result.source
+        if old_module != top:  # `import werkzeug.contrib.fixers` goes
+            assert f"import {old_module}\n" not in result.source
+
+
+#: rows whose replacement is still there on the releases the test extras install
+INSTALLED = {"werkzeug", "jinja2", "markupsafe", "flask-sqlalchemy", "sqlalchemy", "flask"}
+
+
+@pytest.mark.parametrize(
+    ("code", "row"),
+    [
+        p
+        for p in ROWS
+        if p.values[1].new_since is None
+        or p.values[1].new_since[0] in INSTALLED
+    ],
+)
+def test_the_rewritten_name_imports_on_todays_release(code, row):
+    """Where the replacement was not itself removed later, it exists on today's release
+    (the installed one is the table's LATEST of its package)."""
+    new_module, _, new_name = row.new.rpartition(".")
+    last = final(row.old)
+    if last.new != row.new:
+        pytest.skip(f"{row.new} was removed later too (-> {last.new}): FLK708 takes it")
+    package = PACKAGES.get(new_module.partition(".")[0])
+    if package in LATEST:
+        from importlib.metadata import version
+
+        installed = tuple(int(p) for p in version(package).split(".")[:2])
+        if installed != LATEST[package][:2]:
+            pytest.skip(f"{package} {installed} installed, the table names {LATEST[package]}")
+    module = importlib.import_module(new_module)
+    assert hasattr(module, new_name)
+
+
+# --- levels ---------------------------------------------------------------------------
+
+PROXY = "from werkzeug.contrib.fixers import ProxyFix\n\nwrap = ProxyFix\n"
+
+
+@pytest.mark.parametrize(
+    ("requirements", "rewritten"),
+    [
+        ({}, True),  # nothing declared: a current Werkzeug
+        ({"werkzeug": None}, True),  # named without a bound
+        ({"werkzeug": (0, 15)}, True),
+        ({"werkzeug": (0, 14, 1)}, False),
+        ({"werkzeug": (0,)}, False),  # only an upper bound
+    ],
+)
+def test_a_pins_row_follows_the_requirements(requirements, rewritten):
+    result = fixed(PROXY, "FLK709", requirements=requirements)
+    [finding] = result.findings
+    assert (result.source != PROXY) is rewritten
+    if not rewritten:
+        assert finding.fix_level is FixLevel.REPORT
+        assert "needs Werkzeug 0.15 and the project may run on" in finding.message
+
+
+def test_a_safe_row_is_rewritten_whatever_the_pins():
+    source = "from werkzeug import secure_filename\n"
+    result = fixed(source, "FLK709", requirements={"werkzeug": (0, 14)})
+    assert result.source == "from werkzeug.utils import secure_filename\n"
+
+
+def test_through_the_runner_the_requirements_are_read(tmp_path):
+    (tmp_path / "requirements.txt").write_text("Flask==1.0.2\nWerkzeug==0.14.1\n")
+    (tmp_path / "app.py").write_text(PROXY)
+    settings = Settings(select=("FLK709",), mode=Mode.CHECK)
+    [result] = list(run_project([str(tmp_path / "app.py")], settings))
+    [finding] = result.findings
+    assert finding.fix_level is FixLevel.REPORT
+    assert "may run on Werkzeug 0.14.1 (its requirements)" in finding.message
+    (tmp_path / "requirements.txt").write_text("Flask==1.1.4\nWerkzeug>=0.16\n")
+    [result] = list(run_project([str(tmp_path / "app.py")], settings))
+    assert [f.fix_level for f in result.findings] == [FixLevel.SAFE]
+
+
+def test_report_rows_quote_the_tables_note():
+    source = "from werkzeug.contrib.cache import SimpleCache, RedisCache\n"
+    result = fixed(source, "FLK709")
+    assert result.source == source
+    assert [f.fix_level for f in result.findings] == [FixLevel.REPORT] * 2
+    assert all("a new requirement: cachelib" in f.message for f in result.findings)
+
+
+# --- import forms -----------------------------------------------------------------------
+
+
+def test_names_staying_in_the_import_keep_it():
+    source = "from werkzeug import secure_filename, __version__\n"
+    assert fixed(source, "FLK709").source == (
+        "from werkzeug import __version__\nfrom werkzeug.utils import secure_filename\n"
+    )
+
+
+def test_a_parenthesized_import_keeps_its_layout():
+    source = "from werkzeug import (\n    secure_filename,\n    cached_property,\n)\n"
+    assert fixed(source, "FLK709").source == (
+        "from werkzeug.utils import (\n    secure_filename,\n    cached_property,\n)\n"
+    )
+
+
+def test_a_nested_import_sharing_its_line_is_only_reported():
+    source = "def f():\n    from werkzeug import secure_filename, FileStorage; x = 1\n"
+    result = fixed(source, "FLK709")
+    assert result.source == source
+    [finding] = result.findings
+    assert "the line holds other statements" in finding.message
+
+
+def test_an_aliased_module_is_followed():
+    source = "import werkzeug as wz\n\nname = wz.secure_filename('a b')\n"
+    assert fixed(source, "FLK709").source == (
+        "import werkzeug.utils\n\nname = werkzeug.utils.secure_filename('a b')\n"
+    )
+
+
+def test_a_module_imported_from_its_package_is_followed():
+    source = "from werkzeug.contrib import fixers\n\nwrap = fixers.ProxyFix\n"
+    assert fixed(source, "FLK709").source == (
+        "import werkzeug.middleware.proxy_fix\n\nwrap = werkzeug.middleware.proxy_fix.ProxyFix\n"
+    )
+
+
+def test_a_dotted_import_used_otherwise_is_only_reported():
+    source = (
+        "import werkzeug.contrib.fixers\n\n"
+        "a = werkzeug.contrib.fixers.ProxyFix\nb = werkzeug.contrib.fixers.Other\n"
+    )
+    result = fixed(source, "FLK709")
+    assert result.source == source
+    [finding] = result.findings
+    assert "is used otherwise here" in finding.message
+
+
+def test_werkzeug_bound_to_something_else_is_only_reported():
+    source = "import werkzeug as wz\n\nwerkzeug = None\nname = wz.secure_filename('a')\n"
+    result = fixed(source, "FLK709")
+    assert result.source == source
+    assert "`werkzeug` is another name here" in result.findings[0].message
+
+
+# --- renames ----------------------------------------------------------------------------
+
+
+def test_a_rename_follows_every_use_in_every_scope():
+    source = (
+        "from wtforms import TextField\n\n"
+        "class F:\n    a = TextField('a')\n\n"
+        "def make():\n    return TextField('b')\n"
+    )
+    assert fixed(source, "FLK801").source == source.replace("TextField", "StringField")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # the new name means something else somewhere a use is
+        "from wtforms import TextField\n\ndef f(StringField):\n    return TextField('a')\n",
+        "from wtforms import TextField\n\nStringField = None\nx = TextField('a')\n",
+        # two bindings of the old name
+        "try:\n    from wtforms import TextField\nexcept ImportError:\n    TextField = None\n",
+        # a module that may re-export it
+        "from wtforms import TextField\n\n__all__ = ['TextField']\n",
+    ],
+)
+def test_a_rename_that_cannot_follow_every_use_keeps_the_old_local_name(source):
+    result = fixed(source, "FLK801")
+    assert "from wtforms import StringField as TextField" in result.source
+    assert result.source.replace("StringField as TextField", "TextField") == source
+
+
+def test_a_package_init_keeps_the_old_local_name():
+    source = "from wtforms import TextField\n\nfield = TextField('a')\n"
+    result = fix_code(source, path="pkg/__init__.py", select=("FLK801",))
+    assert result.source == (
+        "from wtforms import StringField as TextField\n\nfield = TextField('a')\n"
+    )
+
+
+def test_a_builtin_replacement_shadowed_is_only_reported():
+    source = "from wtforms.compat import text_type\n\nstr = None\nx = text_type(1)\n"
+    result = fixed(source, "FLK801")
+    assert result.source == source
+    assert "`str` is another name here" in result.findings[0].message
+
+
+def test_levels_of_the_rows_used_here_are_the_tables():
+    levels = {row.level for code in CODES for row in rows_of(code).values()}
+    assert levels == {SAFE, PINS, REPORT}
+
+
+def test_the_index_knows_login_methods_of_project_classes():
+    index = index_from_sources(
+        {
+            "models.py": "class User:\n    def is_active(self):\n        return True\n\n"
+            "    @property\n    def is_anonymous(self):\n        return False\n",
+        }
+    )
+    assert index.login_methods == frozenset({"is_active"})

@@ -50,7 +50,8 @@ class FlaskSqlalchemy3Api(RemovedApiRule):
     Fix safety:
         Safe: the keywords name the same parameters on every Flask-SQLAlchemy 2.x and
         `LargeBinary` is what `Binary` was an alias of, on every SQLAlchemy 1.3.
-        `paginate` is only rewritten on a query Flask-SQLAlchemy makes (`Model.query...`,
+        `paginate` is only rewritten on a query Flask-SQLAlchemy makes (`Model.query...`
+        where `Model` is a class or an import, not `self.query`;
         `db.session.query(...)...`, in a project that uses Flask-SQLAlchemy), `Binary` on
         the project's `db`. The moved imports need Flask-SQLAlchemy 2.3 (`Model`) or 3.0:
         with older pins they are only reported. `get_recorded_queries` also needs
@@ -75,14 +76,19 @@ class FlaskSqlalchemy3Api(RemovedApiRule):
         "from peewee import Model\n\ndef page(n):\n    return Note.select().paginate(n, 20)\n",
         # a local object with a Binary attribute
         "class Types:\n    Binary = bytes\n\ntypes = Types()\nx = types.Binary\n",
+        # `self.query` may be anything
+        "import flask_sqlalchemy\n\nclass Table:\n    def page(self, n, k):\n"
+        "        return self.query.paginate(n, k)\n",
         "from flask_sqlalchemy.model import Model\n",
     )
     invalid = (
         Example(
             "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n"
+            "class Post(db.Model):\n    pass\n\n"
             "def index(page):\n"
             "    return Post.query.order_by(Post.id.desc()).paginate(page, 20, False)\n",
             "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n"
+            "class Post(db.Model):\n    pass\n\n"
             "def index(page):\n"
             "    return Post.query.order_by(Post.id.desc()).paginate(page=page, per_page=20, error_out=False)\n",
         ),
@@ -165,7 +171,23 @@ class FlaskSqlalchemy3Api(RemovedApiRule):
         return (
             isinstance(expr, cst.Attribute)
             and expr.attr.value == "query"
-            and isinstance(expr.value, (cst.Name, cst.Attribute))
+            and self._is_class(expr.value)
+        )
+
+    def _is_class(self, expr: cst.BaseExpression) -> bool:
+        """A name bound only by a class statement or an import (`Post`, `models.Post`),
+        as a model is: not `self.query` or a variable's."""
+        while isinstance(expr, cst.Attribute):
+            expr = expr.value
+        if not isinstance(expr, cst.Name):
+            return False
+        scope = self.get_metadata(ScopeProvider, expr, None)
+        if scope is None:
+            return False
+        assignments = list(scope[expr.value])
+        return bool(assignments) and all(
+            isinstance(getattr(a, "node", None), (cst.ClassDef, cst.Import, cst.ImportFrom))
+            for a in assignments
         )
 
     def _is_db_session(self, expr: cst.BaseExpression) -> bool:

@@ -15,13 +15,17 @@ from ..rewrite.removed_apis import BY_OLD
 
 PROPERTIES = ("is_authenticated", "is_active", "is_anonymous")
 ROWS = {name: BY_OLD[f"flask_login.UserMixin.{name}()"] for name in PROPERTIES}
-CURRENT_USER = frozenset({"flask_login.current_user", "flask_login.utils.current_user"})
+CURRENT_USER = frozenset(
+    {"flask_login.current_user", "flask_login.utils.current_user", "flask.ext.login.current_user"}
+)
 USER_MIXINS = frozenset(
     {
         "flask_login.UserMixin",
         "flask_login.mixins.UserMixin",
         "flask_login.AnonymousUserMixin",
         "flask_login.mixins.AnonymousUserMixin",
+        "flask.ext.login.UserMixin",
+        "flask.ext.login.AnonymousUserMixin",
     }
 )
 #: `current_user.is_authenticated()` inside a Jinja expression or statement
@@ -54,12 +58,26 @@ class LoginPropertyInTemplate(TextRule):
         TextExample("base.html", "{% if current_user.is_authenticated %}hi{% endif %}\n"),
         # outside Jinja's delimiters it is only text
         TextExample("help.html", "<p>Call current_user.is_authenticated() in Python.</p>\n"),
+        # the project's user class defines the method: the call is that method's
+        TextExample(
+            "base.html",
+            "{% if current_user.is_authenticated() %}hi{% endif %}\n",
+            project=(
+                ("models.py", "class User:\n    def is_authenticated(self):\n        return True\n"),
+            ),
+        ),
     )
+
+    # a class of the project defining the method makes the call its own (ProjectIndex)
+    needs_index = True
 
     def check(self, path: str, text: str) -> list[TextFinding]:
         found = []
+        own = self.index.login_methods if self.index is not None else frozenset()
         for block in JINJA_BLOCK.finditer(text):
             for call in TEMPLATE_CALL.finditer(block.group()):
+                if call.group(1) in own:
+                    continue
                 start = block.start() + call.start()
                 line = text.count("\n", 0, start) + 1
                 column = start - (text.rfind("\n", 0, start) + 1) + 1

@@ -89,6 +89,15 @@ def furthest(row: Removed, why_not: Callable[[Removed], str | None]) -> Removed:
     return current
 
 
+def normal(name: str) -> str:
+    """`flask.ext.wtf.Form` -> `flask_wtf.Form`: the legacy spelling (FLK701 rewrites it)
+    names the same objects, so the table's rows apply to it in the same run."""
+    if not name.startswith("flask.ext."):
+        return name
+    first, _, rest = name.removeprefix("flask.ext.").partition(".")
+    return f"flask_{first}" + (f".{rest}" if rest else "")
+
+
 def removed_message(row: Removed) -> str:
     return f"`{row.old}` was removed in {release(row.removed_in)}"
 
@@ -228,14 +237,15 @@ class RemovedApiRule(LegacyApiRule):
         module = import_module(node)
         if module is None:
             return
-        whole = self.module_row(module)
+        known = normal(module)
+        whole = self.module_row(known)
         if isinstance(node.names, cst.ImportStar):
             if whole is not None:
                 self.report(node, self.full_message(whole, self.why_not(whole) or None))
             return
         rewritable: list[tuple[cst.ImportAlias, Removed]] = []
         for alias in node.names:
-            row = self._rows.get(f"{module}.{alias.evaluated_name}") or whole
+            row = self._rows.get(f"{known}.{alias.evaluated_name}") or whole
             if row is None:
                 continue
             reason = self.why_not(row)
@@ -389,7 +399,7 @@ class RemovedApiRule(LegacyApiRule):
         if node.attr.value not in self._last:
             return
         old = qualified_name(self, node)
-        row = self._rows.get(old or "")
+        row = self._rows.get(normal(old or ""))
         if row is None:
             return
         reason = self.why_not(row)
@@ -412,7 +422,7 @@ class RemovedApiRule(LegacyApiRule):
                 fix=Fix({node: cst.Name(new_name)}, remove_unused_imports=remove),
             )
             return
-        if new_module == row.old.rpartition(".")[0]:
+        if new_module == (old or "").rpartition(".")[0]:
             # renamed in the same module: `fields.TextField` -> `fields.StringField`
             self.report(
                 node, self.full_message(row), fix=Fix({node.attr: cst.Name(new_name)})

@@ -26,7 +26,7 @@ def test_four_positional_arguments_and_a_session_query():
 
 
 def test_an_argument_given_twice_is_only_reported():
-    source = DB + "\ndef f(n):\n    return User.query.paginate(n, page=2)\n"
+    source = DB + "\nclass User(db.Model):\n    pass\n\ndef f(n):\n    return User.query.paginate(n, page=2)\n"
     result = run(source)
     assert result.source == source
     assert "given twice" in result.findings[0].message

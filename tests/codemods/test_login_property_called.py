@@ -89,3 +89,9 @@ def test_templates_are_reported_through_the_runner(tmp_path):
         ("base.html", 1, 7, FixLevel.REPORT),
         ("views.py", 4, 20, FixLevel.SAFE),
     ]
+
+
+def test_the_flask_ext_spelling_is_flask_logins_too():
+    source = "from flask.ext.login import current_user\n\nx = current_user.is_anonymous()\n"
+    result = fix_code(source, path="views.py", select=("FLK802", "FLK701"))
+    assert result.source == "from flask_login import current_user\n\nx = current_user.is_anonymous\n"

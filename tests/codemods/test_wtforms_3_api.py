@@ -43,3 +43,9 @@ def test_wtforms_ext_sqlalchemy_names_the_new_requirement():
     [finding] = run(source).findings
     assert "a new requirement: WTForms-SQLAlchemy" in finding.message
     assert "was removed in WTForms 3.0" in finding.message
+
+
+def test_the_flask_ext_spelling_is_moved_in_the_same_run():
+    source = "from flask.ext.wtf import Form\n\nclass F(Form):\n    pass\n"
+    result = fix_code(source, path="forms.py", select=("FLK801", "FLK701"))
+    assert result.source == "from flask_wtf import FlaskForm\n\nclass F(FlaskForm):\n    pass\n"

@@ -308,3 +308,16 @@ def test_a_requirement_is_read_only_when_it_names_the_package():
     assert _specifier("flask-==1.0", "flask") is None
     assert _specifier("flask @ https://example.com/flask.zip", "flask") is None
     assert _specifier("--hash=sha256:abc", "flask") is None
+
+
+def test_requirements_for_lists_only_the_declared_packages(tmp_path):
+    from flask_fix.index.pins import requirements_for
+
+    (tmp_path / "requirements.txt").write_text(
+        "Flask==1.1.4\nWerkzeug>=0.15,<1\nWTForms\nemail-validator ; python_version > '3'\n"
+    )
+    (tmp_path / "app.py").write_text("")
+    found = requirements_for(
+        [str(tmp_path / "app.py")], ("werkzeug", "wtforms", "email-validator", "flask-login")
+    )
+    assert found == {"werkzeug": (0, 15), "wtforms": None, "email-validator": None}

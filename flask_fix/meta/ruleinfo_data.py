@@ -1471,7 +1471,8 @@ RULES = ({'code': 'FLK101',
          '    Safe: the keywords name the same parameters on every Flask-SQLAlchemy 2.x and\n'
          '    `LargeBinary` is what `Binary` was an alias of, on every SQLAlchemy 1.3.\n'
          '    `paginate` is only rewritten on a query Flask-SQLAlchemy makes '
-         '(`Model.query...`,\n'
+         '(`Model.query...`\n'
+         '    where `Model` is a class or an import, not `self.query`;\n'
          '    `db.session.query(...)...`, in a project that uses Flask-SQLAlchemy), `Binary` '
          'on\n'
          "    the project's `db`. The moved imports need Flask-SQLAlchemy 2.3 (`Model`) or "

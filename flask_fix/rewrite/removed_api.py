@@ -219,6 +219,10 @@ class RemovedApiRule(LegacyApiRule):
             message += f"; {reason}"
         elif row.note and row.level != REPORT:
             message += f" ({row.note})"
+        later = BY_OLD.get(row.new or "")
+        if reason is None and later is not None:
+            # the replacement went too, later: this step still helps the releases between
+            message += f"; `{later.old}` was removed in {release(later.removed_in)} too"
         return message
 
     # from-imports

@@ -109,7 +109,7 @@ def test_the_rewritten_name_imports_on_todays_release(code, row):
     new_module, _, new_name = row.new.rpartition(".")
     last = final(row.old)
     if last.new != row.new:
-        pytest.skip(f"{row.new} was removed later too (-> {last.new}): FLK708 takes it")
+        pytest.skip(f"{row.new} was removed later too (-> {last.new}): the next step is reported")
     package = PACKAGES.get(new_module.partition(".")[0])
     if package in LATEST:
         from importlib.metadata import version

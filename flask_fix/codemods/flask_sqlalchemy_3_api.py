@@ -65,6 +65,7 @@ class FlaskSqlalchemy3Api(RemovedApiRule):
     triggers = (
         b"paginate",
         b"flask_sqlalchemy",
+        b"flask.ext.sqlalchemy",
         b"Binary",
         *(name.encode() for name in SETTINGS),
     )

@@ -166,6 +166,10 @@ class LoginPropertyCalled(RemovedApiRule):
             "        return 'hello'\n    return current_user.is_anonymous\n",
         ),
         Example(
+            "from flask.ext.login import current_user\n\nok = current_user.is_active()\n",
+            "from flask.ext.login import current_user\n\nok = current_user.is_active\n",
+        ),
+        Example(
             "import flask_login\n\nok = flask_login.current_user.is_active()\n",
             "import flask_login\n\nok = flask_login.current_user.is_active\n",
         ),

@@ -65,7 +65,7 @@ class Wtforms3Api(RemovedApiRule):
     name = "wtforms-3-api"
     fix_level = FixLevel.SAFE
     summary = "Use WTForms 3 / Flask-WTF 1.0 names (`StringField`, `DataRequired`, `FlaskForm`)."
-    triggers = (b"wtforms", b"flask_wtf")
+    triggers = (b"wtforms", b"flask_wtf", b"flask.ext.wtf")
     required_imports = top_modules(rows_of("FLK801"))
 
     valid = (
@@ -104,6 +104,11 @@ class Wtforms3Api(RemovedApiRule):
         Example(
             "from wtforms.compat import text_type\n\ndef label(v):\n    return text_type(v)\n",
             "def label(v):\n    return str(v)\n",
+        ),
+        # the flask.ext spelling (FLK701 moves the module in the same run)
+        Example(
+            "from flask.ext.wtf import Form\n\nclass F(Form):\n    pass\n",
+            "from flask_wtf import FlaskForm\n\nclass F(FlaskForm):\n    pass\n",
         ),
         # an alias stays the local name
         Example(

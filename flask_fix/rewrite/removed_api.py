@@ -514,5 +514,9 @@ def import_from_specs(module: str, specs: Iterable[ImportSpec]) -> cst.ImportFro
 
 
 def top_modules(rows: Mapping[str, Removed]) -> frozenset[str]:
-    """The top-level modules the rows' old names live in (what a module must import)."""
-    return frozenset(old.partition(".")[0] for old in rows)
+    """The top-level modules the rows' old names live in (what a module must import);
+    `flask` too for an extension's (`from flask.ext.wtf import Form`)."""
+    tops = {old.partition(".")[0] for old in rows}
+    if any(top.startswith("flask_") for top in tops):
+        tops.add("flask")
+    return frozenset(tops)

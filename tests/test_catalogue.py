@@ -60,6 +60,7 @@ FINDINGS = {
         ("FLK401", "app.py", 59),
         ("FLK203", "views.py", 3),
         ("FLK102", "views.py", 13),
+        ("FLK105", "views.py", 19),
     ],
     "inventory": [
         ("FLK601", "Dockerfile", 5),

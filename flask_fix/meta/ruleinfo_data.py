@@ -250,6 +250,82 @@ RULES = ({'code': 'FLK101',
          '    handler catches `ValueError` (or `Exception`, or everything) is left alone: the\n'
          '    program already handles bad input, and the 400 would bypass that handler.',
   'file_patterns': ()},
+ {'code': 'FLK105',
+  'name': 'hand-built-external-url',
+  'kind': 'python',
+  'fix_level': 'intended',
+  'summary': 'Build absolute URLs with `url_for(..., _external=True)`, not from '
+             '`request.host_url`.',
+  'doc': 'What it does:\n'
+         "    Finds absolute URLs built by hand from Flask's request inside functions:\n"
+         "    `request.host_url + 'orders/1'`, `request.url_root + ...`, f-strings, `%` and\n"
+         '    `.format` that start with `request.host_url` or `request.url_root`, and\n'
+         "    `'https://' + request.host + '/orders'` (a literal scheme, or `request.scheme`,\n"
+         '    then `://`, then `request.host`). When exactly one route serves the path, as in\n'
+         '    FLK102 (the same route resolution, query parameters and dynamic pieces), the\n'
+         "    expression becomes `url_for('endpoint', **arguments, _external=True)`.\n"
+         '\n'
+         'Why is this bad?:\n'
+         '    The path is written twice, in the route and in the string, and silently breaks\n'
+         "    when the route's URL changes. `request.host_url` leaves out the mount point\n"
+         '    (SCRIPT_NAME) of an app deployed under a prefix, and a hard-coded `http://` '
+         'gives\n'
+         '    plain-HTTP links on an HTTPS site. `url_for(..., _external=True)` builds the '
+         'whole\n'
+         '    URL from the route and the request.\n'
+         '\n'
+         'Example:\n'
+         '    @app.route("/orders/<int:order_id>")\n'
+         '    def order(order_id): ...\n'
+         '\n'
+         '    @app.post("/orders")\n'
+         '    def create_order():\n'
+         '        order = save(request.form)\n'
+         '        send_mail(order.email, request.host_url + "orders/" + str(order.id))\n'
+         '\n'
+         'Use instead:\n'
+         '    @app.post("/orders")\n'
+         '    def create_order():\n'
+         '        order = save(request.form)\n'
+         '        send_mail(order.email, url_for("order", order_id=str(order.id), '
+         '_external=True))\n'
+         '\n'
+         'Fix safety:\n'
+         "    Intended: the URL may change. Its scheme is the request's (or, outside a "
+         'request,\n'
+         "    PREFERRED_URL_SCHEME), so `'http://' + request.host + ...` becomes `https://` on "
+         'an\n'
+         "    HTTPS request and `'https://' + ...` becomes `http://` behind a proxy that\n"
+         '    terminates TLS unless the app trusts X-Forwarded-Proto (ProxyFix); the finding '
+         'says\n'
+         "    so. The host is SERVER_NAME's when it is set. From `request.host_url`, the URL "
+         'now\n'
+         "    carries the app's mount point (SCRIPT_NAME): the hand-built one pointed outside "
+         'an\n'
+         '    app deployed under a prefix. Everything FLK102 changes changes here too: the '
+         "rule's\n"
+         '    trailing slash, numbers without leading zeros, `?flag` written `?flag=`, '
+         'dynamic\n'
+         '    pieces quoted and checked by their converter (the finding says so for int, '
+         'float,\n'
+         '    uuid and any).\n'
+         '    Reported, not rewritten: a path no route serves (with the nearest routes), one\n'
+         "    several routes may serve, `request.host_url + '/orders'` (the URL's path starts "
+         'with\n'
+         '    `//`, since host_url ends with `/`), and every case FLK102 reports (query values '
+         'or\n'
+         '    fragments url_for would encode differently, format specs, values unpacked with\n'
+         '    `*`, a `url_for` or `int` that is not the one expected, a route of another '
+         'app).\n'
+         '    Choices where the catalogue is silent: only expressions evaluated inside a '
+         'function\n'
+         '    are rewritten (url_for needs a context); the base alone (`request.host_url`), a\n'
+         '    base followed by a variable (`request.host_url + path`), `request.host` with no\n'
+         '    scheme before it, and a base that is not at the start (`\'<a href="\' +\n'
+         "    request.host_url + ...`) give no finding; `request` must be Flask's (a "
+         'parameter\n'
+         '    named `request` is not).',
+  'file_patterns': ()},
  {'code': 'FLK201',
   'name': 'app-factory',
   'kind': 'project',

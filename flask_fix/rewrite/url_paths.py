@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -185,21 +186,33 @@ class Url:
 
 
 
-def read_url(expr: cst.BaseExpression) -> Url | None:
-    """The pieces of a URL built by `expr`, or None when it is not built from strings."""
+def read_url(
+    expr: cst.BaseExpression, leading: Callable[[cst.BaseExpression], bool] | None = None
+) -> Url | None:
+    """The pieces of a URL built by `expr`, or None when it is not built from strings.
+
+    A concatenation must start with a string, or with an expression `leading` accepts
+    (FLK105: `request.host_url + 'orders'`), which becomes the first dynamic piece.
+    """
     url = Url()
-    return url if _read(expr, url) else None
+    return url if _read(expr, url, leading) else None
 
 
-def _read(expr: cst.BaseExpression, url: Url) -> bool:
+def _read(
+    expr: cst.BaseExpression,
+    url: Url,
+    leading: Callable[[cst.BaseExpression], bool] | None = None,
+) -> bool:
     """Append what `expr` writes to `url`; False (nothing appended) for other forms."""
     if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
         return _read_string(expr, url)
     if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
         # a string concatenation only when its leftmost operand is a string; any other
         # operand is one piece (`'/p/' + (a + b)` may be a sum)
-        if not _read(expr.left, url):
-            return False
+        if not _read(expr.left, url, leading):
+            if url.pieces or leading is None or not leading(expr.left):
+                return False
+            url.add_hole(Piece(expr.left))
         if not _read(expr.right, url):
             url.add_hole(Piece(expr.right))
         url.literal = False

@@ -1,4 +1,4 @@
-from flask import redirect, url_for
+from flask import redirect, request, url_for
 
 from app import app
 
@@ -11,3 +11,14 @@ def about():
 @app.route("/info")
 def info():
     return redirect(url_for("about"))
+
+
+@app.route("/share")
+def share():
+    # an absolute link for an email, built by hand from the request
+    return {"link": url_for("about", _external=True)}
+
+
+def mirror_link(request):
+    # `request` is a mirror's record here, not Flask's
+    return request.host_url + "about"

@@ -1,4 +1,4 @@
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, redirect, request, url_for
 
 bp = Blueprint("views", __name__)
 
@@ -11,3 +11,14 @@ def about():
 @bp.route("/info")
 def info():
     return redirect(url_for("views.about"))
+
+
+@bp.route("/share")
+def share():
+    # an absolute link for an email, built by hand from the request
+    return {"link": url_for("views.about", _external=True)}
+
+
+def mirror_link(request):
+    # `request` is a mirror's record here, not Flask's
+    return request.host_url + "about"

@@ -6,13 +6,15 @@ files under tests/expected/catalogue/, which parse and which a second run leaves
 The projects, each run on its own (FLK403 and the Flask pin are project-wide facts):
 
 - notes: a module-level app with a views module importing it, a Procfile (FLK1xx, FLK201-203,
-  FLK401, FLK402, FLK601); --unsafe-fixes turns it into an application factory;
+  FLK401, FLK402, FLK601; FLK105 in views.py); --unsafe-fixes turns it into an application factory;
 - inventory: a package that already has a factory, pinned to Flask 2.0 (FLK204, FLK3xx,
   FLK4xx, FLK5xx, FLK601 in a Dockerfile, FLK7xx: the pin keeps FLK704 report-only);
 - guestbook: writes the session and flashes, with no secret key anywhere (FLK403);
 - ledger: an app factory and two blueprints (FLK305, FLK602), with their look-alikes: a
   connection opened per request inside `get_db()`, one only a script's `__main__` block
-  opens, a catch-all handler that logs, a 500 handler that only renders a template;
+  opens, a catch-all handler that logs, a 500 handler that only renders a template; its
+  Procfile runs Gunicorn with static/ served by nothing else (FLK603), while inventory's
+  Dockerfile.prod puts nginx in front of Gunicorn (FLK603's look-alike);
 - accounts: `db = SQLAlchemy(app)` pinned to Flask-SQLAlchemy 2.4 and a test switching the
   database URI afterwards (FLK503); its tests use the db inside `app.app_context()`, so
   --unsafe-fixes converts it to a factory (FLK304 is in inventory's tests);
@@ -94,6 +96,7 @@ FINDINGS = {
         ("FLK403", "guestbook.py", 15),
     ],
     "ledger": [
+        ("FLK603", "Procfile", 2),
         ("FLK305", "entries.py", 10),
         ("FLK602", "ledger.py", 15),
     ],

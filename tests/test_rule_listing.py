@@ -18,7 +18,7 @@ CATALOGUE = [
     *("FLK301", "FLK302", "FLK303", "FLK304", "FLK305"),
     *("FLK401", "FLK402", "FLK403", "FLK404"),
     *("FLK501", "FLK502", "FLK503", "FLK504"),
-    *("FLK601", "FLK602"),
+    *("FLK601", "FLK602", "FLK603"),
     *("FLK701", "FLK702", "FLK703", "FLK704", "FLK705", "FLK706", "FLK707", "FLK708"),
     *("FLK709", "FLK710", "FLK711"),
     *("FLK801", "FLK802"),

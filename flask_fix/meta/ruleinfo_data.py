@@ -1696,6 +1696,55 @@ RULES = ({'code': 'FLK101',
          "    must be known to be a Flask app or blueprint (Flask-RESTful's and Flask-RESTX's\n"
          '    `api.errorhandler` send `got_request_exception` themselves).',
   'file_patterns': ()},
+ {'code': 'FLK603',
+  'name': 'static-files-in-production',
+  'kind': 'project',
+  'fix_level': 'report',
+  'summary': "Serve static files with the web server or WhiteNoise, not Flask's workers.",
+  'doc': 'What it does:\n'
+         '    Finds production commands (Gunicorn, uWSGI or Waitress, in a Procfile, a\n'
+         '    Dockerfile or a compose file) that serve a project whose app has a static '
+         'folder\n'
+         '    (`static/` next to the module creating the app), when nothing else in the\n'
+         '    repository serves `/static`: no nginx, Caddy or Apache configuration for it, no\n'
+         '    web server in a Dockerfile or compose file, no uWSGI `static-map`, no '
+         'WhiteNoise,\n'
+         '    no CDN or object-storage setting (Flask-CDN, Flask-S3, `STATIC_URL`).\n'
+         '\n'
+         'Why is this bad?:\n'
+         "    Flask's static route is meant for development. In production every stylesheet,\n"
+         "    script and image then takes one of the WSGI server's few workers for the whole\n"
+         '    transfer, with no compression, no long-lived caching and no sendfile: a slow\n'
+         '    client downloading a large file blocks a worker that should be serving pages.\n'
+         '    A web server in front, or WhiteNoise inside the app, serves the files far more\n'
+         '    cheaply.\n'
+         '\n'
+         'Example:\n'
+         '    # Procfile\n'
+         '    web: gunicorn app:app\n'
+         "    # and app/static/ holds the site's CSS and JavaScript, served by Flask\n"
+         '\n'
+         'Use instead:\n'
+         '    # app.py: WhiteNoise serves /static before the request reaches Flask\n'
+         '    from whitenoise import WhiteNoise\n'
+         '    app.wsgi_app = WhiteNoise(app.wsgi_app, root="app/static/", prefix="static/")\n'
+         '    # or an nginx `location /static/ { alias /srv/app/static/; }` in front\n'
+         '\n'
+         'Fix safety:\n'
+         '    Report only: how the files should be served depends on the hosting.\n'
+         '    Choices where the catalogue is silent: the finding sits on each production '
+         'command\n'
+         "    of a deployment file that is not for development (FLK601's rules: "
+         '`Procfile.dev`,\n'
+         '    files under `tests/`, `examples/`, `docs/`...); a static folder is the default '
+         'one\n'
+         "    (`static/` beside the app's module) and must hold files, so a `static_folder=`\n"
+         '    elsewhere is not seen; any web server named in a Dockerfile or compose file '
+         'counts\n'
+         '    as serving `/static` (its configuration may come from an image), as does any\n'
+         "    mention of WhiteNoise or of a CDN setting in the project's Python files or\n"
+         '    requirements: the rule prefers silence to a wrong report.',
+  'file_patterns': ()},
  {'code': 'FLK701',
   'name': 'flask-ext-import',
   'kind': 'python',

@@ -8,7 +8,7 @@ from textwrap import dedent
 import libcst as cst
 from libcst.metadata import ScopeProvider
 
-from ..index.routing import Hole, resolve_redirect
+from ..index.routing import Hole
 from ..index.triage import TriageModule
 from ..model import FixLevel
 from ..rewrite.base import Example, Fix, Rule
@@ -16,6 +16,7 @@ from ..rewrite.names import enclosing_function, qualified_name
 from ..rewrite.url_paths import (
     Url,
     read_url,
+    resolve_path,
     spelled,
     unresolved_message,
     url_for_arguments,
@@ -330,7 +331,7 @@ class HandBuiltExternalUrl(Rule):
         if url.problem:
             self.report(node, f"{ADVICE}; not rewritten: {url.problem}")
             return
-        resolution = resolve_redirect(self.context.index, path)
+        resolution = resolve_path(self, path, function)
         if resolution.status != "unique":
             self.report(node, unresolved_message(resolution, ADVICE))
             return

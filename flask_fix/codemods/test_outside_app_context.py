@@ -10,6 +10,7 @@ from textwrap import dedent
 import libcst as cst
 
 from ..model import FixLevel
+from ..index.contextfacts import CONTEXT_TEST_CASES, UNITTEST_CASES
 from ..index.project import ProjectIndex
 from ..rewrite.base import Example, Fix
 from ..rewrite.contexts import APP, APP_CONTEXT_ERROR, FSA2_NO_APP_ERROR, NONE, ContextWalker, Use, spelled
@@ -17,16 +18,6 @@ from ..rewrite.flask_config import CURRENT_APP, FlaskConfigRule, is_test_path
 from ..rewrite.names import qualified_name
 
 FIXTURES = frozenset({"pytest.fixture", "pytest.yield_fixture"})
-UNITTEST_CASES = frozenset(
-    {"unittest.TestCase", "unittest.case.TestCase", "unittest.IsolatedAsyncioTestCase",
-     "unittest.async_case.IsolatedAsyncioTestCase"}
-)  # fmt: skip
-# Flask-Testing's test cases push `self.app.test_request_context()` in `_pre_setup`
-CONTEXT_TEST_CASES = frozenset(
-    f"{package}.{name}"
-    for package in ("flask_testing", "flask_testing.utils", "flask.ext.testing")
-    for name in ("TestCase", "LiveServerTestCase")
-)
 # methods unittest runs around every test (a context pushed in setUp covers them)
 CLASS_HOOKS = ("setUpClass", "tearDownClass")
 CONTEXT_ATTRIBUTES = ("app_context", "app_ctx", "_app_context")

@@ -22,6 +22,7 @@ from ..rewrite.factory.commands import (
     shell_commands,
     simple_command,
 )
+from ..rewrite.module_layout import is_main_test
 from ..rewrite.names import (
     enclosing_function,
     module_level_name,
@@ -468,7 +469,7 @@ class DevServerInProduction(Rule):
     # the `if __name__ == '__main__':` guard
 
     def visit_If_body(self, node: cst.If) -> None:
-        guard = _is_main_guard(node.test)
+        guard = is_main_test(node.test)
         self._guards.append(guard)
         self._guarded += guard
 
@@ -602,22 +603,6 @@ def _option_reasons(call: cst.Call) -> list[str]:
 
 def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
     return next((a.value for a in call.args if a.keyword and a.keyword.value == name), None)
-
-
-def _is_main_guard(test: cst.BaseExpression) -> bool:
-    """`__name__ == '__main__'`, either way round."""
-    if not (
-        isinstance(test, cst.Comparison)
-        and len(test.comparisons) == 1
-        and isinstance(test.comparisons[0].operator, cst.Equal)
-    ):
-        return False
-    sides = [test.left, test.comparisons[0].comparator]
-    names = [s for s in sides if isinstance(s, cst.Name) and s.value == "__name__"]
-    strings = [
-        s for s in sides if isinstance(s, cst.SimpleString) and s.evaluated_value == "__main__"
-    ]
-    return len(names) == 1 and len(strings) == 1
 
 
 def _flask_run_message() -> str:

@@ -10,6 +10,7 @@ from libcst.metadata import GlobalScope, ScopeProvider
 from ..model import FixLevel
 from ..index.project import ProjectIndex
 from ..rewrite.base import Example, Rule
+from ..rewrite.module_layout import is_main_test
 from ..rewrite.names import enclosing_function, qualified_name
 
 #: DB-API `connect()` functions: each call opens one connection
@@ -254,10 +255,10 @@ class SharedDbConnection(Rule):
         self._depth -= 1
 
     def visit_If(self, node: cst.If) -> None:
-        self._main_guards += _is_main_guard(node.test)
+        self._main_guards += is_main_test(node.test)
 
     def leave_If(self, original_node: cst.If) -> None:
-        self._main_guards -= _is_main_guard(original_node.test)
+        self._main_guards -= is_main_test(original_node.test)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if self._depth or self._main_guards or len(node.targets) != 1:
@@ -384,19 +385,3 @@ def _passes_false(call: cst.BaseExpression, keyword: str) -> bool:
         and a.value.value == "False"
         for a in call.args
     )
-
-
-def _is_main_guard(test: cst.BaseExpression) -> bool:
-    """`__name__ == '__main__'`, either way round."""
-    if not (
-        isinstance(test, cst.Comparison)
-        and len(test.comparisons) == 1
-        and isinstance(test.comparisons[0].operator, cst.Equal)
-    ):
-        return False
-    sides = [test.left, test.comparisons[0].comparator]
-    names = [s for s in sides if isinstance(s, cst.Name) and s.value == "__name__"]
-    strings = [
-        s for s in sides if isinstance(s, cst.SimpleString) and s.evaluated_value == "__main__"
-    ]
-    return len(names) == 1 and len(strings) == 1

@@ -1,4 +1,5 @@
-"""Blank lines between a module's top-level statements when a rewrite removes or adds some.
+"""Blank lines between a module's top-level statements when a rewrite removes or adds some,
+and what kind a top-level statement is (an import, a definition, a `__main__` guard).
 
 FLK201 moves statements out of a module (into `create_app()`) and adds others (a
 blueprint, `app = create_app()`, the factory itself). `ModuleBody` rebuilds the body in
@@ -89,3 +90,19 @@ def is_import(statement: cst.BaseStatement) -> bool:
 
 def is_definition(statement: cst.BaseStatement) -> bool:
     return isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+
+
+def is_main_test(test: cst.BaseExpression) -> bool:
+    """`__name__ == '__main__'`, either way round."""
+    if not (
+        isinstance(test, cst.Comparison)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].operator, cst.Equal)
+    ):
+        return False
+    sides = [test.left, test.comparisons[0].comparator]
+    names = [s for s in sides if isinstance(s, cst.Name) and s.value == "__name__"]
+    strings = [
+        s for s in sides if isinstance(s, cst.SimpleString) and s.evaluated_value == "__main__"
+    ]
+    return len(names) == 1 and len(strings) == 1

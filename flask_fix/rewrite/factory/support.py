@@ -19,6 +19,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameSource, ScopeProvider
 
 from ...index.projectroot import project_root
+from ..module_layout import is_main_test
 
 if TYPE_CHECKING:
     from ...index.project import ProjectIndex
@@ -227,19 +228,11 @@ def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
 
 def is_main_guard(statement: cst.BaseStatement) -> bool:
     """`if __name__ == '__main__':` (either side)."""
-    if not isinstance(statement, cst.If) or statement.orelse is not None:
-        return False
-    test = statement.test
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
-        return False
-    if not isinstance(test.comparisons[0].operator, cst.Equal):
-        return False
-    sides = [test.left, test.comparisons[0].comparator]
-    names = [s for s in sides if isinstance(s, cst.Name) and s.value == "__name__"]
-    strings = [
-        s for s in sides if isinstance(s, cst.SimpleString) and s.evaluated_value == "__main__"
-    ]
-    return len(names) == 1 and len(strings) == 1
+    return (
+        isinstance(statement, cst.If)
+        and statement.orelse is None
+        and is_main_test(statement.test)
+    )
 
 
 def string_value(node: cst.BaseExpression | None) -> str | None:

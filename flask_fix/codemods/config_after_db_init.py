@@ -12,6 +12,7 @@ from ..index.project import ProjectIndex
 from ..rewrite.base import Example, Fix
 from ..rewrite.contexts import project_name
 from ..rewrite.flask_config import ConfigWrite, FlaskConfigRule, string_value, written_values
+from ..rewrite.nodes import walk
 
 # what Flask-SQLAlchemy 3.1's `init_app` reads (and then never again)
 SQLALCHEMY_KEYS = frozenset(
@@ -305,7 +306,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
         for statement in body:
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 continue
-            inside = {id(node) for node in _walk(statement)}
+            inside = {id(node) for node in walk(statement)}
             for write in writes:
                 if id(write.node) in inside:
                     owner = _owner_text(write.owner)
@@ -434,7 +435,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
 
     def _top_statement(self, node: cst.CSTNode) -> int | None:
         for number, statement in enumerate(self._module.body):
-            if any(child is node for child in _walk(statement)):
+            if any(child is node for child in walk(statement)):
                 if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                     return None  # in a function of this module: when it runs is not known
                 return number
@@ -449,7 +450,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
 def _bodies(module: cst.Module):
     """The statement lists of the module and of every function in it."""
     yield module.body
-    for node in _walk(module):
+    for node in walk(module):
         if isinstance(node, cst.FunctionDef) and isinstance(node.body, cst.IndentedBlock):
             yield node.body.body
 
@@ -520,11 +521,3 @@ def _settings_statement(statement: cst.CSTNode) -> list[tuple[str, cst.BaseExpre
         else:
             return None
     return entries or None
-
-
-def _walk(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.children)

@@ -16,6 +16,7 @@ from ..rewrite.base import Example, Fix
 from ..rewrite.contexts import APP, APP_CONTEXT_ERROR, FSA2_NO_APP_ERROR, NONE, ContextWalker, Use, spelled
 from ..rewrite.flask_config import CURRENT_APP, FlaskConfigRule, is_test_path
 from ..rewrite.names import qualified_name
+from ..rewrite.nodes import walk
 
 FIXTURES = frozenset({"pytest.fixture", "pytest.yield_fixture"})
 # methods unittest runs around every test (a context pushed in setUp covers them)
@@ -917,7 +918,7 @@ class OutsideAppContextInTests(FlaskConfigRule):
         if fixture:  # the tests run at its `yield`: inside the context too
             start = min(
                 [start]
-                + [n for n, s in enumerate(body) if any(isinstance(x, cst.Yield) for x in _walk(s))]
+                + [n for n, s in enumerate(body) if any(isinstance(x, cst.Yield) for x in walk(s))]
             )
         app = None
         params = [p.name.value for p in (*function.params.params, *function.params.kwonly_params)]
@@ -995,7 +996,7 @@ def _needs_app(use: Use) -> bool:
 
 def _calls_push(node: cst.CSTNode) -> bool:
     """`.push()` called anywhere in `node` (`self.ctx.push()`, `app.app_context().push()`)."""
-    for child in _walk(node):
+    for child in walk(node):
         if (
             isinstance(child, cst.Call)
             and isinstance(child.func, cst.Attribute)
@@ -1008,7 +1009,7 @@ def _calls_push(node: cst.CSTNode) -> bool:
 
 def _yields_in_context(function: cst.FunctionDef) -> bool:
     """A `yield` inside `with x.app_context():` (or a request context)."""
-    for child in _walk(function):
+    for child in walk(function):
         if isinstance(child, cst.With) and any(
             isinstance(item.item, cst.Call)
             and isinstance(item.item.func, cst.Attribute)
@@ -1016,17 +1017,9 @@ def _yields_in_context(function: cst.FunctionDef) -> bool:
             in ("app_context", "test_request_context", "request_context")
             for item in child.items
         ):
-            if any(isinstance(n, cst.Yield) for n in _walk(child.body)):
+            if any(isinstance(n, cst.Yield) for n in walk(child.body)):
                 return True
     return False
-
-
-def _walk(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.children)
 
 
 def _own_nodes(function: cst.FunctionDef):
@@ -1107,7 +1100,7 @@ def _is_super_call(statement: cst.CSTNode) -> bool:
 
 
 def _uses_attribute(node: cst.CSTNode, attribute: str) -> bool:
-    return any(isinstance(n, cst.Attribute) and n.attr.value == attribute for n in _walk(node))
+    return any(isinstance(n, cst.Attribute) and n.attr.value == attribute for n in walk(node))
 
 
 def _names(node: cst.CSTNode):

@@ -14,6 +14,7 @@ from typing import Mapping
 
 import libcst as cst
 
+from ..nodes import walk
 from .support import ModuleView, replace_nodes, string_value, with_string
 
 URL_FOR = frozenset({"flask.url_for", "flask.helpers.url_for"})
@@ -58,7 +59,7 @@ def rename_in_python(
             (view.line(node), view.column(node), string_value(node) or "", new_value)
         )
 
-    for node in _nodes(view.module):
+    for node in walk(view.module):
         if isinstance(node, cst.Call) and view.qualified(node.func) in URL_FOR:
             argument = _endpoint_argument(node)
             if argument is None:
@@ -108,18 +109,10 @@ def _functions_by_node(view: ModuleView, relative: Mapping[str, str]) -> dict[in
     found: dict[int, str] = {}
     for statement in view.body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value in relative:
-            for node in _nodes(statement.body):
+            for node in walk(statement.body):
                 if isinstance(node, cst.Call):
                     found[id(node)] = relative[statement.name.value]
     return found
-
-
-def _nodes(root: cst.CSTNode):
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(node.children))
 
 
 def _endpoint_argument(call: cst.Call) -> cst.Arg | None:

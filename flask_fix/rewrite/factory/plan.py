@@ -49,10 +49,10 @@ from .support import (
     is_main_guard,
     replace_nodes,
     strip_blank_lines,
-    walk,
     with_blank_lines,
 )
 from ..module_layout import ModuleBody
+from ..nodes import walk
 
 ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete"})
 # RULES.md's decorator map: the blueprint method registering the same app-wide handler

@@ -20,6 +20,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameSour
 
 from ...index.projectroot import project_root
 from ..module_layout import is_main_test
+from ..nodes import walk
 
 if TYPE_CHECKING:
     from ...index.project import ProjectIndex
@@ -209,21 +210,9 @@ class ModuleView:
         return self.where[id(node)].statement
 
     def names_in(self, node: cst.CSTNode) -> Iterator[cst.Name]:
-        for child in _walk(node):
+        for child in walk(node):
             if isinstance(child, cst.Name):
                 yield child
-
-
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
-
-
-def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    return _walk(node)
 
 
 def is_main_guard(statement: cst.BaseStatement) -> bool:

@@ -10,7 +10,7 @@ from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
 from ..rewrite.base import Example, Fix
-from ..rewrite.names import module_level_name, qualified_name
+from ..rewrite.names import module_level_name, only_binding, qualified_name
 from ..rewrite.try_handlers import TryAwareRule
 
 if TYPE_CHECKING:
@@ -314,11 +314,10 @@ class CommitWithoutRollback(TryAwareRule):
         if name is not None:
             return receiver.deep_clone() if name in index.sqlalchemy_sessions else None
         # a local `s = db.session`: roll back through db, bound wherever the handler runs
-        scope = self.get_metadata(ScopeProvider, receiver, None)
-        assignments = list(scope[receiver.value]) if scope is not None else []
-        if len(assignments) != 1:
+        binding = only_binding(self, receiver)
+        if binding is None:
             return None
-        value = self._assigned.get(assignments[0].node)  # type: ignore[arg-type]
+        value = self._assigned.get(binding.node)  # type: ignore[attr-defined]
         if isinstance(value, cst.Attribute) and value.attr.value == "session":
             return self._session_for_rollback(value)
         return None

@@ -11,7 +11,7 @@ from ..model import FixLevel
 from ..index.project import FLASK_CLASSES
 from ..rewrite.base import Example, Rule
 from ..rewrite.contexts import bound_function, project_name
-from ..rewrite.names import qualified_name
+from ..rewrite.names import only_binding, qualified_name
 
 CATCH_ALL = frozenset({"builtins.Exception", "builtins.BaseException"})
 BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
@@ -271,13 +271,10 @@ class HiddenExceptions(Rule):
             return True
         if not isinstance(expr, cst.Name):
             return False
-        scope = self.get_metadata(ScopeProvider, expr, None)
-        if scope is None:
+        binding = only_binding(self, expr)
+        if binding is None:
             return False
-        assignments = list(scope[expr.value])
-        if len(assignments) != 1:
-            return False
-        value = self._assigned.get(getattr(assignments[0], "node", None))  # type: ignore[arg-type]
+        value = self._assigned.get(getattr(binding, "node", None))  # type: ignore[arg-type]
         return isinstance(value, cst.Call) and self._creates(value)
 
     def _creates(self, call: cst.Call) -> bool:

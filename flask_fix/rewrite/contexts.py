@@ -26,7 +26,7 @@ from libcst.metadata import GlobalScope, QualifiedNameSource, ScopeProvider
 from ..index import pins
 from ..index.project import module_name_for
 from .base import Rule
-from .names import enclosing_function, qualified_name
+from .names import enclosing_function, only_binding, qualified_name
 from .try_handlers import _catches
 
 if TYPE_CHECKING:
@@ -188,13 +188,7 @@ def _absolute(rule: Rule, name: str) -> str | None:
 
 def module_function(rule: Rule, name: cst.Name) -> cst.FunctionDef | None:
     """The one module-level `def` (not async) `name` refers to, or None."""
-    scope = rule.get_metadata(ScopeProvider, name, None)
-    if scope is None:
-        return None
-    assignments = list(scope[name.value])
-    if len(assignments) != 1:
-        return None
-    (assignment,) = assignments
+    assignment = only_binding(rule, name)
     node = getattr(assignment, "node", None)
     if (
         isinstance(node, cst.FunctionDef)
@@ -207,13 +201,7 @@ def module_function(rule: Rule, name: cst.Name) -> cst.FunctionDef | None:
 
 def bound_function(rule: Rule, name: cst.Name) -> cst.FunctionDef | None:
     """The one `def` of this module (at any depth) `name` refers to, or None."""
-    scope = rule.get_metadata(ScopeProvider, name, None)
-    if scope is None:
-        return None
-    assignments = list(scope[name.value])
-    if len(assignments) != 1:
-        return None
-    node = getattr(assignments[0], "node", None)
+    node = getattr(only_binding(rule, name), "node", None)
     return node if isinstance(node, cst.FunctionDef) else None
 
 

@@ -160,13 +160,20 @@ def module_level_name(rule: Rule, node: cst.CSTNode, module: str | None) -> str 
     names bound more than once (`db = None` then `db = SQLAlchemy()`)."""
     if module is None or not isinstance(node, cst.Name):
         return None
-    scope = rule.get_metadata(ScopeProvider, node, None)
-    if scope is None:
-        return None
-    assignments = list(scope[node.value])
-    if len(assignments) != 1 or not isinstance(assignments[0].scope, GlobalScope):
+    binding = only_binding(rule, node)
+    if binding is None or not isinstance(binding.scope, GlobalScope):
         return None
     return f"{module}.{node.value}"
+
+
+def only_binding(rule: Rule, name: cst.Name) -> BaseAssignment | None:
+    """The one binding of `name` where it is read, or None (no scope known, not bound,
+    or bound more than once)."""
+    scope = rule.get_metadata(ScopeProvider, name, None)
+    if scope is None:
+        return None
+    assignments = list(scope[name.value])
+    return assignments[0] if len(assignments) == 1 else None
 
 
 # --- the binding that reaches a use -------------------------------------------------------

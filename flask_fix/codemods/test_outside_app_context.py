@@ -15,6 +15,7 @@ from ..index.project import ProjectIndex
 from ..rewrite.base import Example, Fix
 from ..rewrite.contexts import APP, APP_CONTEXT_ERROR, FSA2_NO_APP_ERROR, NONE, ContextWalker, Use, spelled
 from ..rewrite.flask_config import CURRENT_APP, FlaskConfigRule, is_test_path
+from ..rewrite.imports import is_docstring
 from ..rewrite.names import qualified_name
 from ..rewrite.nodes import walk
 
@@ -1061,7 +1062,7 @@ def _after_preamble(body: list[cst.BaseStatement], rule) -> int:
     """Where a push goes at the top of setUp: after a docstring and a first
     `super().setUp()` (or `Base.setUp(self)`) call."""
     position = 0
-    if position < len(body) and _is_docstring(body[position]):
+    if position < len(body) and is_docstring(body[position]):
         position += 1
     if position < len(body) and _is_super_call(body[position]):
         position += 1
@@ -1075,15 +1076,6 @@ def _is_pass(statement: cst.CSTNode) -> bool:
         and isinstance(statement.body[0], cst.Pass)
         and not statement.leading_lines
         and statement.trailing_whitespace.comment is None
-    )
-
-
-def _is_docstring(statement: cst.CSTNode) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
     )
 
 

@@ -109,21 +109,30 @@ def _findings(path: Path, monkeypatch: pytest.MonkeyPatch, cwd: Path) -> list[di
     findings = json.loads(result.stdout)["findings"]
     for finding in findings:
         finding["path"] = os.path.relpath(path / finding["path"], cwd)
-    return sorted(findings, key=lambda f: (f["path"], f["line"], f["column"], f["code"]))
+    return sorted(findings, key=_place)
+
+
+def _place(finding: dict) -> tuple:
+    return (finding["path"], finding["line"], finding["column"], finding["code"])
+
+
+def _findings_of_each_alone(folder: Path, monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """The findings of a run on each project of `folder` on its own, paths from `folder`."""
+    return sorted(
+        (
+            finding
+            for project in ("blog", "shop", "wiki")
+            for finding in _findings(folder / project, monkeypatch, folder)
+        ),
+        key=_place,
+    )
 
 
 def test_a_folder_of_projects_gives_each_what_it_gets_alone(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ):
     together = _findings(folder, monkeypatch, folder)
-    alone = sorted(
-        (
-            finding
-            for project in ("blog", "shop", "wiki")
-            for finding in _findings(folder / project, monkeypatch, folder)
-        ),
-        key=lambda f: (f["path"], f["line"], f["column"], f["code"]),
-    )
+    alone = _findings_of_each_alone(folder, monkeypatch)
     assert together == alone
     by_place = {(f["path"], f["code"], f["line"]): f for f in together}
     # the shop's redirect to /cart is its own route, not the blog's /cart
@@ -198,14 +207,7 @@ def test_each_project_follows_its_nearest_configuration(
         'from flask import send_file\n\n\ndef f():\n    return send_file("a", attachment_filename="a")\n'
     )
     together = _findings(folder, monkeypatch, folder)
-    alone = sorted(
-        (
-            finding
-            for project in ("blog", "shop", "wiki")
-            for finding in _findings(folder / project, monkeypatch, folder)
-        ),
-        key=lambda f: (f["path"], f["line"], f["column"], f["code"]),
-    )
+    alone = _findings_of_each_alone(folder, monkeypatch)
     assert together == alone
     codes = {(f["path"].split("/")[0], f["code"]) for f in together}
     # the shop ignores FLK102 and excludes legacy/; it runs every other rule (FLK201)

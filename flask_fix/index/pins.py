@@ -36,7 +36,7 @@ from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from .projectroot import PROJECT_MARKERS, is_project_root
+from .projectroot import PROJECT_MARKERS, root_of_folder
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -68,17 +68,7 @@ def project_root(paths: Iterable[str]) -> str | None:
         folder = os.path.commonpath(folders)
     except ValueError:  # different drives on Windows
         return None
-    while True:
-        if _is_root(folder):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
-
-
-def _is_root(folder: str) -> bool:
-    return is_project_root(folder)
+    return root_of_folder(folder)
 
 
 def flask_version_for(paths: Iterable[str]) -> Release | None:

@@ -103,7 +103,10 @@ class FileResult:
     changed: bool = False
     written: bool = False
     diff: bytes | None = None
+    # when the run changed the file: its text afterwards, and the text it had before
+    # (flask_fix.run.fixpoint goes on from the one and shows findings on the other)
     new_source: bytes | None = None
+    source: bytes | None = None
     # the ProjectIndex fields its fix phase read (flask_fix.run.indexreads), which the cache
     # keys the result by; None: not fixed by a worker
     index_reads: frozenset[str] | None = None

@@ -599,6 +599,9 @@ def database_reads(tree: ast.Module, scanner: ModuleScan) -> DatabaseReads | Non
     )
     if lines:
         _record_reads(tree, reads, -1, False, maybe_test, lines)
+        if not maybe_test:  # test code has its function bodies recorded already
+            for function in _run_at_import(tree.body):
+                _record_reads(ast.Module(function.body, []), reads, -1, False, False, lines)
     test_context = maybe_test and _pushes_test_context(scanner.nodes)
     if not reads and not test_context:
         return None
@@ -618,6 +621,52 @@ def database_reads(tree: ast.Module, scanner: ModuleScan) -> DatabaseReads | Non
                     if local in roots:
                         imports[local] = target
     return DatabaseReads(tuple(reads), imports, test_context)
+
+
+def _run_at_import(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The module's functions its import-time code calls by name outside an application
+    context (its `__main__` block included: `init_db()` before `app.run()`), and those
+    they call in turn, at most FOLLOW_LIMIT: their bodies run where that code runs."""
+    functions = {
+        s.name: s for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    if not functions:
+        return []
+    found: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    waiting = [name for name in _names_called(body, top=True) if name in functions]
+    while waiting and len(found) < FOLLOW_LIMIT:
+        name = waiting.pop(0)
+        if name in found:
+            continue
+        found[name] = functions[name]
+        waiting.extend(n for n in _names_called(functions[name].body) if n in functions)
+    return list(found.values())
+
+
+def _names_called(body: list[ast.stmt], top: bool = False) -> list[str]:
+    """Names called as `name(...)` in `body`, outside nested function bodies and `with
+    x.app_context():` blocks (class bodies too at the top: they run at import)."""
+    called: list[str] = []
+    for statement in body:
+        kind = statement.__class__
+        if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.Lambda:
+            continue
+        if (kind is ast.With or kind is ast.AsyncWith) and _enters_context(statement):  # type: ignore[arg-type]
+            continue
+        for name, value in ast.iter_fields(statement):
+            children = value if isinstance(value, list) else [value]
+            statements = [c for c in children if isinstance(c, ast.stmt)]
+            if statements:
+                called.extend(_names_called(statements, top))
+                continue
+            for child in children:
+                if isinstance(child, ast.excepthandler) or child.__class__.__name__ == "match_case":
+                    called.extend(_names_called(child.body, top))
+                elif isinstance(child, ast.AST):
+                    for node in ast.walk(child):
+                        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                            called.append(node.func.id)
+    return called
 
 
 def _import_bindings(

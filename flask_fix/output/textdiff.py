@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 
-from ..model import Edit
+from ..model import Edit, FileResult, Finding
 
 
 #: lines of context around each change, as git and `diff -u` give
@@ -408,3 +409,50 @@ def _position(lines: list[str], first_line: int, consumed: str) -> tuple[int, in
     else:
         column = len(consumed) + 1
     return first_line + 1 + newlines, column
+
+
+class LineMap:
+    """Where a position of a later version of a text (`new`) was in an earlier one
+    (`old`): a line both share maps exactly, column included; a line the change wrote
+    maps to the start of the lines it replaced (where a finding first seen on rewritten
+    code is shown on the file as it was read)."""
+
+    def __init__(self, old, new) -> None:
+        old_lines, new_lines = split_lines(old), split_lines(new)
+        matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+        # (first new line, last new line + 1, first old line, whether the lines are equal)
+        self._blocks = [
+            (j1, j2, i1, tag == "equal") for tag, i1, _, j1, j2 in matcher.get_opcodes()
+        ]
+        self._old_count = len(old_lines)
+
+    def back(self, line: int, column: int) -> tuple[int, int]:
+        """The 1-based (line, column) in `old` of the 1-based (line, column) in `new`."""
+        index = line - 1
+        for first, end, old_first, equal in self._blocks:
+            if first <= index < end:
+                if equal:
+                    return old_first + (index - first) + 1, column
+                return min(old_first, max(self._old_count - 1, 0)) + 1, 1
+        return max(self._old_count, 1), 1
+
+
+def on_disk(result: FileResult, source: bytes, original: bytes) -> None:
+    """Show `result`'s findings, found on `source`, on `original` (the file on disk)."""
+    if source == original:
+        return
+    lines = LineMap(original, source)
+    moved = {id(f): shown_on(f, lines) for f in result.findings}
+    result.findings = [moved[id(f)] for f in result.findings]
+    result.fixed = [moved.get(id(f)) or shown_on(f, lines) for f in result.fixed]
+
+
+def shown_on(finding: Finding, lines: LineMap) -> Finding:
+    """`finding`, found on `lines`' new text, where it is on its old one."""
+    line, column = lines.back(finding.line, finding.column)
+    end_line, end_column = lines.back(finding.end_line, finding.end_column)
+    if (end_line, end_column) < (line, column):
+        end_line, end_column = line, column
+    return dataclasses.replace(
+        finding, line=line, column=column, end_line=end_line, end_column=end_column
+    )

@@ -591,13 +591,21 @@ class ExtensionTracking(cst.BatchableCSTVisitor):
                     f"({spec.package} keeps the app only when given to the constructor)"
                 )
             return FixLevel.SAFE, ""
+        version = self.context.index.flask_sqlalchemy_version
+        current = version is not None and pins.at_least(version, (3,))
         for name, attribute, in_context in uses:
+            if current:
+                break  # 3.x keeps no app: such a use fails before the split as after it
             if attribute in spec.app_uses and not in_context and self._outside_functions(name):
-                return FixLevel.UNSAFE, (
+                # `python app.py` (a `__main__` block) or the import itself works on 2.x
+                # only through the constructor's app: the split would break it
+                return None, (
                     f"`{target}.{attribute}` is used at import time outside an application "
-                    f"context: {spec.package} 2.x found the app through the constructor, "
-                    f"which the split removes (with 3.x it needs `with app.app_context():` "
-                    "either way)"
+                    f"context, which works with {spec.package} before 3.0 (the project "
+                    f"{'allows it' if version is not None else 'does not say which it runs on'}"
+                    f") only through the app given to the constructor, and the split removes "
+                    f"it: use it inside `with app.app_context():` (or require "
+                    f"{spec.package}>=3.0), then split"
                 )
         if not self.guesses_uses_elsewhere:
             return FixLevel.SAFE, ""

@@ -344,6 +344,7 @@ def _fix_file(
     path: str, rule_codes: tuple[str, ...], rewritten: bytes | None, index: ProjectIndex
 ) -> FileResult:
     from .engine import SourceFailure, fix_source
+    from ..output.textdiff import on_disk
 
     settings = _settings_for(path)
     assert settings is not None
@@ -360,7 +361,9 @@ def _fix_file(
             index,
             unsafe_fixes=settings.unsafe_fixes,
             want_edits=settings.want_edits,
-            apply=settings.mode is not Mode.CHECK,
+            # --check applies too (in memory): a fix may enable another rule's, in this
+            # file or, next round, in another (flask_fix.run.fixpoint)
+            apply=True,
         )
     except SourceError as exc:
         result.error = FileError(path, ErrorKind(exc.kind), exc.message, exc.line)
@@ -379,8 +382,11 @@ def _fix_file(
     result.findings = fixed.findings
     result.fixed = fixed.fixed
     result.remaining = fixed.remaining
+    if rewritten is not None:  # found on the new text: shown on the file as it is
+        on_disk(result, source, original)
     result.changed = fixed.changed or fixed.new_source != original
     if result.changed and fixed.new_source != original:
+        result.new_source, result.source = fixed.new_source, original
         if settings.mode is Mode.FIX:
             try:
                 write_atomic(path, fixed.new_source)
@@ -632,7 +638,8 @@ def _run(
     # every result in path order (each is in file order): the fix phase's stream, the
     # few known before it and the transforms' other files, merged as they come
     early.sort(key=_path_of)
-    yield from heapq.merge(early, fixed, *others, key=_path_of)
+    first_round = heapq.merge(early, fixed, *others, key=_path_of)
+    yield from _next_rounds(first_round, settings, parts, projects, candidates, work)
 
 
 class _Project:
@@ -647,8 +654,14 @@ class _Project:
         self.unparsable: list[str] = []
         self.text_later: list[tuple[str, tuple[str, ...]]] = []
         self.index = ProjectIndex()
+        self.scanned = ProjectIndex()  # the index of the scanned facts, before transforms
         self.outcome: transforms.ProjectOutcome | None = None
         self.rebuilt = False
+        # path -> the module's facts (compacted), for later rounds (flask_fix.run.fixpoint)
+        self.facts_by_path: dict[str, ModuleFacts] = {}
+        # the selected project transforms with this run's options, or None when none is
+        self.run_transforms: Callable | None = None
+        self.settings: Settings | None = None
 
     def link(
         self,
@@ -661,12 +674,15 @@ class _Project:
         files to report on (the transforms then only report)."""
         from . import transforms
 
+        self.settings = settings
         index = build_index(self.facts)
         index.unindexed_route_modules = tuple(self.unindexed)
         index.unparsable_modules = tuple(self.unparsable)
         # the transforms read them too (FLK201 on Flask-SQLAlchemy before 3.0)
         index.flask_version, index.flask_sqlalchemy_version, declared = self.versions
         index.requirements = dict(declared)
+        self.scanned = index
+        self.facts_by_path = {module.path: module for module in self.facts}
         results = []
         # text rules that read the index (FLK601 resolves `python app.py`), now that it exists
         for path, codes in self.text_later:
@@ -676,24 +692,92 @@ class _Project:
                 results.append(result)
         # cross-module rewrites (FLK201) first, on the parent's copy of the facts; with
         # files named one by one they only report, and only on those files
-        self.outcome = transforms.run_transforms(
-            transforms.selected(settings.select, settings.ignore), index, self.facts,
-            apply=settings.mode is not Mode.CHECK and only is None,
+        selected = transforms.selected(settings.select, settings.ignore)
+        run_transforms = functools.partial(
+            transforms.run_transforms, selected,
+            apply=only is None,  # --check too, in memory: what comes next may depend on it
             unsafe_fixes=settings.unsafe_fixes, want_edits=settings.want_edits,
             only=only, list_files=list_files,
             ignored_in=settings.ignored_in if settings.per_file_ignores else None,
         )  # fmt: skip
+        self.run_transforms = run_transforms if selected else None
+        self.outcome = run_transforms(index, self.facts)
         # set after the transforms: one that rewrote files has rebuilt the index
         self.rebuilt = self.outcome.index is not index
-        index = self.outcome.index
-        index.flask_version, index.flask_sqlalchemy_version, declared = self.versions
-        index.requirements = dict(declared)
-        if any(r.code == "FLK202" for r in settings.rules()) and legacy_db.may_fall_back(index):
-            # FLK202 weighs where a Flask-SQLAlchemy 2.x db is used outside an app context
-            index.database_fallback_uses = tuple(legacy_db.fallback_uses(index))
-        self.index = index
+        self.index = self.prepared(self.outcome.index)
         self.facts = []
         return results
+
+    def prepared(self, index: ProjectIndex) -> ProjectIndex:
+        """`index` (built again by a transform or a later round) with what the run sets
+        on it besides the modules' facts (those of the scanned index)."""
+        assert self.settings is not None
+        index.unindexed_route_modules = self.scanned.unindexed_route_modules
+        index.unparsable_modules = self.scanned.unparsable_modules
+        index.flask_version, index.flask_sqlalchemy_version, declared = self.versions
+        index.requirements = dict(declared)
+        rules = self.settings.rules()
+        if any(r.code == "FLK202" for r in rules) and legacy_db.may_fall_back(index):
+            # FLK202 weighs where a Flask-SQLAlchemy 2.x db is used outside an app context
+            index.database_fallback_uses = tuple(legacy_db.fallback_uses(index))
+        return index
+
+
+def _next_rounds(
+    first_round: Iterator[FileResult],
+    settings: Settings,
+    parts: dict[str, _Project],
+    projects: Projects,
+    candidates: list[tuple[str, tuple[str, ...]]],
+    work: list[tuple],
+) -> Iterator[FileResult]:
+    """The first round's results, and those of the rounds its changes lead to
+    (flask_fix.run.fixpoint), each project's rounds on its own index, transforms and
+    settings: the run's final result."""
+    from . import fixpoint
+    from . import transforms as _transforms
+
+    by_project: dict[str, list[FileResult]] = {root: [] for root in parts}
+    for result in first_round:
+        by_project[projects.of(result.path)].append(result)
+    settled = []
+    for root, part in parts.items():
+        results = by_project[root]
+        assert part.outcome is not None and part.settings is not None
+        outcome = part.outcome
+        compact = FactsCompactor().compact
+        triage = {path: codes for path, codes in candidates if projects.of(path) == root}
+        mine = [item for item in work if projects.of(item[0]) == root]
+        for item in mine:
+            triage[item[0]] = item[1]
+
+        def fix(items: list[tuple], index: ProjectIndex, root: str = root) -> Iterator[FileResult]:
+            indexes = RunIndexes({root: index}, {item[0]: root for item in items})
+            return _mapped(
+                fix_file, items, settings, indexes, FIX_SERIAL_BELOW, chunk=False,
+                weight=_fix_weight,
+            )  # fmt: skip
+
+        def run_again(index, facts, current, run_transforms=part.run_transforms):
+            return run_transforms(index, facts, current=current)
+
+        rounds = fixpoint.Rounds(
+            settings=part.settings,
+            index=part.index,
+            facts={**part.facts_by_path, **{p: compact(f) for p, f in outcome.facts.items()}},
+            triage=triage,
+            prepare_index=part.prepared,
+            transforms=run_again if part.run_transforms is not None else None,
+            transform_reads=set(outcome.originals),
+            fix=fix,
+            transform_texts=dict(outcome.texts),
+            ran={item[0]: item[1] for item in mine},
+            transform_codes=frozenset(
+                t.code for t in _transforms.selected(part.settings.select, part.settings.ignore)
+            ),
+        )
+        settled.append(fixpoint.settle(results, rounds))
+    yield from heapq.merge(*settled, key=_path_of)
 
 
 def _path_of(result: FileResult) -> str:

@@ -32,7 +32,7 @@ from ..index.project import ProjectIndex, build_index, module_name_for, scan_mod
 from ..index.facts import ModuleFacts
 from ..sourceio import write_atomic
 from ..rewrite.suppression import comment_suppressions, is_suppressed, skips_file
-from ..output.textdiff import edits_between, unified_diff
+from ..output.textdiff import LineMap, edits_between, shown_on, unified_diff
 from ..index.triage import TriageModule, rules_for_module
 
 
@@ -54,6 +54,8 @@ class ProjectOutcome:
     errors: list[FileError] = field(default_factory=list)
     # path -> the rewritten Python module as the triage sees it (from the index's scan)
     rescanned: dict[str, TriageModule] = field(default_factory=dict)
+    # path -> the rewritten Python module's facts
+    facts: dict[str, ModuleFacts] = field(default_factory=dict)
 
     def current_text(self, path: str) -> bytes:
         """A file's text after the transforms (as on disk when they did not rewrite it)."""
@@ -140,6 +142,7 @@ class ProjectOutcome:
         if new == old:
             return
         result.changed = True
+        result.new_source, result.source = new, old
         if write:
             try:
                 write_atomic(path, new)
@@ -217,9 +220,12 @@ def run_transforms(
     only: set[str] | None = None,
     list_files: Callable[[str], list[str]] = files_under,
     ignored_in: Callable[[str], tuple[str, ...]] | None = None,
+    current: dict[str, bytes] | None = None,
 ) -> ProjectOutcome:
     """Run the selected project transforms in code order, each on the texts and the
-    index the previous ones left. `apply` is False with --check (report only); `only`:
+    index the previous ones left. `current`: files the run changed already, not on disk
+    (a later round of flask_fix.run.fixpoint): the transforms read those texts, and their
+    findings there are shown on the file as it is on disk. `apply` is False with --check (report only); `only`:
     the files to report on (files named one by one), None for all; `list_files`: the
     files under a folder (templates); `ignored_in(path)`: the codes `per-file-ignores`
     turns off in a file. Suppressed findings are dropped (the transforms themselves
@@ -236,6 +242,8 @@ def run_transforms(
         if path not in outcome.originals:
             with open(path, "rb") as file:
                 outcome.originals[path] = file.read()
+        if current and path in current:
+            return current[path]
         return outcome.originals[path]
 
     for transform in transforms:
@@ -258,7 +266,7 @@ def run_transforms(
                 continue
             if suppressed.finding(found):
                 continue
-            finding = _finding(found, texts, outcome.originals, want_edits)
+            finding = _finding(found, texts, outcome.originals, want_edits, current)
             outcome.findings.setdefault(found.path, []).append(finding)
             if found.has_fix and found.path in texts:
                 outcome.fixed.setdefault(found.path, []).append(finding)
@@ -268,7 +276,7 @@ def run_transforms(
                 if path.endswith(".py"):
                     module = facts_by_path[path].module if path in facts_by_path else module_name_for(path)
                     facts, nodes = scan_module(path, module, ast.parse(text, filename=path))
-                    facts_by_path[path] = facts
+                    facts_by_path[path] = outcome.facts[path] = facts
                     outcome.rescanned[path] = TriageModule(text, nodes)
             before = outcome.index
             outcome.index = build_index(list(facts_by_path.values()))
@@ -291,13 +299,17 @@ def _check_compiles(texts: dict[str, bytes]) -> None:
 
 
 def _finding(
-    found: ProjectFinding, texts: dict[str, bytes], originals: dict[str, bytes], want_edits: bool
+    found: ProjectFinding,
+    texts: dict[str, bytes],
+    originals: dict[str, bytes],
+    want_edits: bool,
+    current: dict[str, bytes] | None = None,
 ) -> Finding:
     edits = None
     if want_edits and found.has_fix and found.path in texts:
         old = originals[found.path].decode("utf-8", "surrogateescape")
         edits = edits_between(old, texts[found.path].decode("utf-8", "surrogateescape"))
-    return Finding(
+    finding = Finding(
         code=found.code,
         name=found.name,
         message=found.message,
@@ -310,6 +322,9 @@ def _finding(
         edits=edits,
         has_fix=found.has_fix,
     )
+    if current and found.path in current and found.path in originals:
+        finding = shown_on(finding, LineMap(originals[found.path], current[found.path]))
+    return finding
 
 
 def transform_sources(

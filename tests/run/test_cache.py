@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from flask_fix.run import cache as cache_module
 from flask_fix.run import runner
+from flask_fix.run import fixpoint
 from flask_fix.cli import main
 
 SAMPLES = Path(__file__).parents[2] / "samples"
@@ -54,22 +55,41 @@ class Counted:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.scanned: list[str] = []
         self.fixed: list[str] = []
-        scan, fix = runner.scan_file, runner.fix_file
+        # fixed again by the run's later rounds (flask_fix.fixpoint), which the cache
+        # does not keep: each of them carries the text the run has changed
+        self.refixed: list[str] = []
+        self._later = False
+        scan, fix, settle = runner.scan_file, runner.fix_file, fixpoint.settle
 
         def counting_scan(path):
             self.scanned.append(path)
             return scan(path)
 
         def counting_fix(work):
-            self.fixed.append(work[0])
+            (self.refixed if self._later else self.fixed).append(work[0])
             return fix(work)
+
+        def counting_settle(first, rounds):
+            fix_round = rounds.fix
+
+            def later_round(items, index):
+                self._later = True
+                return fix_round(items, index)
+
+            rounds.fix = later_round
+            try:
+                return settle(first, rounds)
+            finally:
+                self._later = False
 
         monkeypatch.setattr(runner, "scan_file", counting_scan)
         monkeypatch.setattr(runner, "fix_file", counting_fix)
+        monkeypatch.setattr(fixpoint, "settle", counting_settle)
 
     def reset(self) -> None:
         self.scanned.clear()
         self.fixed.clear()
+        self.refixed.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,322 @@
+"""A run's fixpoint: project transforms and file fixes again on the fixed text, until
+nothing changes.
+
+One round is what the runner always did: the project transforms (FLK201) on the index,
+then the per-file rules on every file that may have something, each file to its own
+fixpoint (flask_fix.engine repeats its rules until the file stops changing). A fix can
+enable another rule beyond that file's own rules, though: FLK705 removes the
+`@app.before_first_request` FLK201 refused to move, FLK202's split changes what the
+index says about a module. So, after a round that changed files, another round runs
+when, and only on what, that change may matter to:
+
+- each changed Python module is scanned again with `ast` (its facts and its triage);
+- when the facts of some changed module differ, the index is built again, and the files
+  whose fix read a field of the index that changed (`FileResult.index_reads`, as the
+  cache keys them) are fixed again, with files some rule may now fire in;
+- the project transforms run again when the index changed or they had read a changed
+  file (they decide on the text too, not only on the index);
+- a changed module whose triage now names a rule that did not run on it is fixed again.
+
+A round with none of these ends the run: most runs have one round, and a run that fixed
+files pays for one `ast` scan of each. At most `MAX_ROUNDS` rounds: a chain of fixes
+each enabling the next is short (the longest one known, FLK705 then FLK201, needs two
+rounds), so a run still changing files after eight rounds has two rules undoing each
+other; each file the last round changed is then reported as an internal error (the
+results of the last round are kept: in place, the files hold them).
+
+What the results say after several rounds:
+
+- `findings` are on the file as it is on disk (as read, except in place, where the
+  file was written each round): a finding first seen on rewritten text is shown where
+  its line was (`LineMap`); a finding seen again in a later round replaces the earlier
+  one (same rule, same place: FLK201's refusal becomes FLK201's fix);
+- `fixed` gathers the fixes of every round; `remaining` is the last word on each file;
+- `diff` and the written file are the final text, against the file on disk;
+- the edits (JSON, SARIF, rdjson) of a file changed by one fix phase alone are each
+  fix's own, on the file as read, as always. When a file changed in more than one step
+  (two rounds, or a transform then the per-file fixes), its fixes depend on each other
+  and cannot be applied one by one: the file's whole change, from the file as read to
+  the final text, is carried by its first fixed finding, and its other fixed findings
+  carry no edits (an empty list).
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from ..index.compact import FactsCompactor
+from ..index.facts import ModuleFacts
+from ..index.project import ProjectIndex, build_index, module_name_for, scan_module
+from ..index.triage import TriageModule, rules_for_module
+from ..model import TOO_DEEP_ERRORS, ErrorKind, FileError, FileResult, Finding
+from ..output.textdiff import LineMap, edits_between
+from .cache import IndexDigests
+
+#: rounds of project transforms and file fixes a run may take (see the module docstring;
+#: ruff stops after 100 rounds of its fix loop, where each applies the fixes that do not
+#: overlap; here each round applies every fix it can, in every file)
+MAX_ROUNDS = 8
+
+NOT_SETTLED = (
+    "project transforms and file fixes did not settle after {rounds} rounds (each round "
+    "changed this file again; the last round's result is shown): a second run would "
+    "change it again"
+)
+
+
+@dataclass
+class Rounds:
+    """What the runner's first round leaves for the next ones."""
+
+    settings: Any  # the run's flask_fix.run.runner.Settings
+    index: ProjectIndex
+    facts: dict[str, ModuleFacts]  # path -> the module's facts (compacted)
+    # path -> the rule codes its triage gave (before each rule's could_fire_in)
+    triage: dict[str, tuple[str, ...]]
+    # sets what the runner sets on a fresh index (versions, unknown modules...)
+    prepare_index: Callable[[ProjectIndex], ProjectIndex]
+    # runs the transforms on the index, over `current` texts; None: no transform selected
+    transforms: Callable[[ProjectIndex, list[ModuleFacts], dict[str, bytes]], object] | None
+    transform_reads: set[str] = field(default_factory=set)
+    # the fix phase over items ((path, codes) or (path, codes, text)), in item order
+    fix: Callable[[list[tuple], ProjectIndex], Iterable[FileResult]] = lambda items, index: ()
+    # the texts the first round's transforms wrote (a file changed twice in one round)
+    transform_texts: dict[str, bytes] = field(default_factory=dict)
+    # path -> the rule codes its last fix ran with
+    ran: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the codes of the selected project transforms
+    transform_codes: frozenset[str] = frozenset()
+
+
+def _key(finding: Finding) -> tuple[str, int, int]:
+    return (finding.code, finding.line, finding.column)
+
+
+def _in_file_order(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.line, f.column, f.code))
+
+
+def _merge(earlier: FileResult, later: FileResult, codes: frozenset[str] | None) -> FileResult:
+    """One file's result after another round: `later` speaks for the rules in `codes`
+    (None: every rule) and wins where both found the same thing."""
+    if later.error is not None:
+        return later
+
+    def speaks_for(finding: Finding) -> bool:
+        return codes is None or finding.code in codes
+
+    newer = {_key(f) for f in later.findings}
+    findings = [f for f in earlier.findings if _key(f) not in newer] + later.findings
+    newer_fixed = {_key(f) for f in later.fixed}
+    fixed = [f for f in earlier.fixed if _key(f) not in newer_fixed] + later.fixed
+    remaining = [f for f in earlier.remaining if not speaks_for(f)] + [
+        f for f in later.remaining if speaks_for(f)
+    ]
+    return dataclasses.replace(
+        later,
+        findings=_in_file_order(findings),
+        fixed=_in_file_order(fixed),
+        remaining=_in_file_order(remaining),
+        changed=earlier.changed or later.changed,
+        written=earlier.written or later.written,
+        diff=later.diff if later.diff is not None else earlier.diff,
+        new_source=later.new_source if later.new_source is not None else earlier.new_source,
+        source=earlier.source if earlier.source is not None else later.source,
+    )
+
+
+def settle(first: Iterable[FileResult], rounds: Rounds) -> list[FileResult]:
+    """The results of the first round, and of the rounds it leads to, in path order."""
+    results = list(first)
+    settings = rounds.settings
+    main: dict[str, FileResult] = {}  # path -> its result (with the findings)
+    others: list[FileResult] = []  # errors of the transforms, beside a file's result
+    for result in results:
+        if result.path in main and result.error is not None and not result.findings:
+            others.append(result)
+        elif result.path in main:
+            others.append(main[result.path])
+            main[result.path] = result
+        else:
+            main[result.path] = result
+    current: dict[str, bytes] = {}  # path -> its text now, when the run changed it
+    steps: dict[str, int] = {}  # path -> how many steps changed it
+    changed: dict[str, bytes] = {}
+    for path, result in main.items():
+        if result.new_source is not None and result.new_source != result.source:
+            changed[path] = current[path] = result.new_source
+            twice = path in rounds.transform_texts and rounds.transform_texts[path] != result.new_source
+            steps[path] = 2 if twice else 1
+    # path -> what its last fix read of the index, and the codes it ran with
+    reads = {p: r.index_reads for p, r in main.items() if r.index_reads is not None}
+    ran = rounds.ran
+    number = 1
+    while changed:
+        index_changed, retriaged = _rescan(changed, rounds)
+        rerun = rounds.transforms is not None and (
+            index_changed or bool(set(changed) & rounds.transform_reads)
+        )
+        if not (index_changed or retriaged or rerun):
+            break
+        if number == MAX_ROUNDS:
+            for path in sorted(changed):
+                message = NOT_SETTLED.format(rounds=MAX_ROUNDS)
+                main[path] = dataclasses.replace(
+                    main[path], error=FileError(path, ErrorKind.INTERNAL, message)
+                )
+            break
+        number += 1
+        before = rounds.index
+        if index_changed:
+            rounds.index = rounds.prepare_index(build_index(list(rounds.facts.values())))
+        outcome = None
+        if rerun:
+            outcome = rounds.transforms(rounds.index, list(rounds.facts.values()), dict(current))
+            rounds.transform_reads = set(outcome.originals)
+            compact = FactsCompactor().compact
+            rounds.facts.update({path: compact(f) for path, f in outcome.facts.items()})
+            if outcome.index is not rounds.index:
+                rounds.index = rounds.prepare_index(outcome.index)
+        items = _work(rounds, before, reads, ran, retriaged, current, outcome)
+        fresh: list[FileResult] = []
+        output = {"write": settings.mode.value == "fix", "diff": settings.mode.value == "diff"}
+        for result in rounds.fix(items, rounds.index):
+            fresh.append(outcome.merged(result, **output) if outcome is not None else result)
+        for item in items:
+            ran[item[0]] = item[1]
+        if outcome is not None:
+            fresh.extend(outcome.other_results({item[0] for item in items}, **output))
+        transform_codes = rounds.transform_codes if outcome is not None else frozenset()
+        if outcome is not None:  # their errors now are those of this round
+            prefixes = tuple(f"{code}:" for code in transform_codes)
+            others = [
+                r for r in others if r.error is None or not r.error.message.startswith(prefixes)
+            ]
+        fixed_paths = {item[0] for item in items}
+        changed = {}
+        for result in fresh:
+            path = result.path
+            if result.error is not None and not result.findings and path not in fixed_paths:
+                others.append(result)  # a transform's error
+                continue
+            if result.index_reads is not None:
+                reads[path] = result.index_reads
+            # what this result speaks for: every rule (a file fixed again, with the
+            # transforms' findings merged in when they ran) or the transforms' alone
+            codes = None if path in fixed_paths else transform_codes
+            if path in fixed_paths and outcome is None:
+                codes = frozenset(ran[path])
+            main[path] = _merge(main[path], result, codes) if path in main else result
+            new = result.new_source
+            if new is not None and new != current.get(path, result.source):
+                changed[path] = current[path] = new
+                steps[path] = steps.get(path, 0) + 1
+    final = []
+    for path, result in main.items():
+        if settings.want_edits and steps.get(path, 0) > 1 and result.source is not None:
+            result = _whole_change(result, current[path])
+        final.append(result)
+    # a transform run again in a later round reports the same error again: once
+    seen = set()
+    kept = []
+    for result in others:
+        key = (result.path, result.error) if result.error is not None else None
+        if key is None or key not in seen:
+            kept.append(result)
+        if key is not None:
+            seen.add(key)
+    return sorted([*final, *kept], key=lambda r: r.path)
+
+
+def _rescan(changed: dict[str, bytes], rounds: Rounds) -> tuple[bool, set[str]]:
+    """Scan the changed Python modules again: whether the facts of one changed (the
+    index must be built again), and the modules whose triage names a rule more."""
+    settings = rounds.settings
+    compact = FactsCompactor().compact
+    index_changed = False
+    retriaged = set()
+    rules = settings.rules()
+    for path, text in sorted(changed.items()):
+        if not path.endswith(".py"):
+            continue
+        try:
+            tree = ast.parse(text, filename=path)
+            before = rounds.facts.get(path)
+            module = before.module if before is not None else module_name_for(path)
+            facts, nodes = scan_module(path, module, tree)
+        except (SyntaxError, ValueError, *TOO_DEEP_ERRORS):
+            continue  # newer syntax than this Python reads: as the scan left it
+        facts = compact(facts)
+        if before is not None and facts != before:
+            rounds.facts[path] = facts
+            index_changed = True
+        ignored = settings.ignored_in(path)
+        wanted = [r for r in rules if not r.code.startswith(ignored)] if ignored else rules
+        codes = tuple(r.code for r in rules_for_module(TriageModule(text, nodes), wanted))
+        if set(codes) - set(rounds.triage.get(path, ())):
+            retriaged.add(path)
+            rounds.triage[path] = tuple(sorted(set(codes) | set(rounds.triage.get(path, ()))))
+    return index_changed, retriaged
+
+
+def _work(
+    rounds: Rounds,
+    before: ProjectIndex,
+    reads: dict[str, frozenset[str] | None],
+    ran: dict[str, tuple[str, ...]],
+    retriaged: set[str],
+    current: dict[str, bytes],
+    outcome,
+) -> list[tuple]:
+    """The next round's fix-phase items: files the transforms rewrote, files whose fix
+    read a part of the index that changed, files some rule may now fire in, and files
+    whose triage grew; each with its current text when the run changed it."""
+    index = rounds.index
+    rules = rounds.settings.rules()
+    by_code = {rule.code: rule for rule in rules}
+    old, new = IndexDigests(before), IndexDigests(index)
+
+    def index_moved(path: str) -> bool:
+        if index is before:
+            return False
+        fields = reads.get(path)
+        return fields is None or any(old(name) != new(name) for name in sorted(fields))
+
+    texts = outcome.texts if outcome is not None else {}
+    items = []
+    for path, found in sorted(rounds.triage.items()):
+        codes = tuple(c for c in found if by_code[c].could_fire_in(path, index))
+        if path in texts and path.endswith(".py"):
+            items.append((path, outcome._codes_for(path, rules), texts[path]))
+            continue
+        if not codes:
+            continue
+        if path in retriaged or codes != ran.get(path, codes) or index_moved(path):
+            if path not in reads and path not in retriaged and index is before:
+                continue
+            items.append((path, codes, current[path]) if path in current else (path, codes))
+    listed = {item[0] for item in items}
+    for path in sorted(texts):
+        if path not in listed and path.endswith(".py"):
+            items.append((path, outcome._codes_for(path, rules), texts[path]))
+    return sorted(items, key=lambda item: item[0])
+
+
+def _whole_change(result: FileResult, final: bytes) -> FileResult:
+    """A file changed in several steps: its first fixed finding carries the whole change
+    from the file as read, the other fixed ones none (see the module docstring)."""
+    assert result.source is not None
+    old = result.source.decode("utf-8", "surrogateescape")
+    edits = edits_between(old, final.decode("utf-8", "surrogateescape"))
+    fixed_keys = {_key(f) for f in result.fixed}
+    fixed = [f for f in result.findings if f.has_fix and _key(f) in fixed_keys]
+    first = fixed[0] if fixed else None
+    new = {id(f): dataclasses.replace(f, edits=edits if f is first else ()) for f in fixed}
+    findings = [new.get(id(f), f) for f in result.findings]
+    by_key = {_key(f): f for f in findings}
+    return dataclasses.replace(
+        result, findings=findings, fixed=[by_key.get(_key(f), f) for f in result.fixed]
+    )

@@ -67,11 +67,13 @@ class ExtensionInitApp(ExtensionTracking, Rule):
         `app=` (or first, with `key_func=`), since 3.0 takes `key_func` first.
         A bare statement `CSRFProtect(app)` becomes `CSRFProtect().init_app(app)`.
         Unsafe: `Mail(app)` (the constructor also keeps the app and the mail state:
-        afterwards `mail.send()` needs an application context); and `db = SQLAlchemy(app)`
-        when the module uses `db.session`, `db.create_all()`, `db.engine`... outside any
-        function and outside `with app.app_context():` — that only works with
+        afterwards `mail.send()` needs an application context). Report only: `db =
+        SQLAlchemy(app)` when the module uses `db.session`, `db.create_all()`,
+        `db.engine`... outside any function (its `__main__` block included, and the
+        module functions such code calls) and outside `with app.app_context():`, unless
+        the project requires Flask-SQLAlchemy 3.0 or newer — that only works with
         Flask-SQLAlchemy 2.x, whose constructor remembers the app as a fallback, and the
-        split removes it. That fallback also serves uses this rule cannot see (a script's
+        split removes it (`python app.py` would raise). That fallback also serves uses this rule cannot see (a script's
         `db.create_all()`, a test querying models without a context, a shell), so the
         project's declared Flask-SQLAlchemy decides (its requirements, read by
         `flask_fix.index.pins`): 3.0 or newer, safe (3.x keeps no app: such uses fail before the

@@ -558,15 +558,15 @@ RULES = ({'code': 'FLK101',
          '    `app=` (or first, with `key_func=`), since 3.0 takes `key_func` first.\n'
          '    A bare statement `CSRFProtect(app)` becomes `CSRFProtect().init_app(app)`.\n'
          '    Unsafe: `Mail(app)` (the constructor also keeps the app and the mail state:\n'
-         '    afterwards `mail.send()` needs an application context); and `db = '
-         'SQLAlchemy(app)`\n'
-         '    when the module uses `db.session`, `db.create_all()`, `db.engine`... outside '
-         'any\n'
-         '    function and outside `with app.app_context():` — that only works with\n'
+         '    afterwards `mail.send()` needs an application context). Report only: `db =\n'
+         '    SQLAlchemy(app)` when the module uses `db.session`, `db.create_all()`,\n'
+         '    `db.engine`... outside any function (its `__main__` block included, and the\n'
+         '    module functions such code calls) and outside `with app.app_context():`, unless\n'
+         '    the project requires Flask-SQLAlchemy 3.0 or newer — that only works with\n'
          '    Flask-SQLAlchemy 2.x, whose constructor remembers the app as a fallback, and '
          'the\n'
-         '    split removes it. That fallback also serves uses this rule cannot see (a '
-         "script's\n"
+         '    split removes it (`python app.py` would raise). That fallback also serves uses '
+         "this rule cannot see (a script's\n"
          '    `db.create_all()`, a test querying models without a context, a shell), so the\n'
          "    project's declared Flask-SQLAlchemy decides (its requirements, read by\n"
          '    `flask_fix.index.pins`): 3.0 or newer, safe (3.x keeps no app: such uses fail '

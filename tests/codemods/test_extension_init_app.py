@@ -203,10 +203,11 @@ def test_multiline_constructor_keeps_its_layout():
 @pytest.mark.parametrize(
     ("tail", "level"),
     [
-        # Flask-SQLAlchemy 2.x only: the remembered app serves outside a context
-        ('if __name__ == "__main__":\n    db.create_all()\n', FixLevel.UNSAFE),
-        ("engine = db.engine\n", FixLevel.UNSAFE),
-        ("db.session.add(object())\n", FixLevel.UNSAFE),
+        # Flask-SQLAlchemy 2.x only: the remembered app serves outside a context, and
+        # `python app.py` would raise after the split (issue 13): report only
+        ('if __name__ == "__main__":\n    db.create_all()\n', FixLevel.REPORT),
+        ("engine = db.engine\n", FixLevel.REPORT),
+        ("db.session.add(object())\n", FixLevel.REPORT),
         # inside an app context, in a function, or the session object only handed on
         ('if __name__ == "__main__":\n    with app.app_context():\n        db.create_all()\n',
          FixLevel.SAFE),
@@ -216,15 +217,41 @@ def test_multiline_constructor_keeps_its_layout():
          FixLevel.SAFE),
     ],
 )  # fmt: skip
-def test_sqlalchemy_used_outside_an_app_context_makes_the_split_unsafe(tail, level):
-    result = fix_code(SINGLE + tail, select=("FLK202",))
+def test_sqlalchemy_used_outside_an_app_context_is_not_split_where_2x_may_run(tail, level):
+    result = fix_code(SINGLE + tail, select=("FLK202",), unsafe=True)
     (finding,) = result.findings
     assert finding.fix_level is level
-    if level is FixLevel.UNSAFE:
-        assert "Flask-SQLAlchemy 2.x" in finding.message
+    if level is FixLevel.REPORT:
+        assert "before 3.0" in finding.message
+        assert "does not say which it runs on" in finding.message
         assert result.source == SINGLE + tail
-        fixed = fix_code(SINGLE + tail, select=("FLK202",), unsafe=True)
+        # the project requires 3.0: such a use fails before the split as after it
+        index = index_from_sources({"app.py": SINGLE + tail})
+        index.flask_sqlalchemy_version = (3, 0)
+        fixed = fix_code(SINGLE + tail, path="app.py", select=("FLK202",), index=index)
+        assert fixed.findings[0].fix_level is FixLevel.SAFE
         assert "db.init_app(app)" in fixed.source
+        # 2.x allowed: report only, whatever the level
+        index.flask_sqlalchemy_version = (2, 4)
+        kept = fix_code(SINGLE + tail, path="app.py", select=("FLK202",), index=index, unsafe=True)
+        assert kept.source == SINGLE + tail and "(the project allows it)" in kept.findings[0].message
+
+
+def test_a_function_the_main_block_calls_counts_as_run_there():
+    tail = 'def init_db():\n    db.create_all()\n\n\nif __name__ == "__main__":\n    init_db()\n'
+    index = index_from_sources({"app.py": SINGLE + tail})
+    index.flask_sqlalchemy_version = (2, 4)
+    from flask_fix.codemods import legacy_db
+
+    index.database_fallback_uses = tuple(legacy_db.fallback_uses(index))
+    assert [(u[0], u[2]) for u in index.database_fallback_uses] == [("app.py", "db.create_all")]
+    result = fix_code(SINGLE + tail, path="app.py", select=("FLK202",), index=index, unsafe=True)
+    assert result.source == SINGLE + tail
+    assert result.findings[0].fix_level is FixLevel.REPORT
+    # called inside a context: no use
+    inside = tail.replace("    init_db()", "    with app.app_context():\n        init_db()")
+    index = index_from_sources({"app.py": SINGLE + inside})
+    assert legacy_db.fallback_uses(index) == []
 
 
 def test_an_extension_keeping_the_app_as_an_attribute_is_reported_when_it_is_read():

@@ -600,7 +600,7 @@ def database_reads(tree: ast.Module, scanner: ModuleScan) -> DatabaseReads | Non
     if lines:
         _record_reads(tree, reads, -1, False, maybe_test, lines)
         if not maybe_test:  # test code has its function bodies recorded already
-            for function in _run_at_import(tree.body):
+            for function in _run_outside_a_context(tree.body):
                 _record_reads(ast.Module(function.body, []), reads, -1, False, False, lines)
     test_context = maybe_test and _pushes_test_context(scanner.nodes)
     if not reads and not test_context:
@@ -623,10 +623,11 @@ def database_reads(tree: ast.Module, scanner: ModuleScan) -> DatabaseReads | Non
     return DatabaseReads(tuple(reads), imports, test_context)
 
 
-def _run_at_import(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
-    """The module's functions its import-time code calls by name outside an application
-    context (its `__main__` block included: `init_db()` before `app.run()`), and those
-    they call in turn, at most FOLLOW_LIMIT: their bodies run where that code runs."""
+def _run_outside_a_context(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The module's functions that run outside an application context: those its
+    import-time code calls by name outside one (its `__main__` block included:
+    `init_db()` before `app.run()`), plain click commands (`click_commands`), and the
+    functions those call in turn, at most FOLLOW_LIMIT."""
     functions = {
         s.name: s for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
@@ -634,13 +635,56 @@ def _run_at_import(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFunc
         return []
     found: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
     waiting = [name for name in _names_called(body, top=True) if name in functions]
+    waiting += click_commands(functions)
     while waiting and len(found) < FOLLOW_LIMIT:
         name = waiting.pop(0)
         if name in found:
             continue
         found[name] = functions[name]
         waiting.extend(n for n in _names_called(functions[name].body) if n in functions)
-    return list(found.values())
+    return sorted(found.values(), key=lambda function: function.lineno)
+
+
+def click_commands(functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]) -> list[str]:
+    """Module functions that are click commands run without an application context:
+    `@click.command()` (or `command` imported from click), or `@group.command()` on a
+    module function decorated `@click.group()`, and not `@with_appcontext`. Flask's own
+    `@app.cli.command()` and Flask-Script's `@manager.command` push a context; so does
+    any command of a `FlaskGroup`, which this does not tell apart from a plain group:
+    a group made with `@click.group(cls=FlaskGroup)` is left out."""
+
+    def last(node: ast.expr) -> str | None:
+        node = node.func if isinstance(node, ast.Call) else node
+        if isinstance(node, ast.Attribute):
+            return node.attr
+        return node.id if isinstance(node, ast.Name) else None
+
+    def base(node: ast.expr) -> str | None:
+        node = node.func if isinstance(node, ast.Call) else node
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            return node.value.id
+        return None
+
+    def plain_group(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        for decorator in function.decorator_list:
+            if last(decorator) == "group" and base(decorator) in ("click", None):
+                keywords = decorator.keywords if isinstance(decorator, ast.Call) else []
+                return not any(k.arg == "cls" for k in keywords)
+        return False
+
+    groups = {name for name, function in functions.items() if plain_group(function)}
+    found = []
+    for name, function in functions.items():
+        words = [last(d) for d in function.decorator_list]
+        if "with_appcontext" in words:
+            continue
+        for decorator in function.decorator_list:
+            called = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if isinstance(called, ast.Name) and called.id == "command":
+                found.append(name)  # `from click import command`
+            elif last(decorator) == "command" and base(decorator) in ("click", *groups):
+                found.append(name)
+    return found
 
 
 def _names_called(body: list[ast.stmt], top: bool = False) -> list[str]:

@@ -108,6 +108,30 @@ def test_functions_are_recorded_only_in_what_may_be_test_code():
           "tests/conftest.py": "import pytest\nfrom shop import app\n\n@pytest.fixture(autouse=True)\n"
                                "def context():\n    with app.app_context():\n        yield\n"},
          []),
+        # a function the __main__ block calls, and the functions it calls: run there
+        ({"manage.py": "from shop import db\n\ndef reset():\n    db.drop_all()\n\n"
+                       "def init():\n    reset()\n    db.create_all()\n\n"
+                       "if __name__ == '__main__':\n    init()\n"},
+         [("manage.py", 4, "db.drop_all", "shop/__init__.py"),
+          ("manage.py", 8, "db.create_all", "shop/__init__.py")]),
+        ({"manage.py": "from shop import app, db\n\ndef init():\n    db.create_all()\n\n"
+                       "if __name__ == '__main__':\n    with app.app_context():\n        init()\n"},
+         []),
+        # plain click commands run outside a context; Flask's and Flask-Script's push one
+        ({"manage.py": "import click\nfrom shop import db\n\n@click.command()\n"
+                       "def initdb():\n    db.create_all()\n"},
+         [("manage.py", 6, "db.create_all", "shop/__init__.py")]),
+        ({"manage.py": "import click\nfrom shop import db\n\n@click.group()\ndef cli():\n    pass\n\n"
+                       "@cli.command()\ndef initdb():\n    db.create_all()\n"},
+         [("manage.py", 10, "db.create_all", "shop/__init__.py")]),
+        ({"manage.py": "from shop import app, db\n\n@app.cli.command()\ndef initdb():\n    db.create_all()\n"},
+         []),
+        ({"manage.py": "import click\nfrom flask.cli import with_appcontext\nfrom shop import db\n\n"
+                       "@click.command()\n@with_appcontext\ndef initdb():\n    db.create_all()\n"},
+         []),
+        ({"manage.py": "from flask_script import Manager\nfrom shop import app, db\n\nmanager = Manager(app)\n\n"
+                       "@manager.command\ndef initdb():\n    db.create_all()\n"},
+         []),
         # another `db`, not built with the app
         ({"shop/cache.py": "class Redis:\n    pass\n\ndb = Redis()\n",
           "shop/warm.py": "from .cache import db\n\ndb.session.commit()\n"}, []),

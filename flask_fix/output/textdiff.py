@@ -421,10 +421,23 @@ class LineMap:
         old_lines, new_lines = split_lines(old), split_lines(new)
         matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
         # (first new line, last new line + 1, first old line, whether the lines are equal)
-        self._blocks = [
-            (j1, j2, i1, tag == "equal") for tag, i1, _, j1, j2 in matcher.get_opcodes()
-        ]
+        opcodes = matcher.get_opcodes()
+        self._blocks = [(j1, j2, i1, tag == "equal") for tag, i1, _, j1, j2 in opcodes]
+        self._old_end = {(j1, j2): i2 for _, _, i2, j1, j2 in opcodes}
         self._old_count = len(old_lines)
+
+    def span(self, line: int) -> tuple[int, int, bool]:
+        """The 1-based first and last lines of `old` that line `line` of `new` comes
+        from, and whether it is one of them unchanged (else the lines it replaced)."""
+        index = line - 1
+        for first, end, old_first, equal in self._blocks:
+            if first <= index < end:
+                if equal:
+                    return old_first + (index - first) + 1, old_first + (index - first) + 1, True
+                old_end = self._old_end[(first, end)]
+                start = min(old_first, max(self._old_count - 1, 0)) + 1
+                return start, max(start, old_end), False
+        return max(self._old_count, 1), max(self._old_count, 1), False
 
     def back(self, line: int, column: int) -> tuple[int, int]:
         """The 1-based (line, column) in `old` of the 1-based (line, column) in `new`."""

@@ -9,6 +9,7 @@ leaves the file untouched.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import warnings
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -24,6 +25,7 @@ from ..output.positions import node_positions
 from ..index.project import ProjectIndex
 from .python2 import syntax_error_message
 from ..rewrite.suppression import may_suppress, skips_file, unsuppressed
+from ..output.textdiff import LineMap, edits_between
 
 MAX_PASSES = 8
 
@@ -98,12 +100,14 @@ def fix_source(
     original = parse(source)
     module = original
     first: _Pass | None = None
+    passes: list[_Pass] = []
     for _ in range(MAX_PASSES):
         last = _Pass(module, *_run_rules(module, rules, context), suppressing)
         if suppressing and last.reports:
             last.reports = unsuppressed(last.reports, last.positions())
         if first is None:
             first = last
+        passes.append(last)
         fixes = [r.fix for r in last.reports if r.fix and r.fix_level.applies(unsafe_fixes)]
         if not fixes or not apply:
             break
@@ -134,9 +138,73 @@ def fix_source(
         for r in last.reports
         if not (r.fix and r.fix_level.applies(unsafe_fixes))
     ]
+    if len(passes) > 1:
+        # what only the fixed code showed (a fix enabling another rule's): found too
+        later, later_fixed = _later_findings(passes, path, findings, unsafe_fixes)
+        if later:
+            findings += later
+            fixed += later_fixed
+            if want_edits and later_fixed:
+                findings, fixed = _whole_change(findings, fixed, source, new_source)
     return SourceResult(
         new_source, _in_file_order(findings), _in_file_order(remaining), _in_file_order(fixed)
     )
+
+
+def _later_findings(
+    passes: list[_Pass], path: str, known: list[Finding], unsafe_fixes: bool
+) -> tuple[list[Finding], list[Finding]]:
+    """The findings of the passes after the first that it did not have, shown on the
+    source as given (flask_fix.textdiff.LineMap), and those of them whose fixes were
+    applied (a pass's fixes were when another pass followed)."""
+    original = passes[0].module.code
+    seen = {(f.code, f.line) for f in known}
+    found: list[Finding] = []
+    fixed: list[Finding] = []
+    for number, one in enumerate(passes[1:], start=1):
+        if not one.reports:
+            continue
+        lines = LineMap(original, one.module.code)
+        applied = number < len(passes) - 1
+        for report in one.reports:
+            where = one.positions()[report.node]
+            first_line, last_line, exact = lines.span(where.start.line)
+            if exact:
+                if (report.code, first_line) in seen:
+                    continue
+            elif any((report.code, n) in seen for n in range(first_line, last_line + 1)):
+                continue  # on rewritten lines: the same rule found there before
+            finding = _finding(report, one, path, False)
+            line, column = lines.back(finding.line, finding.column)
+            end_line, end_column = lines.back(finding.end_line, finding.end_column)
+            if (end_line, end_column) < (line, column):
+                end_line, end_column = line, column
+            finding = dataclasses.replace(
+                finding, line=line, column=column, end_line=end_line, end_column=end_column
+            )
+            seen.add((finding.code, finding.line))
+            found.append(finding)
+            if applied and report.fix and report.fix_level.applies(unsafe_fixes):
+                fixed.append(finding)
+    return found, fixed
+
+
+def _whole_change(
+    findings: list[Finding], fixed: list[Finding], source: bytes, new_source: bytes
+) -> tuple[list[Finding], list[Finding]]:
+    """Fixes that needed one another (a later pass's): the first fixed finding carries
+    the whole change from the source as given, the others no edits (as
+    flask_fix.fixpoint does for a file changed in several rounds)."""
+    old, new = (
+        text.decode("utf-8", "surrogateescape") for text in (source, new_source)
+    )
+    edits = edits_between(old, new)
+    ordered = _in_file_order(fixed)
+    first = ordered[0] if ordered else None
+    replaced = {
+        id(f): dataclasses.replace(f, edits=edits if f is first else ()) for f in fixed
+    }
+    return [replaced.get(id(f), f) for f in findings], [replaced[id(f)] for f in fixed]
 
 
 def _in_file_order(findings: list[Finding]) -> list[Finding]:

@@ -136,3 +136,48 @@ def test_unified_diff_marks_a_missing_final_newline():
         b"--- a/pkg/m.py\n+++ b/pkg/m.py\n@@ -1 +1 @@\n-a = 1\n"
         b"\\ No newline at end of file\n+a = 2\n\\ No newline at end of file\n"
     )
+
+
+class _Enabler(Rule):
+    code, name, fix_level, summary = "FLK994", "test-enabler", FixLevel.SAFE, "test"
+    triggers = (b"",)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == "old":
+            self.report(node, "rename old", fix=Fix({node: cst.Name("new")}))
+
+
+class _Enabled(Rule):
+    """Fires only on what _Enabler's fix wrote."""
+
+    code, name, fix_level, summary = "FLK995", "test-enabled", FixLevel.SAFE, "test"
+    triggers = (b"",)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == "new":
+            self.report(node, "rename new", fix=Fix({node: cst.Name("newer")}))
+        elif node.value == "newer":
+            self.report(node, "look at newer")  # report only
+
+
+def test_findings_a_fix_enabled_are_reported_on_the_source_as_given():
+    source = b"import os\n\nold = 1\nprint(old)\n"
+    result = fix_source(source, "m.py", [_Enabler, _Enabled], ProjectIndex(), want_edits=True)
+    assert result.new_source == b"import os\n\nnewer = 1\nprint(newer)\n"
+    # shown where their line was; on rewritten lines, once per rule (the report-only
+    # `newer` finding shares FLK995's place with the fix that wrote it)
+    assert [(f.code, f.line, f.column, f.message) for f in result.findings] == [
+        ("FLK994", 3, 1, "rename old"),
+        ("FLK995", 3, 1, "rename new"),
+        ("FLK994", 4, 7, "rename old"),
+    ]  # fmt: skip
+    assert sorted((f.code, f.line) for f in result.fixed) == [
+        ("FLK994", 3), ("FLK994", 4), ("FLK995", 3)
+    ]  # fmt: skip
+    # fixes that need one another: the first carries the whole change, the others none
+    first, *others = sorted(result.fixed, key=lambda f: (f.line, f.column, f.code))
+    assert edits_between(source.decode(), result.new_source.decode()) == first.edits
+    assert all(f.edits == () for f in others)
+    assert [(f.code, f.message) for f in result.remaining] == [
+        ("FLK995", "look at newer"), ("FLK995", "look at newer")
+    ]  # fmt: skip

@@ -91,27 +91,49 @@ class Rounds:
     transform_codes: frozenset[str] = frozenset()
 
 
-def _key(finding: Finding) -> tuple[str, int, int]:
-    return (finding.code, finding.line, finding.column)
+def _key(finding: Finding) -> tuple[str, int]:
+    """What makes two rounds' findings one: the rule and the line on the file as read
+    (a finding on a line a fix rewrote is shown at the line's start, so the column of
+    the earlier one is the better place)."""
+    return (finding.code, finding.line)
 
 
 def _in_file_order(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.line, f.column, f.code))
 
 
-def _merge(earlier: FileResult, later: FileResult, codes: frozenset[str] | None) -> FileResult:
+def _merge(
+    earlier: FileResult, later: FileResult, codes: frozenset[str] | None, shifted: bool
+) -> FileResult:
     """One file's result after another round: `later` speaks for the rules in `codes`
-    (None: every rule) and wins where both found the same thing."""
+    (None: every rule) and wins where both found the same thing, shown where the earlier
+    one was. `shifted`: `later` ran on a text the run had changed, so the edits of a fix
+    it did not apply are not on the file as read: the earlier ones are kept, or none."""
     if later.error is not None:
         return later
 
     def speaks_for(finding: Finding) -> bool:
         return codes is None or finding.code in codes
 
+    before = {_key(f): f for f in earlier.findings}
+    applied = {id(f) for f in later.fixed}
+    placed: dict[int, Finding] = {}
+    for finding in later.findings:
+        old = before.get(_key(finding))
+        new = finding
+        if old is not None:
+            new = dataclasses.replace(
+                new, line=old.line, column=old.column, end_line=old.end_line,
+                end_column=old.end_column,
+            )  # fmt: skip
+        if id(finding) not in applied and shifted and new.edits is not None:
+            new = dataclasses.replace(new, edits=old.edits if old is not None else None)
+        placed[id(finding)] = new
     newer = {_key(f) for f in later.findings}
-    findings = [f for f in earlier.findings if _key(f) not in newer] + later.findings
-    newer_fixed = {_key(f) for f in later.fixed}
-    fixed = [f for f in earlier.fixed if _key(f) not in newer_fixed] + later.fixed
+    findings = [f for f in earlier.findings if _key(f) not in newer] + list(placed.values())
+    later_fixed = [placed.get(id(f), f) for f in later.fixed]
+    newer_fixed = {_key(f) for f in later_fixed}
+    fixed = [f for f in earlier.fixed if _key(f) not in newer_fixed] + later_fixed
     remaining = [f for f in earlier.remaining if not speaks_for(f)] + [
         f for f in later.remaining if speaks_for(f)
     ]
@@ -209,7 +231,8 @@ def settle(first: Iterable[FileResult], rounds: Rounds) -> list[FileResult]:
             codes = None if path in fixed_paths else transform_codes
             if path in fixed_paths and outcome is None:
                 codes = frozenset(ran[path])
-            main[path] = _merge(main[path], result, codes) if path in main else result
+            shifted = path in current
+            main[path] = _merge(main[path], result, codes, shifted) if path in main else result
             new = result.new_source
             if new is not None and new != current.get(path, result.source):
                 changed[path] = current[path] = new

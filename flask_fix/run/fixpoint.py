@@ -317,7 +317,7 @@ def _work(
             continue
         if not codes:
             continue
-        if path in retriaged or codes != ran.get(path, codes) or index_moved(path):
+        if path in retriaged or set(codes) != set(ran.get(path, codes)) or index_moved(path):
             if path not in reads and path not in retriaged and index is before:
                 continue
             items.append((path, codes, current[path]) if path in current else (path, codes))

@@ -639,7 +639,12 @@ def _run(
     # few known before it and the transforms' other files, merged as they come
     early.sort(key=_path_of)
     first_round = heapq.merge(early, fixed, *others, key=_path_of)
-    yield from _next_rounds(first_round, settings, parts, projects, candidates, work)
+    transform_reads: set[str] = set()
+    yield from _next_rounds(
+        first_round, settings, parts, projects, candidates, work, transform_reads
+    )
+    if cache is not None:  # what later rounds' transforms read too
+        cache.transform_reads |= transform_reads - set(scanned)
 
 
 class _Project:
@@ -730,10 +735,12 @@ def _next_rounds(
     projects: Projects,
     candidates: list[tuple[str, tuple[str, ...]]],
     work: list[tuple],
+    transform_reads: set[str],
 ) -> Iterator[FileResult]:
     """The first round's results, and those of the rounds its changes lead to
     (flask_fix.run.fixpoint), each project's rounds on its own index, transforms and
-    settings: the run's final result."""
+    settings: the run's final result. `transform_reads` receives the files the
+    transforms read in the last round they ran (the cache's dependencies)."""
     from . import fixpoint
     from . import transforms as _transforms
 
@@ -746,10 +753,12 @@ def _next_rounds(
         assert part.outcome is not None and part.settings is not None
         outcome = part.outcome
         compact = FactsCompactor().compact
+        # each file's rules by its triage, before could_fire_in (a new index may let
+        # more of them fire), with those a transform's rewrite added
         triage = {path: codes for path, codes in candidates if projects.of(path) == root}
         mine = [item for item in work if projects.of(item[0]) == root]
-        for item in mine:
-            triage[item[0]] = item[1]
+        for path, codes, *_ in mine:
+            triage[path] = tuple(sorted({*triage.get(path, ()), *codes}))
 
         def fix(items: list[tuple], index: ProjectIndex, root: str = root) -> Iterator[FileResult]:
             indexes = RunIndexes({root: index}, {item[0]: root for item in items})
@@ -777,6 +786,7 @@ def _next_rounds(
             ),
         )
         settled.append(fixpoint.settle(results, rounds))
+        transform_reads.update(rounds.transform_reads)
     yield from heapq.merge(*settled, key=_path_of)
 
 

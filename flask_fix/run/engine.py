@@ -194,7 +194,7 @@ def _whole_change(
 ) -> tuple[list[Finding], list[Finding]]:
     """Fixes that needed one another (a later pass's): the first fixed finding carries
     the whole change from the source as given, the others no edits (as
-    flask_fix.fixpoint does for a file changed in several rounds)."""
+    flask_fix.run.fixpoint does for a file changed in several rounds)."""
     old, new = (
         text.decode("utf-8", "surrogateescape") for text in (source, new_source)
     )

@@ -241,7 +241,7 @@ def test_a_function_the_main_block_calls_counts_as_run_there():
     tail = 'def init_db():\n    db.create_all()\n\n\nif __name__ == "__main__":\n    init_db()\n'
     index = index_from_sources({"app.py": SINGLE + tail})
     index.flask_sqlalchemy_version = (2, 4)
-    from flask_fix.codemods import legacy_db
+    from flask_fix.rewrite import legacy_db
 
     index.database_fallback_uses = tuple(legacy_db.fallback_uses(index))
     assert [(u[0], u[2]) for u in index.database_fallback_uses] == [("app.py", "db.create_all")]

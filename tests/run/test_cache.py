@@ -55,7 +55,7 @@ class Counted:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.scanned: list[str] = []
         self.fixed: list[str] = []
-        # fixed again by the run's later rounds (flask_fix.fixpoint), which the cache
+        # fixed again by the run's later rounds (flask_fix.run.fixpoint), which the cache
         # does not keep: each of them carries the text the run has changed
         self.refixed: list[str] = []
         self._later = False

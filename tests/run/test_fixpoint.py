@@ -1,4 +1,4 @@
-"""One run gives the final result (flask_fix/fixpoint.py): project transforms and file
+"""One run gives the final result (flask_fix/run/fixpoint.py): project transforms and file
 fixes run again on the fixed text until nothing changes; every mode shows that result,
 a second run is empty, a file that does not settle is reported. And the fix levels hold
 for `python app.py`: run as `__main__` (with Flask.run stubbed) the module still works

@@ -317,7 +317,8 @@ def test_blog_message_names_the_requirements(sweep):
         in requirements
     )
     assert "- `markupsafe`: FLK702: the code now imports `markupsafe` itself" in requirements
-    assert "- `app.py:3` FLK201 module-level app" in body
+    # on the fixed code: FLK702 added `from markupsafe import Markup` above the app
+    assert "- `app.py:4` FLK201 module-level app" in body
 
 
 def test_broken_repository_is_reported_and_the_sweep_goes_on(sweep):

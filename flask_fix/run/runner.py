@@ -765,6 +765,7 @@ def _next_rounds(
             return _mapped(
                 fix_file, items, settings, indexes, FIX_SERIAL_BELOW, chunk=False,
                 weight=_fix_weight,
+                lost=functools.partial(_lost_fix, writing=settings.mode is Mode.FIX),
             )  # fmt: skip
 
         def run_again(index, facts, current, run_transforms=part.run_transforms):

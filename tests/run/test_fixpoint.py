@@ -268,3 +268,49 @@ def test_a_file_that_does_not_settle_is_reported_not_a_crash(tmp_path, monkeypat
     [result] = [r for r in results if r.path.endswith("app.py")]
     assert result.error is not None and "did not settle after 8 rounds" in result.error.message
     assert next(counter) == fixpoint.MAX_ROUNDS
+
+
+def test_in_a_folder_of_projects_each_goes_to_its_fixpoint_as_alone(tmp_path, monkeypatch):
+    """Each project's rounds use its own index, pins and transforms: two Flask 1 apps
+    whose modules are both `app` become factories, a Flask-SQLAlchemy 2.x project keeps
+    its constructor; the folder run finds and writes what each project's run alone does."""
+    import os
+    import shutil
+
+    names = ("one", "two", "sql")
+    folder = tmp_path / "all"
+    for name in names:
+        (folder / name).mkdir(parents=True)
+    project(folder / "one", BEFORE_FIRST_REQUEST, "flask<2\n")
+    project(folder / "two", BEFORE_FIRST_REQUEST.replace("ready", "warm"), "flask<2\n")
+    project(folder / "sql", MAIN_CREATE_ALL, "flask-sqlalchemy>=2.4\n")
+    alone = tmp_path / "alone"
+    shutil.copytree(folder, alone)
+
+    def findings(path: Path) -> list[tuple]:
+        monkeypatch.chdir(path)
+        status, out = cli(Path("."), "--unsafe-fixes", "--check", "--output-format", "json")
+        assert status == 1
+        return [
+            (os.path.relpath(path / f["path"], folder if path.is_relative_to(folder) else alone),
+             f["line"], f["code"], f["fix_level"], json.dumps(f["fix"]))
+            for f in json.loads(out)["findings"]
+        ]  # fmt: skip
+
+    together = sorted(findings(folder))
+    assert together == sorted(f for name in names for f in findings(alone / name))
+    assert [(f[0], f[2]) for f in together if f[0].startswith("one")] == [
+        ("one/app.py", "FLK201"), ("one/app.py", "FLK705")
+    ]  # fmt: skip
+    for name in names:
+        monkeypatch.chdir(alone / name)
+        assert cli(Path("."), "--unsafe-fixes")[0] in (0, 1)
+    monkeypatch.chdir(folder)
+    assert cli(Path("."), "--unsafe-fixes")[0] in (0, 1)
+    for name in names:
+        assert (folder / name / "app.py").read_text() == (alone / name / "app.py").read_text()
+    assert (folder / "one" / "app.py").read_text() == BEFORE_FIRST_REQUEST_FIXED
+    assert "def create_app(" in (folder / "two" / "app.py").read_text()
+    assert (folder / "sql" / "app.py").read_text() == MAIN_CREATE_ALL
+    # nothing more to change (the sql project's FLK202 stays, report-only)
+    assert cli(Path("."), "--unsafe-fixes", "--diff") == (0, "")

@@ -102,6 +102,26 @@ def _in_file_order(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.line, f.column, f.code))
 
 
+def _matches(earlier: list[Finding], later: list[Finding]) -> dict[int, Finding]:
+    """id(later finding) -> the earlier finding it is (same `_key`), one to one: the one
+    with the same message first, then the same column, then the first left."""
+    left: dict[tuple[str, int], list[Finding]] = {}
+    for finding in earlier:
+        left.setdefault(_key(finding), []).append(finding)
+    matched: dict[int, Finding] = {}
+    for finding in later:
+        candidates = left.get(_key(finding))
+        if not candidates:
+            continue
+        best = next(
+            (f for f in candidates if f.message == finding.message),
+            next((f for f in candidates if f.column == finding.column), candidates[0]),
+        )
+        candidates.remove(best)
+        matched[id(finding)] = best
+    return matched
+
+
 def _merge(
     earlier: FileResult, later: FileResult, codes: frozenset[str] | None, shifted: bool
 ) -> FileResult:
@@ -115,11 +135,13 @@ def _merge(
     def speaks_for(finding: Finding) -> bool:
         return codes is None or finding.code in codes
 
-    before = {_key(f): f for f in earlier.findings}
+    # each later finding is one earlier finding at most (two of a rule on one line stay
+    # two: a rule reporting both names of an import, one of them fixed)
+    matched = _matches(earlier.findings, later.findings)
     applied = {id(f) for f in later.fixed}
     placed: dict[int, Finding] = {}
     for finding in later.findings:
-        old = before.get(_key(finding))
+        old = matched.get(id(finding))
         new = finding
         if old is not None:
             new = dataclasses.replace(
@@ -129,11 +151,12 @@ def _merge(
         if id(finding) not in applied and shifted and new.edits is not None:
             new = dataclasses.replace(new, edits=old.edits if old is not None else None)
         placed[id(finding)] = new
-    newer = {_key(f) for f in later.findings}
-    findings = [f for f in earlier.findings if _key(f) not in newer] + list(placed.values())
+    replaced = {id(old) for old in matched.values()}
+    findings = [f for f in earlier.findings if id(f) not in replaced] + list(placed.values())
     later_fixed = [placed.get(id(f), f) for f in later.fixed]
-    newer_fixed = {_key(f) for f in later_fixed}
-    fixed = [f for f in earlier.fixed if _key(f) not in newer_fixed] + later_fixed
+    fixed_matched = _matches(earlier.fixed, later.fixed)
+    gone = {id(old) for old in fixed_matched.values()}
+    fixed = [f for f in earlier.fixed if id(f) not in gone] + later_fixed
     remaining = [f for f in earlier.remaining if not speaks_for(f)] + [
         f for f in later.remaining if speaks_for(f)
     ]
@@ -334,12 +357,15 @@ def _whole_change(result: FileResult, final: bytes) -> FileResult:
     assert result.source is not None
     old = result.source.decode("utf-8", "surrogateescape")
     edits = edits_between(old, final.decode("utf-8", "surrogateescape"))
-    fixed_keys = {_key(f) for f in result.fixed}
-    fixed = [f for f in result.findings if f.has_fix and _key(f) in fixed_keys]
+    # the findings the fixed ones are, one to one
+    matched = _matches(result.findings, result.fixed)
+    chosen = {id(f) for f in matched.values()}
+    fixed = [f for f in result.findings if id(f) in chosen]
     first = fixed[0] if fixed else None
     new = {id(f): dataclasses.replace(f, edits=edits if f is first else ()) for f in fixed}
     findings = [new.get(id(f), f) for f in result.findings]
-    by_key = {_key(f): f for f in findings}
     return dataclasses.replace(
-        result, findings=findings, fixed=[by_key.get(_key(f), f) for f in result.fixed]
+        result,
+        findings=findings,
+        fixed=[new[id(matched[id(f)])] if id(f) in matched else f for f in result.fixed],
     )

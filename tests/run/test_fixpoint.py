@@ -314,3 +314,27 @@ def test_in_a_folder_of_projects_each_goes_to_its_fixpoint_as_alone(tmp_path, mo
     assert (folder / "sql" / "app.py").read_text() == MAIN_CREATE_ALL
     # nothing more to change (the sql project's FLK202 stays, report-only)
     assert cli(Path("."), "--unsafe-fixes", "--diff") == (0, "")
+
+
+def test_two_findings_of_a_rule_on_one_line_stay_two_after_another_round():
+    """`from jinja2 import Markup, contextfilter`: FLK710 fixes Markup and reports
+    contextfilter; a later round sees contextfilter alone, which is the same finding
+    (by its message), and Markup's finding, fixed, stays."""
+    from flask_fix.model import FileResult, Finding, FixLevel
+
+    def finding(column: int, message: str, level: FixLevel) -> Finding:
+        return Finding(
+            "FLK710", "removed", message, "h.py", 3, column, 3, column + 5, level,
+            has_fix=level is not FixLevel.REPORT,
+        )  # fmt: skip
+
+    markup = finding(20, "Markup moved", FixLevel.SAFE)
+    context = finding(28, "contextfilter removed", FixLevel.REPORT)
+    earlier = FileResult("h.py", findings=[markup, context], fixed=[markup], remaining=[context])
+    again = finding(1, "contextfilter removed", FixLevel.REPORT)
+    later = FileResult("h.py", findings=[again], remaining=[again])
+    merged = fixpoint._merge(earlier, later, None, shifted=True)
+    assert [(f.column, f.message) for f in merged.findings] == [
+        (20, "Markup moved"), (28, "contextfilter removed")
+    ]  # fmt: skip
+    assert merged.fixed == [markup] and [f.column for f in merged.remaining] == [1]

@@ -14,6 +14,10 @@ from ..index.contextfacts import is_main_guard
 from ..index.project import FLASK_CLASSES
 from ..rewrite.base import Example, Rule, TextExample, TextFinding, TextRule
 from ..rewrite.factory.commands import (
+    SHELLS,
+    dash_c_script,
+    is_dev_file,
+    is_dev_name,
     Command,
     Positions,
     Word,
@@ -42,17 +46,6 @@ LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 # --- deployment files ------------------------------------------------------------------
 
-# a file whose name or folder says it is for development, tests or documentation
-_DEV_TOKENS = frozenset(
-    {"dev", "develop", "development", "local", "test", "tests", "testing", "ci", "e2e"}
-    | {"example", "examples", "docs", "devcontainer", "sample", "samples", "demo"}
-)
-# folders holding what does not deploy (a folder named so above the project is a miss)
-_DEV_FOLDERS = frozenset(
-    {"devcontainer", "ci", "test", "tests", "testing", "e2e", "example", "examples"}
-    | {"docs", "sample", "samples"}
-)
-_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
 _PYTHON = re.compile(r"(python|pypy)(\d+(\.\d+)*)?")
 # options of the `flask` command group that take a value
 _FLASK_VALUE_OPTIONS = frozenset({"--app", "-A", "--env-file", "-e"})
@@ -62,18 +55,6 @@ _DEV_ASSIGNMENTS = re.compile(r"FLASK_DEBUG=(1|true|True)|FLASK_ENV=development"
 _DEV_SETTING = re.compile(
     r"""FLASK_DEBUG["']?\s*[:=]\s*["']?(1|true|True)\b|FLASK_ENV["']?\s*[:=]\s*["']?development"""
 )
-
-
-def _is_dev_name(name: str) -> bool:
-    """A file or stage name marked for development (`Procfile.dev`, `start-local.sh`)."""
-    return bool(set(re.split(r"[^a-z0-9]+", name.lower())) & _DEV_TOKENS)
-
-
-def _is_dev_file(path: str) -> bool:
-    folders = os.path.normpath(path).split(os.sep)[:-1]
-    return _is_dev_name(os.path.basename(path)) or any(
-        folder.lower().lstrip(".") in _DEV_FOLDERS for folder in folders
-    )
 
 
 class DevServerCommand(TextRule):
@@ -181,7 +162,7 @@ class DevServerCommand(TextRule):
     )
 
     def check(self, path: str, text: str) -> list[TextFinding]:
-        if _is_dev_file(path):
+        if is_dev_file(path):
             return []
         # compose files and shell scripts serve development as often as deployment:
         # commands (or a whole file) that say so are left alone
@@ -190,7 +171,7 @@ class DevServerCommand(TextRule):
             return []
         positions = Positions(text)
         findings: dict[tuple[int, int], TextFinding] = {}
-        for command in file_commands(path, text, skip_stage=_is_dev_name):
+        for command in file_commands(path, text, skip_stage=is_dev_name):
             if may_be_dev and _says_development(command):
                 continue
             for message, first, last in self._dev_server_uses(command, path):
@@ -207,8 +188,8 @@ class DevServerCommand(TextRule):
         if not words:
             return []
         program = os.path.basename(words[0].text)
-        if program in _SHELLS:
-            script = _dash_c_script(words)
+        if program in SHELLS:
+            script = dash_c_script(words)
             if script is None:
                 return []
             found = []
@@ -617,16 +598,6 @@ def _says_development(command: Command) -> bool:
         word.text in ("--debug", "--reload") or _DEV_ASSIGNMENTS.fullmatch(word.text)
         for word in command
     )
-
-
-def _dash_c_script(words: Command) -> Word | None:
-    """The script of `sh -c 'script'` (options such as `-e` or `-ec` may come first)."""
-    for i, word in enumerate(words[1:], 1):
-        if not word.text.startswith("-"):
-            return None
-        if "c" in word.text[1:] and not word.text.startswith("--"):
-            return words[i + 1] if i + 1 < len(words) else None
-    return None
 
 
 def _flask_subcommand(arguments: Command) -> str | None:

@@ -11,14 +11,17 @@ from ..model import FixLevel
 from ..rewrite.base import ProjectContext, ProjectExample, ProjectFinding, ProjectTransform
 from ..rewrite.base import TransformResult
 from ..rewrite.factory.commands import (
+    SHELLS,
     Positions,
     Word,
+    dash_c_script,
     file_commands,
     file_kind,
+    is_dev_file,
+    is_dev_name,
     shell_commands,
     simple_command,
 )
-from .dev_server_in_production import _SHELLS, _dash_c_script, _is_dev_file, _is_dev_name
 
 # production WSGI servers, by the name of the command (or of the module `python -m` runs)
 SERVERS = {"gunicorn": "Gunicorn", "uwsgi": "uWSGI", "waitress-serve": "Waitress"}
@@ -165,10 +168,10 @@ class StaticFilesInProduction(ProjectTransform):
         files = [os.path.normpath(p) for p in context.files_under(_root(index))]
         uses = []  # (path, text, word, server) of each production command
         for path in files:
-            if file_kind(path) not in ("procfile", "dockerfile", "compose") or _is_dev_file(path):
+            if file_kind(path) not in ("procfile", "dockerfile", "compose") or is_dev_file(path):
                 continue
             text = _text(context, path)
-            for command in file_commands(path, text, skip_stage=_is_dev_name):
+            for command in file_commands(path, text, skip_stage=is_dev_name):
                 server = _server(simple_command(command))
                 if server is not None and not any(_UWSGI_STATIC.search(w.text) for w in command):
                     uses.append((path, text, server))
@@ -223,8 +226,8 @@ def _server(words: tuple[Word, ...]) -> tuple[str, Word] | None:
     if not words:
         return None
     name = os.path.basename(words[0].text)
-    if name in _SHELLS:  # `sh -c "flask db upgrade && gunicorn app:app"`
-        script = _dash_c_script(words)
+    if name in SHELLS:  # `sh -c "flask db upgrade && gunicorn app:app"`
+        script = dash_c_script(words)
         for inner in shell_commands(script.text) if script is not None else ():
             found = _server(simple_command(inner))
             if found is not None:

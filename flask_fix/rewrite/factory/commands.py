@@ -524,3 +524,40 @@ def file_commands(
     if kind == "shell":
         return shell_commands(text)
     return []
+
+
+# --- what a deployment file is for (FLK601, FLK603) ------------------------------------
+
+# a file whose name or folder says it is for development, tests or documentation
+DEV_TOKENS = frozenset(
+    {"dev", "develop", "development", "local", "test", "tests", "testing", "ci", "e2e"}
+    | {"example", "examples", "docs", "devcontainer", "sample", "samples", "demo"}
+)
+# folders holding what does not deploy (a folder named so above the project is a miss)
+DEV_FOLDERS = frozenset(
+    {"devcontainer", "ci", "test", "tests", "testing", "e2e", "example", "examples"}
+    | {"docs", "sample", "samples"}
+)
+SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
+
+
+def is_dev_name(name: str) -> bool:
+    """A file or stage name marked for development (`Procfile.dev`, `start-local.sh`)."""
+    return bool(set(re.split(r"[^a-z0-9]+", name.lower())) & DEV_TOKENS)
+
+
+def is_dev_file(path: str) -> bool:
+    folders = os.path.normpath(path).split(os.sep)[:-1]
+    return is_dev_name(os.path.basename(path)) or any(
+        folder.lower().lstrip(".") in DEV_FOLDERS for folder in folders
+    )
+
+
+def dash_c_script(words: Command) -> Word | None:
+    """The script of `sh -c 'script'` (options such as `-e` or `-ec` may come first)."""
+    for i, word in enumerate(words[1:], 1):
+        if not word.text.startswith("-"):
+            return None
+        if "c" in word.text[1:] and not word.text.startswith("--"):
+            return words[i + 1] if i + 1 < len(words) else None
+    return None

@@ -42,6 +42,7 @@ from ..index.extensionfacts import InitAppClass, may_be_extension_class
 from ..model import FixLevel
 from ..index.project import FLASK_CLASSES, ProjectIndex
 from .base import RuleContext
+from .module_layout import is_main_test
 from .names import enclosing_function, reaching_assignments
 
 
@@ -337,7 +338,7 @@ class ExtensionTracking(cst.BatchableCSTVisitor):
         self._context_depth -= self._with_stack.pop()
 
     def visit_If(self, node: cst.If) -> None:
-        guard = _is_main_guard(node.test)
+        guard = is_main_test(node.test)
         self._if_stack.append(guard)
         self._main_depth += guard
 
@@ -829,18 +830,6 @@ def _statement_replacements(
             )
         }
     return {small: cst.FlattenSentinel([first, second])}
-
-
-def _is_main_guard(test: cst.BaseExpression) -> bool:
-    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
-        return False
-    comparison = test.comparisons[0]
-    if not isinstance(comparison.operator, cst.Equal):
-        return False
-    sides = [test.left, comparison.comparator]
-    return any(isinstance(s, cst.Name) and s.value == "__name__" for s in sides) and any(
-        isinstance(s, cst.SimpleString) and s.evaluated_value == "__main__" for s in sides
-    )
 
 
 _EMPTY = cst.Module(body=[])

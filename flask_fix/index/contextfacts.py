@@ -156,6 +156,10 @@ class ModuleContextFacts:
     init_app_factories: dict[str, tuple[tuple[str, ...], tuple[str, int] | None]] = field(
         default_factory=dict
     )
+    # module-level functions decorated `@x.user_loader` (Flask-Login): the qualified names
+    # their `return` expressions name (`return User.query.get(int(id))`: pkg.models.User),
+    # so the link can tell whether `current_user` is a model instance (FLK506)
+    user_loader_names: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -188,6 +192,9 @@ class ContextIndex:
     # (FLK503): qualified name -> the parameter whose mapping they apply to `app.config`
     # before that, (name, position), or None (see `ModuleContextFacts.init_app_factories`)
     sqlalchemy_factories: dict[str, tuple[str, int] | None] = field(default_factory=dict)
+    # a Flask-Login user loader of the project returns one of `models` (its `return` names
+    # a model): `current_user` is then a model instance (FLK506)
+    login_user_model: bool = False
 
 
 # --- one module ---------------------------------------------------------------------------
@@ -205,6 +212,7 @@ def scan_module(tree: ast.Module, scanner: ModuleScan) -> ModuleContextFacts:
         elif isinstance(statement, ast.FunctionDef):
             _record_task(facts, statement, qualify)
             _record_init_app_factory(facts, statement, qualify)
+            _record_user_loader(facts, statement, qualify)
             functions[statement.name] = statement
         elif isinstance(statement, ast.If) and is_main_guard(statement.test):
             facts.main_guard = True
@@ -411,6 +419,21 @@ def _record_task(facts: ModuleContextFacts, function: ast.FunctionDef, qualify) 
                 facts.task_defs[function.name] = (app, has_base)
         elif qualify(expression) in SHARED_TASK:
             facts.task_defs[function.name] = (None, has_base)
+
+
+def _record_user_loader(facts: ModuleContextFacts, function: ast.FunctionDef, qualify) -> None:
+    """See `ModuleContextFacts.user_loader_names`."""
+    if not any(
+        isinstance(d, ast.Attribute) and d.attr == "user_loader" for d in function.decorator_list
+    ):
+        return
+    for node in ast.walk(function):
+        if isinstance(node, ast.Return) and node.value is not None:
+            for name in ast.walk(node.value):
+                if isinstance(name, ast.Name):
+                    qualified = qualify(name)
+                    if qualified is not None:
+                        facts.user_loader_names.add(qualified)
 
 
 def _record_init_app_factory(facts: ModuleContextFacts, function: ast.FunctionDef, qualify) -> None:
@@ -942,7 +965,14 @@ def link(linker: ProjectLink) -> ContextIndex:
                 if key in factories:
                     sqlalchemy_factories[f"{module.module}.{local}"] = factories[key]
 
+    login_user_model = any(
+        linker.resolve(name, module.path) in models
+        for module, facts in per_module
+        for name in facts.user_loader_names
+    )
+
     return ContextIndex(
+        login_user_model=login_user_model,
         import_context=_import_contexts(linker, per_module),
         sqlalchemy_factories=sqlalchemy_factories,
         sqlalchemy=names_of(sqlalchemy),

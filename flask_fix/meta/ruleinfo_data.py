@@ -1556,6 +1556,75 @@ RULES = ({'code': 'FLK101',
          '    with older pins they are only reported. `get_recorded_queries` also needs\n'
          "    `SQLALCHEMY_RECORD_QUERIES = True` and calls a query's `.context` `.location`.",
   'file_patterns': ()},
+ {'code': 'FLK506',
+  'name': 'detached-instance',
+  'kind': 'python',
+  'fix_level': 'report',
+  'summary': "Pass a model's primary key to threads, tasks and `session`, not the instance.",
+  'doc': 'What it does:\n'
+         '    Finds Flask-SQLAlchemy model instances that leave the database session they '
+         'were\n'
+         "    loaded in: passed to a `threading.Thread`/`Timer`, an executor's `.submit()` /\n"
+         "    `.map()`, a Celery task's `.delay()`/`.apply_async()`/`.s()`/`.si()` (a task of\n"
+         "    the project) or RQ's `queue.enqueue()`; stored in a module-level global "
+         '(assigned\n'
+         '    at module level and read by a function, assigned in a function through '
+         '`global`,\n'
+         "    or put into a module-level container); or put in Flask's `session`. An instance\n"
+         '    is a value loaded from a model of the project: `User.query...get()` /\n'
+         '    `first()` / `one()` / `first_or_404()` / `get_or_404()` (through `filter_by`,\n'
+         '    `order_by` and the other query methods), `db.session.get(User, ...)`,\n'
+         '    `db.get_or_404(User, ...)`, `db.session.query(User)...first()`,\n'
+         '    `db.session.scalar(select(User)...)`, `db.first_or_404(select(User)...)`, a\n'
+         "    loop variable over `.all()`, `self` in a method of a model, and Flask-Login's\n"
+         "    `current_user` when the project's user loader returns a model.\n"
+         '\n'
+         'Why is this bad?:\n'
+         '    An instance belongs to the session that loaded it, and Flask-SQLAlchemy removes\n'
+         "    that session when the request's app context ends. In a thread, the instance is\n"
+         '    shared with a session another thread is using (sessions are not thread-safe),\n'
+         '    and once the request ends every lazy load or expired attribute raises\n'
+         '    "Parent instance <User> is not bound to a Session; lazy load operation of\n'
+         '    attribute ... cannot proceed" (DetachedInstanceError). A task queue serializes\n'
+         "    its arguments: Celery's default JSON serializer refuses the object, and a "
+         'pickle\n'
+         '    gives the worker a detached copy of stale data. A global keeps the instance\n'
+         "    across requests, detached and stale, shared by every thread. Flask's cookie\n"
+         '    session is JSON: storing an instance raises "Object of type User is not JSON\n'
+         '    serializable" when the response is saved; a server-side session pickles it and\n'
+         '    later requests read a detached copy.\n'
+         '\n'
+         'Example:\n'
+         '    @app.post("/users/<int:user_id>/welcome")\n'
+         '    def welcome(user_id):\n'
+         '        user = User.query.get_or_404(user_id)\n'
+         '        send_welcome.delay(user)\n'
+         '        session["user"] = user\n'
+         '        return "queued", 202\n'
+         '\n'
+         'Use instead:\n'
+         '    @app.post("/users/<int:user_id>/welcome")\n'
+         '    def welcome(user_id):\n'
+         '        user = User.query.get_or_404(user_id)\n'
+         '        send_welcome.delay(user.id)  # the task loads it: db.session.get(User, '
+         'user_id)\n'
+         '        session["user_id"] = user.id\n'
+         '        return "queued", 202\n'
+         '\n'
+         'Fix safety:\n'
+         '    Report only: the receiving code must load the object again by its primary key\n'
+         '    (or `db.session.merge()` it into its own session), which changes its signature.\n'
+         '    Not reported: an attribute of an instance (`user.id`, `user.email`: a value,\n'
+         '    though a relationship attribute would be an instance too), a dict or string\n'
+         '    built from it, anything passed to a thread target that calls `.merge(...)`;\n'
+         "    names that are not the project's (a local `session`, a parameter named `user`,\n"
+         '    a model class from outside the project), a variable bound to anything else on\n'
+         "    some path, and instances a function merely creates (`User(...)`). Flask's\n"
+         "    context proxies passed to threads are FLK303's, `db.session` used in a thread\n"
+         "    is FLK502's. Queues are resolved only as `rq.Queue(...)` bound in the module or\n"
+         "    Flask-RQ's `get_queue()`; a queue kept on the app (`app.task_queue`), Flask-RQ2\n"
+         '    jobs and class attributes are not followed.',
+  'file_patterns': ()},
  {'code': 'FLK601',
   'name': 'dev-server-in-production',
   'kind': 'python',

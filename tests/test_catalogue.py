@@ -22,7 +22,10 @@ The projects, each run on its own (FLK403 and the Flask pin are project-wide fac
   Flask-WTF 0.14 and Flask-Login 0.4 (its requirements' lower bounds), using what today's
   releases removed (FLK504, FLK709-FLK711, FLK801, FLK802): the bounds keep the
   `pass_context` and `get_recorded_queries` rewrites report-only, and `lookalikes.py`
-  (a local `Markup`, an `is_active()` method of another class) stays silent.
+  (a local `Markup`, an `is_active()` method of another class) stays silent;
+- mailer: a factory with Flask-SQLAlchemy 3 and Celery set up as Flask's guide does: a
+  view sends a loaded `User` to a task and puts it in `session` (FLK506), while its
+  look-alike passes `user.id` to the task, which loads the user again.
 
 Each holds look-alikes that must not be reported (an external redirect, a `request`
 parameter, `debug=` from the environment, a thread that pushes its own app context, a
@@ -126,6 +129,10 @@ FINDINGS = {
         ("FLK802", "blog/models.py", 16),
         ("FLK504", "blog/models.py", 20),
         ("FLK802", "blog/templates/base.html", 2),
+    ],
+    "mailer": [
+        ("FLK506", "mailer/views.py", 21),
+        ("FLK506", "mailer/views.py", 22),
     ],
 }
 PROJECTS = sorted(FINDINGS)

@@ -97,7 +97,8 @@ class DetachedInstance(BackgroundRule):
         Finds Flask-SQLAlchemy model instances that leave the database session they were
         loaded in: passed to a `threading.Thread`/`Timer`, an executor's `.submit()` /
         `.map()`, a Celery task's `.delay()`/`.apply_async()`/`.s()`/`.si()` (a task of
-        the project) or RQ's `queue.enqueue()`; stored in a module-level global (assigned
+        the project, of an app made by `celery.Celery(...)` or a `@shared_task`) or
+        RQ's `queue.enqueue()`; stored in a module-level global (assigned
         at module level and read by a function, assigned in a function through `global`,
         or put into a module-level container); or put in Flask's `session`. An instance
         is a value loaded from a model of the project: `User.query...get()` /
@@ -105,8 +106,9 @@ class DetachedInstance(BackgroundRule):
         `order_by` and the other query methods), `db.session.get(User, ...)`,
         `db.get_or_404(User, ...)`, `db.session.query(User)...first()`,
         `db.session.scalar(select(User)...)`, `db.first_or_404(select(User)...)`, a
-        loop variable over `.all()`, `self` in a method of a model, and Flask-Login's
-        `current_user` when the project's user loader returns a model.
+        loop variable over `.all()`, a `User(...)` the same function gives to
+        `db.session.add()` / `add_all()`, `self` in a method of a model, and
+        Flask-Login's `current_user` when the project's user loader returns a model.
 
     Why is this bad?:
         An instance belongs to the session that loaded it, and Flask-SQLAlchemy removes
@@ -145,12 +147,16 @@ class DetachedInstance(BackgroundRule):
         though a relationship attribute would be an instance too), a dict or string
         built from it, anything passed to a thread target that calls `.merge(...)`;
         names that are not the project's (a local `session`, a parameter named `user`,
-        a model class from outside the project), a variable bound to anything else on
-        some path, and instances a function merely creates (`User(...)`). Flask's
+        a model class from outside the project), a variable bound to anything else in
+        the function (even before the query: `user = form.save()` then `user =
+        User.query...`), and instances a function creates without adding them to the
+        session (`User(...)`). Flask's
         context proxies passed to threads are FLK303's, `db.session` used in a thread
         is FLK502's. Queues are resolved only as `rq.Queue(...)` bound in the module or
         Flask-RQ's `get_queue()`; a queue kept on the app (`app.task_queue`), Flask-RQ2
-        jobs and class attributes are not followed.
+        jobs and class attributes are not followed. Tasks of an app made by a project
+        subclass of `Celery` are left alone: such a class may send instances its own way
+        (indico's sends their primary keys and loads them again in the worker).
     """
 
     code = "FLK506"
@@ -392,6 +398,8 @@ class DetachedInstance(BackgroundRule):
         self._stores: list[tuple[cst.CSTNode, cst.BaseExpression, str]] = []  # (target, value, kind)
         self._global_scope: GlobalScope | None = None
         self._globals: list[set[str]] = []  # names declared `global` per function
+        # (id(scope), name) of names given to `db.session.add()` / `add_all([...])`
+        self._added_names: set[tuple[int, str]] = set()
 
     # traversal
 
@@ -447,6 +455,18 @@ class DetachedInstance(BackgroundRule):
     def visit_Call(self, node: cst.Call) -> None:
         super().visit_Call(node)
         func = node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in ("add", "add_all")
+            and node.args
+            and self._is_db_session(func.value)
+        ):
+            value = node.args[0].value
+            names = _elements(value) if func.attr.value == "add_all" else [value]
+            for name in names:
+                if isinstance(name, cst.Name):
+                    scope = self.get_metadata(ScopeProvider, name, None)
+                    self._added_names.add((id(scope), name.value))
         if isinstance(func, cst.Attribute) and (
             func.attr.value in RQ_METHODS or func.attr.value in CONTAINER_METHODS
         ):
@@ -470,12 +490,22 @@ class DetachedInstance(BackgroundRule):
     # sinks
 
     def launched(self, launch: Launch) -> None:
+        if launch.kind == "celery" and not self._stock_task(launch.call):
+            return
         merges = launch.target is not None and _calls_merge(launch.target)
         for expression in launch.passed:
             for node, loaded in self._loaded_in(expression):
                 if merges:
                     continue
                 self.report_once(node, _launch_message(launch, node, loaded))
+
+    def _stock_task(self, call: cst.Call) -> bool:
+        """A task of a `celery.Celery(...)` app or a `@shared_task` (see
+        `ContextIndex.stock_celery_tasks`)."""
+        func = call.func
+        assert isinstance(func, cst.Attribute)
+        task = project_name(self, func.value)
+        return task in self.context.index.contexts.stock_celery_tasks
 
     def _enqueued(self, call: cst.Call, func: cst.Attribute) -> None:
         receiver = func.value
@@ -631,6 +661,11 @@ class DetachedInstance(BackgroundRule):
                 return None
             how, value = bound
             loaded = self._loaded(value, depth + 1)
+            if loaded is None and how == "value" and isinstance(value, cst.Call):
+                # `user = User(...)` then `db.session.add(user)`: in the session as well
+                model = self._model(value.func)
+                if model and (id(assignment.scope), name.value) in self._added_names:
+                    loaded = Loaded("instance", model)
             if loaded is None:
                 return None
             if how == "loop":

@@ -195,6 +195,10 @@ class ContextIndex:
     # a Flask-Login user loader of the project returns one of `models` (its `return` names
     # a model): `current_user` is then a model instance (FLK506)
     login_user_model: bool = False
+    # tasks whose arguments go through Celery's own serializers: `@shared_task`, or a task
+    # of an app made by `celery.Celery(...)` itself, not by a project subclass (which may
+    # send model instances its own way, as indico's sends their primary keys) (FLK506)
+    stock_celery_tasks: frozenset[str] = frozenset()
 
 
 # --- one module ---------------------------------------------------------------------------
@@ -879,6 +883,7 @@ def link(linker: ProjectLink) -> ContextIndex:
         )
 
     sqlalchemy, given_app, celery, plain_celery = set(), set(), set(), set()
+    stock_celery = set()  # made by celery.Celery itself
     overridden = any(f.overrides_task for _, f in per_module)
     pushed = any(f.pushes_context for _, f in per_module)
     for module, facts in per_module:
@@ -889,6 +894,8 @@ def link(linker: ProjectLink) -> ContextIndex:
                     given_app.add((module.path, name))
             elif derives(callee, module.path, CELERY_CLASSES):
                 celery.add((module.path, name))
+                if callee in CELERY_CLASSES:
+                    stock_celery.add((module.path, name))
                 if (
                     callee in CELERY_CLASSES
                     and not {"task_cls", "**"} & set(keywords)
@@ -934,12 +941,14 @@ def link(linker: ProjectLink) -> ContextIndex:
     tests = class_derives(UNITTEST_CASES) | context_tests
     models_given_app = models_of(given_app) if given_app else set()
 
-    tasks, plain_tasks = set(), set()
+    tasks, plain_tasks, stock_tasks = set(), set(), set()
     for module, facts in per_module:
         for name, (app, has_base) in facts.task_defs.items():
             app_key = linker.resolve(app, module.path) if app is not None else None
             if app is None or app_key in celery:
                 tasks.add((module.path, name))
+            if app is None or app_key in stock_celery:
+                stock_tasks.add((module.path, name))
             if app_key in plain_celery and not has_base:
                 plain_tasks.add((module.path, name))
 
@@ -973,6 +982,7 @@ def link(linker: ProjectLink) -> ContextIndex:
 
     return ContextIndex(
         login_user_model=login_user_model,
+        stock_celery_tasks=names_of(stock_tasks),
         import_context=_import_contexts(linker, per_module),
         sqlalchemy_factories=sqlalchemy_factories,
         sqlalchemy=names_of(sqlalchemy),

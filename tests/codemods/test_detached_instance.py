@@ -130,6 +130,15 @@ def test_look_alikes_are_silent(body):
     assert findings(body) == []
 
 
+def test_a_created_instance_counts_once_added_to_the_session():
+    added = "user = User(id=user_id)\ndb.session.add(user)\ndb.session.commit()\nsend.delay(user)"
+    [finding] = findings(added)
+    assert finding.message.startswith("`user` (a `User` instance) is sent to the Celery task")
+    assert len(findings(added.replace("db.session.add(user)", "db.session.add_all([user])"))) == 1
+    # not added: a plain object (the look-alikes test has `send.delay(User(id=1))`)
+    assert findings(added.replace("db.session.add(user)", "print(user)")) == []
+
+
 def test_loop_over_all_and_a_list():
     found = findings("users = User.query.all()\nsend.delay(users)\nfor u in users:\n    send.delay(u)")
     assert [f.message.split(" is ")[0] for f in found] == [
@@ -277,3 +286,14 @@ def test_globals_and_module_level_containers():
 def test_globals_in_a_module_without_views_are_silent():
     script = GLOBALS.replace('@app.route("/<int:user_id>")\n', "")
     assert fix_code(script, select=("FLK506",)).findings == []
+
+
+def test_a_task_of_a_project_subclass_of_celery_is_silent():
+    """Such a class may send instances its own way (indico's sends their primary keys)."""
+    header = HEADER.replace(
+        "celery = Celery(app.name)",
+        "class OwnCelery(Celery):\n    pass\n\ncelery = OwnCelery(app.name)",
+    )
+    body = "user = User.query.get(user_id)\nsend.delay(user)"
+    assert findings(body, header) == []
+    assert len(findings(body)) == 1

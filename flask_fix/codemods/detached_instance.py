@@ -100,7 +100,8 @@ class DetachedInstance(BackgroundRule):
         the project, of an app made by `celery.Celery(...)` or a `@shared_task`) or
         RQ's `queue.enqueue()`; stored in a module-level global (assigned
         at module level and read by a function, assigned in a function through `global`,
-        or put into a module-level container); or put in Flask's `session`. An instance
+        or put into a module-level container) or a class attribute (`Cache.user = user`
+        in a function, the class defined at module level); or put in Flask's `session`. An instance
         is a value loaded from a model of the project: `User.query...get()` /
         `first()` / `one()` / `first_or_404()` / `get_or_404()` (through `filter_by`,
         `order_by` and the other query methods), `db.session.get(User, ...)`,
@@ -154,7 +155,9 @@ class DetachedInstance(BackgroundRule):
         context proxies passed to threads are FLK303's, `db.session` used in a thread
         is FLK502's. Queues are resolved only as `rq.Queue(...)` bound in the module or
         Flask-RQ's `get_queue()`; a queue kept on the app (`app.task_queue`), Flask-RQ2
-        jobs and class attributes are not followed. Tasks of an app made by a project
+        jobs, attributes set on `self` or on a class of another module are not
+        followed; globals, containers and class attributes count only in a module
+        defining views (a script's globals serve no requests). Tasks of an app made by a project
         subclass of `Celery` are left alone: such a class may send instances its own way
         (indico's sends their primary keys and loads them again in the worker).
     """
@@ -443,6 +446,8 @@ class DetachedInstance(BackgroundRule):
                     self._stores.append((name, value, "module"))
             elif isinstance(name, cst.Subscript):
                 self._stores.append((name, value, "item"))
+            elif isinstance(name, cst.Attribute) and isinstance(name.value, cst.Name):
+                self._stores.append((name, value, "class"))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if isinstance(node.target, cst.Name) and node.value is not None:
@@ -484,6 +489,8 @@ class DetachedInstance(BackgroundRule):
         for target, value, kind in self._stores:
             if kind == "item":
                 self._item_stored(target, value)
+            elif kind == "class":
+                self._class_stored(target, value)
             else:
                 self._global_stored(target, value, kind)
 
@@ -572,6 +579,22 @@ class DetachedInstance(BackgroundRule):
             return
         for node, loaded in self._loaded_in(value):
             self.report_once(node, _global_message(node, loaded, f"`{container}`"))
+
+    def _class_stored(self, target: cst.Attribute, value: cst.BaseExpression) -> None:
+        """`Settings.current = user` in a function, `Settings` a class of this module."""
+        owner = target.value
+        assert isinstance(owner, cst.Name)
+        binding = only_binding(self, owner)
+        if (
+            not isinstance(getattr(binding, "node", None), cst.ClassDef)
+            or not isinstance(binding.scope, GlobalScope)
+            or enclosing_function(self, target) is None
+            or not self.context.index.has_views(self.context.path)
+        ):
+            return
+        holder = f"the class attribute `{owner.value}.{target.attr.value}`"
+        for node, loaded in self._loaded_in(value):
+            self.report_once(node, _global_message(node, loaded, holder))
 
     def _global_stored(self, target: cst.Name, value: cst.BaseExpression, kind: str) -> None:
         scope = self._global_scope
@@ -884,9 +907,11 @@ def _session_message(node: cst.CSTNode, loaded: Loaded) -> str:
     return (
         f"{loaded.describe(node)} is put in Flask's `session`: the default cookie session "
         "is JSON and raises \"TypeError: Object of type ... is not JSON serializable\" "
-        "when the response is saved, and a server-side session (Flask-Session) pickles it, "
-        "so later requests read a copy bound to no session, with stale data, whose lazy "
-        f"loads raise {DETACHED}; store its primary key and load it per request"
+        "when the response is saved (an app JSON provider that turns models into dicts "
+        "stores a stale copy in the cookie instead), and a server-side session "
+        "(Flask-Session) pickles it, so later requests read a copy bound to no session, "
+        f"with stale data, whose lazy loads raise {DETACHED}; store its primary key and "
+        "load it per request"
     )
 
 

@@ -1566,18 +1566,21 @@ RULES = ({'code': 'FLK101',
          'were\n'
          "    loaded in: passed to a `threading.Thread`/`Timer`, an executor's `.submit()` /\n"
          "    `.map()`, a Celery task's `.delay()`/`.apply_async()`/`.s()`/`.si()` (a task of\n"
-         "    the project) or RQ's `queue.enqueue()`; stored in a module-level global "
-         '(assigned\n'
+         '    the project, of an app made by `celery.Celery(...)` or a `@shared_task`) or\n'
+         "    RQ's `queue.enqueue()`; stored in a module-level global (assigned\n"
          '    at module level and read by a function, assigned in a function through '
          '`global`,\n'
-         "    or put into a module-level container); or put in Flask's `session`. An instance\n"
+         '    or put into a module-level container) or a class attribute (`Cache.user = user`\n'
+         "    in a function, the class defined at module level); or put in Flask's `session`. "
+         'An instance\n'
          '    is a value loaded from a model of the project: `User.query...get()` /\n'
          '    `first()` / `one()` / `first_or_404()` / `get_or_404()` (through `filter_by`,\n'
          '    `order_by` and the other query methods), `db.session.get(User, ...)`,\n'
          '    `db.get_or_404(User, ...)`, `db.session.query(User)...first()`,\n'
          '    `db.session.scalar(select(User)...)`, `db.first_or_404(select(User)...)`, a\n'
-         "    loop variable over `.all()`, `self` in a method of a model, and Flask-Login's\n"
-         "    `current_user` when the project's user loader returns a model.\n"
+         '    loop variable over `.all()`, a `User(...)` the same function gives to\n'
+         '    `db.session.add()` / `add_all()`, `self` in a method of a model, and\n'
+         "    Flask-Login's `current_user` when the project's user loader returns a model.\n"
          '\n'
          'Why is this bad?:\n'
          '    An instance belongs to the session that loaded it, and Flask-SQLAlchemy removes\n'
@@ -1618,12 +1621,20 @@ RULES = ({'code': 'FLK101',
          '    though a relationship attribute would be an instance too), a dict or string\n'
          '    built from it, anything passed to a thread target that calls `.merge(...)`;\n'
          "    names that are not the project's (a local `session`, a parameter named `user`,\n"
-         '    a model class from outside the project), a variable bound to anything else on\n'
-         "    some path, and instances a function merely creates (`User(...)`). Flask's\n"
+         '    a model class from outside the project), a variable bound to anything else in\n'
+         '    the function (even before the query: `user = form.save()` then `user =\n'
+         '    User.query...`), and instances a function creates without adding them to the\n'
+         "    session (`User(...)`). Flask's\n"
          "    context proxies passed to threads are FLK303's, `db.session` used in a thread\n"
          "    is FLK502's. Queues are resolved only as `rq.Queue(...)` bound in the module or\n"
          "    Flask-RQ's `get_queue()`; a queue kept on the app (`app.task_queue`), Flask-RQ2\n"
-         '    jobs and class attributes are not followed.',
+         '    jobs, attributes set on `self` or on a class of another module are not\n'
+         '    followed; globals, containers and class attributes count only in a module\n'
+         "    defining views (a script's globals serve no requests). Tasks of an app made by a "
+         'project\n'
+         '    subclass of `Celery` are left alone: such a class may send instances its own '
+         'way\n'
+         "    (indico's sends their primary keys and loads them again in the worker).",
   'file_patterns': ()},
  {'code': 'FLK601',
   'name': 'dev-server-in-production',

@@ -124,6 +124,8 @@ def test_values_built_from_the_instance_are_silent(statement):
         "send.delay(User(id=1))",
         # a query whose entity changed
         "send.delay(User.query.with_entities(User.id).first())",
+        # per request: g, not a class or a global
+        "from flask import g\ng.user = User.query.get(user_id)",
     ],
 )
 def test_look_alikes_are_silent(body):
@@ -264,8 +266,12 @@ GLOBALS = dedent("""
         NOBODY_READS = User.query.first()
         ADMIN_ID = User.query.first().id
 
+    class Current:
+        user = None
+
     @app.route("/<int:user_id>")
     def view(user_id):
+        Current.user = User.query.get(user_id)
         CACHE[user_id] = User.query.get(user_id)
         SEEN.append(db.session.get(User, user_id))
         local = {}
@@ -278,8 +284,9 @@ def test_globals_and_module_level_containers():
     result = fix_code(GLOBALS, select=("FLK506",))
     assert [(f.line, f.message.split(" is kept in ")[1].split(":")[0]) for f in result.findings] == [
         (13, "the global `ADMIN`, read by `view()`"),
-        (19, "`CACHE`"),
-        (20, "`SEEN`"),
+        (22, "the class attribute `Current.user`"),
+        (23, "`CACHE`"),
+        (24, "`SEEN`"),
     ]
 
 

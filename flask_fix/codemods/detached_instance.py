@@ -500,7 +500,13 @@ class DetachedInstance(BackgroundRule):
         if launch.kind == "celery" and not self._stock_task(launch.call):
             return
         merges = launch.target is not None and _calls_merge(launch.target)
-        for expression in launch.passed:
+        passed = list(launch.passed)
+        func = launch.call.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "map" and launch.kind != "celery":
+            # `pool.map(work, User.query.all())`: the iterable's items go to the workers
+            passed += [a.value for a in launch.call.args[1:] if a.keyword is None and not a.star
+                       and not isinstance(a.value, (cst.List, cst.Tuple))]  # fmt: skip
+        for expression in passed:
             for node, loaded in self._loaded_in(expression):
                 if merges:
                     continue

@@ -141,6 +141,15 @@ def test_a_created_instance_counts_once_added_to_the_session():
     assert findings(added.replace("db.session.add(user)", "print(user)")) == []
 
 
+def test_an_executor_mapping_over_instances():
+    header = HEADER.replace(
+        "import threading\n", "import threading\nfrom concurrent.futures import ThreadPoolExecutor\n"
+    )
+    body = "with ThreadPoolExecutor() as pool:\n    pool.map(print, User.query.all())"
+    [finding] = findings(body, header)
+    assert finding.message.startswith("`User.query.all()` (a list of `User` instances) is handed")
+
+
 def test_loop_over_all_and_a_list():
     found = findings("users = User.query.all()\nsend.delay(users)\nfor u in users:\n    send.delay(u)")
     assert [f.message.split(" is ")[0] for f in found] == [

@@ -10,7 +10,6 @@ import libcst as cst
 from libcst.metadata import GlobalScope, ScopeProvider
 
 from ..index.project import ProjectIndex
-from ..index.triage import _module_scope_statements
 from ..model import FixLevel
 from ..rewrite.base import Example
 from ..rewrite.contexts import (
@@ -185,11 +184,18 @@ class DetachedInstance(BackgroundRule):
             for target in assign.targets
         ):
             return True
-        return any(
-            isinstance(statement, (ast.Assign, ast.AnnAssign))
-            and isinstance(statement.value, ast.Call)
-            for statement in _module_scope_statements(module.tree)
-        )
+        pending = list(module.tree.body)
+        while pending:  # the module's own statements, not function or class bodies
+            statement = pending.pop()
+            if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                if isinstance(statement.value, ast.Call):
+                    return True
+            elif not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                for name in ("body", "orelse", "finalbody"):
+                    pending.extend(getattr(statement, name, ()))
+                for part in (*getattr(statement, "handlers", ()), *getattr(statement, "cases", ())):
+                    pending.extend(part.body)
+        return False
 
     @classmethod
     def could_fire_in(cls, path: str, index: ProjectIndex) -> bool:

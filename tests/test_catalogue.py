@@ -22,7 +22,9 @@ The projects, each run on its own (FLK403 and the Flask pin are project-wide fac
   Flask-WTF 0.14 and Flask-Login 0.4 (its requirements' lower bounds), using what today's
   releases removed (FLK504, FLK709-FLK711, FLK801, FLK802): the bounds keep the
   `pass_context` and `get_recorded_queries` rewrites report-only, and `lookalikes.py`
-  (a local `Markup`, an `is_active()` method of another class) stays silent;
+  (a local `Markup`, an `is_active()` method of another class) stays silent; its
+  Flask-Script `manage.py` (a factory's Manager, an `@manager.option` command) and the
+  `runserver` of its Procfile.dev go to Flask's CLI with --unsafe-fixes (FLK803);
 - mailer: a factory with Flask-SQLAlchemy 3 and Celery set up as Flask's guide does: a
   view sends a loaded `User` to a task and puts it in `session` (FLK506), while its
   look-alike passes `user.id` to the task, which loads the user again.
@@ -110,6 +112,7 @@ FINDINGS = {
         ("FLK503", "tests/test_accounts.py", 8),
     ],
     "legacy": [
+        ("FLK803", "Procfile.dev", 1),
         ("FLK801", "blog/forms.py", 1),
         ("FLK801", "blog/forms.py", 2),
         ("FLK801", "blog/forms.py", 3),
@@ -129,6 +132,7 @@ FINDINGS = {
         ("FLK802", "blog/models.py", 16),
         ("FLK504", "blog/models.py", 20),
         ("FLK802", "blog/templates/base.html", 2),
+        ("FLK803", "manage.py", 10),
     ],
     "mailer": [
         ("FLK506", "mailer/views.py", 21),

@@ -402,8 +402,8 @@ def _root(path: str) -> str:
 
 def _text_files(context: ProjectContext, root: str) -> list[str]:
     found = []
-    for file in context.files_under(root):
-        parts = os.path.normpath(file).split(os.sep)
+    for file in map(os.path.normpath, context.files_under(root)):
+        parts = file.split(os.sep)
         if any(p in _SKIPPED_FOLDERS for p in parts[:-1]):
             continue
         name = parts[-1]

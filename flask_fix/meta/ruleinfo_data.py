@@ -2489,4 +2489,109 @@ RULES = ({'code': 'FLK101',
          'that\n'
          '    does not define it. A call on any other object (`user.is_active()`) is left\n'
          '    alone. Templates are only reported.',
-  'file_patterns': ('*.html', '*.htm', '*.jinja', '*.jinja2', '*.j2')})
+  'file_patterns': ('*.html', '*.htm', '*.jinja', '*.jinja2', '*.j2')},
+ {'code': 'FLK803',
+  'name': 'flask-script-manager',
+  'kind': 'project',
+  'fix_level': 'unsafe',
+  'summary': "Rewrite Flask-Script's `manage.py` to Flask's CLI (click), and its `runserver` "
+             'calls.',
+  'doc': 'What it does:\n'
+         "    Rewrites a Flask-Script `manage.py` to Flask's own CLI (click). `manager =\n"
+         '    Manager(app)` goes away and its commands go on `app.cli`; `Manager(create_app)`\n'
+         '    becomes `cli = FlaskGroup(create_app=create_app)` and the commands go on `cli`.\n'
+         "    `@manager.command` becomes `@app.cli.command('name')` with a `click.argument`\n"
+         "    for each parameter without a default and a `click.option('-x', '--name')` for\n"
+         '    each one with (a flag for a `False` default), as Flask-Script derived them;\n'
+         '    `@manager.option(...)` becomes `@click.option(...)` (`dest`, `default`, `help`,\n'
+         "    `type=int/float/str`, `required`, `choices`, `metavar`, `action='store_true'`\n"
+         "    or `'store_false'`). `manager.add_command('db', MigrateCommand)` and "
+         '`Server(...)`\n'
+         '    are removed, `Shell(make_context=f)` and `@manager.shell` become\n'
+         '    `app.shell_context_processor`, and `manager.run()` under `__main__` becomes\n'
+         "    `FlaskGroup(create_app=lambda: app)()` (or `cli()`). In the project's scripts,\n"
+         '    Procfiles, Dockerfiles and docs, `manage.py runserver` (or the name a `Server`\n'
+         "    had) becomes `manage.py run`, with Flask-Script's options spelled as `flask\n"
+         "    run`'s (`-d` -> `--debugger`, `-r` -> `--reload`, `--threaded` ->\n"
+         '    `--with-threads`) and the `Server(host=..., port=...)` settings added.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    Flask-Script is unmaintained: it imports `flask._compat`, which Flask 2.0 '
+         'removed\n'
+         "    (`ModuleNotFoundError: No module named 'flask._compat'`), its "
+         '`@manager.command`\n'
+         '    calls `inspect.getargspec`, which Python 3.11 removed, and Flask-Migrate 3.0\n'
+         "    removed `MigrateCommand`. On today's releases `manage.py` does not import, so "
+         'no\n'
+         '    command of it runs, including the `db upgrade` a deployment calls.\n'
+         '\n'
+         'Example:\n'
+         '    from flask_migrate import Migrate, MigrateCommand\n'
+         '    from flask_script import Manager\n'
+         '\n'
+         '    from blog import app, db\n'
+         '\n'
+         '    migrate = Migrate(app, db)\n'
+         '    manager = Manager(app)\n'
+         "    manager.add_command('db', MigrateCommand)\n"
+         '\n'
+         '\n'
+         "    @manager.option('-c', '--count', dest='count', type=int, default=25)\n"
+         '    def seed(count):\n'
+         '        ...\n'
+         '\n'
+         '\n'
+         "    if __name__ == '__main__':\n"
+         '        manager.run()\n'
+         '\n'
+         'Use instead:\n'
+         '    import click\n'
+         '    from flask.cli import FlaskGroup\n'
+         '    from flask_migrate import Migrate\n'
+         '\n'
+         '    from blog import app, db\n'
+         '\n'
+         '    migrate = Migrate(app, db)\n'
+         '\n'
+         '\n'
+         "    @app.cli.command('seed')\n"
+         "    @click.option('-c', '--count', type=int, default=25)\n"
+         '    def seed(count):\n'
+         '        ...\n'
+         '\n'
+         '\n'
+         "    if __name__ == '__main__':\n"
+         '        FlaskGroup(create_app=lambda: app)()\n'
+         '\n'
+         'Fix safety:\n'
+         '    Unsafe: the command line changes. The choice made: `python manage.py <command>`\n'
+         '    keeps working, with the same command names (click would spell `create_user` as\n'
+         '    `create-user`: each command is named explicitly) and options, because the\n'
+         "    `__main__` block runs a `FlaskGroup`, which also brings Flask's `run`, `shell`\n"
+         '    and `routes` and the plugin commands: `python manage.py db upgrade` keeps '
+         'working\n'
+         "    through Flask-Migrate's `flask db` (registered by the package; `Migrate(app, "
+         'db)`\n'
+         '    must run, as `MigrateCommand` needed too). `flask --app manage <command>` works\n'
+         "    as well. So the project's scripts and docs need no change but for `runserver`,\n"
+         "    Flask's `run`. A function that other code calls (a test calling "
+         '`manage.seed()`)\n'
+         '    stays a plain function, registered after its definition:\n'
+         "    `app.cli.command('seed')(click.option(...)(seed))`. Differences: Flask-Script "
+         'ran\n'
+         '    a command in a test request context, click runs it in an app context; a\n'
+         "    command's return value was the exit status and is now ignored (reported); an\n"
+         "    option of `@manager.command` with a non-string default gets click's type from "
+         'the\n'
+         '    default (`count=25` reads `--count 3` as the int 3, Flask-Script passed the\n'
+         "    string '3'); `Server(...)` settings other than host, port, debugger, reloader\n"
+         "    and threads, and `Shell`'s banner, are dropped (reported). Only reported, the\n"
+         '    module left as it is: a custom `Command` subclass, `Option`, `Group`, the\n'
+         '    `prompt_*` helpers, `manager.add_option` (options of the app factory), an '
+         'option\n'
+         "    keyword or `type=` click reads differently (`nargs`, `action='append'`, a\n"
+         '    callable type), `Manager(create_app)` with a shell context, the manager used '
+         'any\n'
+         '    other way. The rewrite works on Flask 1.x too, so it applies whatever the pins\n'
+         '    say.',
+  'file_patterns': ()})

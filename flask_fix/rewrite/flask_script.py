@@ -802,7 +802,8 @@ def _own_returns(function: cst.FunctionDef) -> list[cst.Return]:
 
 def _unconvertible(name: str) -> str:
     if name in ("Command", "Option", "Group"):
-        what = f"Flask-Script's `{name}` (a custom command class)"
+        kind = "an option of a custom command class" if name == "Option" else "a custom command class"
+        what = f"Flask-Script's `{name}` ({kind})"
         todo = "rewrite it as a click command (`@app.cli.command()` with `click.option`)"
     elif name.startswith("prompt"):
         what = f"Flask-Script's `{name}`"

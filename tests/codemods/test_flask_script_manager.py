@@ -1,0 +1,110 @@
+"""FLK803 beyond its own examples: option keywords, refusals, look-alikes, and the
+`python manage.py runserver` calls in the project's files."""
+
+from __future__ import annotations
+
+import ast
+
+from flask_fix.codemods.flask_script_manager import FlaskScriptManager
+from flask_fix.rewrite.flask_script import convert_manager_module
+from flask_fix.run.transforms import transform_sources
+
+APP = "from flask import Flask\n\napp = Flask(__name__)\n"
+HEAD = "from flask_script import Manager\n\nfrom app import app\n\nmanager = Manager(app)\n\n\n"
+MAIN = "\n\nif __name__ == '__main__':\n    manager.run()\n"
+
+
+def run(project: dict[str, str]):
+    after, findings = transform_sources(FlaskScriptManager, project)
+    for path, text in after.items():
+        if path.endswith(".py"):
+            ast.parse(text)
+    again, _ = transform_sources(FlaskScriptManager, after)
+    assert again == after
+    return after, [f for f in findings if f.code == "FLK803"]
+
+
+def test_option_keywords():
+    source = HEAD + (
+        "@manager.option('-v', '--verbose', action='store_true')\n"
+        "@manager.option('-q', '--quiet', dest='loud', action='store_false')\n"
+        "@manager.option('-k', '--kind', choices=['a', 'b'], metavar='KIND')\n"
+        "@manager.option('path', default='.')\n"
+        "def scan(verbose, loud, kind, path):\n    pass\n"
+    ) + MAIN
+    after, findings = run({"app.py": APP, "manage.py": source})
+    assert after["manage.py"] == (
+        "import click\nfrom flask.cli import FlaskGroup\n\nfrom app import app\n\n\n"
+        "@app.cli.command('scan')\n"
+        "@click.option('-v', '--verbose', is_flag=True)\n"
+        "@click.option('-q', '--quiet', 'loud', is_flag=True, flag_value=False, default=True)\n"
+        "@click.option('-k', '--kind', metavar='KIND', type=click.Choice(['a', 'b']))\n"
+        "@click.argument('path', default='.', required=False)\n"
+        "def scan(verbose, loud, kind, path):\n    pass\n"
+        "\n\nif __name__ == '__main__':\n    FlaskGroup(create_app=lambda: app)()\n"
+    )
+    assert [f.has_fix for f in findings] == [True]
+
+
+def test_function_called_by_a_test_stays_plain():
+    source = HEAD + "@manager.command\ndef seed(count=3):\n    pass\n" + MAIN
+    after, _ = run({
+        "app.py": APP, "manage.py": source,
+        "tests/test_manage.py": "import manage\n\n\ndef test_seed():\n    manage.seed(count=1)\n",
+    })  # fmt: skip
+    assert "\n\ndef seed(count=3):\n    pass\n\n\n" in after["manage.py"]
+    assert "app.cli.command('seed')(click.option('-c', '--count', default=3)(seed))\n" in after["manage.py"]
+
+
+def test_unconvertible_uses_are_reported_and_nothing_changes():
+    cases = [
+        ("from flask_script import Manager, prompt_bool\n\nfrom app import app\n\n"
+         "manager = Manager(app)\n", "prompt_bool", 1),
+        (HEAD + "manager.add_option('-c', '--config', dest='config')\n", "manager", 8),
+        (HEAD + "@manager.option('-n', nargs='+')\ndef f(n):\n    pass\n", "nargs", 8),
+        (HEAD + "@manager.option('-t', type=parse_date)\ndef f(t):\n    pass\n", "type=", 8),
+        (HEAD + "@manager.command\ndef f(force=True):\n    pass\n", "force=True", 9),
+    ]  # fmt: skip
+    for source, named, line in cases:
+        project = {"app.py": APP, "manage.py": source + MAIN, "Procfile": "web: python manage.py runserver\n"}
+        after, findings = run(project)
+        assert after == project, source
+        assert findings and not any(f.has_fix for f in findings), source
+        assert named in findings[0].message and findings[0].line == line, findings[0]
+
+
+def test_lookalikes_are_untouched():
+    # a Manager of another library; a manager that is a local object
+    for source in (
+        "from flask_migrate import Manager\n\nfrom app import app\n\nmanager = Manager(app)\n",
+        "from app import app\n\n\nclass Manager:\n    pass\n\n\nmanager = Manager(app)\n",
+    ):
+        project = {"app.py": APP, "manage.py": source + MAIN, "README.md": "python manage.py runserver\n"}
+        after, findings = run(project)
+        assert after == project and findings == []
+
+
+def test_runserver_options_and_other_commands_in_docs():
+    source = HEAD + "@manager.command\ndef hello():\n    pass\n" + MAIN
+    docs = (
+        "python manage.py runserver -d -r --threaded -p 8000\n"
+        "python manage.py runserver --passthrough-errors\n"
+        "python manage.py db upgrade\npython other.py runserver\n"
+    )
+    after, findings = run({"app.py": APP, "manage.py": source, "docs/usage.rst": docs})
+    assert after["docs/usage.rst"] == (
+        "python manage.py run --debugger --reload --with-threads -p 8000\n"
+        "python manage.py run --passthrough-errors\n"
+        "python manage.py db upgrade\npython other.py runserver\n"
+    )
+    reported = [f for f in findings if not f.has_fix]
+    assert [(f.path, f.line) for f in reported] == [("docs/usage.rst", 2)]
+
+
+def test_convert_keeps_other_main_statements():
+    source = HEAD + "@manager.command\ndef hello():\n    pass\n\n\nif __name__ == '__main__':\n" \
+        "    import os\n    os.environ['X'] = '1'\n    manager.run()\n"
+    conversion = convert_manager_module(source)
+    assert conversion.text is not None and conversion.text.endswith(
+        "    import os\n    os.environ['X'] = '1'\n    FlaskGroup(create_app=lambda: app)()\n"
+    )

@@ -510,8 +510,8 @@ LOGIN_ROWS = [
 SCRIPT_ROWS = [
     _row("FLK803", "flask_script.Manager", "flask.cli.FlaskGroup", RENAMED, ("flask", (2, 0)),
          (0, 12, 5), REPORT, "Flask-Script no longer imports on Flask 2.0 (flask._compat):"
-         " @app.cli.command() and click options; `flask <command>` replaces"
-         " `python manage.py <command>`"),
+         " @app.cli.command() and click options; a FlaskGroup keeps"
+         " `python manage.py <command>` working (FLK803 rewrites it)"),
     _row("FLK803", "flask_migrate.MigrateCommand", None, REMOVED, ("flask-migrate", (3, 0)),
          None, REPORT, "`flask db ...` replaces `python manage.py db ...`"),
 ]

@@ -110,7 +110,11 @@ class FlaskScriptManager(ProjectTransform):
         stays a plain function, registered after its definition:
         `app.cli.command('seed')(click.option(...)(seed))`. Differences: Flask-Script ran
         a command in a test request context, click runs it in an app context; a
-        command's return value was the exit status and is now ignored (reported); an
+        command's return value was the exit status (`sys.exit(result or 0)`): in a
+        function nothing else calls, `return 1` becomes `sys.exit(1)` (`sys.exit(x or
+        0)` for a value that is not an int literal), unless a `try` or `with` holds the
+        `return` (a handler or a context manager would see the SystemExit): that, and a
+        function other code calls, is reported, as click ignores the value; an
         option of `@manager.command` with a non-string default gets click's type from the
         default (`count=25` reads `--count 3` as the int 3, Flask-Script passed the
         string '3'); `Server(...)` settings other than host, port, debugger, reloader

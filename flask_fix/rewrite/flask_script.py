@@ -121,6 +121,7 @@ class _Converter:
         self.factory = False
         self.uses_click = False
         self.uses_group = False
+        self.uses_sys = False
 
     # --- helpers ---------------------------------------------------------------------
 
@@ -170,6 +171,27 @@ class _Converter:
             imports.append(cst.parse_statement("from flask.cli import FlaskGroup\n"))
         if imports:
             self._insert_imports(body, new_body, import_slot, imports)
+        if self.uses_sys and not self._imports_sys():
+            # first among the module's imports, where the standard library's go
+            first = next((i for i, s in enumerate(new_body) if _is_plain_import(s)), None)
+            sys_import = cst.parse_statement("import sys\n")
+            while (
+                first is not None
+                and first + 1 < len(new_body)
+                and _import_name(new_body[first]) is not None
+                and str(_import_name(new_body[first])) < "sys"
+                and not _has_blank_above(new_body[first + 1])
+                and _import_name(new_body[first + 1]) is not None
+            ):
+                first += 1
+            if first is not None and (_import_name(new_body[first]) or "") < "sys":
+                new_body.insert(first + 1, sys_import)
+            elif first is None:
+                new_body.insert(0, sys_import)
+            else:
+                sys_import = sys_import.with_changes(leading_lines=new_body[first].leading_lines)
+                new_body[first] = new_body[first].with_changes(leading_lines=[])
+                new_body.insert(first, sys_import)
         new = self.module.with_changes(body=new_body)
         leftovers = self._leftovers(new)
         if leftovers:
@@ -524,11 +546,20 @@ class _Converter:
             clicks = self._from_options(function, [d.decorator for d in ours])  # type: ignore[misc]
         if clicks is None:
             return [function]
-        self._returns_value(function)
         self.result.commands.append(name)
         group = "cli" if self.factory else f"{self.target}.cli"
         register = f"{group}.command({name!r})"
-        if not self.called_elsewhere(name) and not self._called_here(name):
+        plain = not self.called_elsewhere(name) and not self._called_here(name)
+        returns = _value_returns(function)
+        if returns and plain and self._can_exit(function):
+            # only the command line saw the value: Flask-Script exited with it
+            function = _exit_instead_of_return(function, set(returns))
+            self.uses_sys = True
+        elif returns:
+            self.note(returns[0], f"`{name}` returns a value: Flask-Script made it the exit "
+                                  "status, click ignores it; call `sys.exit(...)` where the "
+                                  "status matters")
+        if plain:
             decorators = [cst.Decorator(cst.parse_expression(d)) for d in (register, *clicks)]
             decorators[0] = decorators[0].with_changes(leading_lines=ours[0].leading_lines)
             return [function.with_changes(decorators=decorators)]
@@ -542,16 +573,32 @@ class _Converter:
         return [plain, statement]
 
     def _called_here(self, name: str) -> bool:
-        count = sum(1 for n in _names(self.module) if n.value == name)
-        return count > 0  # a def's own name is not counted
+        """Whether the module names the function outside its own body (a def's own name
+        is not counted; a local of that name in its body is not the function)."""
+        own = next(
+            (s for s in self.module.body if isinstance(s, cst.FunctionDef) and s.name.value == name),
+            None,
+        )
+        inside = {id(n) for n in _names(own.body)} if own is not None else set()
+        return any(n.value == name and id(n) not in inside for n in _names(self.module))
 
-    def _returns_value(self, function: cst.FunctionDef) -> None:
-        for node in _own_returns(function):
-            if node.value is not None and not (isinstance(node.value, cst.Name) and node.value.value == "None"):
-                self.note(node, f"`{function.name.value}` returns a value: Flask-Script made "
-                                "it the exit status, click ignores it; call `sys.exit(...)` "
-                                "where the status matters")
-                return
+    def _can_exit(self, function: cst.FunctionDef) -> bool:
+        """Whether each `return value` may become `sys.exit(value)`: none inside a `try`
+        or a `with` (a handler or a context manager would see the SystemExit), and `sys`
+        is the module's `import sys` or a free name."""
+        if _returns_in_blocks(function):
+            return False
+        return self._imports_sys() or not _binds(self.module, "sys")
+
+    def _imports_sys(self) -> bool:
+        for statement in self.module.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.Import) and any(
+                        _dotted(a.name) == "sys" and a.asname is None for a in small.names
+                    ):
+                        return True
+        return False
 
     def _is_manager_decorator(self, node: cst.BaseExpression) -> bool:
         return self._decorator_kind(node) is not None
@@ -709,6 +756,15 @@ def _is_plain_import(statement: cst.BaseStatement) -> bool:
     return isinstance(small, cst.Import)
 
 
+def _import_name(statement: cst.BaseStatement) -> str | None:
+    """The module of `import x` (one name, no alias), else None."""
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        small = statement.body[0]
+        if isinstance(small, cst.Import) and len(small.names) == 1 and small.names[0].asname is None:
+            return _dotted(small.names[0].name)
+    return None
+
+
 def _has_blank_above(statement: cst.BaseStatement) -> bool:
     return any(line.comment is None for line in getattr(statement, "leading_lines", ()))
 
@@ -798,6 +854,78 @@ def _own_returns(function: cst.FunctionDef) -> list[cst.Return]:
 
     function.visit(Visitor())
     return found
+
+
+def _value_returns(function: cst.FunctionDef) -> list[cst.Return]:
+    return [
+        r for r in _own_returns(function)
+        if r.value is not None and not (isinstance(r.value, cst.Name) and r.value.value == "None")
+    ]  # fmt: skip
+
+
+def _returns_in_blocks(function: cst.FunctionDef) -> bool:
+    """Whether a `return` of the function (not of a nested one) is inside a try or a with."""
+    found = []
+
+    class Visitor(cst.CSTVisitor):
+        depth = 0
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return node is function
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            return False
+
+        def visit_Try(self, node: cst.Try) -> None:
+            self.depth += 1
+
+        def leave_Try(self, node: cst.Try) -> None:
+            self.depth -= 1
+
+        def visit_TryStar(self, node: cst.TryStar) -> None:
+            self.depth += 1
+
+        def leave_TryStar(self, node: cst.TryStar) -> None:
+            self.depth -= 1
+
+        def visit_With(self, node: cst.With) -> None:
+            self.depth += 1
+
+        def leave_With(self, node: cst.With) -> None:
+            self.depth -= 1
+
+        def visit_Return(self, node: cst.Return) -> None:
+            if self.depth:
+                found.append(node)
+
+    function.visit(Visitor())
+    return bool(found)
+
+
+def _exit_instead_of_return(function: cst.FunctionDef, returns: set[cst.Return]) -> cst.FunctionDef:
+    """`return value` -> `sys.exit(value)`, as Flask-Script's `sys.exit(result or 0)` did
+    (`or 0` kept unless the value is an int, a bool or None literal)."""
+
+    class Transformer(cst.CSTTransformer):
+        def leave_Return(self, original: cst.Return, updated: cst.Return) -> cst.BaseSmallStatement:
+            if original not in returns or updated.value is None:
+                return updated
+            value = updated.value
+            code = cst.Module([]).code_for_node(value)
+            literal = isinstance(value, cst.Integer) or (
+                isinstance(value, cst.Name) and value.value in ("True", "False")
+            ) or (
+                isinstance(value, cst.UnaryOperation) and isinstance(value.expression, cst.Integer)
+            )
+            if not literal:
+                atom = isinstance(value, (cst.Name, cst.Attribute, cst.Call, cst.Subscript))
+                code = f"{code} or 0" if atom else f"({code}) or 0"
+            return cst.Expr(cst.parse_expression(f"sys.exit({code})"))
+
+    return function.visit(Transformer())  # type: ignore[return-value]
 
 
 def _unconvertible(name: str) -> str:

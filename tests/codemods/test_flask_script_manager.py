@@ -108,3 +108,24 @@ def test_convert_keeps_other_main_statements():
     assert conversion.text is not None and conversion.text.endswith(
         "    import os\n    os.environ['X'] = '1'\n    FlaskGroup(create_app=lambda: app)()\n"
     )
+
+
+def test_returned_exit_status_becomes_sys_exit():
+    source = (
+        "import os\nimport unittest\n\nfrom flask_script import Manager\n\nfrom app import app\n\n"
+        "manager = Manager(app)\n\n\n"
+        "@manager.command\ndef test():\n    result = unittest.TextTestRunner().run(None)\n"
+        "    if result.wasSuccessful():\n        return 0\n    return result.errors\n\n\n"
+        "@manager.command\ndef lint():\n    with open('x') as f:\n        return 1\n"
+    ) + MAIN
+    after, findings = run({"app.py": APP, "manage.py": source})
+    assert after["manage.py"] == (
+        "import os\nimport sys\nimport unittest\n\nfrom flask.cli import FlaskGroup\n\n"
+        "from app import app\n\n\n"
+        "@app.cli.command('test')\ndef test():\n    result = unittest.TextTestRunner().run(None)\n"
+        "    if result.wasSuccessful():\n        sys.exit(0)\n    sys.exit(result.errors or 0)\n\n\n"
+        "@app.cli.command('lint')\ndef lint():\n    with open('x') as f:\n        return 1\n"
+        "\n\nif __name__ == '__main__':\n    FlaskGroup(create_app=lambda: app)()\n"
+    )
+    notes = [f for f in findings if not f.has_fix]
+    assert [(f.line, "`lint` returns a value" in f.message) for f in notes] == [(22, True)]

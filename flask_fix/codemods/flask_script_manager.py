@@ -11,12 +11,15 @@ from ..model import FixLevel
 from ..rewrite.base import ProjectContext, ProjectExample, ProjectFinding, ProjectTransform
 from ..rewrite.base import TransformResult
 from ..rewrite.factory.commands import Positions
-from ..rewrite.factory.deploy_refs import is_deployment_file
 from ..rewrite.flask_script import Conversion, convert_manager_module
 
-#: files that may call `python manage.py runserver` besides the deployment files
-_DOC_SUFFIXES = (".md", ".rst", ".txt", ".yml", ".yaml", ".cfg", ".toml", ".json", ".ini", ".sh")
-_DOC_NAMES = ("Makefile", "justfile", "README", "Procfile")
+#: files never read for `manage.py runserver`: Python (the rewrite's own business),
+#: compiled and binary files, databases, archives, images
+_NOT_TEXT = (
+    ".py", ".pyc", ".pyo", ".so", ".db", ".sqlite", ".sqlite3", ".png", ".jpg", ".jpeg",
+    ".gif", ".ico", ".pdf", ".zip", ".gz", ".tar", ".whl", ".egg", ".woff", ".woff2", ".ttf",
+    ".eot", ".mo", ".lock", ".min.js", ".map",
+)  # fmt: skip
 #: Flask-Script's `runserver` options -> `flask run`'s (None: takes a value, kept as is)
 _RUNSERVER_OPTIONS = {
     "-h": None, "--host": None, "-p": None, "--port": None,
@@ -24,7 +27,11 @@ _RUNSERVER_OPTIONS = {
     "--no-debug": "--no-debugger", "-r": "--reload", "--reload": "--reload",
     "-R": "--no-reload", "--no-reload": "--no-reload", "--threaded": "--with-threads",
 }  # fmt: skip
-_SKIPPED_FOLDERS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
+#: a text file larger than this is data, not a script or a doc
+_LARGEST = 1 << 20
+_SKIPPED_FOLDERS = frozenset(
+    {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", "site-packages", "migrations"}
+)
 
 FLASK_SCRIPT_BROKEN = (
     "Flask-Script does not import on Flask 2.0+ (`ModuleNotFoundError: No module named "
@@ -46,8 +53,9 @@ class FlaskScriptManager(ProjectTransform):
         or `'store_false'`). `manager.add_command('db', MigrateCommand)` and `Server(...)`
         are removed, `Shell(make_context=f)` and `@manager.shell` become
         `app.shell_context_processor`, and `manager.run()` under `__main__` becomes
-        `FlaskGroup(create_app=lambda: app)()` (or `cli()`). In the project's scripts,
-        Procfiles, Dockerfiles and docs, `manage.py runserver` (or the name a `Server`
+        `FlaskGroup(create_app=lambda: app)()` (or `cli()`). In the project's other
+        text files (scripts, Procfiles under any name, Dockerfiles, Makefiles, docs;
+        not Python files, nor `migrations/` or tool folders), `manage.py runserver` (or the name a `Server`
         had) becomes `manage.py run`, with Flask-Script's options spelled as `flask
         run`'s (`-d` -> `--debugger`, `-r` -> `--reload`, `--threaded` ->
         `--with-threads`) and the `Server(host=..., port=...)` settings added.
@@ -312,7 +320,10 @@ class FlaskScriptManager(ProjectTransform):
         )
         for file in _text_files(context, _root(path)):
             try:
-                text = context.read(file).decode("utf-8")
+                data = context.read(file)
+                if len(data) > _LARGEST or b"\0" in data:
+                    continue
+                text = data.decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
             if os.path.basename(path) not in text:
@@ -405,18 +416,15 @@ def _root(path: str) -> str:
 
 
 def _text_files(context: ProjectContext, root: str) -> list[str]:
+    """Every file of the project but Python modules and what lies in tool folders (a
+    honcho Procfile may have any name: `honcho start -f Local`); `_rewrite_runserver`
+    reads those that decode as UTF-8 and name the script."""
     found = []
     for file in map(os.path.normpath, context.files_under(root)):
         parts = file.split(os.sep)
-        if any(p in _SKIPPED_FOLDERS for p in parts[:-1]):
+        if any(p in _SKIPPED_FOLDERS for p in parts[:-1]) or parts[-1].endswith(_NOT_TEXT):
             continue
-        name = parts[-1]
-        if (
-            is_deployment_file(file)
-            or name.endswith(_DOC_SUFFIXES)
-            or name.startswith(_DOC_NAMES)
-        ) and not name.endswith(".py"):
-            found.append(file)
+        found.append(file)
     return found
 
 

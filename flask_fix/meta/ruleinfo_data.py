@@ -2509,8 +2509,10 @@ RULES = ({'code': 'FLK101',
          '`Server(...)`\n'
          '    are removed, `Shell(make_context=f)` and `@manager.shell` become\n'
          '    `app.shell_context_processor`, and `manager.run()` under `__main__` becomes\n'
-         "    `FlaskGroup(create_app=lambda: app)()` (or `cli()`). In the project's scripts,\n"
-         '    Procfiles, Dockerfiles and docs, `manage.py runserver` (or the name a `Server`\n'
+         "    `FlaskGroup(create_app=lambda: app)()` (or `cli()`). In the project's other\n"
+         '    text files (scripts, Procfiles under any name, Dockerfiles, Makefiles, docs;\n'
+         '    not Python files, nor `migrations/` or tool folders), `manage.py runserver` (or '
+         'the name a `Server`\n'
          "    had) becomes `manage.py run`, with Flask-Script's options spelled as `flask\n"
          "    run`'s (`-d` -> `--debugger`, `-r` -> `--reload`, `--threaded` ->\n"
          '    `--with-threads`) and the `Server(host=..., port=...)` settings added.\n'
@@ -2580,7 +2582,11 @@ RULES = ({'code': 'FLK101',
          "    `app.cli.command('seed')(click.option(...)(seed))`. Differences: Flask-Script "
          'ran\n'
          '    a command in a test request context, click runs it in an app context; a\n'
-         "    command's return value was the exit status and is now ignored (reported); an\n"
+         "    command's return value was the exit status (`sys.exit(result or 0)`): in a\n"
+         '    function nothing else calls, `return 1` becomes `sys.exit(1)` (`sys.exit(x or\n'
+         '    0)` for a value that is not an int literal), unless a `try` or `with` holds the\n'
+         '    `return` (a handler or a context manager would see the SystemExit): that, and a\n'
+         '    function other code calls, is reported, as click ignores the value; an\n'
          "    option of `@manager.command` with a non-string default gets click's type from "
          'the\n'
          '    default (`count=25` reads `--count 3` as the int 3, Flask-Script passed the\n'

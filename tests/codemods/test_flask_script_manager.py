@@ -91,7 +91,14 @@ def test_runserver_options_and_other_commands_in_docs():
         "python manage.py runserver --passthrough-errors\n"
         "python manage.py db upgrade\npython other.py runserver\n"
     )
-    after, findings = run({"app.py": APP, "manage.py": source, "docs/usage.rst": docs})
+    after, findings = run({
+        "app.py": APP, "manage.py": source, "docs/usage.rst": docs,
+        # a honcho Procfile may have any name; a tool folder is not read
+        "Local": "web: python -u manage.py runserver\n",
+        "node_modules/x/README.md": "python manage.py runserver\n",
+    })  # fmt: skip
+    assert after["Local"] == "web: python -u manage.py run\n"
+    assert after["node_modules/x/README.md"] == "python manage.py runserver\n"
     assert after["docs/usage.rst"] == (
         "python manage.py run --debugger --reload --with-threads -p 8000\n"
         "python manage.py run --passthrough-errors\n"

@@ -127,8 +127,11 @@ class HardcodedSecretKey(FlaskConfigRule):
         folders, `test_*.py`, `*_test.py`, `conftest.py`) are skipped: a key that only a
         test app uses never reaches a deployment, and the rewrite would make the test
         suite depend on the environment; for the same reason a test configuration (a
-        config class whose own body sets `TESTING = True`) is skipped. The key itself
-        is never repeated in a message.
+        config class whose own body sets `TESTING = True`) is skipped, and a class such a
+        test configuration inherits the key from (`BaseConfig` under `TestingConfig` in
+        the same module) is reported without a rewrite: the test suite would run with no
+        key (sessions, flash and CSRF tokens fail) until the test configuration has its
+        own. The key itself is never repeated in a message.
     """
 
     code = "FLK402"
@@ -272,6 +275,24 @@ class HardcodedSecretKey(FlaskConfigRule):
             """),
             unsafe=True,
         ),
+        # a base class the test configuration inherits the key from: reported only
+        Example(
+            _code("""
+                from flask import Flask
+
+                class BaseConfig:
+                    SECRET_KEY = "my_precious"
+
+                class TestingConfig(BaseConfig):
+                    TESTING = True
+
+                def create_app():
+                    app = Flask(__name__)
+                    app.config.from_object(TestingConfig)
+                    return app
+            """),
+            unsafe=True,
+        ),
         # without --unsafe-fixes the finding stays and nothing changes
         Example(
             _code("""
@@ -341,6 +362,15 @@ class HardcodedSecretKey(FlaskConfigRule):
             message = f"secret key written in the code: {WHY}; {advice}"
         if write.conditional or write.kind == "setdefault":
             self.report(write.value, message)
+            return
+        heir = self.testing_heir(write.qualname, ENV_NAME) if write.kind == "class" else None
+        if heir:  # the test suite's configuration would lose its key
+            self.report(
+                write.value,
+                f"{message}; not rewritten: the test configuration `{heir}` inherits this "
+                "key, and its suite would run without one: give the test configuration its "
+                "own key first",
+            )
             return
         environ = self._environ(write.value)
         if environ is None:

@@ -202,6 +202,7 @@ class FlaskConfigRule(Rule):
         self._writes: list[ConfigWrite] = []
         self._decorators: dict[int, cst.FunctionDef] = {}  # Param -> its function
         self._testing_classes: set[str] = set()  # qualnames of classes setting TESTING = True
+        self._bases: dict[str, list[str]] = {}  # class qualname -> its bases named in this module
 
     # what the subclasses implement
 
@@ -232,6 +233,9 @@ class FlaskConfigRule(Rule):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._frames.append(("class", node.name.value))
+        self._bases[self._class_qualname()] = [
+            base.value.value for base in node.bases if isinstance(base.value, cst.Name)
+        ]
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._frames.pop()
@@ -341,6 +345,28 @@ class FlaskConfigRule(Rule):
         else:
             write = ConfigWrite(key, value, "module", statement, conditional=conditional)
         self._writes.append(write)
+
+    def testing_heir(self, qualname: str, key: str) -> str | None:
+        """A test configuration of this module (a class whose body sets `TESTING = True`)
+        that inherits `key` from class `qualname` (directly or through classes of this
+        module that do not set it); valid once the module is walked."""
+        setting = {w.qualname for w in self._writes if w.kind == "class" and w.key == key}
+        for testing in sorted(self._testing_classes):
+            seen: set[str] = set()
+            todo = [testing]
+            while todo:
+                name = todo.pop()
+                if name in seen:
+                    continue
+                seen.add(name)
+                if name == qualname and name != testing:
+                    return testing
+                if name != testing and name in setting:
+                    continue  # the key is set here: what is above is not inherited
+                if name == testing and name in setting:
+                    break
+                todo.extend(b for b in self._bases.get(name, ()) if b in self._bases)
+        return None
 
     # name resolution (valid once the module is walked: in leave_Module and finish)
 

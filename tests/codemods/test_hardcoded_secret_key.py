@@ -293,3 +293,65 @@ def test_settings_module_gets_the_form_that_cannot_fail_at_import():
     factory += '    app.secret_key = "dev"\n    return app\n'
     fixed = one(factory, unsafe=True).source
     assert fixed == factory.replace('"dev"', 'os.environ["SECRET_KEY"]')
+
+
+CONFIGS = code('''
+    import os
+
+    class BaseConfig:
+        SECRET_KEY = "my_precious"
+
+    class DevelopmentConfig(BaseConfig):
+        DEBUG = True
+
+    class TestingConfig(BaseConfig):
+        TESTING = True
+
+    class OwnKey(BaseConfig):
+        SECRET_KEY = "my_precious"
+
+    class TestingOwnKey(OwnKey):
+        TESTING = True
+
+    class ProductionConfig(BaseConfig):
+        SECRET_KEY = "my_precious"
+''')
+LOADER = code('''
+    from flask import Flask
+    from config import DevelopmentConfig, TestingConfig, TestingOwnKey, ProductionConfig
+
+    configs = {"dev": DevelopmentConfig, "test": TestingConfig, "t2": TestingOwnKey,
+               "prod": ProductionConfig}
+
+    def create_app(name):
+        app = Flask(__name__)
+        app.config.from_object(configs[name])
+        return app
+''')
+
+
+def test_key_a_test_configuration_inherits_is_reported_not_rewritten():
+    """flask-basic-registration: `TestingConfig(BaseConfig)` takes BaseConfig's key; with
+    `os.environ.get` there the suite ran with no key (Flask-DebugToolbar refused to start,
+    16 of 16 tests failed on the old pins). A class the test configuration does not take
+    the key from (OwnKey sets it again under TestingOwnKey's base; ProductionConfig) is
+    rewritten as before."""
+    sources = {"config.py": CONFIGS, "app.py": LOADER}
+    result = run(sources, "config.py", unsafe=True)
+    by_line = {f.line: f for f in result.findings}
+    assert sorted(by_line) == [4, 13, 19]
+    base = by_line[4]
+    assert not base.has_fix
+    assert base.message.endswith(
+        "; not rewritten: the test configuration `TestingConfig` inherits this key, and its "
+        "suite would run without one: give the test configuration its own key first"
+    )
+    # OwnKey is the base TestingOwnKey inherits from: reported only too
+    assert not by_line[13].has_fix and "`TestingOwnKey`" in by_line[13].message
+    assert by_line[19].has_fix
+    assert result.source == CONFIGS.replace(
+        'class ProductionConfig(BaseConfig):\n    SECRET_KEY = "my_precious"',
+        'class ProductionConfig(BaseConfig):\n    SECRET_KEY = os.environ.get("SECRET_KEY")',
+    )
+    cst.parse_module(result.source)
+    assert run({**sources, "config.py": result.source}, "config.py", unsafe=True).source == result.source

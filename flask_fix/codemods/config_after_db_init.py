@@ -107,8 +107,12 @@ class ConfigAfterDbInit(FlaskConfigRule):
         the app. Settings written before `SQLAlchemy(app)` in its own module, written
         in that module's functions, on an app whose database is created without it
         (`db.init_app(app)` in a factory), or on another object's `config`, are not
-        reported. `config.from_object(...)` is not followed; `TESTING` is left out:
-        Flask-SQLAlchemy 3 does not read it.
+        reported. `config.from_object(X)` counts as setting the database where X (a
+        dotted string or an imported project class) is a class whose body, or a project
+        base's, sets `SQLALCHEMY_DATABASE_URI` or `SQLALCHEMY_BINDS`
+        (flask-basic-registration's tests load `project.config.TestingConfig` onto the
+        app built with the development database); it is only reported. `TESTING` is
+        left out: Flask-SQLAlchemy 3 does not read it.
     """
 
     code = "FLK503"
@@ -117,13 +121,14 @@ class ConfigAfterDbInit(FlaskConfigRule):
     summary = "Set Flask-SQLAlchemy's settings before `SQLAlchemy(app)` or `init_app`, not after."
     skip_tests = False
     config_keys = SQLALCHEMY_KEYS
-    triggers = (b"SQLALCHEMY_",)
-    required_words = (b"SQLALCHEMY_",)
+    triggers = (b"SQLALCHEMY_", b"from_object")
     METADATA_DEPENDENCIES = (ScopeProvider, PositionProvider)
 
     @classmethod
     def module_could_fire(cls, module) -> bool:
-        return any(True for _ in written_values(module, cls.config_keys))
+        return any(True for _ in written_values(module, cls.config_keys)) or any(
+            True for _ in module.calls("from_object")
+        )
 
     valid = (
         # settings before the database is made
@@ -230,8 +235,46 @@ class ConfigAfterDbInit(FlaskConfigRule):
         self._writes_found: list[ConfigWrite] = []
 
     def on_config_write(self, write: ConfigWrite) -> None:
-        if write.kind in ("item", "keyword", "dict"):
+        if write.kind == "object" and self._loads_database(write) is None:
+            return
+        if write.kind in ("item", "keyword", "dict", "object"):
             self._writes_found.append(write)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        super().visit_Call(node)
+        func = node.func
+        if not (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "from_object"
+            and isinstance(func.value, cst.Attribute)
+            and func.value.attr.value == "config"
+            and len(node.args) == 1
+            and not node.args[0].star
+        ):
+            return
+        # `app.config.from_object("pkg.config.TestingConfig")` or of an imported class;
+        # which class is known once the module is walked (leave_Module)
+        self._writes.append(
+            ConfigWrite("SQLALCHEMY_DATABASE_URI", node.args[0].value, "object", node,
+                        func.value.value)
+        )  # fmt: skip
+
+    def _what(self, write: ConfigWrite) -> str:
+        if write.kind == "object":
+            return (
+                f"`from_object` loads `{self._loads_database(write)}`, which sets the "
+                "database (`SQLALCHEMY_DATABASE_URI`/`SQLALCHEMY_BINDS`), and it runs"
+            )
+        return f"`{write.key}` is set"
+
+    def _loads_database(self, write: ConfigWrite) -> str | None:
+        """The class a `from_object` write loads when it sets a database key."""
+        target = string_value(write.value)
+        if not isinstance(target, str):
+            target = project_name(self, write.value)
+        if target and target in self.context.index.database_configs:
+            return target
+        return None
 
     def leave_Module(self, original_node: cst.Module) -> None:
         self._module = original_node
@@ -275,7 +318,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
             self._reported.add(id(write.node))
             self.report(
                 write.node,
-                f"`{write.key}` is set on `{variable}` after Flask-SQLAlchemy was initialised "
+                f"{self._what(write)} on `{variable}` after Flask-SQLAlchemy was initialised "
                 f"on it ({where}): from Flask-SQLAlchemy 3.0 the engines are made in "
                 f"`init_app` and this setting is silently ignored{loss}; pass it to the app "
                 "before `SQLAlchemy(app)`/`init_app`, e.g. through an application factory "
@@ -289,8 +332,9 @@ class ConfigAfterDbInit(FlaskConfigRule):
         writes = [
             w
             for w in self._writes
-            if w.kind in ("item", "keyword", "dict") and w.owner is not None
+            if w.kind in ("item", "keyword", "dict", "object") and w.owner is not None
             and id(w.node) not in self._reported
+            and (w.kind != "object" or self._loads_database(w) is not None)
         ]  # fmt: skip
         if not factories or not writes:
             return
@@ -348,7 +392,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
             self._reported.add(id(write.node))
             self.report(
                 write.node,
-                f"`{write.key}` is set after `{factory}()` initialised Flask-SQLAlchemy on "
+                f"{self._what(write)} after `{factory}()` initialised Flask-SQLAlchemy on "
                 f"the app it returns (`init_app`): from Flask-SQLAlchemy 3.0 the engines "
                 f"are made in `init_app` and this setting is silently ignored{loss}; {advice}",
                 fix=fix,

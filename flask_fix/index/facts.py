@@ -129,6 +129,9 @@ class ClassDecl:
     sets_methods: bool  # its body assigns `methods`
     methods: frozenset[str] | None  # that assignment, uppercase, when a literal
     line: int
+    # Flask-SQLAlchemy's database settings its body assigns (a config class that moves
+    # the app to another database: SQLALCHEMY_DATABASE_URI, SQLALCHEMY_BINDS)
+    database_keys: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,6 +88,8 @@ CONFIG_LOADERS = frozenset(
     {"from_object", "from_pyfile", "from_envvar", "from_file", "from_prefixed_env", "from_json"}
 )
 CONFIG_SETTERS = frozenset({"update", "from_mapping", "setdefault"})
+# Flask-SQLAlchemy settings naming the database (ClassDecl.database_keys)
+DATABASE_KEYS = frozenset({"SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_BINDS"})
 # modules whose session interfaces work without Flask's secret key (server-side sessions)
 SESSION_EXTENSIONS = frozenset({"flask_session", "flask_kvsession"})
 
@@ -150,6 +152,10 @@ class ProjectIndex:
     # config classes and modules loaded by from_object/from_pyfile, with their project
     # bases: (path, class qualname), or (path, '') for a whole module
     config_objects: frozenset[tuple[str, str]] = frozenset()
+    # qualified names (`pkg.config.TestingConfig`) of project classes that set
+    # SQLALCHEMY_DATABASE_URI or SQLALCHEMY_BINDS, in their body or a project base's:
+    # `config.from_object` of one after `SQLAlchemy(app)` moves nothing on 3.x (FLK503)
+    database_configs: frozenset[str] = frozenset()
     # some module may set a secret key (or uses server-side sessions); None: unknown
     secret_key_may_be_set: bool | None = None
     # Flask-Login user properties some class of the project defines as a plain method
@@ -535,12 +541,16 @@ class _ModuleScanner(ast.NodeVisitor):
         functions = set()
         sets_methods = False
         methods = None
+        database_keys = set()
         for statement in node.body:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 functions.add(statement.name)
             elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
                 targets = (
                     statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                )
+                database_keys.update(
+                    t.id for t in targets if isinstance(t, ast.Name) and t.id in DATABASE_KEYS
                 )
                 if any(isinstance(t, ast.Name) and t.id == "methods" for t in targets):
                     sets_methods = True
@@ -552,6 +562,7 @@ class _ModuleScanner(ast.NodeVisitor):
             sets_methods=sets_methods,
             methods=methods,
             line=node.lineno,
+            database_keys=frozenset(database_keys),
         )
 
     # assignments
@@ -1260,6 +1271,7 @@ class _Linker:
             "app_factories": frozenset(factory_names),
             "flask_classes": frozenset(class_names),
             "config_objects": self.config_objects(),
+            "database_configs": self.database_configs(),
             "secret_key_may_be_set": may_set,
             "login_methods": frozenset(name for m in self.facts for name in m.login_methods),
         }
@@ -1276,6 +1288,29 @@ class _Linker:
             if base_key is not None and self.is_flask_class(base_key, depth + 1):
                 return True
         return False
+
+    def database_configs(self) -> frozenset[str]:
+        """`module.Class` of the classes setting a database key, themselves or through a
+        project base."""
+        modules = {m.path: m.module for m in self.facts}
+
+        def sets(key: Key, depth: int) -> bool:
+            cls = self.classes.get(key)
+            if cls is None or depth > 16:
+                return False
+            if cls.database_keys:
+                return True
+            return any(
+                (base_key := self.resolve(base, key[0])) is not None and sets(base_key, depth + 1)
+                for base in cls.bases
+                if base is not None
+            )
+
+        return frozenset(
+            f"{modules[path]}.{qualname}"
+            for path, qualname in self.classes
+            if path in modules and sets((path, qualname), 0)
+        )
 
     def config_objects(self) -> frozenset[Key]:
         """What from_object/from_pyfile load: (path, class) or (path, '') for a module,

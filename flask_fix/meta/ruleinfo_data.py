@@ -1170,8 +1170,13 @@ RULES = ({'code': 'FLK101',
          'a\n'
          '    test app uses never reaches a deployment, and the rewrite would make the test\n'
          '    suite depend on the environment; for the same reason a test configuration (a\n'
-         '    config class whose own body sets `TESTING = True`) is skipped. The key itself\n'
-         '    is never repeated in a message.',
+         '    config class whose own body sets `TESTING = True`) is skipped, and a class such '
+         'a\n'
+         '    test configuration inherits the key from (`BaseConfig` under `TestingConfig` in\n'
+         '    the same module) is reported without a rewrite: the test suite would run with '
+         'no\n'
+         '    key (sessions, flash and CSRF tokens fail) until the test configuration has its\n'
+         '    own. The key itself is never repeated in a message.',
   'file_patterns': ()},
  {'code': 'FLK403',
   'name': 'missing-secret-key',
@@ -1502,8 +1507,12 @@ RULES = ({'code': 'FLK101',
          '    the app. Settings written before `SQLAlchemy(app)` in its own module, written\n'
          "    in that module's functions, on an app whose database is created without it\n"
          "    (`db.init_app(app)` in a factory), or on another object's `config`, are not\n"
-         '    reported. `config.from_object(...)` is not followed; `TESTING` is left out:\n'
-         '    Flask-SQLAlchemy 3 does not read it.',
+         '    reported. `config.from_object(X)` counts as setting the database where X (a\n'
+         '    dotted string or an imported project class) is a class whose body, or a project\n'
+         "    base's, sets `SQLALCHEMY_DATABASE_URI` or `SQLALCHEMY_BINDS`\n"
+         "    (flask-basic-registration's tests load `project.config.TestingConfig` onto the\n"
+         '    app built with the development database); it is only reported. `TESTING` is\n'
+         '    left out: Flask-SQLAlchemy 3 does not read it.',
   'file_patterns': ()},
  {'code': 'FLK504',
   'name': 'flask-sqlalchemy-3-api',

@@ -5,13 +5,18 @@ from __future__ import annotations
 import libcst as cst
 
 from ..model import FixLevel
-from ..rewrite.base import Example
+from ..rewrite.base import Example, Fix
 from ..rewrite.names import qualified_name
 from ..rewrite.removed_api import RemovedApiRule, release, rows_of, top_modules
 from ..rewrite.removed_apis import BY_OLD
 
 EMAIL = BY_OLD["wtforms.validators.Email()"]
 EMAIL_VALIDATORS = frozenset({"wtforms.validators.Email", "wtforms.validators.email"})
+# form classes whose `validate` Flask-WTF's validate_on_submit calls
+FORM_CLASSES = frozenset(
+    {"flask_wtf.FlaskForm", "flask_wtf.form.FlaskForm", "flask_wtf.Form", "flask_wtf.form.Form",
+     "flask.ext.wtf.Form", "flask.ext.wtf.FlaskForm", "wtforms.Form", "wtforms.form.Form"}
+)  # fmt: skip
 
 
 class Wtforms3Api(RemovedApiRule):
@@ -24,7 +29,11 @@ class Wtforms3Api(RemovedApiRule):
         `wtforms.compat.text_type`/`string_types` become `str`. Reports
         `wtforms.ext.sqlalchemy` (now the WTForms-SQLAlchemy package, a new requirement),
         `wtforms.ext.csrf`, `wtforms.compat.iteritems`, and an `Email()` validator when
-        the requirements do not name `email-validator`.
+        the requirements do not name `email-validator`. A form's own `def validate(self)`
+        (a class deriving from `FlaskForm`, `flask_wtf.Form` or `wtforms.Form`) gains the
+        parameter `extra_validators=None`: from Flask-WTF 1.1 `validate_on_submit()`
+        passes it (`TypeError: validate() got an unexpected keyword argument
+        'extra_validators'`).
 
     Why is this bad?:
         WTForms 3.0 removed the old names and `wtforms.ext`, Flask-WTF 1.0 removed `Form`
@@ -58,7 +67,12 @@ class Wtforms3Api(RemovedApiRule):
         A name whose uses cannot all be renamed (a module with `__all__`, a package's
         `__init__.py`, another binding) keeps its old local name
         (`from wtforms import StringField as TextField`). `Required` also stopped a
-        field's validation chain on an empty value, as `DataRequired` does.
+        field's validation chain on an empty value, as `DataRequired` does. The new
+        `extra_validators=None` parameter of a `validate` override is valid on every
+        release (Flask-WTF 1.0 and older call `validate()` without it); the override
+        still calls its base class as before, so extra validators given to
+        `validate_on_submit(extra_validators=...)` are not applied by it: the finding
+        says so (WTForms 3's `Form.validate` takes them; 2.2 does not).
     """
 
     code = "FLK801"
@@ -125,11 +139,58 @@ class Wtforms3Api(RemovedApiRule):
             "class F(Form):\n    email = StringField('e', [Email()])\n",
             None,
         ),
+        # a validate override takes the argument Flask-WTF 1.1 passes
+        Example(
+            "from flask_wtf import FlaskForm\n\n\nclass F(FlaskForm):\n"
+            "    def validate(self):\n        return super(F, self).validate()\n",
+            "from flask_wtf import FlaskForm\n\n\nclass F(FlaskForm):\n"
+            "    def validate(self, extra_validators=None):\n"
+            "        return super(F, self).validate()\n",
+        ),
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._email_reported = "email-validator" in self.context.index.requirements
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if not any(qualified_name(self, base.value) in FORM_CLASSES for base in node.bases):
+            return
+        if not isinstance(node.body, cst.IndentedBlock):
+            return
+        for statement in node.body.body:
+            if isinstance(statement, cst.FunctionDef) and statement.name.value == "validate":
+                self._validate_override(statement)
+
+    def _validate_override(self, function: cst.FunctionDef) -> None:
+        """`def validate(self)`: one plain parameter, no decorators."""
+        parameters = function.params
+        if (
+            function.decorators
+            or len(parameters.params) != 1
+            or parameters.posonly_params
+            or parameters.kwonly_params
+            or not isinstance(parameters.star_arg, cst.MaybeSentinel)
+            or parameters.star_kwarg is not None
+        ):
+            return
+        added = cst.Param(
+            cst.Name("extra_validators"),
+            default=cst.Name("None"),
+            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+        )
+        first = parameters.params[0].with_changes(
+            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        )
+        new = parameters.with_changes(params=[first, added])
+        self.report(
+            function.name,
+            "`validate(self)` overrides the form's validate, which Flask-WTF 1.1 and later "
+            "call with `extra_validators` from `validate_on_submit()`: TypeError; it takes "
+            "`extra_validators=None` (valid on every release); pass it on to the base "
+            "class's `validate` if the app gives `validate_on_submit()` extra validators",
+            fix=Fix({parameters: new}),
+        )
 
     def visit_Call(self, node: cst.Call) -> None:
         if self._email_reported:

@@ -2414,7 +2414,13 @@ RULES = ({'code': 'FLK101',
          '    `wtforms.ext.sqlalchemy` (now the WTForms-SQLAlchemy package, a new '
          'requirement),\n'
          '    `wtforms.ext.csrf`, `wtforms.compat.iteritems`, and an `Email()` validator when\n'
-         '    the requirements do not name `email-validator`.\n'
+         "    the requirements do not name `email-validator`. A form's own `def "
+         'validate(self)`\n'
+         '    (a class deriving from `FlaskForm`, `flask_wtf.Form` or `wtforms.Form`) gains '
+         'the\n'
+         '    parameter `extra_validators=None`: from Flask-WTF 1.1 `validate_on_submit()`\n'
+         '    passes it (`TypeError: validate() got an unexpected keyword argument\n'
+         "    'extra_validators'`).\n"
          '\n'
          'Why is this bad?:\n'
          '    WTForms 3.0 removed the old names and `wtforms.ext`, Flask-WTF 1.0 removed '
@@ -2451,7 +2457,12 @@ RULES = ({'code': 'FLK101',
          "    A name whose uses cannot all be renamed (a module with `__all__`, a package's\n"
          '    `__init__.py`, another binding) keeps its old local name\n'
          '    (`from wtforms import StringField as TextField`). `Required` also stopped a\n'
-         "    field's validation chain on an empty value, as `DataRequired` does.",
+         "    field's validation chain on an empty value, as `DataRequired` does. The new\n"
+         '    `extra_validators=None` parameter of a `validate` override is valid on every\n'
+         '    release (Flask-WTF 1.0 and older call `validate()` without it); the override\n'
+         '    still calls its base class as before, so extra validators given to\n'
+         '    `validate_on_submit(extra_validators=...)` are not applied by it: the finding\n'
+         "    says so (WTForms 3's `Form.validate` takes them; 2.2 does not).",
   'file_patterns': ()},
  {'code': 'FLK802',
   'name': 'login-property-called',

@@ -49,3 +49,60 @@ def test_the_flask_ext_spelling_is_moved_in_the_same_run():
     source = "from flask.ext.wtf import Form\n\nclass F(Form):\n    pass\n"
     result = fix_code(source, path="forms.py", select=("FLK801", "FLK701"))
     assert result.source == "from flask_wtf import FlaskForm\n\nclass F(FlaskForm):\n    pass\n"
+
+
+def test_a_validate_override_takes_extra_validators():
+    """flask-basic-registration's RegisterForm: Flask-WTF 1.1's validate_on_submit()
+    calls validate(extra_validators) (1.2: by keyword); `def validate(self)` raised
+    TypeError in 2 of its 16 tests after one run on today's releases."""
+    import libcst as cst
+
+    source = (
+        "from flask_wtf import FlaskForm\n"
+        "from wtforms import Form as WForm\n\n\n"
+        "class RegisterForm(FlaskForm):\n"
+        "    def validate(self):\n"
+        "        initial_validation = super(RegisterForm, self).validate()\n"
+        "        return initial_validation\n\n\n"
+        "class Plain(WForm):\n"
+        "    def validate(self):  # a wtforms Form too\n"
+        "        return WForm.validate(self)\n"
+    )
+    lookalikes = (
+        "class Other(WForm):\n"
+        "    def validate(self, extra_validators=None):\n"
+        "        return True\n\n\n"
+        "class NotAForm:\n"
+        "    def validate(self):\n"
+        "        return True\n\n\n"
+        "class Decorated(FlaskForm):\n"
+        "    @staticmethod\n"
+        "    def validate(form):\n"
+        "        return True\n\n\n"
+        "class Starred(FlaskForm):\n"
+        "    def validate(self, *args):\n"
+        "        return True\n\n\n"
+        "class Nested(FlaskForm):\n"
+        "    def check(self):\n"
+        "        def validate(self):\n"
+        "            return True\n"
+    )
+    result = run(source + "\n\n" + lookalikes)
+    assert result.source == (
+        source.replace("def validate(self):", "def validate(self, extra_validators=None):")
+        + "\n\n" + lookalikes
+    )
+    assert [(f.line, f.column, f.fix_level) for f in result.findings] == [
+        (6, 9, FixLevel.SAFE), (12, 9, FixLevel.SAFE),
+    ]  # fmt: skip
+    assert result.findings[0].message.startswith(
+        "`validate(self)` overrides the form's validate, which Flask-WTF 1.1 and later call "
+        "with `extra_validators` from `validate_on_submit()`: TypeError"
+    )
+    cst.parse_module(result.source)
+    again = run(result.source)
+    assert again.source == result.source and again.findings == []
+    # valid on the oldest pins too: the new parameter has a default
+    assert run(source, requirements={"flask-wtf": (0, 9), "wtforms": (1, 0)}).source == (
+        result.source.split("\n\n\nclass Other")[0] + "\n"
+    )

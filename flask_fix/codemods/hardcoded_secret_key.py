@@ -14,6 +14,7 @@ from ..rewrite.base import Example, Fix, ImportSpec
 from ..rewrite.flask_config import (
     ConfigWrite,
     FlaskConfigRule,
+    is_test_path,
     string_value,
     testing_config_example,
     written_values,
@@ -131,7 +132,11 @@ class HardcodedSecretKey(FlaskConfigRule):
         test configuration inherits the key from (`BaseConfig` under `TestingConfig` in
         the same module) is reported without a rewrite: the test suite would run with no
         key (sessions, flash and CSRF tokens fail) until the test configuration has its
-        own. The key itself is never repeated in a message.
+        own. For the same reason a settings module (a whole module loaded with
+        `from_object`/`from_pyfile`) is only reported when the project has test modules:
+        every app loading it, the tests' too, takes its key from there
+        (flask-user-starter's app/local_settings.py: Flask-User refused the keyless test
+        app). The key itself is never repeated in a message.
     """
 
     code = "FLK402"
@@ -370,6 +375,15 @@ class HardcodedSecretKey(FlaskConfigRule):
                 f"{message}; not rewritten: the test configuration `{heir}` inherits this "
                 "key, and its suite would run without one: give the test configuration its "
                 "own key first",
+            )
+            return
+        tests = sorted(p for p in self.context.index.modules if is_test_path(p))
+        if write.kind == "module" and tests:  # every app loads it, the tests' too
+            self.report(
+                write.value,
+                f"{message}; not rewritten: every app that loads this settings module takes "
+                f"its key from it, the test suite's too ({tests[0]}), which would run "
+                "without one: give the tests their own key first",
             )
             return
         environ = self._environ(write.value)

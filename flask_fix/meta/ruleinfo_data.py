@@ -1176,7 +1176,13 @@ RULES = ({'code': 'FLK101',
          '    the same module) is reported without a rewrite: the test suite would run with '
          'no\n'
          '    key (sessions, flash and CSRF tokens fail) until the test configuration has its\n'
-         '    own. The key itself is never repeated in a message.',
+         '    own. For the same reason a settings module (a whole module loaded with\n'
+         '    `from_object`/`from_pyfile`) is only reported when the project has test '
+         'modules:\n'
+         "    every app loading it, the tests' too, takes its key from there\n"
+         "    (flask-user-starter's app/local_settings.py: Flask-User refused the keyless "
+         'test\n'
+         '    app). The key itself is never repeated in a message.',
   'file_patterns': ()},
  {'code': 'FLK403',
   'name': 'missing-secret-key',

@@ -355,3 +355,49 @@ def test_key_a_test_configuration_inherits_is_reported_not_rewritten():
     )
     cst.parse_module(result.source)
     assert run({**sources, "config.py": result.source}, "config.py", unsafe=True).source == result.source
+
+
+SETTINGS = code('''
+    import os
+
+    SECRET_KEY = "This is an UNSECURE Secret. CHANGE THIS for production environments."
+''')
+SETTINGS_FACTORY = code('''
+    from flask import Flask
+
+    def create_app(extra=None):
+        app = Flask(__name__)
+        app.config.from_object("app.local_settings")
+        app.config.update(extra or {})
+        return app
+''')
+
+
+def test_settings_module_with_tests_is_reported_not_rewritten():
+    """flask-user-starter: app/local_settings.py is loaded by create_app() for every app,
+    the tests' (conftest.py) too; with os.environ.get there the test app had no key and
+    Flask-User's TokenManager refused it (1 of 1 test failing on the old pins). Without
+    test modules the rewrite is as before."""
+    sources = {
+        "app/__init__.py": SETTINGS_FACTORY,
+        "app/local_settings.py": SETTINGS,
+        "tests/conftest.py": "from app import create_app\n\napp = create_app({'TESTING': True})\n",
+    }
+    result = run(sources, "app/local_settings.py", unsafe=True)
+    [finding] = result.findings
+    assert not finding.has_fix and result.source == SETTINGS
+    assert finding.message.endswith(
+        "; not rewritten: every app that loads this settings module takes its key from it, "
+        "the test suite's too (tests/conftest.py), which would run without one: give the "
+        "tests their own key first"
+    )
+    without_tests = {k: v for k, v in sources.items() if not k.startswith("tests/")}
+    fixed = run(without_tests, "app/local_settings.py", unsafe=True)
+    assert fixed.source == SETTINGS.replace(
+        '"This is an UNSECURE Secret. CHANGE THIS for production environments."',
+        'os.environ.get("SECRET_KEY")',
+    )
+    cst.parse_module(fixed.source)
+    again = run({**without_tests, "app/local_settings.py": fixed.source}, "app/local_settings.py",
+                unsafe=True)  # fmt: skip
+    assert again.source == fixed.source

@@ -110,9 +110,10 @@ APPS: list[dict] = [
         "dropped; alembic 1.0.0 -> 1.4.3 (inspect.formatargspec); SQLAlchemy 1.2.9 -> 1.2.19, MarkupSafe 1.0 -> 1.1.1, bcrypt 3.1.4 -> 3.1.7 "
         "(build on Python 3.11), WebOb 1.8.2 -> 1.8.7 (collections.MutableMapping); Python 3.11 shim; pytest 3.6.3 -> 7.4.4 for both (pytest.yield_fixture, used "
         "by conftest.py, is gone in pytest 8)",
+        # marshmallow 4 has no __version__, which today's flask-apispec (0.11.4) reads
         "today": ["Flask-Bcrypt", "Flask-Caching", "Flask-Cors", "Flask-JWT-Extended",
-                  "flask-apispec", "marshmallow", "unicode-slugify", "WebTest", "factory-boy",
-                  "Faker"],
+                  "flask-apispec", "marshmallow<4", "unicode-slugify", "WebTest",
+                  "factory-boy", "Faker"],
     },
     {
         "name": "flask-pycon2014",
@@ -173,6 +174,7 @@ APPS: list[dict] = [
     {
         "name": "flask-user-starter",
         "folder": "flask-user-starter",
+        "setup": [("app/local_settings_example.py", "app/local_settings.py")],
         "tests": ["tests"],
         "env": {},
         "old": [
@@ -192,8 +194,8 @@ APPS: list[dict] = [
 DB_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
 
-# Releases written before Python 3.10 import collections.Mapping & co. and call
-# inspect.getargspec / inspect.formatargspec (removed in 3.11); in an old-pins environment
+# Releases written before Python 3.10 import collections.Mapping & co., call
+# inspect.getargspec / inspect.formatargspec (removed in 3.11) and cgi.escape (3.8); in an old-pins environment
 # of an app marked "shim", a .pth file puts those names back (as bench/check_removed_apis.py
 # does for collections), the only way to run such releases on Python 3.11 at all. The
 # shim adds nothing to the packages themselves.
@@ -246,6 +248,9 @@ if not hasattr(inspect, "formatargspec"):
             result += formatreturns(formatannotation(annotations["return"]))
         return result
     inspect.formatargspec = formatargspec
+import cgi, html
+if not hasattr(cgi, "escape"):
+    cgi.escape = lambda s, quote=False: html.escape(s, quote)
 """
 
 
@@ -296,6 +301,8 @@ def fresh_copy(app: dict, work: Path, label: str) -> Path:
     copy = work / "copies" / f"{app['name']}-{label}"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(CORPUS / app["folder"], copy, symlinks=True)
+    for source, target in app.get("setup", ()):  # files its README has the user copy
+        shutil.copyfile(copy / source, copy / target)
     return copy
 
 

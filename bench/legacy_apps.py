@@ -120,6 +120,7 @@ APPS: list[dict] = [
         "folder": "flask-pycon2014",
         "tests": ["tests"],
         "env": {},
+        "test_databases": ["data-test.sqlite"],  # TestingConfig's own database
         "old": [
             "Flask==0.11", "Werkzeug==0.11.10", "Jinja2==2.10.3", "MarkupSafe==0.23",
             "itsdangerous==0.24", "click==6.6", "blinker==1.3", "Flask-Bootstrap==3.1.1.1",

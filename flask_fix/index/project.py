@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from . import contextfacts, extensionfacts
+from . import contextfacts, extensionfacts, sessionfacts
 from .facts import (
     AppObject,
     BlueprintObject,
@@ -140,6 +140,9 @@ class ProjectIndex:
     # what legacy_db links into those: each module's reads that may use a database outside
     # a context, unresolved (path -> contextfacts.DatabaseReads); read by the parent only
     database_reads: dict[str, contextfacts.DatabaseReads] = field(default_factory=dict)
+    # functions that commit, themselves or through what they call, and commits at the
+    # request's end (FLK505)
+    sessions: sessionfacts.SessionIndex = field(default_factory=sessionfacts.SessionIndex)
     # project extension classes (`init_app`), triage for FLK202/FLK204
     extensions: extensionfacts.ExtensionIndex = field(
         default_factory=extensionfacts.ExtensionIndex
@@ -288,6 +291,7 @@ def scan_module(path: str, module: str, tree: ast.Module) -> tuple[ModuleFacts, 
     scanner.visit(tree)
     facts = scanner.finish()
     facts.raw["context"] = contextfacts.scan_module(tree, scanner)
+    sessionfacts.scan_module(tree, scanner)
     facts.raw["extensions"] = extensionfacts.scan_module(
         path, tree, facts.raw.get("extensions"), scanner.nodes
     )
@@ -486,6 +490,7 @@ class _ModuleScanner(ast.NodeVisitor):
             if expression is not None:
                 self.visit(expression)
         qualname = self.scope.prefix + node.name
+        sessionfacts.record_function(self, node, qualname)
         # the decorator nearest the `def` is applied, hence registers, first
         for decorator in reversed(node.decorator_list):
             self.route_from_decorator(decorator, node.name, qualname)
@@ -749,6 +754,7 @@ class _ModuleScanner(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         self.generic_visit(node)
         extensionfacts.record_call(self, node)
+        sessionfacts.record_call(self, node)
         if not isinstance(node.func, ast.Attribute):
             return
         if node.func.attr == "run" and self.at_module_level:
@@ -1221,6 +1227,7 @@ class _Linker:
             factory_apps=[app for module in self.facts for app in module.factory_apps],
             **config,
             contexts=contextfacts.link(self),
+            sessions=sessionfacts.link(self),
             database_reads=contextfacts.database_reads_by_path(self),
             extensions=extensionfacts.link(
                 self,

@@ -1571,6 +1571,67 @@ RULES = ({'code': 'FLK101',
          '    with older pins they are only reported. `get_recorded_queries` also needs\n'
          "    `SQLALCHEMY_RECORD_QUERIES = True` and calls a query's `.context` `.location`.",
   'file_patterns': ()},
+ {'code': 'FLK505',
+  'name': 'changes-never-committed',
+  'kind': 'python',
+  'fix_level': 'report',
+  'summary': "Commit what a view adds or deletes: the request's session is rolled back.",
+  'doc': 'What it does:\n'
+         '    Finds a view (a function the project routes to, a method of a routed '
+         '`MethodView`\n'
+         "    or `View` class, a blueprint's route) that calls `add`, `add_all`, `delete` or\n"
+         '    `merge` on a Flask-SQLAlchemy session (`db.session`, `db` resolving through\n'
+         '    imports to a `SQLAlchemy(...)` of the project; `session = db.session` aliases,\n'
+         '    module-level or local, count) when nothing commits that session before the\n'
+         '    request ends: no `.commit()` in the view, nor in any project function it calls,\n'
+         '    followed call by call across modules through imports (a helper `save(obj)` in\n'
+         "    another module that commits counts as the view's commit), and no commit at the\n"
+         "    request's end. It reports the view's first such call.\n"
+         '\n'
+         'Why is this bad?:\n'
+         "    Flask-SQLAlchemy's session lives for one application context. When the request\n"
+         '    ends, its `teardown_appcontext` handler calls `db.session.remove()`, which '
+         'closes\n'
+         '    the session and rolls back whatever was not committed. The view returns a '
+         'success\n'
+         '    (often a redirect to the list that should show the new row) and the row is '
+         'never\n'
+         '    written; nothing is logged. `flush()` sends the statements inside the open\n'
+         '    transaction, so the rollback undoes them too.\n'
+         '\n'
+         'Example:\n'
+         '    @app.post("/notes")\n'
+         '    def add_note():\n'
+         '        db.session.add(Note(text=request.form["text"]))\n'
+         '        return redirect(url_for("notes"))\n'
+         '\n'
+         'Use instead:\n'
+         '    @app.post("/notes")\n'
+         '    def add_note():\n'
+         '        db.session.add(Note(text=request.form["text"]))\n'
+         '        db.session.commit()\n'
+         '        return redirect(url_for("notes"))\n'
+         '\n'
+         'Fix safety:\n'
+         '    Report only: where the transaction should end (after each change, once per\n'
+         "    request, or in a service layer) is the program's choice. Counted as committing,\n"
+         '    anywhere in the view or in a project function it calls (in the same module or\n'
+         "    imported from another, and their nested functions: a decorator's wrapper): any\n"
+         "    `.commit()` call, whatever its receiver, and a session's `.begin()` (`with\n"
+         '    db.session.begin():` commits when the block ends). A method call on an object\n'
+         '    the scan cannot resolve (`note.save()`, `self.persist()`) counts as a call of\n'
+         '    every project method of that name. Nothing is reported in a project where a\n'
+         "    commit happens at the request's end: an `after_request`, `teardown_request` or\n"
+         '    `teardown_appcontext` handler (`after_app_request`, `teardown_app_request` on a\n'
+         '    blueprint) that commits, or `SQLALCHEMY_COMMIT_ON_TEARDOWN` set to anything but\n'
+         '    `False` while Flask-SQLAlchemy 2.x or 3.0 may run (3.1 removed the setting; it\n'
+         '    is then reported, as FLK504 does too); when no release is declared, the setting\n'
+         '    is trusted. Not looked at: which branch commits (a view committing on any path\n'
+         '    counts as committing), changes to loaded objects (`note.text = ...`, whose\n'
+         "    commit cannot be told from a read-only view's), `add` called in functions that\n"
+         '    are not views (a helper is reported through no view), and plain SQLAlchemy\n'
+         '    sessions, whose lifetime the program manages.',
+  'file_patterns': ()},
  {'code': 'FLK506',
   'name': 'detached-instance',
   'kind': 'python',

@@ -8,7 +8,9 @@ The projects, each run on its own (FLK403 and the Flask pin are project-wide fac
 - notes: a module-level app with a views module importing it, a Procfile (FLK1xx, FLK201-203,
   FLK401, FLK402, FLK601; FLK105 in views.py); --unsafe-fixes turns it into an application factory;
 - inventory: a package that already has a factory, pinned to Flask 2.0 (FLK204, FLK3xx,
-  FLK4xx, FLK5xx, FLK601 in a Dockerfile, FLK7xx: the pin keeps FLK704 report-only);
+  FLK4xx, FLK5xx, FLK601 in a Dockerfile, FLK7xx: the pin keeps FLK704 report-only); its
+  restocking views (FLK505) add and only flush, with the look-alikes: a view whose helper
+  in another module commits, a helper that adds and is no view, a local named `db`;
 - guestbook: writes the session and flashes, with no secret key anywhere (FLK403);
 - ledger: an app factory and two blueprints (FLK305, FLK602), with their look-alikes: a
   connection opened per request inside `get_db()`, one only a script's `__main__` block
@@ -80,6 +82,7 @@ FINDINGS = {
         ("FLK402", "stock/config.py", 5),
         ("FLK404", "stock/config.py", 7),
         ("FLK707", "stock/config.py", 8),
+        ("FLK505", "stock/restock.py", 15),
         ("FLK301", "stock/settings.py", 5),
         ("FLK301", "stock/settings.py", 9),
         ("FLK302", "stock/settings.py", 12),

@@ -82,11 +82,13 @@ class ChangesNeverCommitted(Rule):
         Report only: where the transaction should end (after each change, once per
         request, or in a service layer) is the program's choice. Counted as committing,
         anywhere in the view or in a project function it calls (in the same module or
-        imported from another, and their nested functions: a decorator's wrapper): any
-        `.commit()` call, whatever its receiver, and a session's `.begin()` (`with
+        imported from another, a class's `__init__` when it calls the class, a decorator
+        of the view, and the functions nested in any of them: a decorator's wrapper):
+        any `.commit()` call, whatever its receiver, and a session's `.begin()` (`with
         db.session.begin():` commits when the block ends). A method call on an object
-        the scan cannot resolve (`note.save()`, `self.persist()`) counts as a call of
-        every project method of that name. Nothing is reported in a project where a
+        the scan cannot resolve (`note.save()`, `self.persist()`,
+        `current_user.follow(user)`) counts as a call of every project method of that
+        name. Nothing is reported in a project where a
         commit happens at the request's end: an `after_request`, `teardown_request` or
         `teardown_appcontext` handler (`after_app_request`, `teardown_app_request` on a
         blueprint) that commits, or `SQLALCHEMY_COMMIT_ON_TEARDOWN` set to anything but

@@ -41,9 +41,13 @@ COMMIT_ON_TEARDOWN = "SQLALCHEMY_COMMIT_ON_TEARDOWN"
 class ModuleSessionFacts:
     """What one module contributes; stored in `ModuleFacts.raw["sessions"]`."""
 
+    # every function defined in the module (qualified in it)
+    functions: set[str] = field(default_factory=set)
     # functions (qualified in the module) calling `.commit()` or a session's `.begin()`
     commits: set[str] = field(default_factory=set)
-    # function -> qualified names of what it calls (`pkg.services.create`, `mod.helper`)
+    # function -> qualified names of what it calls (`pkg.services.create`, `mod.helper`,
+    # `flask_login.current_user.follow`); one that names no project function or class is
+    # taken as a method call by its last name
     calls: dict[str, set[str]] = field(default_factory=dict)
     # function -> names of the methods it calls on what the scanner cannot resolve
     method_calls: dict[str, set[str]] = field(default_factory=dict)
@@ -99,6 +103,7 @@ def record_function(
     scanner: ModuleScan, node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str
 ) -> None:
     """A `def` about to be walked (the scanner is still in the enclosing scope)."""
+    _facts(scanner).functions.add(qualname)
     if scanner.scope.is_class:  # type: ignore[attr-defined]
         _facts(scanner).methods.setdefault(node.name, set()).add(qualname)
     for decorator in node.decorator_list:
@@ -107,6 +112,11 @@ def record_function(
             _facts(scanner).teardown_handlers.append(
                 (f"{scanner.facts.module}.{qualname}", node.lineno)
             )
+        # a decorator's wrapper runs around the function: what it calls counts as called
+        # by the function (`@transactional` committing after the view returns)
+        qualified = scanner.qualify(hook) if isinstance(hook, (ast.Name, ast.Attribute)) else None
+        if qualified is not None:
+            _facts(scanner).calls.setdefault(qualname, set()).add(qualified)
 
 
 def record_call(scanner: ModuleScan, node: ast.Call) -> None:
@@ -123,7 +133,9 @@ def record_call(scanner: ModuleScan, node: ast.Call) -> None:
     ):
         _facts(scanner).commits.add(function)
         return
-    if not isinstance(func, (ast.Name, ast.Attribute)):
+    if not isinstance(func, (ast.Name, ast.Attribute)) or (
+        isinstance(func, ast.Attribute) and _is_session(func.value)
+    ):  # `db.session.add(...)`: the session's own methods are not the project's
         return
     qualified = scanner.qualify(func)
     if qualified is not None:
@@ -199,19 +211,27 @@ def link(linker: ProjectLink) -> SessionIndex:
     callers: dict[Key, set[Key]] = defaultdict(set)  # callee -> callers
     method_callers: dict[str, set[Key]] = defaultdict(set)  # method name -> callers
     method_names: dict[Key, str] = {}  # a method -> its name
+    functions: set[Key] = set()
     for module, facts in per_module:
         path = module.path
+        functions.update((path, function) for function in facts.functions)
         for name, qualnames in facts.methods.items():
             for qualname in qualnames:
                 method_names[path, qualname] = name
+    for module, facts in per_module:
+        path = module.path
         for function, called in facts.calls.items():
+            caller = (path, function)
             for qualified in called:
                 key = linker.resolve(qualified, path)
-                if key is None:
-                    continue
-                callers[key].add((path, function))
-                # a class called: its __init__ runs (`Order(...)`)
-                callers[key[0], f"{key[1]}.__init__"].add((path, function))
+                init = (key[0], f"{key[1]}.__init__") if key is not None else None
+                if key in functions:
+                    callers[key].add(caller)
+                elif init in functions:  # a class called: its __init__ runs (`Order(...)`)
+                    callers[init].add(caller)
+                elif "." in qualified and key not in linker.classes:
+                    # an object's method (`current_user.follow(...)`, `api.commit_or_abort`)
+                    method_callers[qualified.rpartition(".")[2]].add(caller)
         for function, names in facts.method_calls.items():
             for name in names:
                 method_callers[name].add((path, function))

@@ -1616,11 +1616,14 @@ RULES = ({'code': 'FLK101',
          '    Report only: where the transaction should end (after each change, once per\n'
          "    request, or in a service layer) is the program's choice. Counted as committing,\n"
          '    anywhere in the view or in a project function it calls (in the same module or\n'
-         "    imported from another, and their nested functions: a decorator's wrapper): any\n"
-         "    `.commit()` call, whatever its receiver, and a session's `.begin()` (`with\n"
+         "    imported from another, a class's `__init__` when it calls the class, a "
+         'decorator\n'
+         "    of the view, and the functions nested in any of them: a decorator's wrapper):\n"
+         "    any `.commit()` call, whatever its receiver, and a session's `.begin()` (`with\n"
          '    db.session.begin():` commits when the block ends). A method call on an object\n'
-         '    the scan cannot resolve (`note.save()`, `self.persist()`) counts as a call of\n'
-         '    every project method of that name. Nothing is reported in a project where a\n'
+         '    the scan cannot resolve (`note.save()`, `self.persist()`,\n'
+         '    `current_user.follow(user)`) counts as a call of every project method of that\n'
+         '    name. Nothing is reported in a project where a\n'
          "    commit happens at the request's end: an `after_request`, `teardown_request` or\n"
          '    `teardown_appcontext` handler (`after_app_request`, `teardown_app_request` on a\n'
          '    blueprint) that commits, or `SQLALCHEMY_COMMIT_ON_TEARDOWN` set to anything but\n'

@@ -1629,7 +1629,9 @@ RULES = ({'code': 'FLK101',
          '    blueprint) that commits, or `SQLALCHEMY_COMMIT_ON_TEARDOWN` set to anything but\n'
          '    `False` while Flask-SQLAlchemy 2.x or 3.0 may run (3.1 removed the setting; it\n'
          '    is then reported, as FLK504 does too); when no release is declared, the setting\n'
-         '    is trusted. Not looked at: which branch commits (a view committing on any path\n'
+         '    is trusted. A request-end handler counts when it commits on any path (one that\n'
+         '    commits only when a query was slow still silences the project). Not looked at: '
+         'which branch commits (a view committing on any path\n'
          '    counts as committing), changes to loaded objects (`note.text = ...`, whose\n'
          "    commit cannot be told from a read-only view's), `add` called in functions that\n"
          '    are not views (a helper is reported through no view), and plain SQLAlchemy\n'

@@ -95,7 +95,10 @@ class ChangesNeverCommitted(Rule):
         `False` while Flask-SQLAlchemy 2.x or 3.0 may run (3.1 removed the setting; it
         is then reported, as FLK504 does too); when no release is declared, the setting
         is trusted. A request-end handler counts when it commits on any path (one that
-        commits only when a query was slow still silences the project). Not looked at: which branch commits (a view committing on any path
+        commits only when a query was slow still silences the project). Nor in a project
+        with a Python file the scan cannot parse (Python 2 code): what its functions
+        commit is unknown (seen in a public flasky clone whose `User.follow()`, in a
+        Python 2 models.py, commits for the view). Not looked at: which branch commits (a view committing on any path
         counts as committing), changes to loaded objects (`note.text = ...`, whose
         commit cannot be told from a read-only view's), `add` called in functions that
         are not views (a helper is reported through no view), and plain SQLAlchemy
@@ -262,7 +265,7 @@ class ChangesNeverCommitted(Rule):
             return
         index = self.context.index
         sessions = index.sessions
-        if sessions.teardown_commit is not None:
+        if sessions.teardown_commit is not None or index.unparsable_modules:
             return
         note = ""
         setting = sessions.commit_on_teardown

@@ -109,6 +109,23 @@ def test_commits_are_followed_through_several_calls_and_module_imports(tmp_path,
     assert run(tmp_path, monkeypatch, files)[0] == expected
 
 
+def test_a_module_the_scan_cannot_parse_silences_the_project(tmp_path, monkeypatch):
+    # Python 2: what `save` does is unknown, it may commit
+    files = {
+        "shop/legacy.py": "def save(obj):\n    print 'saving'\n",
+        "shop/views.py": views(ADD + "    save(note)\n    return '', 201\n",
+                               "from shop.legacy import save\n"),
+    }  # fmt: skip
+    project = {"shop/__init__.py": "", "shop/models.py": MODELS, "shop/app.py": APP, **files}
+    for name, text in project.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    report = check_paths(["."], select=("FLK505",), jobs=1)
+    assert [e.path for e in report.errors] == ["shop/legacy.py"]
+    assert report.findings == []
+
+
 def test_a_helper_that_does_not_commit_leaves_the_view_reported(tmp_path, monkeypatch):
     services = "def log(note):\n    print(note)\n"
     source = views(ADD + "    log(note)\n    return '', 201\n", "from shop.services import log\n")

@@ -142,11 +142,16 @@ def _write_canonical(value: object, out: io.StringIO) -> None:
         raise TypeError(f"no canonical form for {type(value).__name__}")
 
 
+#: the flask_fix package folder (this module is in its run/ folder)
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
 def _tool_fingerprint() -> bytes:
     """The tool's version and a digest of its code: a development checkout whose code
     changed without a version bump must not reuse results the old code computed, and a
-    fresh install of the same code (new file times, as in CI) should reuse them."""
-    package = os.path.dirname(os.path.abspath(__file__))
+    fresh install of the same code (new file times, as in CI) should reuse them. Every
+    module of the package counts (the rules, the index, ...), not only this folder's."""
+    package = _PACKAGE
     digest = hashlib.blake2b(f"{__version__} {sys.version}".encode(), digest_size=16)
     for folder, folders, names in os.walk(package):
         folders[:] = sorted(f for f in folders if f != "__pycache__")

@@ -619,3 +619,26 @@ def test_a_line_moved_in_a_module_using_the_database_refixes_only_it(
     assert counted.scanned == ["setup_db.py"]
     assert "app.py" not in counted.fixed
     assert after == uncached("--check", ".")
+
+
+def test_the_tool_fingerprint_covers_every_module_of_the_package(tmp_path, monkeypatch):
+    """A rule changed in a development checkout (no version bump) must not reuse what the
+    old code recorded: the fingerprint reads the whole flask_fix package, sub-folders
+    included, not only the cache module's own folder."""
+    import flask_fix
+
+    assert Path(cache_module._PACKAGE) == Path(flask_fix.__file__).parent
+    package = tmp_path / "flask_fix"
+    for relative in ("__init__.py", "version.py", "run/cache.py", "codemods/rule.py"):
+        (package / relative).parent.mkdir(parents=True, exist_ok=True)
+        (package / relative).write_text(f"# {relative}\n")
+    monkeypatch.setattr(cache_module, "_PACKAGE", str(package))
+    fingerprints = {cache_module._tool_fingerprint()}
+    for relative in ("version.py", "codemods/rule.py", "run/cache.py"):
+        with open(package / relative, "a") as file:
+            file.write("x = 1\n")
+        fingerprints.add(cache_module._tool_fingerprint())
+    assert len(fingerprints) == 4
+    (package / "run" / "__pycache__").mkdir()
+    (package / "run" / "__pycache__" / "cache.py").write_text("ignored\n")
+    assert cache_module._tool_fingerprint() in fingerprints

@@ -12,7 +12,7 @@ from ..index.project import ProjectIndex
 from ..rewrite.base import Example, Fix
 from ..rewrite.contexts import project_name
 from ..rewrite.flask_config import ConfigWrite, FlaskConfigRule, string_value, written_values
-from ..rewrite.nodes import walk
+from ..rewrite.nodes import descendants, walk
 
 # what Flask-SQLAlchemy 3.1's `init_app` reads (and then never again)
 SQLALCHEMY_KEYS = frozenset(
@@ -350,7 +350,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
         for statement in body:
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 continue
-            inside = {id(node) for node in walk(statement)}
+            inside = {id(node) for node in descendants(statement)}
             for write in writes:
                 if id(write.node) in inside:
                     owner = _owner_text(write.owner)
@@ -479,7 +479,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
 
     def _top_statement(self, node: cst.CSTNode) -> int | None:
         for number, statement in enumerate(self._module.body):
-            if any(child is node for child in walk(statement)):
+            if any(child is node for child in descendants(statement)):
                 if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                     return None  # in a function of this module: when it runs is not known
                 return number

@@ -17,7 +17,7 @@ from ..rewrite.contexts import APP, APP_CONTEXT_ERROR, FSA2_NO_APP_ERROR, NONE, 
 from ..rewrite.flask_config import CURRENT_APP, FlaskConfigRule, is_test_path
 from ..rewrite.imports import is_docstring
 from ..rewrite.names import qualified_name
-from ..rewrite.nodes import walk
+from ..rewrite.nodes import descendants
 
 FIXTURES = frozenset({"pytest.fixture", "pytest.yield_fixture"})
 # methods unittest runs around every test (a context pushed in setUp covers them)
@@ -919,7 +919,7 @@ class OutsideAppContextInTests(FlaskConfigRule):
         if fixture:  # the tests run at its `yield`: inside the context too
             start = min(
                 [start]
-                + [n for n, s in enumerate(body) if any(isinstance(x, cst.Yield) for x in walk(s))]
+                + [n for n, s in enumerate(body) if any(isinstance(x, cst.Yield) for x in descendants(s))]
             )
         app = None
         params = [p.name.value for p in (*function.params.params, *function.params.kwonly_params)]
@@ -997,7 +997,7 @@ def _needs_app(use: Use) -> bool:
 
 def _calls_push(node: cst.CSTNode) -> bool:
     """`.push()` called anywhere in `node` (`self.ctx.push()`, `app.app_context().push()`)."""
-    for child in walk(node):
+    for child in descendants(node):
         if (
             isinstance(child, cst.Call)
             and isinstance(child.func, cst.Attribute)
@@ -1010,7 +1010,7 @@ def _calls_push(node: cst.CSTNode) -> bool:
 
 def _yields_in_context(function: cst.FunctionDef) -> bool:
     """A `yield` inside `with x.app_context():` (or a request context)."""
-    for child in walk(function):
+    for child in descendants(function):
         if isinstance(child, cst.With) and any(
             isinstance(item.item, cst.Call)
             and isinstance(item.item.func, cst.Attribute)
@@ -1018,7 +1018,7 @@ def _yields_in_context(function: cst.FunctionDef) -> bool:
             in ("app_context", "test_request_context", "request_context")
             for item in child.items
         ):
-            if any(isinstance(n, cst.Yield) for n in walk(child.body)):
+            if any(isinstance(n, cst.Yield) for n in descendants(child.body)):
                 return True
     return False
 
@@ -1092,7 +1092,7 @@ def _is_super_call(statement: cst.CSTNode) -> bool:
 
 
 def _uses_attribute(node: cst.CSTNode, attribute: str) -> bool:
-    return any(isinstance(n, cst.Attribute) and n.attr.value == attribute for n in walk(node))
+    return any(isinstance(n, cst.Attribute) and n.attr.value == attribute for n in descendants(node))
 
 
 def _names(node: cst.CSTNode):

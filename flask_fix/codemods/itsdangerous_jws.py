@@ -53,6 +53,11 @@ class ItsdangerousJws(RemovedApiRule):
     triggers = (b"JSONWebSignatureSerializer", b"jws")
     required_imports = top_modules(rows_of("FLK711"))
 
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """Only the table's rows are reported: an import or attribute naming one."""
+        return cls.table_could_fire(module)
+
     valid = (
         "from itsdangerous import URLSafeTimedSerializer\n\n"
         "s = URLSafeTimedSerializer('k')\n",

@@ -67,6 +67,11 @@ class WerkzeugMovedImports(RemovedApiRule):
     triggers = (b"werkzeug",)
     required_imports = top_modules(rows_of("FLK709"))
 
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """Only the table's rows are reported: an import or attribute naming one."""
+        return cls.table_could_fire(module)
+
     valid = (
         "from werkzeug.utils import secure_filename\n"
         "from werkzeug.middleware.proxy_fix import ProxyFix\n\n"

@@ -26,8 +26,10 @@ Not a rule itself: it defines no rule code, so the registry skips it.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -38,6 +40,9 @@ from .base import Fix, ImportSpec
 from .legacy_api import LegacyApiRule, aliases, dotted, import_module
 from .names import import_binding, qualified_name
 from .removed_apis import BY_OLD, MOVED, PINS, RENAMED, REMOVED, REPORT, ROWS, SAFE, Removed
+
+if TYPE_CHECKING:
+    from ..index.triage import TriageModule
 
 #: how each package of the table is written in a finding
 DISPLAY = {
@@ -145,8 +150,41 @@ def _alias(name: str, asname: str | None, like: cst.ImportAlias | None = None) -
     return cst.ImportAlias(name=cst.Name(name), asname=new_as)
 
 
+#: rule code -> (its rows' old names, the last part of each)
+_TRIAGE_ROWS: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+
 class RemovedApiRule(LegacyApiRule):
     """A rule over the table's rows for its `code` (see the module docstring)."""
+
+    @classmethod
+    def table_could_fire(cls, module: TriageModule) -> bool:
+        """Stdlib-ast triage of the table's rows: False only when nothing in the module can
+        name one of the rule's rows in the ways the rule reads them: a from-import of a
+        row (`from werkzeug import secure_filename`) or from a module that is one or lies
+        under one (`from wtforms.ext.csrf import SecureForm`, `*` too), an `import` of a
+        row (`import itsdangerous.jws`), or an attribute named as a row's last part,
+        whatever it is read on (`werkzeug.secure_filename`, `fixers.ProxyFix`). A rule
+        reporting more than its rows (a call, a string) adds its own check."""
+        if cls.code not in _TRIAGE_ROWS:
+            rows = rows_of(cls.code)
+            _TRIAGE_ROWS[cls.code] = (
+                frozenset(rows), frozenset(old.rpartition(".")[2] for old in rows)
+            )
+        rows, last = _TRIAGE_ROWS[cls.code]
+        for node in module.all(ast.ImportFrom):
+            if node.level or not node.module:
+                continue  # relative: never a row's module (import_module gives None)
+            known = normal(node.module)
+            parts = known.split(".")
+            if any(".".join(parts[:end]) in rows for end in range(1, len(parts) + 1)):
+                return True
+            if any(f"{known}.{alias.name}" in rows for alias in node.names):
+                return True
+        for node in module.all(ast.Import):
+            if any(alias.name in rows for alias in node.names):
+                return True
+        return any(node.attr in last for node in module.all(ast.Attribute))
 
     METADATA_DEPENDENCIES = (ScopeProvider,)
 

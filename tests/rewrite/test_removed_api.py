@@ -287,3 +287,63 @@ def test_the_index_knows_login_methods_of_project_classes():
         }
     )
     assert index.login_methods == frozenset({"is_active"})
+
+
+# --- triage ---------------------------------------------------------------------------
+
+TABLE_TRIAGED = ("FLK709", "FLK711")
+
+
+def _could_fire(code: str, source: str) -> bool:
+    from flask_fix.codemods import select_rules
+    from flask_fix.index.triage import TriageModule
+
+    (rule,) = [r for r in select_rules((code,), ()) if r.code == code and hasattr(r, "table_could_fire")]
+    return rule.module_could_fire(TriageModule.from_tree(source.encode(), ast.parse(source)))
+
+
+def _forms(old: str) -> list[str]:
+    """The ways the engine reads a use of `old`: from-import, attribute after a plain
+    import of its module and of its top package, and `import old` (removed modules)."""
+    module, _, name = old.rpartition(".")
+    top = old.partition(".")[0]
+    return [
+        f"from {module} import {name}\n",
+        f"from {module} import {name} as renamed\n",
+        f"import {module}\n\n{module}.{name}\n",
+        f"import {top} as t\n\nt{old[len(top):]}\n",
+        f"import {old}\n",
+        f"from {old} import *\n",
+        f"from {old} import anything\n",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "old"), [(code, old) for code in TABLE_TRIAGED for old in sorted(rows_of(code))]
+)
+def test_the_triage_lets_every_row_through_in_the_forms_the_rule_reports(code, old):
+    """The stdlib-ast triage (RemovedApiRule.table_could_fire) never turns away a module
+    the rule reports in: each row's forms the rule reads, whichever it reports there."""
+    for source in _forms(old):
+        try:
+            ast.parse(source)
+        except SyntaxError:  # `builtins`-like rows spelled with calls: not importable forms
+            continue
+        found = fix_code(source, path="mod.py", select=(code,)).findings
+        if found:
+            assert _could_fire(code, source), source
+
+
+@pytest.mark.parametrize(
+    ("code", "source"),
+    [
+        ("FLK709", "from werkzeug.utils import secure_filename\n\nsecure_filename('a')\n"),
+        ("FLK709", "import werkzeug\n\nprint(werkzeug.__version__)\n"),
+        ("FLK709", "from werkzeug.exceptions import NotFound\nfrom . import secure_filename\n"),
+        ("FLK711", "from itsdangerous import URLSafeTimedSerializer\n"),
+    ],
+)
+def test_the_triage_turns_away_modules_naming_no_row(code, source):
+    assert not fix_code(source, path="mod.py", select=(code,)).findings
+    assert not _could_fire(code, source)
+

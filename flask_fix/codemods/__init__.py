@@ -48,11 +48,16 @@ def all_rules() -> tuple[type[RuleDocs], ...]:
 
 
 def _owner_of_part(one: type[RuleDocs], other: type[RuleDocs]) -> type[RuleDocs]:
-    """Two classes may claim one code only as a Rule and its `text_part` (same name)."""
+    """Two classes may claim one code only as a Rule and its `text_part` or `project_part`
+    (same name)."""
     from ..rewrite.base import Rule
 
     for owner, part in ((one, other), (other, one)):
-        if issubclass(owner, Rule) and owner.text_part is part and part.name == owner.name:
+        if (
+            issubclass(owner, Rule)
+            and part in (owner.text_part, owner.project_part)
+            and part.name == owner.name
+        ):
             return owner
     raise RuntimeError(f"two rules claim {one.code}")
 
@@ -83,9 +88,14 @@ def python_rules(rules: tuple[type[RuleDocs], ...]) -> tuple[type[Rule], ...]:
 
 
 def project_transforms(rules: tuple[type[RuleDocs], ...]) -> tuple[type[ProjectTransform], ...]:
-    from ..rewrite.base import ProjectTransform
+    """The project transforms among `rules`, and the project parts of the Python rules."""
+    from ..rewrite.base import ProjectTransform, Rule
 
-    return tuple(r for r in rules if issubclass(r, ProjectTransform))
+    return tuple(
+        r.project_part if issubclass(r, Rule) and r.project_part is not None else r
+        for r in rules
+        if issubclass(r, ProjectTransform) or (issubclass(r, Rule) and r.project_part is not None)
+    )
 
 
 def text_rules(rules: tuple[type[RuleDocs], ...]) -> tuple[type[TextRule], ...]:

@@ -106,6 +106,55 @@ def declared_releases(root: str, packages: Sequence[str]) -> dict[str, Release |
     return found
 
 
+#: per Flask release, the lowest release of each package it requires that its own
+#: metadata allows (`Requires-Dist` of the wheels on PyPI, read from the wheels of these
+#: releases: Flask 0.12.5 `Werkzeug>=0.7,<1.0`, 1.0 and 1.0.2 `Werkzeug>=0.14`, 1.1.0 and
+#: 1.1.4 `Werkzeug>=0.15`, 2.0.0 and 2.0.3 `>=2.0`, 2.2.0 `>=2.2.0`, 2.2.5 `>=2.2.2`, 2.3.0
+#: `>=2.3.0`, 3.0.0 `>=3.0.0`, 3.1.0 `>=3.1`). MarkupSafe is Jinja2's requirement, not
+#: Flask's: Jinja2 2.10 and 2.10.1 require `MarkupSafe>=0.23`, 3.0.0 `>=2.0.0rc2`, 3.1.2
+#: `>=2.0`. A Flask between two rows takes the older row's bounds: they only grow, so
+#: that never claims a newer release than the project may run on.
+FLASK_REQUIRES: tuple[tuple[Release, dict[str, Release]], ...] = (
+    ((0, 12, 5), {"werkzeug": (0, 7), "jinja2": (2, 4), "itsdangerous": (0, 21),
+                  "click": (2, 0), "markupsafe": (0,)}),
+    ((1, 0), {"werkzeug": (0, 14), "jinja2": (2, 10), "itsdangerous": (0, 24),
+              "click": (5, 1), "markupsafe": (0, 23)}),
+    ((1, 1), {"werkzeug": (0, 15), "jinja2": (2, 10, 1), "itsdangerous": (0, 24),
+              "click": (5, 1), "markupsafe": (0, 23)}),
+    ((2, 0), {"werkzeug": (2, 0), "jinja2": (3, 0), "itsdangerous": (2, 0),
+              "click": (7, 1, 2), "markupsafe": (2, 0)}),
+    ((2, 1), {"werkzeug": (2, 0), "jinja2": (3, 0), "itsdangerous": (2, 0),
+              "click": (8, 0), "markupsafe": (2, 0)}),
+    ((2, 2), {"werkzeug": (2, 2), "jinja2": (3, 0), "itsdangerous": (2, 0),
+              "click": (8, 0), "markupsafe": (2, 0)}),
+    ((2, 3), {"werkzeug": (2, 3), "jinja2": (3, 1, 2), "itsdangerous": (2, 1, 2),
+              "click": (8, 1, 3), "markupsafe": (2, 0)}),
+    ((3, 0), {"werkzeug": (3, 0), "jinja2": (3, 1, 2), "itsdangerous": (2, 1, 2),
+              "click": (8, 1, 3), "markupsafe": (2, 0)}),
+    ((3, 1), {"werkzeug": (3, 1), "jinja2": (3, 1, 2), "itsdangerous": (2, 2),
+              "click": (8, 1, 3), "markupsafe": (2, 0)}),
+)  # fmt: skip
+#: the packages FLASK_REQUIRES bounds
+FLASK_DEPENDENCIES = ("werkzeug", "jinja2", "itsdangerous", "click", "markupsafe")
+
+
+def implied_by_flask(flask: Release | None) -> dict[str, Release]:
+    """The lowest release of each of Flask's own requirements (FLASK_DEPENDENCIES) that
+    a project allowing Flask `flask` at lowest may get, when it does not declare them:
+    `Flask==1.0.2` alone allows Werkzeug 0.14, so a rewrite needing Werkzeug 0.15 must
+    not assume today's. A Flask older than the table's oldest row (or `flask<2`, (0,))
+    allows any (0,); None (no bound on Flask: a current one) implies nothing."""
+    if flask is None:
+        return {}
+    row: dict[str, Release] | None = None
+    for release, bounds in FLASK_REQUIRES:
+        if _padded(release) <= _padded(flask):
+            row = bounds
+    if row is None:
+        return {package: (0,) for package in FLASK_DEPENDENCIES}
+    return dict(row)
+
+
 def lowest_flask_version(root: str) -> Release | None:
     return lowest_version(root, FLASK)
 

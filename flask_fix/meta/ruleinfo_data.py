@@ -2549,9 +2549,9 @@ RULES = ({'code': 'FLK101',
          '    Drops the call from `current_user.is_authenticated()`, `is_active()` and\n'
          "    `is_anonymous()` where `current_user` is Flask-Login's, and from\n"
          "    `self.is_authenticated()` in a class deriving from Flask-Login's `UserMixin`.\n"
-         '    Reports the same calls in Jinja templates, and a `UserMixin` subclass that '
-         'still\n'
-         '    defines one of them as a plain method.\n'
+         '    Does the same in Jinja templates (inside `{{ }}` and `{% %}`, on `current_user`\n'
+         '    only). A `UserMixin` subclass that still defines one of them as a plain method\n'
+         '    gets `@property` with --unsafe-fixes.\n'
          '\n'
          'Why is this bad?:\n'
          "    Flask-Login 0.3 made the three attributes properties: on today's releases the\n"
@@ -2577,15 +2577,20 @@ RULES = ({'code': 'FLK101',
          'Fix safety:\n'
          '    Safe on Flask-Login 0.3 and later, where the attribute is a bool. When the\n'
          "    project's requirements allow Flask-Login 0.2 (where it is a method, and the\n"
-         '    attribute alone is always true), the call is only reported. Only rewritten '
-         'where\n'
+         '    attribute alone is always true), the rewrite is an unsafe fix whose finding '
+         'names\n'
+         '    the requirement to raise with it (`needs Flask-Login>=0.3`): --unsafe-fixes\n'
+         "    migrates the code, the requirement is the user's to raise. Only rewritten where\n"
          "    the object is provably Flask-Login's user: `current_user` imported from\n"
          '    flask_login (and no class of the project defines the attribute as a plain\n'
          "    method: then the call is that method's), or `self` in a `UserMixin` subclass "
          'that\n'
-         '    does not define it. A call on any other object (`user.is_active()`) is left\n'
-         '    alone. Templates are only reported.',
-  'file_patterns': ('*.html', '*.htm', '*.jinja', '*.jinja2', '*.j2')},
+         '    does not define it. A call on any other object (`user.is_active()`, a '
+         "template's\n"
+         '    `user.is_authenticated()`, `g.current_user`) is left alone. Making the pre-0.3\n'
+         '    method a `@property` is always unsafe: calls of it in other modules must drop\n'
+         '    their `()` (it is only reported while its own module still calls it).',
+  'file_patterns': ()},
  {'code': 'FLK803',
   'name': 'flask-script-manager',
   'kind': 'project',

@@ -117,6 +117,10 @@ class Rule(RuleDocs, cst.BatchableCSTVisitor):
     #: Dockerfiles too): a TextRule with the same code and name, not registered on its
     #: own; selecting, listing and documenting this rule covers it
     text_part: ClassVar[type[TextRule] | None] = None
+    #: the part of the rule that rewrites other files across the project (FLK802's
+    #: templates): a ProjectTransform with the same code and name, run with the project
+    #: transforms, not registered on its own
+    project_part: ClassVar[type[ProjectTransform] | None] = None
 
     # positions are the engine's business: it resolves them only for files with findings
     METADATA_DEPENDENCIES = ()
@@ -259,6 +263,9 @@ class ProjectContext:
     #: False when the run could not apply the transform's fix even when writing (an
     #: unsafe fix without --unsafe-fixes): a report that costs little is enough
     fix_enabled: bool = True
+    #: --unsafe-fixes: a transform whose fixes are safe or unsafe case by case (FLK802's
+    #: templates, unsafe only past the project's pins) applies the unsafe ones only then
+    unsafe_fixes: bool = False
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import BuiltinAssignment, ScopeProvider
 
 from ..index import pins
+from ..model import FixLevel
 from .base import Fix, ImportSpec
 from .legacy_api import LegacyApiRule, aliases, dotted, import_module
 from .names import import_binding, qualified_name
@@ -200,6 +201,9 @@ class RemovedApiRule(LegacyApiRule):
         self._chains: dict[str, list[cst.Attribute]] = {}
         self._through: dict[str, list[tuple[cst.Attribute, str]]] = {}
         self._import_names: set[int] = set()
+        # while a use is rewritten past the project's pins (an unsafe fix, see `upgrade`):
+        # the requirement it needs, added to the finding of every fix reported meanwhile
+        self._upgrade: str | None = None
 
     # where we are
 
@@ -231,6 +235,35 @@ class RemovedApiRule(LegacyApiRule):
         if not _importable_module(row.new.rpartition(".")[0]):
             return "not rewritten: " + (row.note or f"call `{row.new}` instead")
         return self.pins_reason(row)
+
+    def report(self, node, message, *, fix_level=None, fix=None) -> None:
+        if self._upgrade is not None and fix is not None:
+            message, fix_level = f"{message}; {self._upgrade}", FixLevel.UNSAFE
+        super().report(node, message, fix_level=fix_level, fix=fix)
+
+    def only_pins(self, row: Removed) -> bool:
+        """Whether the project's pins are all that keep `row` from being rewritten."""
+        return self.why_not(row) is not None and self.why_not(row) == self.pins_reason(row)
+
+    def why_not_unsafe(self, row: Removed) -> str | None:
+        """`why_not`, with the pins no obstacle: what an unsafe fix may still rewrite."""
+        return None if self.only_pins(row) else self.why_not(row)
+
+    def upgrade(self, row: Removed) -> str:
+        """What a finding says of a rewrite the pins do not allow, made an unsafe fix: the
+        requirement to raise with it (`needs Flask-Login>=0.3`)."""
+        assert row.new_since is not None
+        package, since = row.new_since
+        lowest = self.context.index.requirements.get(package) or (0,)
+        allowed = (
+            f"an older {DISPLAY.get(package, package)}"
+            if not any(lowest)
+            else release((package, lowest))
+        )
+        return (
+            f"needs {DISPLAY.get(package, package)}>={pins.describe(since)} and the project's"
+            f" requirements allow {allowed}: an unsafe fix, raise the requirement with it"
+        )
 
     def pins_reason(self, row: Removed) -> str | None:
         """Why a PINS row is only reported (the project may run on a release older than
@@ -286,17 +319,31 @@ class RemovedApiRule(LegacyApiRule):
                 self.report(node, self.full_message(whole, self.why_not(whole) or None))
             return
         rewritable: list[tuple[cst.ImportAlias, Removed]] = []
+        upgrades: list[tuple[cst.ImportAlias, Removed]] = []
         for alias in node.names:
             row = self._rows.get(f"{known}.{alias.evaluated_name}") or whole
             if row is None:
                 continue
             reason = self.why_not(row)
-            if reason is not None:
-                self.report(alias, self.full_message(row, reason))
-            else:
+            if reason is None:
                 rewritable.append((alias, furthest(row, self.why_not)))
+            elif self.only_pins(row):
+                upgrades.append((alias, furthest(row, self.why_not_unsafe)))
+            else:
+                self.report(alias, self.full_message(row, reason))
         if rewritable:
+            # the names the pins allow; the others are reported, and rewritten (unsafe) by
+            # the next round, once this import holds only them
+            for alias, row in upgrades:
+                self.report(alias, self.full_message(row, self.pins_reason(row)))
             self._rewrite_import(node, module, rewritable)
+        elif upgrades:
+            # the releases the rewrites need, the newest of each package
+            self._upgrade = "; ".join(dict.fromkeys(self.upgrade(row) for _, row in upgrades))
+            try:
+                self._rewrite_import(node, module, upgrades)
+            finally:
+                self._upgrade = None
 
     def _rewrite_import(
         self, node: cst.ImportFrom, module: str, moves: list[tuple[cst.ImportAlias, Removed]]
@@ -445,10 +492,20 @@ class RemovedApiRule(LegacyApiRule):
         if row is None:
             return
         reason = self.why_not(row)
-        if reason is not None:
+        if reason is not None and not self.only_pins(row):
             self.report(node, self.full_message(row, reason))
             return
-        row = furthest(row, self.why_not)
+        if reason is None:
+            row = furthest(row, self.why_not)
+        else:
+            row = furthest(row, self.why_not_unsafe)
+            self._upgrade = self.upgrade(row)
+        try:
+            self._rewrite_use(node, old, row)
+        finally:
+            self._upgrade = None
+
+    def _rewrite_use(self, node: cst.Attribute, old: str | None, row: Removed) -> None:
         assert row.new is not None
         new_module, _, new_name = row.new.rpartition(".")
         binding = import_binding(self, node)
@@ -478,7 +535,8 @@ class RemovedApiRule(LegacyApiRule):
             # `import werkzeug.contrib.fixers`: the import itself must change, once every
             # use of it is known (it also binds `werkzeug`, so it is never unused)
             self._through.setdefault(binding[0], []).append((node, new_module))
-            self.defer(lambda: self._through_dotted_import(node, row, binding[0]))
+            upgrade = self._upgrade
+            self.defer(lambda: self._through_dotted_import(node, row, binding[0], upgrade))
             return
         self.report(
             node,
@@ -490,10 +548,19 @@ class RemovedApiRule(LegacyApiRule):
             ),
         )
 
-    def _through_dotted_import(self, node: cst.Attribute, row: Removed, module: str) -> None:
+    def _through_dotted_import(
+        self, node: cst.Attribute, row: Removed, module: str, upgrade: str | None = None
+    ) -> None:
         """`module.name` read through `import module` (dotted): the import is renamed to the
         new module when each use of `module` in this file is a use being rewritten to the
-        same new module; reported otherwise."""
+        same new module; reported otherwise. `upgrade`: an unsafe fix (`upgrade()`)."""
+        self._upgrade = upgrade
+        try:
+            self._through_dotted(node, row, module)
+        finally:
+            self._upgrade = None
+
+    def _through_dotted(self, node: cst.Attribute, row: Removed, module: str) -> None:
         assert row.new is not None
         new_module = row.new.rpartition(".")[0]
         uses = self._through.get(module, [])

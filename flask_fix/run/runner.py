@@ -44,7 +44,9 @@ from ..model import (
 from .parsing import parse_module
 from .pool import Lost, WorkerDied, ordered_map
 from ..index.projectroot import NO_PROJECT, Projects
-from ..index.pins import FLASK, FLASK_SQLALCHEMY, declared_releases, lowest_version
+from ..index.pins import (
+    FLASK, FLASK_SQLALCHEMY, declared_releases, implied_by_flask, lowest_version,
+)
 from ..rewrite.removed_apis import PACKAGES as REMOVED_API_PACKAGES
 from ..index.project import (
     ProjectIndex,
@@ -151,7 +153,14 @@ def project_versions(root: str, settings: Settings) -> Versions:
         declared_flask = lowest_version(root, FLASK)
         declared_sqlalchemy = lowest_version(root, FLASK_SQLALCHEMY)
         # the removed-API table's packages (FLK504, FLK709-FLK711, FLK8) the project declares
-        declared = tuple(sorted(declared_releases(root, _REQUIREMENT_PACKAGES).items()))
+        found = declared_releases(root, _REQUIREMENT_PACKAGES)
+        # Werkzeug, Jinja2... left undeclared come with the Flask the project allows: their
+        # lowest release is the one that Flask's own requirements allow (pins.FLASK_REQUIRES)
+        flask = settings.target_flask_release() or declared_flask
+        for package, lowest in implied_by_flask(flask).items():
+            if package in _REQUIREMENT_PACKAGES and found.get(package) is None:
+                found[package] = lowest
+        declared = tuple(sorted(found.items()))
     return (settings.target_flask_release() or declared_flask, declared_sqlalchemy, declared)
 
 

@@ -251,7 +251,9 @@ def run_transforms(
         # comments are read afresh for each transform: an earlier one may have moved them
         suppressed = UserSuppressions(read, ignored_in)
         enabled = transform.fix_level.applies(unsafe_fixes)
-        context = ProjectContext(outcome.index, read, list_files, applies, suppressed, enabled)
+        context = ProjectContext(
+            outcome.index, read, list_files, applies, suppressed, enabled, unsafe_fixes
+        )
         try:
             result = transform().transform(context)
             texts = {p: t for p, t in result.new_texts.items() if t != read(p)} if applies else {}
@@ -335,6 +337,8 @@ def transform_sources(
     ignored_in: Callable[[str], tuple[str, ...]] | None = None,
     fix_enabled: bool = True,
     flask_sqlalchemy_version: tuple[int, ...] | None = None,
+    unsafe_fixes: bool = False,
+    requirements: dict[str, tuple[int, ...] | None] | None = None,
 ) -> tuple[dict[str, str], list[ProjectFinding]]:
     """Run one project transform over an in-memory project (path -> text; `.py` files are
     indexed, any other file is there to be read, e.g. templates): the project afterwards
@@ -348,6 +352,7 @@ def transform_sources(
     index = index_from_sources({p: t for p, t in python.items() if p not in unparsable})
     index.unparsable_modules = tuple(os.path.normpath(p) for p in unparsable)
     index.flask_sqlalchemy_version = flask_sqlalchemy_version
+    index.requirements = dict(requirements or {})
     texts = {os.path.normpath(p): t.encode("utf-8") for p, t in sources.items()}
 
     def read(path: str) -> bytes:
@@ -362,7 +367,7 @@ def transform_sources(
         return sorted(p for p in sources if os.path.normpath(p).startswith(prefix))
 
     suppressed = UserSuppressions(read, ignored_in)
-    context = ProjectContext(index, read, listed, apply, suppressed, fix_enabled)
+    context = ProjectContext(index, read, listed, apply, suppressed, fix_enabled, unsafe_fixes)
     result = transform().transform(context)
     after = dict(sources)
     for path, text in result.new_texts.items():

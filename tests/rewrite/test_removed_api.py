@@ -137,12 +137,36 @@ PROXY = "from werkzeug.contrib.fixers import ProxyFix\n\nwrap = ProxyFix\n"
     ],
 )
 def test_a_pins_row_follows_the_requirements(requirements, rewritten):
+    """Pins allowing a release older than the replacement: an unsafe fix naming the
+    requirement to raise (the code migrates with --unsafe-fixes, never by default)."""
     result = fixed(PROXY, "FLK709", requirements=requirements)
     [finding] = result.findings
     assert (result.source != PROXY) is rewritten
     if not rewritten:
-        assert finding.fix_level is FixLevel.REPORT
-        assert "needs Werkzeug 0.15 and the project may run on" in finding.message
+        assert finding.fix_level is FixLevel.UNSAFE
+        assert "; needs Werkzeug>=0.15 and the project's requirements allow" in finding.message
+        assert finding.message.endswith("an unsafe fix, raise the requirement with it")
+        unsafe = fixed(PROXY, "FLK709", requirements=requirements, unsafe=True)
+        expected = "from werkzeug.middleware.proxy_fix import ProxyFix\n\nwrap = ProxyFix\n"
+        assert unsafe.source == expected
+        again = fixed(expected, "FLK709", requirements=requirements, unsafe=True)
+        assert (again.source, again.findings) == (expected, [])
+    else:
+        assert finding.fix_level is FixLevel.SAFE
+
+
+def test_a_pins_row_beside_a_safe_one_waits_for_the_next_round():
+    """One import holding a name the pins allow and one they do not: the first is
+    rewritten safely, the second reported, then rewritten (unsafe) once alone."""
+    source = "from werkzeug import secure_filename\nfrom werkzeug.contrib.fixers import ProxyFix\n"
+    pins = {"werkzeug": (0, 14)}
+    result = fixed(source, "FLK709", requirements=pins)
+    assert result.source == source.replace("from werkzeug import", "from werkzeug.utils import")
+    assert [f.fix_level for f in result.findings] == [FixLevel.SAFE, FixLevel.UNSAFE]
+    assert fixed(source, "FLK709", requirements=pins, unsafe=True).source == (
+        "from werkzeug.utils import secure_filename\n"
+        "from werkzeug.middleware.proxy_fix import ProxyFix\n"
+    )
 
 
 def test_a_safe_row_is_rewritten_whatever_the_pins():
@@ -157,11 +181,44 @@ def test_through_the_runner_the_requirements_are_read(tmp_path):
     settings = Settings(select=("FLK709",), mode=Mode.CHECK)
     [result] = list(run_project([str(tmp_path / "app.py")], settings))
     [finding] = result.findings
-    assert finding.fix_level is FixLevel.REPORT
-    assert "may run on Werkzeug 0.14.1 (its requirements)" in finding.message
+    assert finding.fix_level is FixLevel.UNSAFE
+    assert "needs Werkzeug>=0.15 and the project's requirements allow Werkzeug 0.14.1" in finding.message
     (tmp_path / "requirements.txt").write_text("Flask==1.1.4\nWerkzeug>=0.16\n")
     [result] = list(run_project([str(tmp_path / "app.py")], settings))
     assert [f.fix_level for f in result.findings] == [FixLevel.SAFE]
+
+
+@pytest.mark.parametrize(
+    ("flask", "werkzeug", "level"),
+    [
+        # Flask 1.0.x requires Werkzeug>=0.14 (its wheel's metadata): 0.15's middleware
+        # is past what it allows
+        ("Flask==1.0.2", None, FixLevel.UNSAFE),
+        ("Flask>=1.0,<1.1", None, FixLevel.UNSAFE),
+        ("Flask==0.12.5", None, FixLevel.UNSAFE),
+        ("Flask==0.10.1", None, FixLevel.UNSAFE),  # older than the table: any Werkzeug
+        # Flask 1.1 requires Werkzeug>=0.15
+        ("Flask==1.1.4", None, FixLevel.SAFE),
+        ("Flask", None, FixLevel.SAFE),  # no bound: a current Flask
+        # a Werkzeug the project declares wins over what its Flask implies
+        ("Flask==1.0.2", "Werkzeug>=0.15", FixLevel.SAFE),
+        ("Flask==1.1.4", "Werkzeug==0.14.1", FixLevel.UNSAFE),
+    ],
+)
+def test_an_undeclared_werkzeug_is_the_one_flask_requires(tmp_path, flask, werkzeug, level):
+    (tmp_path / "requirements.txt").write_text("\n".join(filter(None, (flask, werkzeug))) + "\n")
+    (tmp_path / "app.py").write_text(PROXY)
+    settings = Settings(select=("FLK709",), mode=Mode.CHECK)
+    [result] = list(run_project([str(tmp_path / "app.py")], settings))
+    assert [f.fix_level for f in result.findings] == [level]
+
+
+def test_target_flask_version_implies_its_werkzeug(tmp_path):
+    (tmp_path / "app.py").write_text(PROXY)
+    settings = Settings(select=("FLK709",), mode=Mode.CHECK, target_flask_version="1.0")
+    (tmp_path / "requirements.txt").write_text("Flask\n")
+    [result] = list(run_project([str(tmp_path / "app.py")], settings))
+    assert [f.fix_level for f in result.findings] == [FixLevel.UNSAFE]
 
 
 def test_report_rows_quote_the_tables_note():

@@ -289,7 +289,8 @@ class ConfigAfterDbInit(FlaskConfigRule):
         if not self._writes_found:
             return
         index = self.context.index
-        databases = index.contexts.sqlalchemy_given_app
+        given = index.contexts.sqlalchemy_given_app
+        databases = given | index.contexts.sqlalchemy_init_at_import
         here = self.module_name
         own = self._own_databases()
         for write in self._writes_found:
@@ -299,16 +300,25 @@ class ConfigAfterDbInit(FlaskConfigRule):
             module, _, variable = owner.rpartition(".")
             if module == here and here is not None:
                 statement = self._top_statement(write.node)
-                made = [line for number, line, app in own if app == variable and number < statement]
+                made = [
+                    (line, shown) for number, line, app, shown in own
+                    if app == variable and number < statement
+                ]  # fmt: skip
                 if statement is None or not made:
                     continue
-                where = f"`SQLAlchemy({variable})` on line {made[0]}"
+                where = f"`{made[0][1]}` on line {made[0][0]}"
             else:
                 apps = [a for a in index.apps if a.module == module and a.variable == variable and a.function is None]
-                given = sorted(d for d in databases if d.rpartition(".")[0] == module)
-                if len(apps) != 1 or not given:
+                found = sorted(d for d in databases if d.rpartition(".")[0] == module)
+                if len(apps) != 1 or not found:
                     continue
-                where = f"`{given[0].rpartition('.')[2]} = SQLAlchemy({variable})` in {apps[0].path}"
+                name = found[0].rpartition(".")[2]
+                shown = (
+                    f"{name} = SQLAlchemy({variable})"
+                    if found[0] in given
+                    else f"{name}.init_app({variable})"
+                )
+                where = f"`{shown}` in {apps[0].path}"
             loss = (
                 " and the suite's `create_all()`/`drop_all()` run against the app's real "
                 "database: data loss"
@@ -453,24 +463,39 @@ class ConfigAfterDbInit(FlaskConfigRule):
         replacements[call] = call.with_changes(args=[*args, argument])
         return Fix(replacements)  # type: ignore[arg-type]
 
-    def _own_databases(self) -> list[tuple[int, int, str]]:
-        """(statement number, line, app name) of `x = SQLAlchemy(app)` at module level."""
+    def _own_databases(self) -> list[tuple[int, int, str, str]]:
+        """(statement number, line, app name, the code) of `x = SQLAlchemy(app)` and of
+        `x.init_app(app)` on a Flask-SQLAlchemy object `x` at module level."""
         found = []
+        databases = self.context.index.contexts.sqlalchemy
         for number, statement in enumerate(self._module.body):
             if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
                 continue
             small = statement.body[0]
-            if not isinstance(small, cst.Assign) or not isinstance(small.value, cst.Call):
-                continue
-            call = small.value
-            if self.defined_name(call.func) not in FSA_CLASSES or not call.args:
+            if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
+                call = small.value
+                if self.defined_name(call.func) not in FSA_CLASSES or not call.args:
+                    continue
+                shown = "SQLAlchemy({})"
+            elif (
+                isinstance(small, cst.Expr)
+                and isinstance(small.value, cst.Call)
+                and isinstance(small.value.func, cst.Attribute)
+                and small.value.func.attr.value == "init_app"
+                and isinstance(small.value.func.value, cst.Name)
+                and project_name(self, small.value.func.value) in databases
+                and small.value.args
+            ):
+                call = small.value
+                shown = f"{small.value.func.value.value}.init_app({{}})"
+            else:
                 continue
             first = call.args[0]
             if first.keyword is not None and first.keyword.value != "app":
                 continue
             if isinstance(first.value, cst.Name):
                 line = self._line_of(number)
-                found.append((number, line, first.value.value))
+                found.append((number, line, first.value.value, shown.format(first.value.value)))
         return found
 
     def _line_of(self, number: int) -> int:
@@ -488,7 +513,11 @@ class ConfigAfterDbInit(FlaskConfigRule):
     @classmethod
     def could_fire_in(cls, path: str, index: ProjectIndex) -> bool:
         contexts = index.contexts
-        return bool(contexts.sqlalchemy_given_app or contexts.sqlalchemy_factories)
+        return bool(
+            contexts.sqlalchemy_given_app
+            or contexts.sqlalchemy_init_at_import
+            or contexts.sqlalchemy_factories
+        )
 
 
 def _bodies(module: cst.Module):

@@ -122,6 +122,9 @@ class ModuleContextFacts:
     instances: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     # those of them built with an app: `f(app)`, `f(app=app)` (a first argument given)
     given_app: set[str] = field(default_factory=set)
+    # those of them given an app later at import time: a module-level `name.init_app(app)`
+    # (what FLK202 makes of `SQLAlchemy(app)`: the engines are made there just the same)
+    init_app_at_import: set[str] = field(default_factory=set)
     # module-level functions with a Celery task decorator: name -> (qualified app the
     # decorator belongs to, or None for `shared_task`; the decorator passes `base=`)
     task_defs: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
@@ -173,6 +176,8 @@ class ContextIndex:
     # those created with the app (`SQLAlchemy(app)`) and their models: before
     # Flask-SQLAlchemy 3.0 they fall back to that app outside an app context
     sqlalchemy_given_app: frozenset[str] = frozenset()
+    # Flask-SQLAlchemy objects whose `init_app(app)` runs at module level (FLK503)
+    sqlalchemy_init_at_import: frozenset[str] = frozenset()
     models_given_app: frozenset[str] = frozenset()
     tasks: frozenset[str] = frozenset()  # Celery task functions
     # tasks whose Celery app is a plain `Celery(...)`: no task class swapped anywhere,
@@ -220,6 +225,15 @@ def scan_module(tree: ast.Module, scanner: ModuleScan) -> ModuleContextFacts:
             functions[statement.name] = statement
         elif isinstance(statement, ast.If) and is_main_guard(statement.test):
             facts.main_guard = True
+        elif (
+            isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Call)
+            and isinstance(statement.value.func, ast.Attribute)
+            and statement.value.func.attr == "init_app"
+            and isinstance(statement.value.func.value, ast.Name)
+            and (statement.value.args or statement.value.keywords)
+        ):
+            facts.init_app_at_import.add(statement.value.func.value.id)
     _scan_import_time(facts, tree.body, functions)
     _import_sites(facts, tree.body, scanner, None, "", NONE)
     facts.database = database_reads(tree, scanner)
@@ -884,6 +898,7 @@ def link(linker: ProjectLink) -> ContextIndex:
 
     sqlalchemy, given_app, celery, plain_celery = set(), set(), set(), set()
     stock_celery = set()  # made by celery.Celery itself
+    init_at_import: set[tuple[str, str]] = set()
     overridden = any(f.overrides_task for _, f in per_module)
     pushed = any(f.pushes_context for _, f in per_module)
     for module, facts in per_module:
@@ -892,6 +907,8 @@ def link(linker: ProjectLink) -> ContextIndex:
                 sqlalchemy.add((module.path, name))
                 if name in facts.given_app:
                     given_app.add((module.path, name))
+                if name in facts.init_app_at_import:
+                    init_at_import.add((module.path, name))
             elif derives(callee, module.path, CELERY_CLASSES):
                 celery.add((module.path, name))
                 if callee in CELERY_CLASSES:
@@ -988,6 +1005,7 @@ def link(linker: ProjectLink) -> ContextIndex:
         sqlalchemy=names_of(sqlalchemy),
         models=names_of(models),
         sqlalchemy_given_app=names_of(given_app),
+        sqlalchemy_init_at_import=names_of(init_at_import),
         models_given_app=names_of(models_given_app),
         tasks=names_of(tasks),
         plain_tasks=names_of(plain_tasks),

@@ -8,7 +8,6 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from notebook import Post, User, app, db, make_reset_token, user_for_reset_token  # noqa: E402
-import manage  # noqa: E402
 
 
 class BlogTestCase(unittest.TestCase):
@@ -119,11 +118,6 @@ class BlogTestCase(unittest.TestCase):
         self.assertEqual(user_for_reset_token(token).email, 'ann@example.com')
         self.assertIsNone(user_for_reset_token(token + 'x'))
         self.assertIn('Choose a new password, Ann.', self.client.get('/reset/' + token).data.decode())
-
-    def test_seed_command(self):
-        manage.seed(count=3)
-        self.assertEqual(Post.query.count(), 3)
-        self.assertEqual(User.query.filter_by(email='editor@example.com').count(), 1)
 
 
 if __name__ == '__main__':

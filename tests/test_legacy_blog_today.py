@@ -2,12 +2,14 @@
 own suite on today's releases (the ones `pip install -e '.[test]'` installs: Flask 3,
 Flask-SQLAlchemy 3, Flask-WTF 1, WTForms 3, Flask-Login 0.6).
 
-The suite runs in a subprocess with this interpreter, in a copy under tmp_path. What it
-shows today is asserted exactly: the tests that pass, and the one that still fails
-(`test_uses_the_test_database`: the suite sets `SQLALCHEMY_DATABASE_URI` after the app's
-module initialised Flask-SQLAlchemy, which only an application factory fixes, and FLK201
-refuses while manage.py sets the app up at import time). FLK503 names it. When that
-changes, this test must be updated to "every test passes".
+The suite runs in a subprocess with this interpreter, in a copy under tmp_path. Without
+manage.py (Flask-Script), one run makes every test pass and the suite never writes the
+app's database file: FLK201 builds the factory, FLK503 moves the test's
+`SQLALCHEMY_DATABASE_URI` into `create_app(config={...})`. With manage.py, whose
+`Migrate(app, db)` sets the app up at import time, FLK201 refuses (FLK204 names it), so
+`test_uses_the_test_database` still fails and blog.db is written; FLK503 names that.
+Both are asserted exactly: when the Flask-Script conversion lets FLK201 through, the
+second must be updated to "every test passes".
 """
 
 from __future__ import annotations
@@ -64,11 +66,20 @@ def suite(copy: Path, collected: bool = True) -> dict[str, str]:
     return outcome
 
 
+def _fixed(tmp_path_factory, *without: str) -> tuple[Path, subprocess.CompletedProcess]:
+    copy = tmp_path_factory.mktemp("today") / "legacy_blog"
+    shutil.copytree(BLOG, copy, ignore=shutil.ignore_patterns("__pycache__", "*.db", *without))
+    return copy, flask_fix("--unsafe-fixes", ".", cwd=copy)
+
+
 @pytest.fixture(scope="module")
 def fixed(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    copy = tmp_path_factory.mktemp("today") / "legacy_blog"
-    shutil.copytree(BLOG, copy, ignore=shutil.ignore_patterns("__pycache__", "*.db"))
-    return copy, flask_fix("--unsafe-fixes", ".", cwd=copy)
+    return _fixed(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def fixed_without_manage(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    return _fixed(tmp_path_factory, "manage.py")
 
 
 def test_the_unfixed_sample_fails_on_todays_releases(tmp_path):
@@ -105,6 +116,9 @@ def test_todays_releases_pass_all_but_what_a_finding_names(fixed):
     assert failing == set(STILL_FAILING)
     for test, code in STILL_FAILING.items():
         assert re.search(rf"tests/test_blog.py:\d+:\d+: {code} `SQLALCHEMY_DATABASE_URI`", run.stdout)
+    # and why the factory that would fix it was not built
+    assert re.search(r"notebook.py:\d+:\d+: FLK201 .*cannot convert this project soundly", run.stdout)
+    assert re.search(r"manage.py:\d+:\d+: FLK204 `migrate.init_app\(app\)`", run.stdout)
 
 
 def test_what_is_left_writes_the_apps_database_file(fixed):
@@ -113,3 +127,18 @@ def test_what_is_left_writes_the_apps_database_file(fixed):
     copy, _ = fixed
     suite(copy)
     assert (copy / "blog.db").exists()
+
+
+def test_without_flask_script_one_run_passes_every_test(fixed_without_manage):
+    copy, run = fixed_without_manage
+    assert "Traceback" not in run.stderr
+    tests = (copy / "tests" / "test_blog.py").read_text()
+    assert "app = create_app(config={\"SQLALCHEMY_DATABASE_URI\": 'sqlite://'})" in tests
+    assert "app.config['SQLALCHEMY_DATABASE_URI']" not in tests
+    again = flask_fix("--unsafe-fixes", "--diff", ".", cwd=copy)
+    assert "--- a/" not in again.stdout
+    assert "0 files would be changed" in again.stderr + again.stdout
+    outcome = suite(copy)
+    assert outcome == {test: "passed" for test in TESTS}
+    # test_uses_the_test_database passed: the suite ran on sqlite://, never on blog.db
+    assert not (copy / "blog.db").exists()

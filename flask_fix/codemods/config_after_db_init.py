@@ -5,14 +5,16 @@ from __future__ import annotations
 from textwrap import dedent
 
 import libcst as cst
-from libcst.metadata import PositionProvider, ScopeProvider
+from libcst.metadata import GlobalScope, PositionProvider, ScopeProvider
 
 from ..model import FixLevel
 from ..index.project import ProjectIndex
 from ..rewrite.base import Example, Fix
 from ..rewrite.contexts import project_name
-from ..rewrite.flask_config import ConfigWrite, FlaskConfigRule, string_value, written_values
-from ..rewrite.nodes import descendants, walk
+from ..rewrite.flask_config import (
+    ConfigWrite, FlaskConfigRule, is_test_path, string_value, written_values,
+)
+from ..rewrite.nodes import walk
 
 # what Flask-SQLAlchemy 3.1's `init_app` reads (and then never again)
 SQLALCHEMY_KEYS = frozenset(
@@ -26,6 +28,17 @@ SQLALCHEMY_KEYS = frozenset(
     }
 )
 DATA_KEYS = frozenset({"SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_BINDS"})
+#: `app.config.<loader>(...)` that loads settings the code does not spell out (a config
+#: class, a file, the environment): after init, any Flask-SQLAlchemy setting among them
+#: is ignored just the same
+LOADERS = frozenset(
+    {"from_object", "from_pyfile", "from_envvar", "from_file", "from_prefixed_env"}
+)
+#: a test module's set-up, which runs before each test: a setting written there on the
+#: module's factory-made app may move into the factory call
+SETUP_FUNCTIONS = frozenset({"setUp", "setUpClass", "setup_method", "setup_class", "setup_module"})
+#: the key a load is filed under (ConfigWrite.kind "load")
+LOADED = "<loaded>"
 FSA_CLASSES = frozenset(
     {"flask_sqlalchemy.SQLAlchemy", "flask_sqlalchemy.extension.SQLAlchemy",
      "flask.ext.sqlalchemy.SQLAlchemy"}
@@ -43,12 +56,14 @@ class ConfigAfterDbInit(FlaskConfigRule):
         `SQLALCHEMY_ENGINE_OPTIONS`, `SQLALCHEMY_ECHO`, `SQLALCHEMY_RECORD_QUERIES`,
         `SQLALCHEMY_TRACK_MODIFICATIONS`) written to `app.config` (`config[...] =`,
         `config.update(...)`, `config.from_mapping(...)`) after `db = SQLAlchemy(app)`
-        ran on that app: in another module that imports the app (a test's `setUp`
-        switching to `sqlite://`), or in the same module below that line. Also such a
-        setting written on the app a project factory returned (`app = create_app()` or
-        `self.app = create_app()`, then `app.config[...] = ...` below it in the same
-        function or module body) when that factory hands the app to a Flask-SQLAlchemy
-        object's `init_app` (`db.init_app(app)` in its body). With `--unsafe-fixes` the
+        ran on that app, or after a module-level `db.init_app(app)` (what FLK202 makes of
+        it): in another module that imports the app (a test's `setUp` switching to
+        `sqlite://`), or in the same module below that line (inside `if`/`with` blocks
+        too). Also such a setting written on the app a project factory returned (`app =
+        create_app()` or `self.app = create_app()`, then `app.config[...] = ...` below it
+        in the same function or module body, or in a function of the module when `app`
+        is that module-level global) when that factory hands the app to a
+        Flask-SQLAlchemy object's `init_app` (`db.init_app(app)` in its body). With `--unsafe-fixes` the
         settings move into the factory call, `create_app(config={...})`, where the
         factory provably applies that mapping before `init_app`.
 
@@ -93,7 +108,8 @@ class ConfigAfterDbInit(FlaskConfigRule):
         point. It is done only where the factory provably applies the mapping before
         `init_app`: its body ends `return app`, applies the parameter with
         `app.config.update(p)` or `from_mapping(p)` (or `p or {}`, alone or under `if p:`
-        / `if p is not None:`) before its first `x.init_app(app)`, touches `app` in
+        / `if p is not None:` / `if isinstance(p, dict):`, the factory FLK201 writes)
+        before its first `x.init_app(app)`, touches `app` in
         between only through other `init_app` calls, and never rebinds `p`; the call
         does not already give `p` (by keyword or position) or `*args`/`**kwargs`; and
         every setting written on that app after the call is a statement of its own
@@ -107,12 +123,14 @@ class ConfigAfterDbInit(FlaskConfigRule):
         the app. Settings written before `SQLAlchemy(app)` in its own module, written
         in that module's functions, on an app whose database is created without it
         (`db.init_app(app)` in a factory), or on another object's `config`, are not
-        reported. `config.from_object(X)` counts as setting the database where X (a
-        dotted string or an imported project class) is a class whose body, or a project
-        base's, sets `SQLALCHEMY_DATABASE_URI` or `SQLALCHEMY_BINDS`
-        (flask-basic-registration's tests load `project.config.TestingConfig` onto the
-        app built with the development database); it is only reported. `TESTING` is
-        left out: Flask-SQLAlchemy 3 does not read it.
+        reported. `config.from_object(X)` after init is reported where X (a dotted string
+        or an imported project class) is a class whose body, or a project base's, sets
+        `SQLALCHEMY_DATABASE_URI` or `SQLALCHEMY_BINDS` (flask-basic-registration's tests
+        load `project.config.TestingConfig` onto the app built with the development
+        database); `from_pyfile`, `from_envvar`, `from_file` and `from_prefixed_env` after
+        init are reported (what they load is not followed: any Flask-SQLAlchemy setting
+        among it is ignored); neither is rewritten; `TESTING` is left out:
+        Flask-SQLAlchemy 3 does not read it.
     """
 
     code = "FLK503"
@@ -121,13 +139,14 @@ class ConfigAfterDbInit(FlaskConfigRule):
     summary = "Set Flask-SQLAlchemy's settings before `SQLAlchemy(app)` or `init_app`, not after."
     skip_tests = False
     config_keys = SQLALCHEMY_KEYS
-    triggers = (b"SQLALCHEMY_", b"from_object")
+    triggers = (b"SQLALCHEMY_", b"config.from_")
+    required_words = (b"config",)
     METADATA_DEPENDENCIES = (ScopeProvider, PositionProvider)
 
     @classmethod
     def module_could_fire(cls, module) -> bool:
-        return any(True for _ in written_values(module, cls.config_keys)) or any(
-            True for _ in module.calls("from_object")
+        return any(f"config.{name}(".encode() in module.source for name in LOADERS) or any(
+            True for _ in written_values(module, cls.config_keys)
         )
 
     valid = (
@@ -137,6 +156,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
             from flask_sqlalchemy import SQLAlchemy
 
             app = Flask(__name__)
+            app.config.from_object("settings.Production")
             app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
             app.config.update(SQLALCHEMY_TRACK_MODIFICATIONS=False)
             db = SQLAlchemy(app)
@@ -183,6 +203,22 @@ class ConfigAfterDbInit(FlaskConfigRule):
                 db = SQLAlchemy(app)
                 app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///notes.db"
                 app.config.update({"SQLALCHEMY_ECHO": True})
+            """),
+        ),
+        # after a module-level init_app, inside a block, and a config object loaded later
+        Example(
+            _code("""
+                import os
+
+                from flask import Flask
+                from flask_sqlalchemy import SQLAlchemy
+
+                app = Flask(__name__)
+                db = SQLAlchemy()
+                db.init_app(app)
+                if os.environ.get("TESTING"):
+                    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+                app.config.from_object("settings.Production")
             """),
         ),
         # after a factory that applies its settings parameter before init_app
@@ -233,48 +269,24 @@ class ConfigAfterDbInit(FlaskConfigRule):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._writes_found: list[ConfigWrite] = []
+        self._loads: list[ConfigWrite] = []  # app.config.from_object(...) & co.
 
     def on_config_write(self, write: ConfigWrite) -> None:
-        if write.kind == "object" and self._loads_database(write) is None:
-            return
-        if write.kind in ("item", "keyword", "dict", "object"):
+        if write.kind in ("item", "keyword", "dict"):
             self._writes_found.append(write)
 
     def visit_Call(self, node: cst.Call) -> None:
         super().visit_Call(node)
         func = node.func
-        if not (
+        if (
             isinstance(func, cst.Attribute)
-            and func.attr.value == "from_object"
             and isinstance(func.value, cst.Attribute)
             and func.value.attr.value == "config"
-            and len(node.args) == 1
-            and not node.args[0].star
+            and func.attr.value in LOADERS
         ):
-            return
-        # `app.config.from_object("pkg.config.TestingConfig")` or of an imported class;
-        # which class is known once the module is walked (leave_Module)
-        self._writes.append(
-            ConfigWrite("SQLALCHEMY_DATABASE_URI", node.args[0].value, "object", node,
-                        func.value.value)
-        )  # fmt: skip
-
-    def _what(self, write: ConfigWrite) -> str:
-        if write.kind == "object":
-            return (
-                f"`from_object` loads `{self._loads_database(write)}`, which sets the "
-                "database (`SQLALCHEMY_DATABASE_URI`/`SQLALCHEMY_BINDS`), and it runs"
-            )
-        return f"`{write.key}` is set"
-
-    def _loads_database(self, write: ConfigWrite) -> str | None:
-        """The class a `from_object` write loads when it sets a database key."""
-        target = string_value(write.value)
-        if not isinstance(target, str):
-            target = project_name(self, write.value)
-        if target and target in self.context.index.database_configs:
-            return target
-        return None
+            owner = func.value.value
+            load = ConfigWrite(LOADED, node, "load", node, owner)
+            self._loads.append(load)
 
     def leave_Module(self, original_node: cst.Module) -> None:
         self._module = original_node
@@ -282,8 +294,32 @@ class ConfigAfterDbInit(FlaskConfigRule):
 
     def finish(self) -> None:
         self._reported: set[int] = set()
+        loads = [
+            w for w in self._loads
+            if w.owner is not None and self.is_app(w.owner) and self._may_set_database(w)
+        ]
+        self._writes_found.extend(loads)
+        self._writes.extend(loads)
         self._after_own_database()
         self._after_factory()
+
+    def _may_set_database(self, load: ConfigWrite) -> bool:
+        """`from_object(X)` matters only where X (a dotted string or an imported project
+        class) sets `SQLALCHEMY_DATABASE_URI`/`SQLALCHEMY_BINDS` in its body or a project
+        base's (flask-basic-registration's tests load `project.config.TestingConfig`); an
+        object the scan cannot follow is not reported. The other loaders read files or the
+        environment, which the scan does not follow: always reported."""
+        call = load.node
+        assert isinstance(call, cst.Call)
+        assert isinstance(call.func, cst.Attribute)
+        if call.func.attr.value != "from_object":
+            return True
+        if len(call.args) != 1 or call.args[0].star:
+            return False
+        target = string_value(call.args[0].value)
+        if not isinstance(target, str):
+            target = project_name(self, call.args[0].value)
+        return bool(target) and target in self.context.index.database_configs
 
     def _after_own_database(self) -> None:
         if not self._writes_found:
@@ -328,9 +364,9 @@ class ConfigAfterDbInit(FlaskConfigRule):
             self._reported.add(id(write.node))
             self.report(
                 write.node,
-                f"{self._what(write)} on `{variable}` after Flask-SQLAlchemy was initialised "
+                f"{_what(write, variable)} after Flask-SQLAlchemy was initialised "
                 f"on it ({where}): from Flask-SQLAlchemy 3.0 the engines are made in "
-                f"`init_app` and this setting is silently ignored{loss}; pass it to the app "
+                f"`init_app` and {_ignored(write)}{loss}; pass {_it(write)} to the app "
                 "before `SQLAlchemy(app)`/`init_app`, e.g. through an application factory "
                 "(`create_app({...})`, FLK201)",
             )
@@ -342,14 +378,76 @@ class ConfigAfterDbInit(FlaskConfigRule):
         writes = [
             w
             for w in self._writes
-            if w.kind in ("item", "keyword", "dict", "object") and w.owner is not None
+            if w.kind in ("item", "keyword", "dict", "load") and w.owner is not None
             and id(w.node) not in self._reported
-            and (w.kind != "object" or self._loads_database(w) is not None)
         ]  # fmt: skip
         if not factories or not writes:
             return
         for body in _bodies(self._module):
             self._after_factory_in(body, writes, factories)
+        self._after_module_factory(
+            [w for w in writes if id(w.node) not in self._reported], factories
+        )
+
+    def _after_module_factory(self, writes, factories) -> None:
+        """`app = create_app()` at module level (a test module's), then the settings
+        written on that global `app` inside the module's functions (a `setUp`): they run
+        after the call, as every use of the module's `app` does."""
+        made: dict[str, list[tuple[cst.Call, str]]] = {}
+        for statement in self._module.body:
+            target, value = _single_assignment(statement)
+            if isinstance(target, cst.Name) and isinstance(value, cst.Call):
+                name = self.defined_name(value.func)
+                if name in factories:
+                    made.setdefault(target.value, []).append((value, name))
+        if not made:
+            return
+        statements = {
+            id(node): line
+            for line in walk(self._module)
+            if isinstance(line, cst.SimpleStatementLine)
+            for node in walk(line)
+        }  # fmt: skip
+        # the function each node is in (the innermost): only a test module's set-up
+        # moves into the factory call; elsewhere the function may run only sometimes
+        functions: dict[int, str] = {}
+        for function in walk(self._module):
+            if isinstance(function, cst.FunctionDef):
+                for node in walk(function):
+                    functions[id(node)] = function.name.value
+        test_module = is_test_path(self.context.path)
+        found: dict[int, list[tuple[ConfigWrite, cst.CSTNode]]] = {}
+        calls: dict[int, tuple[cst.Call, str]] = {}
+        movable: dict[int, bool] = {}
+        for write in writes:
+            owner = write.owner
+            if not isinstance(owner, cst.Name) or len(made.get(owner.value, ())) != 1:
+                continue
+            if self._top_statement(write.node) is not None or not self._global(owner):
+                continue  # at module level (the per-body pass), or a local `app`
+            call, name = made[owner.value][0]
+            statement = statements.get(id(write.node))
+            if statement is None:
+                continue
+            calls[id(call)] = (call, name)
+            found.setdefault(id(call), []).append((write, statement))
+            setup = test_module and functions.get(id(write.node)) in SETUP_FUNCTIONS
+            movable[id(call)] = movable.get(id(call), True) and setup
+        for key, writes_after in found.items():
+            call, name = calls[key]
+            self._report_after_factory(
+                call, name, factories[name], writes_after, movable=movable[key]
+            )
+
+    def _global(self, name: cst.Name) -> bool:
+        """Whether `name`, read in a function, is the module's global of that name."""
+        scope = self.get_metadata(ScopeProvider, name, None)
+        if scope is None:
+            return False
+        assignments = scope[name.value]
+        return bool(assignments) and all(
+            isinstance(a.scope, GlobalScope) for a in assignments
+        )
 
     def _after_factory_in(self, body, writes, factories) -> None:
         # owner text -> (the factory call, its statement, the factory's qualified name)
@@ -360,7 +458,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
         for statement in body:
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 continue
-            inside = {id(node) for node in descendants(statement)}
+            inside = {id(node) for node in walk(statement)}
             for write in writes:
                 if id(write.node) in inside:
                     owner = _owner_text(write.owner)
@@ -380,9 +478,9 @@ class ConfigAfterDbInit(FlaskConfigRule):
             call, name = calls[key]
             self._report_after_factory(call, name, factories[name], found)
 
-    def _report_after_factory(self, call, name, parameter, found) -> None:
+    def _report_after_factory(self, call, name, parameter, found, movable=True) -> None:
         factory = name.rpartition(".")[2]
-        fix = self._factory_fix(call, parameter, found)
+        fix = self._factory_fix(call, parameter, found) if movable else None
         for write, _ in found:
             loss = (
                 " and the suite's `create_all()`/`drop_all()` run against the app's real "
@@ -400,11 +498,15 @@ class ConfigAfterDbInit(FlaskConfigRule):
                     "`app.config` before `init_app`, and pass it there"
                 )
             self._reported.add(id(write.node))
+            what = (
+                f"`{write.key}` is set" if write.kind != "load"
+                else f"`{_call_name(write)}(...)` loads settings"
+            )  # fmt: skip
             self.report(
                 write.node,
-                f"{self._what(write)} after `{factory}()` initialised Flask-SQLAlchemy on "
+                f"{what} after `{factory}()` initialised Flask-SQLAlchemy on "
                 f"the app it returns (`init_app`): from Flask-SQLAlchemy 3.0 the engines "
-                f"are made in `init_app` and this setting is silently ignored{loss}; {advice}",
+                f"are made in `init_app` and {_ignored(write)}{loss}; {advice}",
                 fix=fix,
             )
 
@@ -504,7 +606,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
 
     def _top_statement(self, node: cst.CSTNode) -> int | None:
         for number, statement in enumerate(self._module.body):
-            if any(child is node for child in descendants(statement)):
+            if any(child is node for child in walk(statement)):
                 if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                     return None  # in a function of this module: when it runs is not known
                 return number
@@ -518,6 +620,29 @@ class ConfigAfterDbInit(FlaskConfigRule):
             or contexts.sqlalchemy_init_at_import
             or contexts.sqlalchemy_factories
         )
+
+
+def _call_name(write: ConfigWrite) -> str:
+    """`app.config.from_object` of a load."""
+    call = write.node
+    assert isinstance(call, cst.Call)
+    return cst.Module([]).code_for_node(call.func)
+
+
+def _what(write: ConfigWrite, variable: str) -> str:
+    if write.kind == "load":
+        return f"`{_call_name(write)}(...)` loads settings on `{variable}`"
+    return f"`{write.key}` is set on `{variable}`"
+
+
+def _ignored(write: ConfigWrite) -> str:
+    if write.kind == "load":
+        return "any Flask-SQLAlchemy setting it loads (`SQLALCHEMY_DATABASE_URI`...) is silently ignored"
+    return "this setting is silently ignored"
+
+
+def _it(write: ConfigWrite) -> str:
+    return "those settings" if write.kind == "load" else "it"
 
 
 def _bodies(module: cst.Module):

@@ -517,7 +517,23 @@ def _init_app_receiver(statement: ast.stmt, app: str) -> ast.expr | None:
 
 def _applied_mapping(statement: ast.stmt, app: str, parameters: set[str]) -> str | None:
     """The parameter `p` of `app.config.update(p)` / `from_mapping(p)` (or `p or {...}`),
-    alone or under `if p:` / `if p is not None:`."""
+    alone or under `if p:` / `if p is not None:`, or under `if isinstance(p, dict):` with
+    an `else: app.config.from_object(p)` (the factory FLK201 writes): a dict is applied."""
+    if (
+        isinstance(statement, ast.If)
+        and len(statement.body) == 1
+        and isinstance(statement.test, ast.Call)
+        and isinstance(statement.test.func, ast.Name)
+        and statement.test.func.id == "isinstance"
+        and len(statement.test.args) == 2
+        and not statement.test.keywords
+        and isinstance(statement.test.args[0], ast.Name)
+        and isinstance(statement.test.args[1], ast.Name)
+        and statement.test.args[1].id == "dict"
+        and (not statement.orelse or _applies_object(statement.orelse, app))
+    ):
+        parameter = _applied_mapping(statement.body[0], app, parameters)
+        return parameter if statement.test.args[0].id == parameter else None
     if isinstance(statement, ast.If) and not statement.orelse and len(statement.body) == 1:
         test = statement.test
         if isinstance(test, ast.Compare) and (
@@ -551,6 +567,22 @@ def _applied_mapping(statement: ast.stmt, app: str, parameters: set[str]) -> str
     ):
         value = value.values[0]
     return value.id if isinstance(value, ast.Name) and value.id in parameters else None
+
+
+def _applies_object(body: list[ast.stmt], app: str) -> bool:
+    """Whether `body` is one statement `app.config.from_object(...)`."""
+    if len(body) != 1 or not isinstance(body[0], ast.Expr):
+        return False
+    call = body[0].value
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "from_object"
+        and isinstance(call.func.value, ast.Attribute)
+        and call.func.value.attr == "config"
+        and isinstance(call.func.value.value, ast.Name)
+        and call.func.value.value.id == app
+    )
 
 
 def _is_push(value: ast.expr) -> int | None:

@@ -1444,12 +1444,17 @@ RULES = ({'code': 'FLK101',
          '    `SQLALCHEMY_ENGINE_OPTIONS`, `SQLALCHEMY_ECHO`, `SQLALCHEMY_RECORD_QUERIES`,\n'
          '    `SQLALCHEMY_TRACK_MODIFICATIONS`) written to `app.config` (`config[...] =`,\n'
          '    `config.update(...)`, `config.from_mapping(...)`) after `db = SQLAlchemy(app)`\n'
-         "    ran on that app: in another module that imports the app (a test's `setUp`\n"
-         '    switching to `sqlite://`), or in the same module below that line. Also such a\n'
-         '    setting written on the app a project factory returned (`app = create_app()` or\n'
-         '    `self.app = create_app()`, then `app.config[...] = ...` below it in the same\n'
-         '    function or module body) when that factory hands the app to a Flask-SQLAlchemy\n'
-         "    object's `init_app` (`db.init_app(app)` in its body). With `--unsafe-fixes` the\n"
+         '    ran on that app, or after a module-level `db.init_app(app)` (what FLK202 makes '
+         'of\n'
+         "    it): in another module that imports the app (a test's `setUp` switching to\n"
+         '    `sqlite://`), or in the same module below that line (inside `if`/`with` blocks\n'
+         '    too). Also such a setting written on the app a project factory returned (`app =\n'
+         '    create_app()` or `self.app = create_app()`, then `app.config[...] = ...` below '
+         'it\n'
+         '    in the same function or module body, or in a function of the module when `app`\n'
+         '    is that module-level global) when that factory hands the app to a\n'
+         "    Flask-SQLAlchemy object's `init_app` (`db.init_app(app)` in its body). With "
+         '`--unsafe-fixes` the\n'
          '    settings move into the factory call, `create_app(config={...})`, where the\n'
          '    factory provably applies that mapping before `init_app`.\n'
          '\n'
@@ -1497,7 +1502,8 @@ RULES = ({'code': 'FLK101',
          '    `init_app`: its body ends `return app`, applies the parameter with\n'
          '    `app.config.update(p)` or `from_mapping(p)` (or `p or {}`, alone or under `if '
          'p:`\n'
-         '    / `if p is not None:`) before its first `x.init_app(app)`, touches `app` in\n'
+         '    / `if p is not None:` / `if isinstance(p, dict):`, the factory FLK201 writes)\n'
+         '    before its first `x.init_app(app)`, touches `app` in\n'
          '    between only through other `init_app` calls, and never rebinds `p`; the call\n'
          '    does not already give `p` (by keyword or position) or `*args`/`**kwargs`; and\n'
          '    every setting written on that app after the call is a statement of its own\n'
@@ -1513,12 +1519,17 @@ RULES = ({'code': 'FLK101',
          '    the app. Settings written before `SQLAlchemy(app)` in its own module, written\n'
          "    in that module's functions, on an app whose database is created without it\n"
          "    (`db.init_app(app)` in a factory), or on another object's `config`, are not\n"
-         '    reported. `config.from_object(X)` counts as setting the database where X (a\n'
-         '    dotted string or an imported project class) is a class whose body, or a project\n'
-         "    base's, sets `SQLALCHEMY_DATABASE_URI` or `SQLALCHEMY_BINDS`\n"
-         "    (flask-basic-registration's tests load `project.config.TestingConfig` onto the\n"
-         '    app built with the development database); it is only reported. `TESTING` is\n'
-         '    left out: Flask-SQLAlchemy 3 does not read it.',
+         '    reported. `config.from_object(X)` after init is reported where X (a dotted '
+         'string\n'
+         "    or an imported project class) is a class whose body, or a project base's, sets\n"
+         "    `SQLALCHEMY_DATABASE_URI` or `SQLALCHEMY_BINDS` (flask-basic-registration's "
+         'tests\n'
+         '    load `project.config.TestingConfig` onto the app built with the development\n'
+         '    database); `from_pyfile`, `from_envvar`, `from_file` and `from_prefixed_env` '
+         'after\n'
+         '    init are reported (what they load is not followed: any Flask-SQLAlchemy setting\n'
+         '    among it is ignored); neither is rewritten; `TESTING` is left out:\n'
+         '    Flask-SQLAlchemy 3 does not read it.',
   'file_patterns': ()},
  {'code': 'FLK504',
   'name': 'flask-sqlalchemy-3-api',

@@ -202,15 +202,6 @@ def test_reported_without_a_fix(factory, test, advice):
             app = Flask(__name__)
             app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
         """),
-        # in a nested function: when it runs is not known here
-        code("""
-            from notes import create_app
-
-            app = create_app()
-
-            def configure():
-                app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
-        """),
     ],
 )
 def test_look_alikes(test):
@@ -260,3 +251,20 @@ def test_module_level_app_and_if_parameter_form():
     assert again.source == result.source and again.findings == []
     findings = run(project(test, factory), "tests/test_notes.py").findings
     assert [(f.line, f.fix_level) for f in findings] == [(4, FixLevel.UNSAFE), (4, FixLevel.UNSAFE)]
+
+
+def test_a_function_writing_on_the_modules_factory_app_is_reported_not_moved():
+    """The function runs after `app = create_app()` whenever it runs, so the setting is
+    ignored (reported); outside a test module's set-up it may run only sometimes, so it
+    does not move into the call (a `setUp`'s does: tests/codemods/test_config_after_init_app.py)."""
+    test = code("""
+        from notes import create_app
+
+        app = create_app()
+
+        def configure():
+            app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+    """)
+    result = run(project(test), "tests/test_notes.py", unsafe=True)
+    assert result.source == test
+    assert [(f.line, f.fix_level.value) for f in result.findings] == [(6, "report")]

@@ -27,15 +27,20 @@ def test_declared_email_validator_is_silent():
     assert result.findings == []
 
 
-def test_flask_wtf_0_12_keeps_form_a_report():
+def test_flask_wtf_0_12_makes_form_an_unsafe_fix():
+    """FlaskForm needs Flask-WTF 0.13: past pins allowing 0.12, an unsafe fix naming the
+    requirement to raise."""
     source = "from flask_wtf import Form\n\nclass F(Form):\n    pass\n"
     result = run(source, requirements={"flask-wtf": (0, 12)})
     assert result.source == source
     [finding] = result.findings
-    assert finding.fix_level is FixLevel.REPORT
-    assert "needs Flask-WTF 0.13" in finding.message
+    assert finding.fix_level is FixLevel.UNSAFE
+    assert "needs Flask-WTF>=0.13 and the project's requirements allow Flask-WTF 0.12" in finding.message
+    unsafe = run(source, requirements={"flask-wtf": (0, 12)}, unsafe=True)
+    assert unsafe.source == source.replace("Form", "FlaskForm")
     fixed = run(source, requirements={"flask-wtf": (0, 14)})
     assert fixed.source == source.replace("Form", "FlaskForm")
+    assert [f.fix_level for f in fixed.findings] == [FixLevel.SAFE]
 
 
 def test_wtforms_ext_sqlalchemy_names_the_new_requirement():

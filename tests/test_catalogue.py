@@ -22,8 +22,9 @@ The projects, each run on its own (FLK403 and the Flask pin are project-wide fac
   --unsafe-fixes converts it to a factory (FLK304 is in inventory's tests);
 - legacy: helpers of a blog written for Werkzeug 0.15, Jinja2 2.11, Flask-SQLAlchemy 2.4,
   Flask-WTF 0.14 and Flask-Login 0.4 (its requirements' lower bounds), using what today's
-  releases removed (FLK504, FLK709-FLK711, FLK801, FLK802): the bounds keep the
-  `pass_context` and `get_recorded_queries` rewrites report-only, and `lookalikes.py`
+  releases removed (FLK504, FLK709-FLK711, FLK801, FLK802): the bounds make the
+  `pass_context` and `get_recorded_queries` rewrites unsafe (they need Jinja2 3.0 and
+  Flask-SQLAlchemy 3.0: written only with --unsafe-fixes), and `lookalikes.py`
   (a local `Markup`, an `is_active()` method of another class) stays silent; its
   Flask-Script `manage.py` (a factory's Manager, an `@manager.option` command) and the
   `runserver` of its Procfile.dev go to Flask's CLI with --unsafe-fixes (FLK803);

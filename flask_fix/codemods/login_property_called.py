@@ -64,23 +64,16 @@ def template_calls(text: str, own: frozenset[str]) -> list[tuple[int, int, str]]
 
 
 def template_paths(context: ProjectContext) -> list[str]:
-    """Every template file (TEMPLATE_PATTERNS) below the folders of the project's
-    modules, each once."""
-    folders = sorted({os.path.dirname(path) for path in context.index.modules}, key=len)
-    tops: list[str] = []
-    for folder in folders:
-        if not any(_under(folder, top) for top in tops):
-            tops.append(folder)
+    """Every template file (TEMPLATE_PATTERNS) in a `templates/` folder beside a module of
+    the project (where Flask and its blueprints look by default), each once. Only those
+    folders are listed: the cache replays a run when none of them changed."""
+    folders = sorted({os.path.join(os.path.dirname(path), "templates") for path in context.index.modules})
     paths: dict[str, None] = {}
-    for top in tops:
-        for path in context.files_under(top or "."):
+    for folder in folders:
+        for path in context.files_under(folder):
             if any(fnmatch.fnmatchcase(os.path.basename(path), p) for p in TEMPLATE_PATTERNS):
                 paths[os.path.normpath(path)] = None
     return list(paths)
-
-
-def _under(path: str, folder: str) -> bool:
-    return folder in ("", ".") or path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 class LoginPropertyInTemplates(ProjectTransform):

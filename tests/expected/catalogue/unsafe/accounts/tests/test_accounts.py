@@ -2,12 +2,11 @@ import unittest
 
 from accounts import Entry, create_app, db
 
-app = create_app()
+app = create_app(config={"SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
 class AccountsTestCase(unittest.TestCase):
     def setUp(self):
-        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
         with app.app_context():
             db.create_all()
 

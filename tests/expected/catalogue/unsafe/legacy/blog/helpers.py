@@ -1,7 +1,7 @@
 import werkzeug
 import werkzeug.urls
 from flask_login import current_user
-from jinja2 import contextfilter
+from jinja2 import pass_context
 from markupsafe import Markup
 from werkzeug.utils import secure_filename
 from werkzeug.contrib.cache import SimpleCache
@@ -19,7 +19,7 @@ def wrap(app):
     return werkzeug.urls.url_quote(app.name)
 
 
-@contextfilter
+@pass_context
 def bold(context, value):
     return Markup("<b>%s</b>") % value
 

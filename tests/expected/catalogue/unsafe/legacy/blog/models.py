@@ -1,5 +1,6 @@
 from flask_login import UserMixin
-from flask_sqlalchemy import SQLAlchemy, get_debug_queries
+from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.record_queries import get_recorded_queries
 from itsdangerous import TimedJSONWebSignatureSerializer as Serializer
 
 db = SQLAlchemy()
@@ -21,4 +22,4 @@ def latest(page):
 
 
 def slow_queries():
-    return [q for q in get_debug_queries() if q.duration > 0.5]
+    return [q for q in get_recorded_queries() if q.duration > 0.5]

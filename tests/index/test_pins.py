@@ -321,3 +321,20 @@ def test_requirements_for_lists_only_the_declared_packages(tmp_path):
         [str(tmp_path / "app.py")], ("werkzeug", "wtforms", "email-validator", "flask-login")
     )
     assert found == {"werkzeug": (0, 15), "wtforms": None, "email-validator": None}
+
+
+def test_flasks_own_requirements_bound_what_it_leaves_undeclared():
+    """pins.FLASK_REQUIRES: the Requires-Dist of each Flask release's wheel; a Flask
+    between two rows takes the older row's (lower) bounds."""
+    from flask_fix.index.pins import implied_by_flask
+
+    assert implied_by_flask(None) == {}
+    assert implied_by_flask((1, 0, 2))["werkzeug"] == (0, 14)
+    assert implied_by_flask((1, 1, 4))["werkzeug"] == (0, 15)
+    assert implied_by_flask((1, 1, 4))["markupsafe"] == (0, 23)  # through Jinja2>=2.10.1
+    assert implied_by_flask((2, 2, 5))["werkzeug"] == (2, 2)  # 2.2.0's, not 2.2.5's 2.2.2
+    assert implied_by_flask((3, 1))["itsdangerous"] == (2, 2)
+    assert implied_by_flask((0, 10, 1)) == {
+        p: (0,) for p in ("werkzeug", "jinja2", "itsdangerous", "click", "markupsafe")
+    }
+    assert implied_by_flask((0,))["werkzeug"] == (0,)  # `flask<2`: any

@@ -14,7 +14,7 @@ from ..rewrite.contexts import project_name
 from ..rewrite.flask_config import (
     ConfigWrite, FlaskConfigRule, is_test_path, string_value, written_values,
 )
-from ..rewrite.nodes import walk
+from ..rewrite.nodes import descendants, walk
 
 # what Flask-SQLAlchemy 3.1's `init_app` reads (and then never again)
 SQLALCHEMY_KEYS = frozenset(
@@ -358,7 +358,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
             loss = (
                 " and the suite's `create_all()`/`drop_all()` run against the app's real "
                 "database: data loss"
-                if write.key in DATA_KEYS
+                if write.key in DATA_KEYS or _is_from_object(write)
                 else ""
             )
             self._reported.add(id(write.node))
@@ -458,7 +458,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
         for statement in body:
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 continue
-            inside = {id(node) for node in walk(statement)}
+            inside = {id(node) for node in descendants(statement)}
             for write in writes:
                 if id(write.node) in inside:
                     owner = _owner_text(write.owner)
@@ -485,7 +485,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
             loss = (
                 " and the suite's `create_all()`/`drop_all()` run against the app's real "
                 "database: data loss"
-                if write.key in DATA_KEYS
+                if write.key in DATA_KEYS or _is_from_object(write)
                 else ""
             )
             if fix is not None:
@@ -606,7 +606,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
 
     def _top_statement(self, node: cst.CSTNode) -> int | None:
         for number, statement in enumerate(self._module.body):
-            if any(child is node for child in walk(statement)):
+            if any(child is node for child in descendants(statement)):
                 if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                     return None  # in a function of this module: when it runs is not known
                 return number
@@ -629,7 +629,22 @@ def _call_name(write: ConfigWrite) -> str:
     return cst.Module([]).code_for_node(call.func)
 
 
+def _is_from_object(write: ConfigWrite) -> bool:
+    """A `from_object` load: kept only where its class sets the database."""
+    return write.kind == "load" and _call_name(write).endswith(".from_object")
+
+
 def _what(write: ConfigWrite, variable: str) -> str:
+    if _is_from_object(write):
+        call = write.node
+        assert isinstance(call, cst.Call)
+        loaded = string_value(call.args[0].value)
+        if not isinstance(loaded, str):
+            loaded = cst.Module([]).code_for_node(call.args[0].value)
+        return (
+            f"`from_object` loads `{loaded}`, which sets the database "
+            f"(`SQLALCHEMY_DATABASE_URI`/`SQLALCHEMY_BINDS`), and it runs on `{variable}`"
+        )
     if write.kind == "load":
         return f"`{_call_name(write)}(...)` loads settings on `{variable}`"
     return f"`{write.key}` is set on `{variable}`"

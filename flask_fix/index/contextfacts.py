@@ -1005,7 +1005,7 @@ def link(linker: ProjectLink) -> ContextIndex:
         found = {f"{modules[path]}.{name}" for path, name in keys}
         if keys:
             for module in linker.facts:
-                for local, target in module.exports.items():
+                for local, target in linker.exports_of(module).items():
                     if linker.resolve(target, module.path) in keys:
                         found.add(f"{module.module}.{local}")
         return frozenset(found)
@@ -1018,7 +1018,7 @@ def link(linker: ProjectLink) -> ContextIndex:
     sqlalchemy_factories = {f"{modules[path]}.{name}": p for (path, name), p in factories.items()}
     if factories:
         for module in linker.facts:
-            for local, target in module.exports.items():
+            for local, target in linker.exports_of(module).items():
                 key = linker.resolve(target, module.path)
                 if key in factories:
                     sqlalchemy_factories[f"{module.module}.{local}"] = factories[key]

@@ -366,7 +366,7 @@ def link(linker: ProjectLink, app_names: frozenset[str], makes_app: frozenset[st
     names = {f"{module}.{cls.qualname}": cls for module, cls in classes.values()}
     if classes:
         for module in linker.facts:  # re-exports: `from .tracking import Tracker`
-            for local, target in module.exports.items():
+            for local, target in linker.exports_of(module).items():
                 found = classes.get(linker.resolve(target, module.path))  # type: ignore[arg-type]
                 if found is not None:
                     names[f"{module.module}.{local}"] = found[1]

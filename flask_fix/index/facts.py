@@ -161,6 +161,13 @@ class ModuleFacts:
     classes: list[ClassDecl] = field(default_factory=list)
     # module-level names bound to another qualified name (imports, `a = b.c` aliases)
     exports: dict[str, str] = field(default_factory=dict)
+    # star imports: the modules a module-level `from m import *` names (absolute, in
+    # order); every module-level name bound here; `__all__` when literal lists or tuples of
+    # strings give it (None: not defined, or not known). A star import of this module
+    # binds `__all__`, else the public names of `names` (the linker follows them)
+    star_imports: list[str] = field(default_factory=list)
+    names: tuple[str, ...] = ()
+    all_names: tuple[str, ...] | None = None
     # module-level `x.run(...)` calls (`__main__` blocks included): the receiver's qualified
     # name, or `f()` for `f().run()`; an app's run() starts the development server
     run_calls: list[str] = field(default_factory=list)
@@ -229,4 +236,8 @@ class ProjectLink(Protocol):
 
     def module_file(self, module: str, from_path: str) -> ModuleFacts | None:
         """The file of a module (the one nearest `from_path` when several share it)."""
+        ...
+
+    def exports_of(self, module: ModuleFacts) -> dict[str, str]:
+        """`module.exports` and the names its star imports of project modules bind."""
         ...

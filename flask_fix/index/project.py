@@ -7,13 +7,17 @@ or run.
 
 Names are resolved the way Python would, within what one `ast` walk can see: through
 imports (relative ones included), simple aliases (`application = app`) and module-level
-re-exports (`from .admin import bp` in a package's `__init__.py`). Whatever cannot be
-resolved is kept, marked uncertain, so that rules report instead of rewriting.
+re-exports (`from .admin import bp` in a package's `__init__.py`), star imports of project
+modules included (`from .user import *`: the module's `__all__` when a literal gives it,
+else its public module-level names; a name the importing module binds itself keeps its
+own binding). Whatever cannot be resolved is kept, marked uncertain, so that rules report
+instead of rewriting.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 import os
 import re
@@ -318,6 +322,7 @@ class _Scope:
     names: dict[str, str | None] = field(default_factory=dict)
 
 
+_BUILTIN_NAMES = frozenset(dir(builtins))
 # nodes that carry nothing to look at: load/store markers and operators
 _BARE_NODES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 # field types of the `ast` grammar that never hold a node worth visiting
@@ -358,6 +363,8 @@ class _ModuleScanner(ast.NodeVisitor):
         self.constants: dict[str, str] = {}  # module-level names bound to a string literal
         self.module_imports: set[str] = set()  # module-level names bound by `import x`
         self.created: dict[str, str] = {}  # qualified name -> what call made it, if any
+        # `__all__`: its names while every assignment to it is a literal, None once one is not
+        self.all_names: list[str] | None = None
 
     def finish(self) -> ModuleFacts:
         module_scope = self.scopes[0]
@@ -366,6 +373,9 @@ class _ModuleScanner(ast.NodeVisitor):
             for name, target in module_scope.names.items()
             if target is not None and target != f"{self.module}.{name}"
         }
+        self.facts.names = tuple(module_scope.names)
+        if self.all_names is not None and "__all__" in module_scope.names:
+            self.facts.all_names = tuple(self.all_names)
         return self.facts
 
     # traversal: every node once, also those the visit_ methods below walk themselves
@@ -415,7 +425,13 @@ class _ModuleScanner(ast.NodeVisitor):
         """The qualified name a Name or dotted Attribute refers to, or None."""
         if isinstance(node, ast.Name):
             scope = self.scope_of(node.id)
-            return scope.names[node.id] if scope is not None else None
+            if scope is not None:
+                return scope.names[node.id]
+            if self.facts.star_imports and node.id not in _BUILTIN_NAMES:
+                # maybe bound by `from m import *`: the linker resolves `module.name`
+                # through the names that import binds (_Linker.exports_of)
+                return f"{self.module}.{node.id}"
+            return None
         if isinstance(node, ast.Attribute):
             base = self.qualify(node.value)
             return f"{base}.{node.attr}" if base is not None else None
@@ -467,6 +483,8 @@ class _ModuleScanner(ast.NodeVisitor):
         module = self.absolute_module(node.module, node.level)
         for alias in node.names:
             if alias.name == "*":
+                if self.at_module_level and module:
+                    self.facts.star_imports.append(module)
                 continue
             local = alias.asname or alias.name
             self.bind(local, f"{module}.{alias.name}" if module else None)
@@ -588,6 +606,13 @@ class _ModuleScanner(ast.NodeVisitor):
         if not isinstance(node.ctx, ast.Load):
             self.bind(node.id, self.own(node.id))
 
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        target = node.target
+        if isinstance(target, ast.Name) and target.id == "__all__" and self.at_module_level:
+            names = _string_list(node.value) if self.all_names is not None else None
+            self.all_names = self.all_names + names if names is not None else None  # type: ignore[operator]
+        self.generic_visit(node)
+
     def assign(self, target: ast.expr, value: ast.expr) -> None:
         if not self.facts.may_set_secret_key and _may_set_secret_key(target, self.scope.is_class):
             self.facts.may_set_secret_key = True
@@ -595,6 +620,10 @@ class _ModuleScanner(ast.NodeVisitor):
             self.visit(target)
             return
         name = target.id
+        if name == "__all__" and self.at_module_level:
+            # `__all__ = [...]` then `__all__ += [...]`; anything else: not known
+            first = "__all__" not in self.scopes[0].names
+            self.all_names = _string_list(value) if first else None
         if self.at_module_level and isinstance(value, ast.Dict):
             classes = [self.qualify(v) for v in value.values]
             if classes and None not in classes:
@@ -1035,6 +1064,14 @@ class _RouteOptions:
     modeled: bool
 
 
+def _string_list(node: ast.expr) -> list[str] | None:
+    """The strings of a literal list or tuple of strings (`__all__`), else None."""
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        return None
+    names = [e.value for e in node.elts if isinstance(e, ast.Constant)]
+    return names if len(names) == len(node.elts) and all(isinstance(n, str) for n in names) else None
+
+
 def _call_arguments(
     call: ast.Call, parameters: tuple[str, ...]
 ) -> tuple[dict[str, ast.expr], bool]:
@@ -1132,6 +1169,8 @@ class _Linker:
         self.registered: set[Key] = set()
         # resolve's answers: the index's passes each resolve every module's exports
         self.resolved: dict[tuple[str, str], Key | None] = {}
+        # exports_of's answers for modules with star imports (path -> exports)
+        self.star_exports: dict[str, dict[str, str]] = {}
 
     # name resolution
 
@@ -1157,11 +1196,45 @@ class _Linker:
                     break
             name = qualified[end + 1 :]  # 'head.rest' inside that module
             head = name.partition(".")[0]
-            target = module.exports.get(head)
+            target = (module.exports if not module.star_imports else self.exports_of(module)).get(head)
             if target is None:
                 return module.path, name
             qualified, from_path = target + name[len(head) :], module.path
         return None
+
+    def exports_of(self, module: ModuleFacts) -> dict[str, str]:
+        """The module's exports and, when it has a module-level `from m import *` of a
+        module of the project, the names that import binds (`name` -> `m.name`); a name
+        the module binds itself keeps its own binding, a later star import wins over an
+        earlier one."""
+        if not module.star_imports:
+            return module.exports
+        merged = self.star_exports.get(module.path)
+        if merged is None:
+            merged = dict(module.exports)
+            own = frozenset(module.names)
+            for star in module.star_imports:
+                source = self.module_file(star, module.path)
+                if source is None or source is module:
+                    continue
+                for name in self.star_bound(source, {module.path}):
+                    if name not in own:
+                        merged[name] = f"{source.module}.{name}"
+            self.star_exports[module.path] = merged
+        return merged
+
+    def star_bound(self, module: ModuleFacts, seen: set[str]) -> list[str]:
+        """The names `from module import *` binds: its `__all__`, else its public
+        module-level names, those its own star imports bind included."""
+        if module.all_names is not None:
+            return list(module.all_names)
+        names = [name for name in module.names if not name.startswith("_")]
+        seen.add(module.path)
+        for star in module.star_imports:
+            source = self.module_file(star, module.path)
+            if source is not None and source.path not in seen:
+                names.extend(self.star_bound(source, seen))
+        return names
 
     def module_file(self, module: str, from_path: str) -> ModuleFacts | None:
         """The file of a module; when several files share the name (scripts in different
@@ -1260,7 +1333,7 @@ class _Linker:
         factory_names = {f"{modules[path]}.{name}" for path, name in factories}
         class_names = {f"{modules[path]}.{name}" for path, name in flask_classes}
         for module in self.facts:  # re-exports: `from .factory import create_app`
-            for local, target in module.exports.items():
+            for local, target in self.exports_of(module).items():
                 key = self.resolve(target, module.path)
                 if key in apps:
                     app_names.add(f"{module.module}.{local}")
@@ -1562,7 +1635,7 @@ class _Linker:
         names = {f"{module_names[path]}.{variable}" for path, variable in instances}
         sessions = set()
         for module in self.facts:  # imports, re-exports and `session = db.session` aliases
-            for local, target in module.exports.items():
+            for local, target in self.exports_of(module).items():
                 key = self.resolve(target, module.path)
                 if key in instances:
                     names.add(f"{module.module}.{local}")

@@ -313,3 +313,41 @@ def test_a_task_of_a_project_subclass_of_celery_is_silent():
     body = "user = User.query.get(user_id)\nsend.delay(user)"
     assert findings(body, header) == []
     assert len(findings(body)) == 1
+
+
+def test_a_model_reexported_by_a_star_import():
+    # flask-base: app/models/__init__.py does `from .user import *`
+    sources = {
+        "app/__init__.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "app/models/__init__.py": "from .user import *  # noqa\n",
+        "app/models/user.py": dedent("""
+            from .. import db
+
+            class User(db.Model):
+                id = db.Column(db.Integer, primary_key=True)
+        """),
+        "app/views.py": dedent("""
+            from flask import Blueprint
+            from flask_rq import get_queue
+            from app.models import User
+
+            bp = Blueprint("main", __name__)
+
+            @bp.route("/<int:user_id>")
+            def view(user_id):
+                user = User.query.get(user_id)
+                get_queue().enqueue(print, user=user)
+                get_queue().enqueue(print, user_id=user.id)
+                return "ok"
+        """),
+    }
+    index = index_from_sources(sources)
+    result = fix_code(sources["app/views.py"], select=("FLK506",), index=index,
+                      path="app/views.py")  # fmt: skip
+    assert [(f.line, f.column, f.code) for f in result.findings] == [(11, 37, "FLK506")]
+    # the same module without the star import: `User` is no model of the project
+    sources["app/models/__init__.py"] = ""
+    index = index_from_sources(sources)
+    result = fix_code(sources["app/views.py"], select=("FLK506",), index=index,
+                      path="app/views.py")  # fmt: skip
+    assert result.findings == []

@@ -815,3 +815,92 @@ def test_a_module_importing_another_db_is_no_sqlalchemy_user():
     )
     assert index.sqlalchemy_names == {"app.db"}
     assert index.sqlalchemy_users == {"app.py"}
+
+
+# --- star imports ----------------------------------------------------------------------
+
+STAR_DB = "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n"
+MODEL = "from app import db\n\n\nclass {name}(db.Model):\n    pass\n"
+
+
+def test_star_reexports_of_a_models_package():
+    # flask-base's app/models/__init__.py: `from .user import *` then the views import
+    # `from app.models import User`
+    index = index_of(
+        {
+            "app/__init__.py": STAR_DB,
+            "app/models/__init__.py": "from .user import *  # noqa\nfrom .misc import *\n",
+            "app/models/user.py": MODEL.format(name="User") + MODEL.format(name="_Hidden")[19:],
+            "app/models/misc.py": "__all__ = ['Page']\n" + MODEL.format(name="Page")
+            + MODEL.format(name="Other")[19:],
+        }
+    )
+    assert sorted(index.contexts.models) == [
+        "app.models.Page",
+        "app.models.User",
+        "app.models.misc.Other",
+        "app.models.misc.Page",
+        "app.models.user.User",
+        "app.models.user._Hidden",
+    ]
+    # without `__all__` a star import binds what the module imported too
+    assert index.sqlalchemy_names == {
+        "app.db", "app.models.db", "app.models.user.db", "app.models.misc.db"
+    }  # fmt: skip
+
+
+def test_star_imports_nested_later_wins_and_own_bindings_win():
+    index = index_of(
+        {
+            "app/__init__.py": STAR_DB,
+            "app/base.py": MODEL.format(name="Base") + "\nclass Shadowed(db.Model):\n    pass\n",
+            "app/users.py": "from .base import *\n" + MODEL.format(name="User")[19:],
+            "app/other.py": "class User:\n    pass\n",
+            # `__all__` built in two literal steps is read; the later star import wins
+            "app/models.py": "from .other import *\nfrom .users import *\n"
+            "from .plain import Shadowed\n",
+            "app/plain.py": "class Shadowed:\n    pass\n",
+            "app/listed.py": "from .base import *\n__all__ = ['Base']\n__all__ += ('Shadowed',)\n",
+            "app/reexport.py": "from .listed import *\n",
+        }
+    )
+    models = index.contexts.models
+    assert {"app.models.User", "app.models.Base", "app.users.Base"} <= models
+    assert "app.models.Shadowed" not in models  # bound by the module itself
+    assert {"app.reexport.Base", "app.reexport.Shadowed"} <= models
+
+
+@pytest.mark.parametrize(
+    "init",
+    [
+        "from .user import *\n__all__ = names()\n",  # `__all__` not a literal: public names
+        "from .user import *\n__all__ = ['User']\n__all__ += more\n",
+    ],
+)
+def test_an_unreadable_all_falls_back_to_the_public_names(init):
+    index = index_of(
+        {
+            "app/__init__.py": STAR_DB,
+            "app/user.py": MODEL.format(name="User"),
+            "app/models.py": "from .reexport import *\n",
+            "app/reexport.py": init,
+        }
+    )
+    assert {"app.models.User", "app.reexport.User"} <= index.contexts.models
+
+
+def test_star_import_look_alikes():
+    index = index_of(
+        {
+            "app/__init__.py": STAR_DB,
+            "app/user.py": MODEL.format(name="User") + "__all__ = ['db']\n",
+            "app/models.py": "from .user import *\n",  # `__all__` leaves User out
+            "app/cycle_a.py": "from .cycle_b import *\nclass A:\n    pass\n",
+            "app/cycle_b.py": "from .cycle_a import *\n",
+            "app/external.py": "from flask_sqlalchemy import *\nfrom .missing import *\n",
+        }
+    )
+    assert index.contexts.models == {"app.user.User"}
+    assert index.sqlalchemy_names == {"app.db", "app.user.db", "app.models.db"}
+    facts = module_facts("app/cycle_a.py", "app.cycle_a", ast.parse("from .cycle_b import *\n"))
+    assert facts.star_imports == ["app.cycle_b"]

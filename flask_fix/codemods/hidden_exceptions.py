@@ -8,6 +8,7 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
+from ..index.handlers import LOUD_BUILTINS, QUIET_MODULES, REPORTING_METHODS
 from ..index.project import FLASK_CLASSES
 from ..rewrite.base import Example, Rule
 from ..rewrite.contexts import bound_function, project_name
@@ -16,21 +17,6 @@ from ..rewrite.names import only_binding, qualified_name
 CATCH_ALL = frozenset({"builtins.Exception", "builtins.BaseException"})
 BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
 REGISTERS = frozenset({"errorhandler", "app_errorhandler", "register_error_handler"})
-# method names that log, report or signal the error (`app.logger.exception`,
-# `logging.error`, `sentry_sdk.capture_exception`, `rollbar.report_exc_info`,
-# `bugsnag.notify`, `got_request_exception.send`, `app.log_exception`...)
-REPORTING_METHODS = frozenset(
-    {
-        "exception", "error", "critical", "fatal", "warning", "warn", "info", "debug",
-        "log", "log_exception", "handle_exception", "capture_exception",
-        "captureException", "capture_message", "captureMessage", "capture_event",
-        "report_exc_info", "report_message", "notify", "notify_exception", "send",
-        "emit", "print_exc", "print_exception", "write", "handle_error",
-    }
-)  # fmt: skip
-# libraries whose functions surely neither log nor report (building the response)
-QUIET_MODULES = ("flask", "werkzeug", "json", "http", "markupsafe", "jinja2")
-LOUD_BUILTINS = frozenset({"builtins.print", "builtins.exec", "builtins.eval"})
 
 
 def _code(text: str) -> str:
@@ -47,7 +33,10 @@ class HiddenExceptions(Rule):
         report (a method named like a logger's or a tracker's: `exception`, `error`,
         `warning`, `log`, `capture_exception`, `report_exc_info`, `notify`, `send`...;
         `print`; any function of the project or of a library other than Flask,
-        Werkzeug, json, Jinja or MarkupSafe).
+        Werkzeug, json, Jinja or MarkupSafe). A handler imported from another module of
+        the project (`app.register_error_handler(Exception, handle_error)`,
+        `app.errorhandler(Exception)(handle_error)`) is read from the project index,
+        which judges module-level functions taking one parameter the same way.
 
     Why is this bad?:
         Flask looks for a handler for the exception class first
@@ -224,26 +213,52 @@ class HiddenExceptions(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if (
+            isinstance(func, cst.Call)  # `app.errorhandler(Exception)(handle_error)`
+            and isinstance(func.func, cst.Attribute)
+            and func.func.attr.value in ("errorhandler", "app_errorhandler")
+            and len(node.args) == 1
+            and isinstance(node.args[0].value, (cst.Name, cst.Attribute))
+            and self._catches_all(func, 0, "code_or_exception")
+            and self._is_app_or_blueprint(func.func.value)
+        ):
+            self._check_imported(node.args[0].value, node, _spelled(func.func.value),
+                                 func.func.attr.value)  # fmt: skip
+            return
         if not (
             isinstance(func, cst.Attribute)
             and func.attr.value == "register_error_handler"
             and self._catches_all(node, 0, "code_or_exception")
             and len(node.args) >= 2
-            and isinstance(node.args[1].value, cst.Name)
+            and isinstance(node.args[1].value, (cst.Name, cst.Attribute))
             and self._is_app_or_blueprint(func.value)
         ):
             return
-        handler = bound_function(self, node.args[1].value)
+        value = node.args[1].value
+        handler = bound_function(self, value) if isinstance(value, cst.Name) else None
         if handler is not None:
             self._check(handler, node, _spelled(func.value), "register_error_handler")
+        else:
+            self._check_imported(value, node, _spelled(func.value), "register_error_handler")
+
+    def _check_imported(self, value: cst.BaseExpression, at: cst.CSTNode, owner: str, how: str) -> None:
+        """A handler defined in another module of the project: the index says whether
+        its body is quiet (index/handlers.py)."""
+        name = project_name(self, value)
+        if name is None or name not in self.context.index.quiet_functions:
+            return
+        self._report(at, _spelled(value), owner, how)
 
     def _check(self, handler: cst.FunctionDef, at: cst.CSTNode, owner: str, how: str) -> None:
         if id(handler) in self._seen or not self._hides(handler):
             return
         self._seen.add(id(handler))
+        self._report(at, handler.name.value, owner, how)
+
+    def _report(self, at: cst.CSTNode, handler: str, owner: str, how: str) -> None:
         self.report(
             at,
-            f"`{handler.name.value}()` handles every exception (`{owner}.{how}`) without "
+            f"`{handler}()` handles every exception (`{owner}.{how}`) without "
             "logging, reporting or re-raising it: Flask logs an error and sends "
             "`got_request_exception` (which Sentry, Rollbar and Bugsnag listen to) only "
             "for exceptions no handler takes, so these errors reach neither the log nor "

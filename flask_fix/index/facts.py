@@ -166,6 +166,9 @@ class ModuleFacts:
     # strings give it (None: not defined, or not known). A star import of this module
     # binds `__all__`, else the public names of `names` (the linker follows them)
     star_imports: list[str] = field(default_factory=list)
+    # module-level functions taking the error alone that neither raise nor may log or
+    # report: what a catch-all error handler of another module may be (index/handlers.py)
+    quiet_functions: set[str] = field(default_factory=set)
     names: tuple[str, ...] = ()
     all_names: tuple[str, ...] | None = None
     # module-level `x.run(...)` calls (`__main__` blocks included): the receiver's qualified

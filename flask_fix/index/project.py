@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from . import contextfacts, extensionfacts, sessionfacts
+from . import contextfacts, extensionfacts, handlers, sessionfacts
 from .facts import (
     AppObject,
     BlueprintObject,
@@ -168,6 +168,10 @@ class ProjectIndex:
     # Flask-Login user properties some class of the project defines as a plain method
     # (`def is_active(self)`): a call `current_user.is_active()` may be that method's (FLK802)
     login_methods: frozenset[str] = frozenset()
+    # qualified names (re-exports included) of module-level functions taking one
+    # parameter that neither raise nor may log or report (index/handlers.py): FLK602
+    # reports one registered as a catch-all error handler from another module
+    quiet_functions: frozenset[str] = frozenset()
     # caches, built on first use from the fields named (flask_fix.run.indexreads): the
     # compiled rules for flask_fix.index.routing (by the set of apps whose routes they
     # hold, None: every route), and the paths of `views`
@@ -365,6 +369,8 @@ class _ModuleScanner(ast.NodeVisitor):
         self.created: dict[str, str] = {}  # qualified name -> what call made it, if any
         # `__all__`: its names while every assignment to it is a literal, None once one is not
         self.all_names: list[str] | None = None
+        # module-level functions that may be error handlers (index/handlers.py)
+        self.handler_candidates: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
 
     def finish(self) -> ModuleFacts:
         module_scope = self.scopes[0]
@@ -374,6 +380,14 @@ class _ModuleScanner(ast.NodeVisitor):
             if target is not None and target != f"{self.module}.{name}"
         }
         self.facts.names = tuple(module_scope.names)
+        if self.handler_candidates:
+            imported = {
+                i.local: f"{i.module}.{i.name}" if i.name else i.module for i in self.facts.imports
+            }
+            star = bool(self.facts.star_imports)
+            for node in self.handler_candidates:
+                if handlers.is_quiet(node, imported, module_scope.names, star):
+                    self.facts.quiet_functions.add(node.name)
         if self.all_names is not None and "__all__" in module_scope.names:
             self.facts.all_names = tuple(self.all_names)
         return self.facts
@@ -509,6 +523,8 @@ class _ModuleScanner(ast.NodeVisitor):
                 self.visit(expression)
         qualname = self.scope.prefix + node.name
         sessionfacts.record_function(self, node, qualname)
+        if self.at_module_level and handlers.may_be_handler(node):
+            self.handler_candidates.append(node)
         # the decorator nearest the `def` is applied, hence registers, first
         for decorator in reversed(node.decorator_list):
             self.route_from_decorator(decorator, node.name, qualname)
@@ -1354,7 +1370,19 @@ class _Linker:
             "database_configs": self.database_configs(),
             "secret_key_may_be_set": may_set,
             "login_methods": frozenset(name for m in self.facts for name in m.login_methods),
+            "quiet_functions": self.quiet_functions(),
         }
+
+    def quiet_functions(self) -> frozenset[str]:
+        keys = {(m.path, name) for m in self.facts for name in m.quiet_functions}
+        if not keys:
+            return frozenset()
+        names = {f"{m.module}.{name}" for m in self.facts for name in m.quiet_functions}
+        for module in self.facts:  # re-exports: `from .errors import handle_error`
+            for local, target in self.exports_of(module).items():
+                if self.resolve(target, module.path) in keys:
+                    names.add(f"{module.module}.{local}")
+        return frozenset(names)
 
     def is_flask_class(self, key: Key, depth: int = 0) -> bool:
         """A project class deriving from flask.Flask."""

@@ -1834,7 +1834,10 @@ RULES = ({'code': 'FLK101',
          "    report (a method named like a logger's or a tracker's: `exception`, `error`,\n"
          '    `warning`, `log`, `capture_exception`, `report_exc_info`, `notify`, `send`...;\n'
          '    `print`; any function of the project or of a library other than Flask,\n'
-         '    Werkzeug, json, Jinja or MarkupSafe).\n'
+         '    Werkzeug, json, Jinja or MarkupSafe). A handler imported from another module of\n'
+         '    the project (`app.register_error_handler(Exception, handle_error)`,\n'
+         '    `app.errorhandler(Exception)(handle_error)`) is read from the project index,\n'
+         '    which judges module-level functions taking one parameter the same way.\n'
          '\n'
          'Why is this bad?:\n'
          '    Flask looks for a handler for the exception class first\n'

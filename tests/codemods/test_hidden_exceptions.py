@@ -102,3 +102,90 @@ def test_flask_logs_before_a_500_handler_but_not_before_a_catch_all_one(caplog):
             assert app.test_client().get("/").status_code == 500
         assert bool(signalled) is logged
         assert any("Exception on /" in r.getMessage() for r in caplog.records) is logged
+
+
+ERRORS_MODULE = dedent("""
+    from flask import jsonify, render_template
+    from werkzeug.exceptions import HTTPException
+
+    from .tracking import notify_team
+
+
+    def handle_error(error):
+        if isinstance(error, HTTPException):
+            return error
+        return render_template("error.html", message=str(error)), 500
+
+
+    def logged(error):
+        current_app.logger.exception("unhandled")
+        return jsonify(error="internal"), 500
+
+
+    def raised(error):
+        raise error
+
+
+    def reported(error):
+        notify_team(error)
+        return "error", 500
+
+
+    def printed(error):
+        print(error)
+        return "error", 500
+
+
+    def two_parameters(error, extra):
+        return "error", 500
+""")
+
+
+@pytest.mark.parametrize(
+    ("registration", "expected"),
+    [
+        ("app.register_error_handler(Exception, handle_error)",
+         [(8, "`handle_error()` handles every exception (`app.register_error_handler`)")]),
+        ("app.register_error_handler(Exception, errors.handle_error)",
+         [(8, "`errors.handle_error()` handles every exception (`app.register_error_handler`)")]),
+        ("app.errorhandler(BaseException)(handle_error)",
+         [(8, "`handle_error()` handles every exception (`app.errorhandler`)")]),
+        ("app.register_error_handler(Exception, reexported)",
+         [(8, "`reexported()` handles every exception (`app.register_error_handler`)")]),
+        # look-alikes: handlers that log, report, raise or print; not a catch-all; not
+        # the app; not a function of the project
+        ("app.register_error_handler(Exception, logged)", []),
+        ("app.register_error_handler(Exception, raised)", []),
+        ("app.register_error_handler(Exception, reported)", []),
+        ("app.register_error_handler(Exception, printed)", []),
+        ("app.register_error_handler(Exception, two_parameters)", []),
+        ("app.register_error_handler(500, handle_error)", []),
+        ("app.register_error_handler(ValueError, handle_error)", []),
+        ("api.register_error_handler(Exception, handle_error)", []),
+        ("app.register_error_handler(Exception, abort)", []),
+    ],
+)  # fmt: skip
+def test_a_handler_of_another_module(registration, expected):
+    from flask_fix.index.project import index_from_sources
+
+    app = dedent("""
+        from flask import Flask, abort
+        from . import errors
+        from .errors import handle_error, logged, raised, reported, printed, two_parameters
+        from .reexports import handle_error as reexported
+        app = Flask(__name__)
+        api = object()
+        {registration}
+    """).format(registration=registration)
+    sources = {
+        "pkg/__init__.py": "",
+        "pkg/errors.py": ERRORS_MODULE,
+        "pkg/tracking.py": "def notify_team(error):\n    print(error)\n",
+        "pkg/reexports.py": "from .errors import *\n",
+        "pkg/app.py": app,
+    }
+    index = index_from_sources(sources)
+    assert "pkg.errors.handle_error" in index.quiet_functions
+    result = fix_code(app, select=("FLK602",), index=index, path="pkg/app.py")
+    assert result.source == app
+    assert [(f.line, f.message.split(" without ")[0]) for f in result.findings] == expected

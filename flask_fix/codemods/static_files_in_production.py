@@ -30,12 +30,12 @@ _PYTHON = re.compile(r"(python|pypy)(\d+(\.\d+)*)?")
 # what serves /static in front of the app, or instead of Flask's static route:
 # a web server in a Dockerfile or compose file (its image or its package)
 _WEB_SERVER = re.compile(r"\b(nginx|caddy|httpd|apache2?|lighttpd|openresty)\b", re.IGNORECASE)
-# a web server's configuration for /static (nginx `location /static`, `alias .../static`;
-# Caddy `handle_path /static*`, `file_server`; Apache `Alias /static`)
-_STATIC_CONFIG = re.compile(
-    r"location\s+(?:[=~^*]+\s*)?\S*static|alias\s+\S*static|file_server|"
-    r"handle(?:_path)?\s+/static|Alias\s+/static",
-    re.IGNORECASE,
+# a web server's configuration for the static URL or folder (nginx `location /static`,
+# `alias .../static`; Caddy `handle_path /static*`, `file_server`; Apache `Alias
+# /static`), {0}: the last parts of the apps' static URL paths and folders
+_STATIC_CONFIG = (
+    r"location\s+(?:[=~^*]+\s*)?\S*(?:{0})|alias\s+\S*(?:{0})|file_server|"
+    r"handle(?:_path)?\s+/(?:{0})|Alias\s+/(?:{0})"
 )
 # uWSGI serving the files itself (`--static-map /static=app/static`, `check-static`)
 _UWSGI_STATIC = re.compile(r"static-map|check-static|static-index", re.IGNORECASE)
@@ -50,8 +50,9 @@ class StaticFilesInProduction(ProjectTransform):
     What it does:
         Finds production commands (Gunicorn, uWSGI or Waitress, in a Procfile, a
         Dockerfile or a compose file) that serve a project whose app has a static folder
-        (`static/` next to the module creating the app), when nothing else in the
-        repository serves `/static`: no nginx, Caddy or Apache configuration for it, no
+        (`static/` next to the module creating the app, or the `static_folder=` it is
+        given), when nothing else in the repository serves `/static` (or the app's
+        `static_url_path`): no nginx, Caddy or Apache configuration for it, no
         web server in a Dockerfile or compose file, no uWSGI `static-map`, no WhiteNoise,
         no CDN or object-storage setting (Flask-CDN, Flask-S3, `STATIC_URL`).
 
@@ -78,9 +79,11 @@ class StaticFilesInProduction(ProjectTransform):
         Report only: how the files should be served depends on the hosting.
         Choices where the catalogue is silent: the finding sits on each production command
         of a deployment file that is not for development (FLK601's rules: `Procfile.dev`,
-        files under `tests/`, `examples/`, `docs/`...); a static folder is the default one
-        (`static/` beside the app's module) and must hold files, so a `static_folder=`
-        elsewhere is not seen; any web server named in a Dockerfile or compose file counts
+        files under `tests/`, `examples/`, `docs/`...); the static folder is the app's
+        `static_folder=` when a string literal gives it (else the app is left out), by
+        default `static/` beside the app's module, and must hold files; a web server's
+        configuration counts when it names the folder's or the URL path's last part;
+        blueprints' static folders are not looked at; any web server named in a Dockerfile or compose file counts
         as serving `/static` (its configuration may come from an image), as does any
         mention of WhiteNoise or of a CDN setting in the project's Python files or
         requirements: the rule prefers silence to a wrong report.
@@ -156,15 +159,15 @@ class StaticFilesInProduction(ProjectTransform):
     def transform(self, context: ProjectContext) -> TransformResult:
         result = TransformResult()
         index = context.index
-        static = sorted(
-            {
-                os.path.normpath(os.path.join(os.path.dirname(app.path), "static"))
-                for app in (*index.apps, *index.factory_apps)
-            }
-        )
-        static = [folder for folder in static if context.files_under(folder)]
+        served: dict[str, set[str | None]] = {}  # static folder -> its URL paths
+        for app in (*index.apps, *index.factory_apps):
+            if app.static_folder:  # None: no static folder; "": not known
+                folder = os.path.join(os.path.dirname(app.path), app.static_folder)
+                served.setdefault(os.path.normpath(folder), set()).add(app.static_url_path)
+        static = [folder for folder in sorted(served) if context.files_under(folder)]
         if not static:
             return result
+        urls = sorted({url or "/" for f in static for url in served[f] if url is not None})
         files = [os.path.normpath(p) for p in context.files_under(_root(index))]
         uses = []  # (path, text, word, server) of each production command
         for path in files:
@@ -175,16 +178,22 @@ class StaticFilesInProduction(ProjectTransform):
                 server = _server(simple_command(command))
                 if server is not None and not any(_UWSGI_STATIC.search(w.text) for w in command):
                     uses.append((path, text, server))
-        if not uses or _served_otherwise(context, files):
+        words = {os.path.basename(f) for f in static}
+        words.update(url.rstrip("/").rpartition("/")[2] for url in urls)
+        words.discard("")
+        config = re.compile(_STATIC_CONFIG.format("|".join(map(re.escape, sorted(words)))),
+                            re.IGNORECASE)  # fmt: skip
+        if not uses or _served_otherwise(context, files, config):
             return result
         folders = ", ".join(f"{os.path.relpath(f)}/" for f in static)
+        at = " or ".join(urls) or "them"
         for path, text, (server, word) in uses:
             line, column = Positions(text).line_col(word.start)
             if context.suppressed(self.code, path, line):
                 continue
             message = (
                 f"{server} serves the app, and Flask's static route serves {folders} through "
-                "its workers: nothing in the repository serves /static otherwise (no nginx "
+                f"its workers: nothing in the repository serves {at} otherwise (no nginx "
                 "or Caddy configuration for it, no WhiteNoise, no CDN setting); serve the "
                 "files with the web server in front, or with WhiteNoise"
             )
@@ -242,8 +251,9 @@ def _server(words: tuple[Word, ...]) -> tuple[str, Word] | None:
     return None
 
 
-def _served_otherwise(context: ProjectContext, files: list[str]) -> bool:
-    """Whether anything in the repository serves /static besides Flask's route."""
+def _served_otherwise(context: ProjectContext, files: list[str], config: re.Pattern) -> bool:
+    """Whether anything in the repository serves the static files besides Flask's
+    route; `config`: what a web server's configuration serving them says."""
     for path in files:
         name = os.path.basename(path)
         kind = file_kind(path)
@@ -252,7 +262,7 @@ def _served_otherwise(context: ProjectContext, files: list[str]) -> bool:
                 return True
         elif name.lower().startswith("caddyfile") or _CONFIG_NAMES.search(name):
             text = _text(context, path)
-            if _STATIC_CONFIG.search(text) or _UWSGI_STATIC.search(text):
+            if config.search(text) or _UWSGI_STATIC.search(text):
                 return True
         elif name.endswith(".py") or _REQUIREMENTS.search(name):
             if _PYTHON_STATIC.search(_text(context, path)):

@@ -39,6 +39,12 @@ class AppObject:
     line: int
     # qualified name of the function creating it (a factory); None at module level
     function: str | None = None
+    # `Flask(static_folder=...)` as written, relative to the module's folder (Flask's
+    # root_path); None: no static folder; "" when not a literal string
+    static_folder: str | None = "static"
+    # the URL its static route is served at (`static_url_path`, else '/' and the
+    # folder's name); None when not known
+    static_url_path: str | None = "/static"
 
     @property
     def qualified_name(self) -> str:

@@ -676,18 +676,25 @@ class _ModuleScanner(ast.NodeVisitor):
         function = self.enclosing_function()
         if function is None:
             return
-        app = AppObject(self.facts.path, self.module, variable, call.lineno, function or None)
-        (self.facts.factory_apps if function else self.facts.apps).append(app)
         arguments, complete = _call_arguments(call, _FLASK_PARAMETERS)
         host_matching = arguments.get("host_matching")
         folder = arguments.get("static_folder", ast.Constant("static"))
-        self.add_static_route(
+        url_prefix = self.add_static_route(
             self.own(variable),
             folder,
             arguments.get("static_url_path"),
             call.lineno,
             modeled=complete and _is_none_or_false(host_matching),
         )
+        if _is_none(folder):
+            static_folder, url_prefix = None, None
+        else:
+            static_folder = self.string(folder) or ""
+        app = AppObject(
+            self.facts.path, self.module, variable, call.lineno, function or None,
+            static_folder, url_prefix,
+        )  # fmt: skip
+        (self.facts.factory_apps if function else self.facts.apps).append(app)
 
     def add_blueprint(self, variable: str, call: ast.Call) -> None:
         function = self.enclosing_function()
@@ -728,10 +735,11 @@ class _ModuleScanner(ast.NodeVisitor):
         line: int,
         *,
         modeled: bool,
-    ) -> None:
-        """The `<static_url_path>/<path:filename>` route Flask adds for a static folder."""
+    ) -> str | None:
+        """The `<static_url_path>/<path:filename>` route Flask adds for a static folder;
+        returns its URL path (`/static`; '' for the root), None when not known."""
         if _is_none(folder):
-            return
+            return None
         if _is_none(url_path):
             basename = self.static_basename(folder)
             prefix = None if basename is None else f"/{basename}".rstrip("/")
@@ -757,6 +765,7 @@ class _ModuleScanner(ast.NodeVisitor):
                 modeled=modeled,
             )
         )
+        return prefix
 
     def static_basename(self, folder: ast.expr | None) -> str | None:
         """os.path.basename of a static folder, as Flask computes static_url_path.

@@ -1884,8 +1884,9 @@ RULES = ({'code': 'FLK101',
          '    Finds production commands (Gunicorn, uWSGI or Waitress, in a Procfile, a\n'
          '    Dockerfile or a compose file) that serve a project whose app has a static '
          'folder\n'
-         '    (`static/` next to the module creating the app), when nothing else in the\n'
-         '    repository serves `/static`: no nginx, Caddy or Apache configuration for it, no\n'
+         '    (`static/` next to the module creating the app, or the `static_folder=` it is\n'
+         "    given), when nothing else in the repository serves `/static` (or the app's\n"
+         '    `static_url_path`): no nginx, Caddy or Apache configuration for it, no\n'
          '    web server in a Dockerfile or compose file, no uWSGI `static-map`, no '
          'WhiteNoise,\n'
          '    no CDN or object-storage setting (Flask-CDN, Flask-S3, `STATIC_URL`).\n'
@@ -1915,11 +1916,12 @@ RULES = ({'code': 'FLK101',
          'command\n'
          "    of a deployment file that is not for development (FLK601's rules: "
          '`Procfile.dev`,\n'
-         '    files under `tests/`, `examples/`, `docs/`...); a static folder is the default '
-         'one\n'
-         "    (`static/` beside the app's module) and must hold files, so a `static_folder=`\n"
-         '    elsewhere is not seen; any web server named in a Dockerfile or compose file '
-         'counts\n'
+         "    files under `tests/`, `examples/`, `docs/`...); the static folder is the app's\n"
+         '    `static_folder=` when a string literal gives it (else the app is left out), by\n'
+         "    default `static/` beside the app's module, and must hold files; a web server's\n"
+         "    configuration counts when it names the folder's or the URL path's last part;\n"
+         "    blueprints' static folders are not looked at; any web server named in a "
+         'Dockerfile or compose file counts\n'
          '    as serving `/static` (its configuration may come from an image), as does any\n'
          "    mention of WhiteNoise or of a CDN setting in the project's Python files or\n"
          '    requirements: the rule prefers silence to a wrong report.',

@@ -233,7 +233,10 @@ def test_factory_app_routes_and_registrations():
         }
     )
     assert index.apps == []
-    assert index.factory_apps == [AppObject("pkg/__init__.py", "pkg", "app", 5, "create_app")]
+    assert index.factory_apps == [
+        AppObject("pkg/__init__.py", "pkg", "app", 5, "create_app", static_folder=None,
+                  static_url_path=None)
+    ]  # fmt: skip
     assert [(r.url, r.endpoint, r.app, r.certain) for r in index.routes] == [
         ("/health", "health", "pkg.create_app.<locals>.app", True),
         ("/v/", "views.home", "pkg.create_app.<locals>.app", True),

@@ -30,7 +30,10 @@ What the results say after several rounds:
   file was written each round): a finding first seen on rewritten text is shown where
   its line was (`LineMap`); a finding seen again in a later round replaces the earlier
   one (same rule, same place: FLK201's refusal becomes FLK201's fix);
-- `fixed` gathers the fixes of every round; `remaining` is the last word on each file;
+- `fixed` gathers the fixes of every round; `remaining` is the last word on each file,
+  but for the report-only notes a rule attached to its own rewrite of the file (FLK803's
+  `Server(passthrough_errors=...)` not carried over): the rule, run again on its output,
+  no longer sees what they are about, so they stay unless it reports there again;
 - `diff` and the written file are the final text, against the file on disk;
 - the edits (JSON, SARIF, rdjson) of a file changed by one fix phase alone are each
   fix's own, on the file as read, as always. When a file changed in more than one step
@@ -157,7 +160,19 @@ def _merge(
     fixed_matched = _matches(earlier.fixed, later.fixed)
     gone = {id(old) for old in fixed_matched.values()}
     fixed = [f for f in earlier.fixed if id(f) not in gone] + later_fixed
-    remaining = [f for f in earlier.remaining if not speaks_for(f)] + [
+    # a note a rule attached to its own rewrite of this file (what the rewrite could not
+    # carry over) is left after the fixes: a later round runs that rule on its output,
+    # which no longer shows what the note is about, so only the rule reporting there
+    # again (same place or same message) replaces it
+    own = {f.code for f in earlier.fixed}
+    again = {_key(f) for f in later.findings} | {_key(f) for f in later.remaining}
+    said = {(f.code, f.message) for f in (*later.findings, *later.remaining)}
+    notes = [
+        f for f in earlier.remaining
+        if speaks_for(f) and not f.has_fix and f.code in own
+        and _key(f) not in again and (f.code, f.message) not in said
+    ]  # fmt: skip
+    remaining = [f for f in earlier.remaining if not speaks_for(f)] + notes + [
         f for f in later.remaining if speaks_for(f)
     ]
     return dataclasses.replace(

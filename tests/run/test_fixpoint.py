@@ -338,3 +338,86 @@ def test_two_findings_of_a_rule_on_one_line_stay_two_after_another_round():
         (20, "Markup moved"), (28, "contextfilter removed")
     ]  # fmt: skip
     assert merged.fixed == [markup] and [f.column for f in merged.remaining] == [1]
+
+
+MANAGE_WITH_SERVER = code("""
+    from flask_script import Manager, Server
+
+    from app import app
+
+    manager = Manager(app)
+    manager.add_command("runserver", Server(host="0.0.0.0", passthrough_errors=True))
+
+
+    @manager.command
+    def hello():
+        print("hi")
+
+
+    if __name__ == "__main__":
+        manager.run()
+""")
+SERVER_NOTE = "`Server(passthrough_errors=True)` is not carried over"
+
+
+def test_a_note_on_a_transforms_own_rewrite_survives_a_second_round(tmp_path):
+    """FLK803 converts manage.py in the first round and notes the `Server` setting it
+    drops; FLK705 then FLK201 take a second round, in which FLK803 runs again on the
+    converted manage.py and finds nothing. The note is left after the fixes: --check and
+    the write run both list it, once, where it was."""
+    app = BEFORE_FIRST_REQUEST.replace('\n\nif __name__ == "__main__":\n    app.run()\n', "")
+    folder = project(tmp_path, app, "flask<2\nflask-script\n")
+    (folder / "manage.py").write_text(MANAGE_WITH_SERVER)
+
+    def notes(out: str) -> list[tuple]:
+        return [
+            (Path(f["path"]).name, f["line"], f["column"], f["fix_level"])
+            for f in json.loads(out)["findings"] if SERVER_NOTE in f["message"]
+        ]  # fmt: skip
+
+    where = [("manage.py", 6, 57, "report")]
+    status, out = cli(folder, "--unsafe-fixes", "--check", "--output-format", "json")
+    assert status == 1 and notes(out) == where
+    assert {f["code"] for f in json.loads(out)["findings"]} >= {"FLK201", "FLK705", "FLK803"}
+    status, out = cli(folder, "--unsafe-fixes", "--output-format", "json")
+    assert notes(out) == where
+    assert "FlaskGroup" in (folder / "manage.py").read_text()
+    assert "def create_app(" in (folder / "app.py").read_text()
+    assert cli(folder, "--unsafe-fixes", "--diff") == (0, "")
+
+
+def test_which_earlier_notes_a_later_round_keeps():
+    """Kept: a report-only finding of a rule that fixed the file in the earlier round,
+    which the later round does not report. Replaced: the same note reported again (once).
+    Dropped: a report-only finding of a rule that did not fix the file (a refusal the
+    later round's fix lifted)."""
+    import dataclasses
+
+    from flask_fix.model import FileResult, Finding, FixLevel
+
+    def finding(code: str, line: int, message: str, level: FixLevel) -> Finding:
+        return Finding(
+            code, "x", message, "m.py", line, 1, line, 5, level, has_fix=level is not FixLevel.REPORT,
+        )  # fmt: skip
+
+    fix = finding("FLK803", 5, "converted", FixLevel.UNSAFE)
+    note = finding("FLK803", 6, "Server(x=1) not carried over", FixLevel.REPORT)
+    refusal = finding("FLK201", 3, "cannot convert", FixLevel.REPORT)
+    earlier = FileResult(
+        "m.py", findings=[refusal, fix, note], fixed=[fix], remaining=[refusal, note]
+    )
+    later = FileResult("m.py")
+    merged = fixpoint._merge(earlier, later, None, shifted=True)
+    assert merged.remaining == [note]
+    # reported again (its finding shown on the file as read, where the note was; left
+    # on the rewritten text): once, the later one
+    again = finding("FLK803", 2, "Server(x=1) not carried over", FixLevel.REPORT)
+    shown = dataclasses.replace(again, line=6, end_line=6)
+    later = FileResult("m.py", findings=[shown], remaining=[again])
+    merged = fixpoint._merge(earlier, later, None, shifted=True)
+    assert merged.remaining == [again] and len(merged.findings) == 3
+    # a later round that speaks for the transforms alone keeps the file rules' findings
+    other = finding("FLK705", 8, "removed", FixLevel.REPORT)
+    earlier.remaining.append(other)
+    merged = fixpoint._merge(earlier, FileResult("m.py"), frozenset({"FLK201", "FLK803"}), shifted=True)
+    assert merged.remaining == [note, other]

@@ -226,6 +226,12 @@ class DevServerCommand(TextRule):
                 f"`runserver` calls `app.run()`): {USE_INSTEAD}; {DEV_SERVER_WARNING}"
             )
             return [(message, words[0], words[-1])]
+        if how == "flask-group" and arguments and arguments[0].text == "run":
+            message = (
+                f"`{shown} run` starts Flask's development server ({script} runs a "
+                f"`FlaskGroup`, whose `run` is `flask run`): {USE_INSTEAD}; {DEV_SERVER_WARNING}"
+            )
+            return [(message, words[0], words[-1])]
         return []
 
     def _script_path(self, text_path: str, target: str, kind: str) -> str | None:
@@ -317,7 +323,9 @@ class DevServerInProduction(Rule):
         (an absolute path by its trailing components), is a module of the project
         calling `.run()` on an app at module level or in its `__main__` block, and
         `python -m X` likewise; `python manage.py runserver` when manage.py creates a
-        Flask-Script `Manager`. Files meant for development or tests are skipped: a
+        Flask-Script `Manager`, and `python manage.py run` when manage.py runs a
+        `FlaskGroup` (as FLK803 writes it) that keeps Flask's `run` (not
+        `add_default_commands=False`, no `run` command of its own). Files meant for development or tests are skipped: a
         file name marked `dev`, `development`, `local`, `test`, `ci`, `e2e`, `example`,
         `docs`, `demo` (`docker-compose.dev.yml`, `Procfile.dev`, `run-local.sh`), a
         folder such as `.devcontainer/`, `tests/`, `examples/`, `docs/`; and compose

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from . import contextfacts, extensionfacts, handlers, sessionfacts
+from . import clifacts, contextfacts, extensionfacts, handlers, sessionfacts
 from .facts import (
     AppObject,
     BlueprintObject,
@@ -115,7 +115,8 @@ class ProjectIndex:
     # reading one through a module import (`import pkg.models`: `pkg.models.db`) (paths)
     sqlalchemy_users: frozenset[str] = frozenset()
     # modules that start Flask's development server when run as a script, and how:
-    # 'app.run' (module-level or `__main__`-block app.run()) or 'flask-script' (a Manager)
+    # 'app.run' (module-level or `__main__`-block app.run()), 'flask-script' (a Manager) or
+    # 'flask-group' (a FlaskGroup with Flask's `run` command: flask_fix.index.clifacts)
     dev_server_scripts: dict[str, str] = field(default_factory=dict)
     # modules that may declare routes but use syntax newer than this interpreter's `ast`
     # (LibCST parses them): their routes are unknown, so no URL can be proven unique
@@ -303,6 +304,8 @@ def scan_module(path: str, module: str, tree: ast.Module) -> tuple[ModuleFacts, 
     facts.raw["extensions"] = extensionfacts.scan_module(
         path, tree, facts.raw.get("extensions"), scanner.nodes
     )
+    if clifacts.runs_flask_run(tree, facts.imports):
+        facts.raw["flask_group_run"] = True
     return facts, scanner.nodes
 
 
@@ -1731,6 +1734,8 @@ class _Linker:
             else:
                 if FLASK_SCRIPT_MANAGERS & set(module.call_results.values()):
                     scripts[module.path] = "flask-script"
+                elif module.raw.get("flask_group_run"):
+                    scripts[module.path] = "flask-group"
         return scripts
 
 

@@ -1798,7 +1798,10 @@ RULES = ({'code': 'FLK101',
          '    (an absolute path by its trailing components), is a module of the project\n'
          '    calling `.run()` on an app at module level or in its `__main__` block, and\n'
          '    `python -m X` likewise; `python manage.py runserver` when manage.py creates a\n'
-         '    Flask-Script `Manager`. Files meant for development or tests are skipped: a\n'
+         '    Flask-Script `Manager`, and `python manage.py run` when manage.py runs a\n'
+         "    `FlaskGroup` (as FLK803 writes it) that keeps Flask's `run` (not\n"
+         '    `add_default_commands=False`, no `run` command of its own). Files meant for '
+         'development or tests are skipped: a\n'
          '    file name marked `dev`, `development`, `local`, `test`, `ci`, `e2e`, `example`,\n'
          '    `docs`, `demo` (`docker-compose.dev.yml`, `Procfile.dev`, `run-local.sh`), a\n'
          '    folder such as `.devcontainer/`, `tests/`, `examples/`, `docs/`; and compose\n'

@@ -139,6 +139,49 @@ def test_python_scripts_resolved_through_the_index(filename, command, found):
     assert check(filename, command + "\n", project) == ([1] if found else [])
 
 
+FLASK_GROUP_HEAD = "import click\nfrom flask.cli import FlaskGroup\nfrom app import app\n"
+FLASK_GROUP_MAIN = "if __name__ == '__main__':\n    cli()\n"
+
+
+@pytest.mark.parametrize(
+    ("manage", "found"),
+    [
+        # as FLK803 writes it, from Manager(app) and from Manager(create_app)
+        (FLASK_GROUP_HEAD + "if __name__ == '__main__':\n    FlaskGroup(create_app=lambda: app)()\n", True),
+        (FLASK_GROUP_HEAD + "cli = FlaskGroup(create_app=lambda: app)\n" + FLASK_GROUP_MAIN, True),
+        (FLASK_GROUP_HEAD + "@click.group(cls=FlaskGroup, create_app=lambda: app)\n"
+         "def cli():\n    pass\n" + FLASK_GROUP_MAIN, True),
+        ("import flask.cli\nfrom app import app\ncli = flask.cli.FlaskGroup(create_app=lambda: app)\n"
+         "cli.main()\n", True),
+        # a command of the group's own named run, on another command name: Flask's still
+        (FLASK_GROUP_HEAD + "cli = FlaskGroup(create_app=lambda: app)\n"
+         "@cli.command('serve')\ndef run():\n    pass\n" + FLASK_GROUP_MAIN, True),
+        # look-alikes: no Flask `run` behind `python manage.py run`
+        (FLASK_GROUP_HEAD + "cli = FlaskGroup(create_app=lambda: app, add_default_commands=False)\n"
+         + FLASK_GROUP_MAIN, False),
+        (FLASK_GROUP_HEAD + "cli = FlaskGroup(create_app=lambda: app)\n"
+         "@cli.command()\ndef run():\n    pass\n" + FLASK_GROUP_MAIN, False),
+        (FLASK_GROUP_HEAD + "cli = FlaskGroup(create_app=lambda: app)\n"
+         "@cli.command('run')\ndef start_worker():\n    pass\n" + FLASK_GROUP_MAIN, False),
+        (FLASK_GROUP_HEAD + "cli = FlaskGroup(create_app=lambda: app)\n"
+         "cli.add_command(worker, 'run')\n" + FLASK_GROUP_MAIN, False),
+        (FLASK_GROUP_HEAD + "@click.group()\ndef cli():\n    pass\n"
+         "@cli.command()\ndef run():\n    pass\n" + FLASK_GROUP_MAIN, False),  # plain click
+        (FLASK_GROUP_HEAD + "cli = FlaskGroup(create_app=lambda: app)\n", False),  # never run
+        (FLASK_GROUP_HEAD + "def main():\n    FlaskGroup(create_app=lambda: app)()\n", False),
+        ("from app import app\nclass FlaskGroup:\n    pass\ncli = FlaskGroup()\n"
+         + FLASK_GROUP_MAIN, False),
+    ],
+)
+def test_python_manage_py_run_through_a_flask_group(manage, found):
+    project = {"app.py": "from flask import Flask\napp = Flask(__name__)\n", "manage.py": manage}
+    assert check("Procfile", "web: python manage.py run --host 0.0.0.0\n", project) == (
+        [1] if found else []
+    )
+    # another command of the script is not the server
+    assert check("Procfile", "release: python manage.py db upgrade\n", project) == []
+
+
 def test_text_messages():
     [finding] = DevServerCommand().check("Procfile", "web: exec flask run -p $PORT\n")
     assert (finding.line, finding.column, finding.end_column) == (1, 11, 29)
@@ -231,3 +274,33 @@ def test_command_line_runs_both_parts(tmp_path: Path):
     assert listed.stdout.count("FLK601") == 1
     explained = flask_fix("--explain", "FLK601", cwd=tmp_path)
     assert "Procfile" in explained.stdout and "Fix safety" in explained.stdout
+
+
+def test_python_manage_py_run_after_flk803_converted_manage_py(tmp_path: Path):
+    """FLK803 turns a Flask-Script manage.py into a FlaskGroup and the Procfile's
+    `runserver` into `run`: FLK601 reports the Procfile before the rewrite and after it."""
+    (tmp_path / "app.py").write_text("from flask import Flask\n\napp = Flask(__name__)\n")
+    (tmp_path / "manage.py").write_text(
+        "from flask_script import Manager\n\nfrom app import app\n\nmanager = Manager(app)\n\n\n"
+        "@manager.command\ndef hello():\n    print('hi')\n\n\n"
+        "if __name__ == '__main__':\n    manager.run()\n"
+    )
+    (tmp_path / "Procfile").write_text("web: python manage.py runserver\n")
+    (tmp_path / "requirements.txt").write_text("flask-script\n")
+
+    def flk601() -> list[str]:
+        result = flask_fix("--check", "--no-cache", "--select", "FLK601", ".", cwd=tmp_path)
+        return [line.split(": use")[0] for line in result.stdout.splitlines() if "FLK601" in line]
+
+    assert flk601() == [
+        "Procfile:1:6: FLK601 `python manage.py runserver` starts Flask's development server "
+        "(Flask-Script's `runserver` calls `app.run()`)"
+    ]
+    written = flask_fix("--no-cache", "--unsafe-fixes", "--select", "FLK803", ".", cwd=tmp_path)
+    assert written.returncode in (0, 1), written.stderr
+    assert (tmp_path / "Procfile").read_text() == "web: python manage.py run\n"
+    assert "FlaskGroup(create_app=lambda: app)()" in (tmp_path / "manage.py").read_text()
+    assert flk601() == [
+        "Procfile:1:6: FLK601 `python manage.py run` starts Flask's development server "
+        "(manage.py runs a `FlaskGroup`, whose `run` is `flask run`)"
+    ]

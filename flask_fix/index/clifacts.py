@@ -58,7 +58,7 @@ def runs_flask_run(tree: ast.Module, imports: Iterable[ImportedName]) -> bool:
                 if qualified(decorator.func) in _CLICK_GROUPS:
                     cls = next((k.value for k in decorator.keywords if k.arg == "cls"), None)
                     if cls is not None and qualified(cls) == FLASK_GROUP:
-                        groups[statement.name] = _has_defaults(decorator)
+                        groups[statement.name] = _has_defaults(decorator, positional=False)
                 func = decorator.func
                 if (
                     isinstance(func, ast.Attribute)
@@ -85,8 +85,16 @@ def runs_flask_run(tree: ast.Module, imports: Iterable[ImportedName]) -> bool:
     )
 
 
-def _has_defaults(call: ast.Call) -> bool:
-    """Whether FlaskGroup(...) (or click.group(cls=FlaskGroup, ...)) keeps Flask's commands."""
+def _has_defaults(call: ast.Call, positional: bool = True) -> bool:
+    """Whether FlaskGroup(...) (or click.group(cls=FlaskGroup, ...), `positional` False:
+    its first argument is the name) keeps Flask's commands. FlaskGroup's first parameter
+    is add_default_commands: `FlaskGroup(app)` (CTFd's manage.py) keeps them."""
+    if positional and call.args:
+        first = call.args[0]
+        if isinstance(first, ast.Starred):
+            return False
+        if isinstance(first, ast.Constant) and not first.value:
+            return False
     for keyword in call.keywords:
         if keyword.arg is None:
             return False  # **kwargs: unknown

@@ -149,6 +149,9 @@ FLASK_GROUP_MAIN = "if __name__ == '__main__':\n    cli()\n"
         # as FLK803 writes it, from Manager(app) and from Manager(create_app)
         (FLASK_GROUP_HEAD + "if __name__ == '__main__':\n    FlaskGroup(create_app=lambda: app)()\n", True),
         (FLASK_GROUP_HEAD + "cli = FlaskGroup(create_app=lambda: app)\n" + FLASK_GROUP_MAIN, True),
+        # FlaskGroup's first parameter is add_default_commands: an app there is true
+        (FLASK_GROUP_HEAD + "cli = FlaskGroup(app)\n" + FLASK_GROUP_MAIN, True),
+        (FLASK_GROUP_HEAD + "cli = FlaskGroup(False, create_app=lambda: app)\n" + FLASK_GROUP_MAIN, False),
         (FLASK_GROUP_HEAD + "@click.group(cls=FlaskGroup, create_app=lambda: app)\n"
          "def cli():\n    pass\n" + FLASK_GROUP_MAIN, True),
         ("import flask.cli\nfrom app import app\ncli = flask.cli.FlaskGroup(create_app=lambda: app)\n"

@@ -6,7 +6,7 @@ import os
 import re
 
 from ..index.project import ProjectIndex
-from ..index.projectroot import PROJECT_MARKERS
+from ..index.projectroot import search_folder
 from ..model import FixLevel
 from ..rewrite.base import ProjectContext, ProjectExample, ProjectFinding, ProjectTransform
 from ..rewrite.base import TransformResult
@@ -402,17 +402,8 @@ def _run_options(options: str, defaults: tuple[str, ...]) -> tuple[str, list[str
 
 
 def _root(path: str) -> str:
-    """The folder to search: from the manager module's folder upward to the first folder
-    with a project marker, never above the current directory (as FLK603 searches)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    here = os.getcwd()
-    if folder != here and not folder.startswith(here + os.sep):
-        return folder
-    while folder != here and not any(
-        os.path.lexists(os.path.join(folder, marker)) for marker in PROJECT_MARKERS
-    ):
-        folder = os.path.dirname(folder)
-    return os.path.relpath(folder, here)
+    """The folder to search: the manager module's project (as FLK603 searches)."""
+    return search_folder(os.path.dirname(os.path.abspath(path)))
 
 
 def _text_files(context: ProjectContext, root: str) -> list[str]:

@@ -6,7 +6,7 @@ import os
 import re
 
 from ..index.project import ProjectIndex
-from ..index.projectroot import PROJECT_MARKERS
+from ..index.projectroot import search_folder
 from ..model import FixLevel
 from ..rewrite.base import ProjectContext, ProjectExample, ProjectFinding, ProjectTransform
 from ..rewrite.base import TransformResult
@@ -207,20 +207,10 @@ class StaticFilesInProduction(ProjectTransform):
 
 
 def _root(index: ProjectIndex) -> str:
-    """The folder to search: from the folder holding every indexed module, upward to the
-    first folder with a project marker (pyproject.toml, setup.py, .git...), never above
-    the current directory (a run on `.` searches it); the modules' folder itself when
-    they lie outside the current directory."""
+    """The folder to search: the project of the folder holding every indexed module
+    (`search_folder`)."""
     folders = [os.path.abspath(os.path.dirname(p)) for p in index.modules]
-    folder = os.path.commonpath(folders) if folders else os.getcwd()
-    here = os.getcwd()
-    if folder != here and not folder.startswith(here + os.sep):
-        return folder
-    while folder != here and not any(
-        os.path.lexists(os.path.join(folder, marker)) for marker in PROJECT_MARKERS
-    ):
-        folder = os.path.dirname(folder)
-    return os.path.relpath(folder, here)
+    return search_folder(os.path.commonpath(folders) if folders else os.getcwd())
 
 
 def _text(context: ProjectContext, path: str) -> str:

@@ -51,6 +51,20 @@ def root_of_folder(folder: str) -> str | None:
         folder = parent
 
 
+def search_folder(folder: str) -> str:
+    """The folder a project transform searches for the project's other files (Procfiles,
+    Dockerfiles, web-server configs, docs), given the folder of its modules (absolute):
+    upward to the first project root, the same roots the runner groups files by, never
+    above the current directory (a run on `.` searches it); `folder` itself when it lies
+    outside the current directory. Relative to the current directory when inside it."""
+    here = os.getcwd()
+    if folder != here and not folder.startswith(here + os.sep):
+        return folder
+    while folder != here and not is_project_root(folder):
+        folder = os.path.dirname(folder)
+    return os.path.relpath(folder, here)
+
+
 class Projects:
     """Which project each file of a run belongs to: its project root (absolute), or
     NO_PROJECT. Each folder is looked at once."""

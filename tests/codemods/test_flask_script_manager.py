@@ -136,3 +136,33 @@ def test_returned_exit_status_becomes_sys_exit():
     )
     notes = [f for f in findings if not f.has_fix]
     assert [(f.line, "`lint` returns a value" in f.message) for f in notes] == [(22, True)]
+
+
+def test_files_of_another_project_below_the_same_repository_are_left_alone(tmp_path, monkeypatch):
+    """A run on one project of a repository (its own requirements.txt, the repository's
+    .git above) searches that project for `manage.py runserver`, as the runner groups
+    files by project: a sibling fixture's Procfile is neither read as this project's
+    nor rewritten (it was, and the run stopped with a KeyError in the runner)."""
+    import subprocess
+    import sys
+
+    (tmp_path / ".git").mkdir()
+    app = tmp_path / "samples" / "blog"
+    app.mkdir(parents=True)
+    (app / "requirements.txt").write_text("Flask-Script==2.0.6\n")
+    (app / "app.py").write_text(APP)
+    (app / "manage.py").write_text(HEAD + "@manager.command\ndef seed():\n    pass\n" + MAIN)
+    (app / "Procfile").write_text("web: python manage.py runserver\n")
+    other = tmp_path / "tests" / "fixture"
+    other.mkdir(parents=True)
+    (other / "requirements.txt").write_text("flask\n")
+    (other / "Procfile.dev").write_text("web: python manage.py runserver\n")
+    monkeypatch.chdir(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "flask_fix", "--diff", "--unsafe-fixes", "--no-cache", "--select", "FLK803", "samples/"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    changed = [line for line in done.stdout.splitlines() if line.startswith("+++ ")]
+    assert changed == ["+++ b/samples/blog/Procfile", "+++ b/samples/blog/manage.py"]
+    assert (other / "Procfile.dev").read_text() == "web: python manage.py runserver\n"

@@ -76,7 +76,12 @@ class AppFactory(ProjectTransform):
           `create_app().run()`; wsgi.py, run.py, manage.py and test modules importing the
           app get `from pkg import create_app` and `app = create_app()` (a test fixture
           importing it inside its body builds its own there), and a function running the
-          app (`def main(): ... app.run()`) starts with `app = create_app()`;
+          app (`def main(): ... app.run()`) starts with `app = create_app()`. A script no
+          module of the project imports (a manage.py) that sets the app up at import
+          time (`migrate.init_app(app, db)`, `@app.cli.command`) keeps that setup on the
+          app it now builds, the one app it ever set up; imported by any module (tests
+          included), the conversion is refused there (FLK204), as the factory's other
+          apps would lack the setup;
         - deployment files naming the app's module and variable (`module:app`, the module
           in full or by its last parts) call the factory: `gunicorn app:app` in a
           Procfile, a Dockerfile's `CMD`/`ENTRYPOINT`, a shell script, a compose file,

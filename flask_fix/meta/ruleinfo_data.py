@@ -382,7 +382,14 @@ RULES = ({'code': 'FLK101',
          '      app get `from pkg import create_app` and `app = create_app()` (a test fixture\n'
          '      importing it inside its body builds its own there), and a function running '
          'the\n'
-         '      app (`def main(): ... app.run()`) starts with `app = create_app()`;\n'
+         '      app (`def main(): ... app.run()`) starts with `app = create_app()`. A script '
+         'no\n'
+         '      module of the project imports (a manage.py) that sets the app up at import\n'
+         '      time (`migrate.init_app(app, db)`, `@app.cli.command`) keeps that setup on '
+         'the\n'
+         '      app it now builds, the one app it ever set up; imported by any module (tests\n'
+         "      included), the conversion is refused there (FLK204), as the factory's other\n"
+         '      apps would lack the setup;\n'
          "    - deployment files naming the app's module and variable (`module:app`, the "
          'module\n'
          '      in full or by its last parts) call the factory: `gunicorn app:app` in a\n'

@@ -1173,3 +1173,94 @@ def test_a_session_handed_on_at_import_time_is_no_use_of_the_database():
     reads = module_facts("setup.py", "setup", tree).raw["context"].database
     uses = list(uses_outside_context(reads, "setup", frozenset({"app.db"}), frozenset(), functions_too=False))
     assert uses == [(4, "db.session", "app.db"), (5, "db.session", "app.db")]
+
+
+_ENTRY_APP = """\
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+
+app = Flask(__name__)
+db = SQLAlchemy(app)
+
+
+@app.route("/")
+def index():
+    return "hi"
+"""
+_MANAGE = '''\
+"""python manage.py seed"""
+from flask.cli import FlaskGroup
+from flask_migrate import Migrate
+
+from app import app, db
+
+migrate = Migrate()
+migrate.init_app(app, db)
+
+
+@app.cli.command("seed")
+def seed():
+    db.create_all()
+
+
+if __name__ == "__main__":
+    FlaskGroup(create_app=lambda: app)()
+'''
+
+
+def test_a_script_no_module_imports_keeps_its_import_time_setup_on_the_app_it_builds():
+    """manage.py sets up only the app of the runs that start from it: it builds that app
+    with `create_app()`, and `migrate.init_app(app, db)` and its CLI command apply to it."""
+    after, findings = convert({"app.py": _ENTRY_APP, "manage.py": _MANAGE})
+    assert after["manage.py"] == _MANAGE.replace(
+        "from app import app, db\n", "from app import create_app, db\n\napp = create_app()\n"
+    )
+    ast.parse(after["manage.py"])
+    ast.parse(after["app.py"])
+    assert "def create_app(config=None):" in after["app.py"]
+    assert findings[0].has_fix and findings[0].code == "FLK201"
+    assert [f.path for f in findings[1:]] == ["manage.py"]
+    again, findings = convert(after)
+    assert again == after and findings == []
+
+
+def test_a_script_creating_the_extension_with_the_app_builds_its_own():
+    run_py = "from flask_migrate import Migrate\n\nfrom app import app, db\n\nmigrate = Migrate(app, db)\n\nif __name__ == \"__main__\":\n    app.run()\n"
+    after, _ = convert({"app.py": _ENTRY_APP, "run.py": run_py})
+    assert after["run.py"] == (
+        "from flask_migrate import Migrate\n\nfrom app import create_app, db\n\napp = create_app()\n\n"
+        "migrate = Migrate(app, db)\n\nif __name__ == \"__main__\":\n    app.run()\n"
+    )
+    ast.parse(after["run.py"])
+    again, _ = convert(after)
+    assert again == after
+
+
+@pytest.mark.parametrize(
+    ("importer", "where"),
+    [
+        ({"tests/test_manage.py": "import manage\n"}, "manage.py:8"),
+        ({"tools.py": "def load():\n    from manage import migrate\n    return migrate\n"}, "manage.py:8"),
+        ({"tools.py": "import importlib\nm = importlib.import_module('manage')\n"}, "manage.py:8"),
+        (
+            {
+                "shop/__init__.py": "from shop import extensions\n",
+                "shop/app.py": _ENTRY_APP,
+                "shop/extensions.py": "from flask_migrate import Migrate\n\nfrom shop.app import app, db\n\n"
+                "migrate = Migrate()\nmigrate.init_app(app, db)\n",
+            },
+            "shop/extensions.py:6",
+        ),
+    ],
+)
+def test_import_time_setup_in_a_module_something_imports_is_still_refused(importer, where):
+    """Imported, the module would set up the one app it builds, not the ones the factory
+    makes for the importer (or the package's other users): refused as before."""
+    sources = {"app.py": _ENTRY_APP, "manage.py": _MANAGE, **importer}
+    if "shop/app.py" in importer:
+        sources = importer
+    after, findings = convert(sources)
+    assert after == {p: textwrap.dedent(t) for p, t in sources.items()}
+    [finding] = findings
+    assert "sets the app up at import time (`migrate.init_app(app, db)`, FLK204)" in finding.message
+    assert f"({where}); nothing was changed" in finding.message, finding.message

@@ -417,6 +417,7 @@ class _ViewsModule(_ModulePlanner):
             if where.zone == FUNCTION and where.direct and function is not None and view.body[where.statement] is function:
                 self.direct_app_functions[function.name.value] = function
         self.setup_functions: set[str] = set()
+        self._standalone: bool | None = None
         self.kind = self._kind()
 
     def _top_statement(self, node: cst.CSTNode) -> int:
@@ -469,7 +470,7 @@ class _ViewsModule(_ModulePlanner):
             if not self.is_test:
                 for use in import_time:
                     self._refuse_setup(use)
-            if decorators:
+            if decorators and not all(self._standalone_cli(use) for use in decorators):
                 use = decorators[0]
                 raise Refused(
                     self.view.path,
@@ -493,6 +494,7 @@ class _ViewsModule(_ModulePlanner):
         that setup would reach only its own app, not the ones tests or servers create."""
         attribute = self.view.attribute_of.get(id(use))
         what = None
+        init_app = False
         if attribute is not None and attribute.attr.value in ("register_blueprint", "add_url_rule", "route"):
             what = f"`{self.view.code(attribute)}(...)`"
         else:
@@ -504,13 +506,37 @@ class _ViewsModule(_ModulePlanner):
                     and any(argument.value is use for argument in call.args)
                 ):
                     what = f"`{self.view.code(call)}`"
-        if what is not None:
+                    init_app = True
+        if what is not None and not (init_app and self.standalone()):
             raise Refused(
                 self.view.path,
                 self.view.line(use),
                 f"sets the app up at import time ({what}, FLK204); move that into the "
                 "app's module first, so that every app the factory creates gets it",
             )
+
+    def standalone(self) -> bool:
+        """Whether this module is a script no module of the project imports (manage.py,
+        run.py): its import-time setup (`migrate.init_app(app, db)`) only ever reached the
+        app of the runs that start from it, so after the rewrite it applies, the same, to
+        the app it builds with `create_app()`. Any import of it, at module level or in a
+        function, by any indexed module (tests included) or by a module that does not
+        parse, counts; so does a string naming it next to `import_module`/`__import__`/
+        `run_module`."""
+        if self._standalone is None:
+            self._standalone = not self.is_test and self.owner.imported_modules_of(self.view.path) == []
+        return self._standalone
+
+    def _standalone_cli(self, use: cst.CSTNode) -> bool:
+        """`@app.cli.command(...)` in a standalone script (from-import of the app): the
+        command is registered on the app the script builds, as before."""
+        if self.module_import or not self.standalone():
+            return False
+        decorator = self.view.location(use).decorator
+        if decorator is None:
+            return False
+        shape = _decorator_shape(decorator, self.imported.local)
+        return shape is not None and shape[0] == "cli"
 
     def _is_route_statement(self, use: cst.CSTNode) -> bool:
         where = self.view.location(self._root_name(use))
@@ -872,6 +898,60 @@ class _AppModulePlanner(_ModulePlanner):
                 if path == app.path:
                     continue
                 self.importers.append(_ViewsModule(self, path, imported))
+
+    def imported_modules_of(self, path: str) -> list[str]:
+        """The paths of the project's modules importing the module at `path` (the index's
+        modules, every import at any depth, resolved like the index does; modules that do
+        not parse by their import lines). A package's `__init__.py` is imported by any
+        import of a module below it."""
+        target = self.index.modules.get(path)
+        if target is None:
+            return [path]  # unknown: assume imported
+        target = target.removesuffix(".__init__")
+        importers = []
+
+        def hits(name: str | None) -> bool:
+            return name is not None and (name == target or name.startswith(target + "."))
+
+        for other, module in sorted(self.index.modules.items()):
+            if other == path or not other.endswith(".py"):
+                continue
+            try:
+                source = self.context.read(other)
+            except OSError:
+                continue
+            try:
+                tree = ast.parse(source)
+            except (SyntaxError, ValueError):
+                importers.append(other)
+                continue
+            package = module if os.path.basename(other) == "__init__.py" else module.rpartition(".")[0]
+            found = False
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    found = any(hits(alias.name) for alias in node.names)
+                elif isinstance(node, ast.ImportFrom):
+                    base = absolute_module(node.module, node.level, package)
+                    found = hits(base) or any(
+                        hits(f"{base}.{alias.name}" if base else alias.name) for alias in node.names
+                    )
+                elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    found = hits(node.value) and re.search(
+                        rb"\b(import_module|__import__|run_module)\b", source
+                    ) is not None
+                if found:
+                    importers.append(other)
+                    break
+        for other in self.index.unparsable_modules:
+            if other == path or not other.endswith(".py"):
+                continue
+            try:
+                text = self.context.read(other).decode("utf-8", "replace")
+            except OSError:
+                continue
+            if importing_line(text, _module_below(other, self.root), target) is not None:
+                importers.append(other)
+        return importers
 
     def _check_unparsable_modules(self) -> None:
         """A module of the project that does not parse (a syntax error, Python 2 code) is

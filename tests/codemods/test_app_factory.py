@@ -1242,6 +1242,7 @@ def test_a_script_creating_the_extension_with_the_app_builds_its_own():
         ({"tests/test_manage.py": "import manage\n"}, "manage.py:8"),
         ({"tools.py": "def load():\n    from manage import migrate\n    return migrate\n"}, "manage.py:8"),
         ({"tools.py": "import importlib\nm = importlib.import_module('manage')\n"}, "manage.py:8"),
+        ({"tools.py": "import runpy\nrunpy.run_path('manage.py')\n"}, "manage.py:8"),
         (
             {
                 "shop/__init__.py": "from shop import extensions\n",

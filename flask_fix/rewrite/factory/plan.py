@@ -522,7 +522,7 @@ class _ViewsModule(_ModulePlanner):
         the app it builds with `create_app()`. Any import of it, at module level or in a
         function, by any indexed module (tests included) or by a module that does not
         parse, counts; so does a string naming it next to `import_module`/`__import__`/
-        `run_module`."""
+        `run_module`/`run_path`."""
         if self._standalone is None:
             self._standalone = not self.is_test and self.owner.imported_modules_of(self.view.path) == []
         return self._standalone
@@ -937,7 +937,7 @@ class _AppModulePlanner(_ModulePlanner):
                     )
                 elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                     found = hits(node.value) and re.search(
-                        rb"\b(import_module|__import__|run_module)\b", source
+                        rb"\b(import_module|__import__|run_module|run_path)\b", source
                     ) is not None
                 if found:
                     importers.append(other)

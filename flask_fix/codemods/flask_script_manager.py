@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 
@@ -298,7 +299,57 @@ class FlaskScriptManager(ProjectTransform):
             if context.apply:
                 result.new_texts[path] = conversion.text.encode("utf-8", "surrogateescape")
             self._rewrite_runserver(context, result, path, conversion)
+        if managers:
+            self._other_imports(context, result, set(managers))
         return result
+
+    def _other_imports(
+        self, context: ProjectContext, result: TransformResult, managers: set[str]
+    ) -> None:
+        """A module other than the manager script that imports Flask-Script (an app
+        package's leftover `from flask_script import Manager`) fails to import on Flask
+        2.0+ as well; it is named, never rewritten."""
+        for path in sorted(context.index.modules):
+            if path in managers or not path.endswith(".py"):
+                continue
+            try:
+                source = context.read(path)
+            except OSError:
+                continue
+            if b"flask_script" not in source:
+                continue
+            try:
+                tree = ast.parse(source, filename=path)
+            except (SyntaxError, ValueError):
+                continue
+            loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+            loaded |= {n.value.id for n in ast.walk(tree)
+                       if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.level == 0 and (
+                    node.module == "flask_script" or (node.module or "").startswith("flask_script.")
+                ):
+                    names = [a.asname or a.name for a in node.names]
+                elif isinstance(node, ast.Import) and any(
+                    a.name.split(".")[0] == "flask_script" for a in node.names
+                ):
+                    names = [a.asname or a.name.split(".")[0] for a in node.names]
+                else:
+                    continue
+                if context.suppressed(self.code, path, node.lineno):
+                    continue
+                used = [n for n in names if n in loaded]
+                advice = (
+                    f"this module still uses {', '.join(f'`{n}`' for n in used)}: move that "
+                    "to Flask's CLI (click) by hand"
+                    if used
+                    else "nothing in this module uses what it imports: delete the import"
+                )
+                result.findings.append(self._finding(
+                    path, node.lineno, node.col_offset + 1,
+                    f"{FLASK_SCRIPT_BROKEN}; FLK803 converts the manager script only, and "
+                    f"this import fails on Flask 2.0+ too: {advice}",
+                ))  # fmt: skip
 
     def _finding(
         self, path: str, line: int, column: int, message: str, *, fix: bool = False

@@ -166,3 +166,24 @@ def test_files_of_another_project_below_the_same_repository_are_left_alone(tmp_p
     changed = [line for line in done.stdout.splitlines() if line.startswith("+++ ")]
     assert changed == ["+++ b/samples/blog/Procfile", "+++ b/samples/blog/manage.py"]
     assert (other / "Procfile.dev").read_text() == "web: python manage.py runserver\n"
+
+
+def test_another_module_importing_flask_script_is_named():
+    """flask-user-starter's app/__init__.py keeps an unused `from flask_script import
+    Manager` beside its manage.py: the import fails on Flask 2.0+ as well, so it is
+    named (never rewritten), saying whether the module still uses the names."""
+    init = "from flask import Flask\nfrom flask_script import Manager\n\napp = Flask(__name__)\n"
+    tools = "import flask_script\n\n\ndef make(app):\n    return flask_script.Manager(app)\n"
+    lookalike = "# flask_script is gone\nfrom flask import Flask\n"
+    project = {
+        "app.py": init, "tools.py": tools, "notes.py": lookalike,
+        "manage.py": HEAD + "@manager.command\ndef seed():\n    pass\n" + MAIN,
+    }  # fmt: skip
+    after, findings = run(project)
+    assert after["app.py"] == init and after["tools.py"] == tools
+    others = [(f.path, f.line, f.column, f.has_fix, f.message.rpartition(": ")[2])
+              for f in findings if f.path != "manage.py"]  # fmt: skip
+    assert others == [
+        ("app.py", 2, 1, False, "delete the import"),
+        ("tools.py", 1, 1, False, "move that to Flask's CLI (click) by hand"),
+    ]

@@ -14,6 +14,7 @@ from ..model import FixLevel
 from ..rewrite.base import Example, Rule
 from ..rewrite.contexts import project_name, spelled
 from ..rewrite.names import enclosing_function, only_binding
+from ..rewrite.session_calls import may_be_session
 
 #: the session methods that change what the next commit writes
 CHANGES = {"add": "adds", "add_all": "adds", "delete": "deletes", "merge": "merges"}
@@ -116,18 +117,9 @@ class ChangesNeverCommitted(Rule):
     @classmethod
     def call_could_fire(cls, call: ast.Call) -> bool:
         func = call.func
+        # `db.session().add(...)` too
         return isinstance(func, ast.Attribute) and (
-            isinstance(func.value, ast.Name)
-            or isinstance(func.value, ast.Call)
-            or (
-                isinstance(func.value, ast.Attribute)
-                and func.value.attr == "session"
-                # `self.session`: an object's own session, never the extension's
-                and not (
-                    isinstance(func.value.value, ast.Name)
-                    and func.value.value.id in ("self", "cls")
-                )
-            )
+            may_be_session(func.value) or isinstance(func.value, ast.Call)
         )
 
     @classmethod

@@ -11,6 +11,7 @@ from libcst.metadata import ScopeProvider
 from ..model import FixLevel
 from ..rewrite.base import Example, Fix
 from ..rewrite.names import module_level_name, only_binding, qualified_name
+from ..rewrite.session_calls import may_be_session
 from ..rewrite.try_handlers import TryAwareRule
 
 if TYPE_CHECKING:
@@ -109,18 +110,7 @@ class CommitWithoutRollback(TryAwareRule):
             not call.args
             and not call.keywords
             and isinstance(func, ast.Attribute)
-            and (
-                isinstance(func.value, ast.Name)
-                or (
-                    isinstance(func.value, ast.Attribute)
-                    and func.value.attr == "session"
-                    # `self.session`: an object's own session, never the extension's
-                    and not (
-                        isinstance(func.value.value, ast.Name)
-                        and func.value.value.id in ("self", "cls")
-                    )
-                )
-            )
+            and may_be_session(func.value)
         )
 
     @classmethod

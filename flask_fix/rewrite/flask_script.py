@@ -836,36 +836,10 @@ def _binds(module: cst.Module, name: str) -> bool:
     )
 
 
-def _own_returns(function: cst.FunctionDef) -> list[cst.Return]:
-    found: list[cst.Return] = []
-
-    class Visitor(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return node is function
-
-        def visit_Lambda(self, node: cst.Lambda) -> bool:
-            return False
-
-        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-            return False
-
-        def visit_Return(self, node: cst.Return) -> None:
-            found.append(node)
-
-    function.visit(Visitor())
-    return found
-
-
-def _value_returns(function: cst.FunctionDef) -> list[cst.Return]:
-    return [
-        r for r in _own_returns(function)
-        if r.value is not None and not (isinstance(r.value, cst.Name) and r.value.value == "None")
-    ]  # fmt: skip
-
-
-def _returns_in_blocks(function: cst.FunctionDef) -> bool:
-    """Whether a `return` of the function (not of a nested one) is inside a try or a with."""
-    found = []
+def _own_returns(function: cst.FunctionDef) -> list[tuple[cst.Return, bool]]:
+    """The function's own `return`s (not a nested function's, lambda's or class's), each
+    with whether it sits inside a try or a with."""
+    found: list[tuple[cst.Return, bool]] = []
 
     class Visitor(cst.CSTVisitor):
         depth = 0
@@ -898,11 +872,22 @@ def _returns_in_blocks(function: cst.FunctionDef) -> bool:
             self.depth -= 1
 
         def visit_Return(self, node: cst.Return) -> None:
-            if self.depth:
-                found.append(node)
+            found.append((node, self.depth > 0))
 
     function.visit(Visitor())
-    return bool(found)
+    return found
+
+
+def _value_returns(function: cst.FunctionDef) -> list[cst.Return]:
+    return [
+        r for r, _ in _own_returns(function)
+        if r.value is not None and not (isinstance(r.value, cst.Name) and r.value.value == "None")
+    ]  # fmt: skip
+
+
+def _returns_in_blocks(function: cst.FunctionDef) -> bool:
+    """Whether a `return` of the function (not of a nested one) is inside a try or a with."""
+    return any(in_block for _, in_block in _own_returns(function))
 
 
 def _exit_instead_of_return(function: cst.FunctionDef, returns: set[cst.Return]) -> cst.FunctionDef:

@@ -255,11 +255,7 @@ class RemovedApiRule(LegacyApiRule):
         assert row.new_since is not None
         package, since = row.new_since
         lowest = self.context.index.requirements.get(package) or (0,)
-        allowed = (
-            f"an older {DISPLAY.get(package, package)}"
-            if not any(lowest)
-            else release((package, lowest))
-        )
+        allowed = _oldest_allowed(package, lowest)
         return (
             f"needs {DISPLAY.get(package, package)}>={pins.describe(since)} and the project's"
             f" requirements allow {allowed}: an unsafe fix, raise the requirement with it"
@@ -273,14 +269,10 @@ class RemovedApiRule(LegacyApiRule):
             lowest = self.context.index.requirements.get(package)
             if not pins.at_least(lowest, since):
                 assert lowest is not None
-                allowed = (
-                    f"an older {DISPLAY.get(package, package)}"
-                    if not any(lowest)
-                    else release((package, lowest))
-                )
                 return (
                     f"not rewritten: `{row.new}` needs {release(row.new_since)} and the"
-                    f" project may run on {allowed} (its requirements); upgrade first"
+                    f" project may run on {_oldest_allowed(package, lowest)} (its"
+                    " requirements); upgrade first"
                 )
         return None
 
@@ -625,3 +617,11 @@ def top_modules(rows: Mapping[str, Removed]) -> frozenset[str]:
     if any(top.startswith("flask_") for top in tops):
         tops.add("flask")
     return frozenset(tops)
+
+
+def _oldest_allowed(package: str, lowest: tuple[int, ...]) -> str:
+    """The oldest release of `package` the requirements allow, as findings name it
+    (`Flask-Login 0.2.11`; `an older Flask-Login` when they give no lower bound)."""
+    if not any(lowest):
+        return f"an older {DISPLAY.get(package, package)}"
+    return release((package, lowest))

@@ -750,6 +750,8 @@ class _AppModulePlanner(_ModulePlanner):
         self.context = context
         self.app = app
         self.index: ProjectIndex = context.index
+        # module path -> what it may import (`_imported_names`), read once
+        self._import_names: dict[str, frozenset[str] | None] = {}
         view = ModuleView(app.path, context.read(app.path))
         super().__init__(FactoryPlan(app), view, app.variable)
         self.notes: list[Note] = []
@@ -910,38 +912,15 @@ class _AppModulePlanner(_ModulePlanner):
         target = target.removesuffix(".__init__")
         importers = []
 
-        def hits(name: str | None) -> bool:
-            return name is not None and (name == target or name.startswith(target + "."))
+        def hits(name: str) -> bool:
+            return name == target or name.startswith(target + ".")
 
-        for other, module in sorted(self.index.modules.items()):
+        for other in sorted(self.index.modules):
             if other == path or not other.endswith(".py"):
                 continue
-            try:
-                source = self.context.read(other)
-            except OSError:
-                continue
-            try:
-                tree = ast.parse(source)
-            except (SyntaxError, ValueError):
+            names = self._imported_names(other)
+            if names is None or any(hits(name) for name in names):
                 importers.append(other)
-                continue
-            package = module if os.path.basename(other) == "__init__.py" else module.rpartition(".")[0]
-            found = False
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Import):
-                    found = any(hits(alias.name) for alias in node.names)
-                elif isinstance(node, ast.ImportFrom):
-                    base = absolute_module(node.module, node.level, package)
-                    found = hits(base) or any(
-                        hits(f"{base}.{alias.name}" if base else alias.name) for alias in node.names
-                    )
-                elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                    found = hits(node.value) and re.search(
-                        rb"\b(import_module|__import__|run_module|run_path)\b", source
-                    ) is not None
-                if found:
-                    importers.append(other)
-                    break
         for other in self.index.unparsable_modules:
             if other == path or not other.endswith(".py"):
                 continue
@@ -952,6 +931,51 @@ class _AppModulePlanner(_ModulePlanner):
             if importing_line(text, _module_below(other, self.root), target) is not None:
                 importers.append(other)
         return importers
+
+    def _imported_names(self, path: str) -> frozenset[str] | None:
+        """What the module at `path` may import, at any depth: `import x` names x, `from
+        b import n` names b and b.n (relative ones made absolute), and a string literal
+        names itself where the module calls import_module, __import__, run_module or
+        run_path. None when it does not parse (taken as importing anything); read once
+        per planner, whichever module's importers are asked for."""
+        if path in self._import_names:
+            return self._import_names[path]
+        names: frozenset[str] | None = frozenset()
+        try:
+            source = self.context.read(path)
+        except OSError:
+            source = None
+        if source is not None:
+            try:
+                tree = ast.parse(source)
+            except (SyntaxError, ValueError):
+                tree = None
+            if tree is None:
+                names = None
+            else:
+                module = self.index.modules[path]
+                package = (
+                    module if os.path.basename(path) == "__init__.py" else module.rpartition(".")[0]
+                )
+                dynamic = re.search(
+                    rb"\b(import_module|__import__|run_module|run_path)\b", source
+                ) is not None
+                found: set[str] = set()
+                for node in ast.walk(tree):
+                    if isinstance(node, ast.Import):
+                        found.update(alias.name for alias in node.names)
+                    elif isinstance(node, ast.ImportFrom):
+                        base = absolute_module(node.module, node.level, package)
+                        if base is not None:
+                            found.add(base)
+                        found.update(
+                            f"{base}.{alias.name}" if base else alias.name for alias in node.names
+                        )
+                    elif dynamic and isinstance(node, ast.Constant) and isinstance(node.value, str):
+                        found.add(node.value)
+                names = frozenset(found)
+        self._import_names[path] = names
+        return names
 
     def _check_unparsable_modules(self) -> None:
         """A module of the project that does not parse (a syntax error, Python 2 code) is

@@ -214,7 +214,10 @@ def settle(first: Iterable[FileResult], rounds: Rounds) -> list[FileResult]:
     reads = {p: r.index_reads for p, r in main.items() if r.index_reads is not None}
     ran = rounds.ran
     number = 1
-    while changed:
+    # a worker died (flask_fix.run.pool): the run has stopped and its unfinished files
+    # are named; another round would hand them, and the dead worker's file, out again
+    stopped = any(result.unfinished is not None for result in results)
+    while changed and not stopped:
         index_changed, retriaged = _rescan(changed, rounds)
         rerun = rounds.transforms is not None and (
             index_changed or bool(set(changed) & rounds.transform_reads)
@@ -256,6 +259,7 @@ def settle(first: Iterable[FileResult], rounds: Rounds) -> list[FileResult]:
                 r for r in others if r.error is None or not r.error.message.startswith(prefixes)
             ]
         fixed_paths = {item[0] for item in items}
+        stopped = any(result.unfinished is not None for result in fresh)
         changed = {}
         for result in fresh:
             path = result.path

@@ -270,6 +270,57 @@ def test_a_file_that_does_not_settle_is_reported_not_a_crash(tmp_path, monkeypat
     assert next(counter) == fixpoint.MAX_ROUNDS
 
 
+JSON_VIEW = code("""
+    import json
+    from flask import Flask, request
+
+    app = Flask(__name__)
+
+
+    @app.post("/items")
+    def create_item():
+        item = json.loads(request.data)
+        return {"name": item["name"]}
+""")
+
+
+def test_a_worker_death_ends_the_run_with_no_other_round(tmp_path, monkeypatch):
+    """A round in which a worker died is the run's last: the unfinished files are named
+    and nothing, the dead worker's file included, is handed out again. (Another round
+    ran before: FLK104 dropping `import json` changes the index, which asks for one; a
+    file written in the first round was then reported "nothing was written", or lost.)"""
+    from flask_fix.run.pool import Lost
+
+    for name in ("a.py", "b.py"):
+        (tmp_path / name).write_text(JSON_VIEW)
+    real = runner._mapped
+    calls = []
+
+    def dying_on_b(func, items, *args, lost=None, **kwargs):
+        if func is runner.fix_file:
+            calls.append(sorted(Path(item[0]).name for item in items))
+        if func is not runner.fix_file:
+            yield from real(func, items, *args, lost=lost, **kwargs)
+            return
+        # b.py's worker "dies" before it writes anything
+        alive = [item for item in items if not item[0].endswith("b.py")]
+        yield from real(func, alive, *args, lost=lost, **kwargs)
+        for item in items:
+            if item[0].endswith("b.py"):
+                yield lost(item, "a worker process (pid 1) was killed by SIGKILL", Lost.HELD)
+
+    monkeypatch.setattr(runner, "_mapped", dying_on_b)
+    paths = [str(tmp_path / "a.py"), str(tmp_path / "b.py")]
+    settings = Settings(jobs=1, mode=Mode.FIX, select=("FLK104",))
+    results = {Path(r.path).name: r for r in run(paths, settings)}
+    assert calls == [["a.py", "b.py"]]  # one round: not a second over the unfinished b.py
+    assert results["a.py"].written and results["a.py"].error is None
+    assert results["b.py"].unfinished is not None
+    assert "was killed by SIGKILL while fixing it" in results["b.py"].error.message
+    assert "import json" not in (tmp_path / "a.py").read_text()
+    assert (tmp_path / "b.py").read_text() == JSON_VIEW
+
+
 def test_in_a_folder_of_projects_each_goes_to_its_fixpoint_as_alone(tmp_path, monkeypatch):
     """Each project's rounds use its own index, pins and transforms: two Flask 1 apps
     whose modules are both `app` become factories, a Flask-SQLAlchemy 2.x project keeps

@@ -1224,6 +1224,36 @@ def test_a_script_no_module_imports_keeps_its_import_time_setup_on_the_app_it_bu
     assert again == after and findings == []
 
 
+_MANAGE_RUNNING_TESTS = _MANAGE.replace(
+    "from flask.cli import FlaskGroup\n", "import unittest\n\nfrom flask.cli import FlaskGroup\n"
+).replace(
+    "\n\nif __name__",
+    "\n\n@app.cli.command(\"test\")\ndef test():\n"
+    "    unittest.TextTestRunner().run(unittest.TestLoader().discover(\"tests\"))\n\n\nif __name__",
+)
+
+
+def test_a_script_importing_unittest_to_run_the_suite_is_no_test_module():
+    """flask-basic-registration's manage.py imports unittest for its `test` command: it
+    defines no test, so it is an entry script like any other, not test code (FLK201 had
+    refused: "registers routes or handlers on the app and also uses it at import time")."""
+    after, findings = convert({"app.py": _ENTRY_APP, "manage.py": _MANAGE_RUNNING_TESTS})
+    assert after["manage.py"] == _MANAGE_RUNNING_TESTS.replace(
+        "from app import app, db\n", "from app import create_app, db\n\napp = create_app()\n"
+    )
+    ast.parse(after["manage.py"])
+    assert findings[0].has_fix and findings[0].code == "FLK201"
+    again, findings = convert(after)
+    assert again == after and findings == []
+    # a module importing unittest that defines a test case stays test code
+    tests_py = _MANAGE_RUNNING_TESTS.replace(
+        "\n\nif __name__", "\n\nclass AppTestCase(unittest.TestCase):\n    pass\n\n\nif __name__"
+    )
+    after, findings = convert({"app.py": _ENTRY_APP, "manage.py": tests_py})
+    assert after["manage.py"] == tests_py
+    assert "registers routes or handlers on the app and also uses it at import time" in findings[0].message
+
+
 def test_a_script_creating_the_extension_with_the_app_builds_its_own():
     run_py = "from flask_migrate import Migrate\n\nfrom app import app, db\n\nmigrate = Migrate(app, db)\n\nif __name__ == \"__main__\":\n    app.run()\n"
     after, _ = convert({"app.py": _ENTRY_APP, "run.py": run_py})

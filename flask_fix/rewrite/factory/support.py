@@ -374,7 +374,9 @@ def is_test_module(path: str, view: ModuleView | None = None) -> bool:
     module-level name, like Flask's own `tests/test_apps`): pytest's and unittest's file
     names (`test_*.py`, `*_test.py`, `*_tests.py`, `conftest.py`), any module under a
     `tests` or `test` folder of the project, or a module importing unittest or pytest
-    (old tutorials keep theirs in `tests.py` or `flaskr_tests.py`)."""
+    that defines tests (old tutorials keep theirs in `tests.py` or `flaskr_tests.py`): a
+    `test_*` function or a `Test*`/`*TestCase` class. A manage.py importing unittest to
+    run the suite (`TestLoader().discover('tests')`) is not one."""
     name = os.path.basename(path)
     if (
         name.startswith("test")
@@ -383,11 +385,27 @@ def is_test_module(path: str, view: ModuleView | None = None) -> bool:
         or any(f in ("tests", "test") for f in _folders_in_project(path))
     ):
         return True
-    return view is not None and any(
-        view.qualified(node) in ("unittest", "pytest")
-        for node in walk(view.module)
-        if isinstance(node, cst.Name) and node.value in ("unittest", "pytest")
+    return (
+        view is not None
+        and any(
+            view.qualified(node) in ("unittest", "pytest")
+            for node in walk(view.module)
+            if isinstance(node, cst.Name) and node.value in ("unittest", "pytest")
+        )
+        and _defines_tests(view.module)
     )
+
+
+def _defines_tests(module: cst.Module) -> bool:
+    """Whether the module defines what pytest or unittest would collect from it."""
+    for node in walk(module):
+        if isinstance(node, cst.FunctionDef) and node.name.value.startswith("test_"):
+            return True
+        if isinstance(node, cst.ClassDef):
+            name = node.name.value
+            if name.startswith("Test") or name.endswith(("TestCase", "Tests", "Test")):
+                return True
+    return False
 
 
 def _folders_in_project(path: str) -> list[str]:

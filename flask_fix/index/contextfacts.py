@@ -19,7 +19,7 @@ import ast
 import os
 from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -94,6 +94,9 @@ class DatabaseRead:
     # index into the module's reads; -1: none. Once that one is a use, this one is not
     enclosing: int
     in_function: bool  # in a function or lambda body: a use only in test code
+    # in a function of this module-level class (a method): a test case class deriving
+    # from Flask-Testing's runs it inside a request context (known once linked)
+    owner: str | None = None
 
     @property
     def code(self) -> str:
@@ -828,10 +831,12 @@ def _record_reads(
     in_function: bool,
     functions: bool,
     lines: list[int],
+    owner: str | None = None,
 ) -> None:
     """Append the reads in `node` outside context blocks, function bodies included only
     when `functions`, in the order of `ast.iter_child_nodes`; `lines` (sorted): where an
-    attribute that may be a read starts, so that a node spanning none is not walked."""
+    attribute that may be a read starts, so that a node spanning none is not walked;
+    `owner`: the module-level class `node` is in."""
     for child in ast.iter_child_nodes(node):
         kind = child.__class__
         function = kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.Lambda
@@ -849,15 +854,20 @@ def _record_reads(
         if (kind is ast.With or kind is ast.AsyncWith) and _enters_context(child):  # type: ignore[arg-type]
             continue
         if function:
-            _record_reads(child, reads, enclosing, True, functions, lines)
+            _record_reads(child, reads, enclosing, True, functions, lines, owner)
             continue
         if kind is ast.Attribute:
             read = _database_read(child, node, enclosing, in_function)  # type: ignore[arg-type]
             if read is not None:
+                if in_function and owner is not None:
+                    read = replace(read, owner=owner)
                 reads.append(read)
-                _record_reads(child, reads, len(reads) - 1, in_function, functions, lines)
+                _record_reads(child, reads, len(reads) - 1, in_function, functions, lines, owner)
                 continue
-        _record_reads(child, reads, enclosing, in_function, functions, lines)
+        if kind is ast.ClassDef and node.__class__ is ast.Module:
+            _record_reads(child, reads, enclosing, in_function, functions, lines, child.name)  # type: ignore[attr-defined]
+            continue
+        _record_reads(child, reads, enclosing, in_function, functions, lines, owner)
 
 
 def _database_read(

@@ -69,8 +69,9 @@ def fallback_uses(
             continue
         module = index.modules.get(path, "")
         for line, code, used in uses_outside_context(
-            reads, module, databases, models, functions_too=test
-        ):
+            reads, module, databases, models, functions_too=test,
+            context_classes=index.contexts.context_test_classes,
+        ):  # fmt: skip
             found.append(
                 (path, line, code, defined_in.get(used.rpartition(".")[0], ""))
             )
@@ -84,10 +85,13 @@ def uses_outside_context(
     models: frozenset[str],
     *,
     functions_too: bool,
+    context_classes: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[int, str, str]]:
     """(line, code, the qualified name used) of each of a module's recorded reads that
     uses a database (qualified names in `databases`) or a model's `.query` (`models`):
-    at import time, and in function bodies when `functions_too` (test code)."""
+    at import time, and in function bodies when `functions_too` (test code), but for
+    the methods of test case classes that run inside a context (`context_classes`,
+    qualified: those deriving from Flask-Testing's TestCase)."""
     # what a read's first name is: what the module imports as it, else its own
     # database or model of that name
     own = {
@@ -102,7 +106,8 @@ def uses_outside_context(
     # reads inside one that is a use, or inside one left out, are not looked at
     skipped: set[int] = set()
     for number, read in enumerate(recorded.reads):
-        if read.enclosing in skipped or (read.in_function and not functions_too):
+        in_context = read.owner is not None and f"{module}.{read.owner}" in context_classes
+        if read.enclosing in skipped or in_context or (read.in_function and not functions_too):
             skipped.add(number)
             continue
         used = _used(read, bound(read.root), databases, models)

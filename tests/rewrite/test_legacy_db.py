@@ -108,6 +108,24 @@ def test_functions_are_recorded_only_in_what_may_be_test_code():
           "tests/conftest.py": "import pytest\nfrom shop import app\n\n@pytest.fixture(autouse=True)\n"
                                "def context():\n    with app.app_context():\n        yield\n"},
          []),
+        # a test case deriving, through a project base class in another module, from
+        # Flask-Testing's TestCase runs its methods inside a request context
+        ({"shop/testing.py": "from flask_testing import TestCase\n\nclass Base(TestCase):\n    pass\n",
+          "tests/test_tasks.py": "from shop.testing import Base\nfrom shop.models import Task\n\n"
+                                 "class TaskTest(Base):\n    def test_none(self):\n"
+                                 "        assert Task.query.all() == []\n"},
+         []),
+        # ... not a plain unittest one, nor a function beside it
+        ({"tests/test_tasks.py": "import unittest\nfrom shop.models import Task\n\n"
+                                 "class TaskTest(unittest.TestCase):\n    def test_none(self):\n"
+                                 "        assert Task.query.all() == []\n\n"
+                                 "def test_more():\n    assert Task.query.count() == 0\n"},
+         [("tests/test_tasks.py", 6, "Task.query", "shop/models.py"),
+          ("tests/test_tasks.py", 9, "Task.query", "shop/models.py")]),
+        # ... and its class body runs at import time, outside any context
+        ({"tests/test_tasks.py": "from flask_testing import TestCase\nfrom shop.models import Task\n\n"
+                                 "class TaskTest(TestCase):\n    COUNT = Task.query.count()\n"},
+         [("tests/test_tasks.py", 5, "Task.query", "shop/models.py")]),
         # a function the __main__ block calls, and the functions it calls: run there
         ({"manage.py": "from shop import db\n\ndef reset():\n    db.drop_all()\n\n"
                        "def init():\n    reset()\n    db.create_all()\n\n"

@@ -1254,6 +1254,39 @@ def test_a_script_importing_unittest_to_run_the_suite_is_no_test_module():
     assert "registers routes or handlers on the app and also uses it at import time" in findings[0].message
 
 
+_FLASK_TESTING_BASE = """\
+from flask_testing import TestCase
+
+from app import app, db
+
+
+class BaseTestCase(TestCase):
+    def create_app(self):
+        app.config["TESTING"] = True
+        return app
+
+    def setUp(self):
+        db.create_all()
+"""
+
+
+def test_a_flask_testing_base_case_outside_the_tests_folder_is_test_code():
+    """flask-basic-registration keeps its base test case in `project/util.py`: its
+    `create_app` method must return an app, which `current_app` (no context yet) is not;
+    as test code it builds one with `create_app()`."""
+    after, findings = convert({"app.py": _ENTRY_APP, "util.py": _FLASK_TESTING_BASE})
+    assert after["util.py"] == _FLASK_TESTING_BASE.replace(
+        "from app import app, db\n", "from app import create_app, db\n\napp = create_app()\n"
+    )
+    ast.parse(after["util.py"])
+    again, findings = convert(after)
+    assert again == after and findings == []
+    # the same module defining no test case is no test code: it builds no app of its own
+    helper = _FLASK_TESTING_BASE.replace("class BaseTestCase(TestCase):", "class Helper:")
+    after, _ = convert({"app.py": _ENTRY_APP, "util.py": helper})
+    assert "app = create_app()" not in after["util.py"]
+
+
 def test_a_script_creating_the_extension_with_the_app_builds_its_own():
     run_py = "from flask_migrate import Migrate\n\nfrom app import app, db\n\nmigrate = Migrate(app, db)\n\nif __name__ == \"__main__\":\n    app.run()\n"
     after, _ = convert({"app.py": _ENTRY_APP, "run.py": run_py})

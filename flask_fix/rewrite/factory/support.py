@@ -369,14 +369,20 @@ def under(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder + os.sep)
 
 
+#: what test code imports: a module importing one of them and defining tests is test code
+#: (Flask-Testing's TestCase is a unittest case whose `create_app` method builds the app)
+TEST_PACKAGES = ("unittest", "pytest", "flask_testing")
+
+
 def is_test_module(path: str, view: ModuleView | None = None) -> bool:
     """Test code, whose apps are test scaffolding (apps that tests load by their
     module-level name, like Flask's own `tests/test_apps`): pytest's and unittest's file
     names (`test_*.py`, `*_test.py`, `*_tests.py`, `conftest.py`), any module under a
-    `tests` or `test` folder of the project, or a module importing unittest or pytest
-    that defines tests (old tutorials keep theirs in `tests.py` or `flaskr_tests.py`): a
-    `test_*` function or a `Test*`/`*TestCase` class. A manage.py importing unittest to
-    run the suite (`TestLoader().discover('tests')`) is not one."""
+    `tests` or `test` folder of the project, or a module importing unittest, pytest or
+    Flask-Testing that defines tests (old tutorials keep theirs in `tests.py` or
+    `flaskr_tests.py`; flask-basic-registration its base test case in `project/util.py`):
+    a `test_*` function or a `Test*`/`*TestCase`/`*Tests` class. A manage.py importing
+    unittest to run the suite (`TestLoader().discover('tests')`) is not one."""
     name = os.path.basename(path)
     if (
         name.startswith("test")
@@ -385,15 +391,26 @@ def is_test_module(path: str, view: ModuleView | None = None) -> bool:
         or any(f in ("tests", "test") for f in _folders_in_project(path))
     ):
         return True
-    return (
-        view is not None
-        and any(
-            view.qualified(node) in ("unittest", "pytest")
-            for node in walk(view.module)
-            if isinstance(node, cst.Name) and node.value in ("unittest", "pytest")
-        )
-        and _defines_tests(view.module)
+    if view is None:
+        return False
+    imports = _imports_from(view.module, TEST_PACKAGES) or any(
+        view.qualified(node) in TEST_PACKAGES
+        for node in walk(view.module)
+        if isinstance(node, cst.Name) and node.value in TEST_PACKAGES
     )
+    return imports and _defines_tests(view.module)
+
+
+def _imports_from(module: cst.Module, packages: tuple[str, ...]) -> bool:
+    """`from <package>[.x] import ...` for one of `packages`, anywhere in the module."""
+    for node in walk(module):
+        if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
+            top = node.module
+            while isinstance(top, cst.Attribute):
+                top = top.value
+            if isinstance(top, cst.Name) and top.value in packages:
+                return True
+    return False
 
 
 def _defines_tests(module: cst.Module) -> bool:

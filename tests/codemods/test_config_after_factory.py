@@ -268,3 +268,60 @@ def test_a_function_writing_on_the_modules_factory_app_is_reported_not_moved():
     result = run(project(test), "tests/test_notes.py", unsafe=True)
     assert result.source == test
     assert [(f.line, f.fix_level.value) for f in result.findings] == [(6, "report")]
+
+
+
+# FLK201's factory: a dict goes to from_mapping, anything else to from_object
+OBJECT_FACTORY = FACTORY.replace(
+    "    if config is not None:\n        app.config.update(config)\n",
+    "    if config is not None:\n        if isinstance(config, dict):\n"
+    "            app.config.from_mapping(config)\n        else:\n"
+    "            app.config.from_object(config)\n",
+)
+CONFIG = code("""
+    class TestingConfig:
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+""")
+FLASK_TESTING_BASE = code("""
+    from flask_testing import TestCase
+
+    from notes import create_app
+
+    app = create_app()
+
+
+    class BaseTestCase(TestCase):
+        def create_app(self):
+            app.config.from_object("notes.config.TestingConfig")
+            return app
+""")
+
+
+def test_a_config_class_loaded_after_the_factory_is_reported_not_moved():
+    """flask-basic-registration, once FLK201 built its factory: a Flask-Testing base case
+    (outside the tests folder) loads its test configuration, a class with no base, onto
+    the module's factory-made app. Reported (data loss); not moved into the call: the
+    factory would then apply the whole class before every extension's `init_app`, which
+    never saw it before (its `BCRYPT_LOG_ROUNDS = 1` then made Flask-Bcrypt raise
+    'Invalid rounds' in 14 of 16 tests)."""
+    sources = {
+        "notes/__init__.py": OBJECT_FACTORY,
+        "notes/models.py": MODELS,
+        "notes/config.py": CONFIG,
+        "notes/testing.py": FLASK_TESTING_BASE,
+    }
+    result = run(sources, "notes/testing.py", unsafe=True)
+    assert result.source == FLASK_TESTING_BASE
+    [finding] = result.findings
+    assert (finding.line, finding.fix_level) == (10, FixLevel.REPORT)
+    assert finding.message == (
+        "`app.config.from_object(...)` loads settings after `create_app()` initialised "
+        "Flask-SQLAlchemy on the app it returns (`init_app`): from Flask-SQLAlchemy 3.0 the "
+        "engines are made in `init_app` and any Flask-SQLAlchemy setting it loads "
+        "(`SQLALCHEMY_DATABASE_URI`...) is silently ignored and the suite's "
+        "`create_all()`/`drop_all()` run against the app's real database: data loss; "
+        "pass it to `create_app(config={...})` instead"
+    )
+    # a class that sets no database: nothing to report
+    sources["notes/config.py"] = CONFIG.replace("SQLALCHEMY_DATABASE_URI", "TESTING")
+    assert run(sources, "notes/testing.py", unsafe=True).findings == []

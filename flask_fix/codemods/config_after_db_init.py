@@ -129,8 +129,16 @@ class ConfigAfterDbInit(FlaskConfigRule):
         load `project.config.TestingConfig` onto the app built with the development
         database); `from_pyfile`, `from_envvar`, `from_file` and `from_prefixed_env` after
         init are reported (what they load is not followed: any Flask-SQLAlchemy setting
-        among it is ignored); neither is rewritten; `TESTING` is left out:
-        Flask-SQLAlchemy 3 does not read it.
+        among it is ignored). A `from_object("pkg.Class")` after a factory call, in a
+        test's set-up or in the `create_app` method of a Flask-Testing case, where every
+        database setting of the class (its own or a base's) is a string literal, gets
+        those settings passed to the call, `create_app(config={"SQLALCHEMY_DATABASE_URI":
+        "sqlite://"})`, and the load stays: its other settings still reach the app after
+        the extensions' `init_app`, as before (moving the whole class would let every
+        extension read it at `init_app`, which none did: flask-basic-registration's
+        `BCRYPT_LOG_ROUNDS = 1` then makes Flask-Bcrypt raise). A load whose database
+        settings the call already passes is not reported. The other loads are not
+        rewritten; `TESTING` is left out: Flask-SQLAlchemy 3 does not read it.
     """
 
     code = "FLK503"
@@ -408,13 +416,16 @@ class ConfigAfterDbInit(FlaskConfigRule):
             if isinstance(line, cst.SimpleStatementLine)
             for node in walk(line)
         }  # fmt: skip
-        # the function each node is in (the innermost): only a test module's set-up
-        # moves into the factory call; elsewhere the function may run only sometimes
+        # the function each node is in (the innermost): only a test module's set-up, or
+        # the `create_app` method of a Flask-Testing test case (which the case calls
+        # before each test), moves into the factory call; elsewhere the function may run
+        # only sometimes
         functions: dict[int, str] = {}
         for function in walk(self._module):
             if isinstance(function, cst.FunctionDef):
                 for node in walk(function):
                     functions[id(node)] = function.name.value
+        in_case_setup = self._flask_testing_create_app_nodes()
         test_module = is_test_path(self.context.path)
         found: dict[int, list[tuple[ConfigWrite, cst.CSTNode]]] = {}
         calls: dict[int, tuple[cst.Call, str]] = {}
@@ -431,13 +442,28 @@ class ConfigAfterDbInit(FlaskConfigRule):
                 continue
             calls[id(call)] = (call, name)
             found.setdefault(id(call), []).append((write, statement))
-            setup = test_module and functions.get(id(write.node)) in SETUP_FUNCTIONS
+            setup = (
+                test_module and functions.get(id(write.node)) in SETUP_FUNCTIONS
+            ) or id(write.node) in in_case_setup
             movable[id(call)] = movable.get(id(call), True) and setup
         for key, writes_after in found.items():
             call, name = calls[key]
             self._report_after_factory(
                 call, name, factories[name], writes_after, movable=movable[key]
             )
+
+    def _flask_testing_create_app_nodes(self) -> set[int]:
+        """The nodes of the `create_app` methods of this module's test cases deriving from
+        Flask-Testing's TestCase (flask-basic-registration's `BaseTestCase`)."""
+        module = self.context.index.modules.get(self.context.path, "")
+        cases = self.context.index.contexts.context_test_classes
+        found: set[int] = set()
+        for statement in self._module.body:
+            if isinstance(statement, cst.ClassDef) and f"{module}.{statement.name.value}" in cases:
+                for method in statement.body.body:
+                    if isinstance(method, cst.FunctionDef) and method.name.value == "create_app":
+                        found.update(id(node) for node in walk(method))
+        return found
 
     def _global(self, name: cst.Name) -> bool:
         """Whether `name`, read in a function, is the module's global of that name."""
@@ -480,6 +506,14 @@ class ConfigAfterDbInit(FlaskConfigRule):
 
     def _report_after_factory(self, call, name, parameter, found, movable=True) -> None:
         factory = name.rpartition(".")[2]
+        # a load whose database settings the call already passes (this fix's output)
+        given = _given_settings(call, parameter)
+        found = [
+            (write, statement) for write, statement in found
+            if not (_is_from_object(write) and self._loaded_settings(write, given) == "given")
+        ]  # fmt: skip
+        if not found:
+            return
         fix = self._factory_fix(call, parameter, found) if movable else None
         for write, _ in found:
             loss = (
@@ -488,7 +522,12 @@ class ConfigAfterDbInit(FlaskConfigRule):
                 if write.key in DATA_KEYS or _is_from_object(write)
                 else ""
             )
-            if fix is not None:
+            if fix is not None and write.kind == "load":
+                advice = (
+                    f"pass the database settings it loads to `{factory}({parameter[0]}={{...}})` "
+                    "(the load stays, for its other settings)"
+                )
+            elif fix is not None:
                 advice = f"pass it to `{factory}({parameter[0]}={{...}})`"
             elif parameter is not None:
                 advice = f"pass it to `{factory}({parameter[0]}={{...}})` instead"
@@ -529,6 +568,14 @@ class ConfigAfterDbInit(FlaskConfigRule):
         for write, statement in found:
             if statement in replacements:
                 continue
+            if _is_from_object(write):
+                # its database settings, when all are string literals; the load stays
+                loaded = self._loaded_settings(write, {})
+                if not isinstance(loaded, tuple):
+                    return None
+                for key, value in loaded:
+                    elements.append(cst.DictElement(cst.SimpleString(f'"{key}"'), _string(value)))
+                continue
             entries = _settings_statement(statement)
             if entries is None or any(key not in SQLALCHEMY_KEYS for key, _ in entries):
                 return None
@@ -564,6 +611,23 @@ class ConfigAfterDbInit(FlaskConfigRule):
             )
         replacements[call] = call.with_changes(args=[*args, argument])
         return Fix(replacements)  # type: ignore[arg-type]
+
+    def _loaded_settings(self, load: ConfigWrite, given: dict[str, str]):
+        """The database settings `from_object(X)` loads, as ((key, value), ...) when X is
+        a dotted string naming a project class whose settings are all string literals;
+        "given" when `given` (what the factory call passes) already holds them all; None
+        otherwise."""
+        call = load.node
+        assert isinstance(call, cst.Call)
+        if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
+            return None
+        target = string_value(call.args[0].value)
+        settings = self.context.index.database_configs.get(target) if isinstance(target, str) else None
+        if not settings or any(value is None for _, value in settings):
+            return None
+        if all(given.get(key) == value for key, value in settings):
+            return "given"
+        return tuple(settings)
 
     def _own_databases(self) -> list[tuple[int, int, str, str]]:
         """(statement number, line, app name, the code) of `x = SQLAlchemy(app)` and of
@@ -620,6 +684,33 @@ class ConfigAfterDbInit(FlaskConfigRule):
             or contexts.sqlalchemy_init_at_import
             or contexts.sqlalchemy_factories
         )
+
+
+def _string(value: str) -> cst.SimpleString:
+    """A string literal for `value`, in double quotes where that needs no escape."""
+    plain = '"' not in value and "\\" not in value and value.isprintable()
+    return cst.SimpleString(f'"{value}"' if plain else repr(value))
+
+
+def _given_settings(call: cst.Call, parameter) -> dict[str, str]:
+    """The string settings a factory call passes as its settings parameter, a dict
+    literal (`create_app(config={"SQLALCHEMY_DATABASE_URI": "sqlite://"})`)."""
+    if parameter is None:
+        return {}
+    name, position = parameter
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    given = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == name), None)
+    if given is None and position != -1 and len(positional) > position:
+        given = positional[position].value
+    if not isinstance(given, cst.Dict):
+        return {}
+    found = {}
+    for element in given.elements:
+        if isinstance(element, cst.DictElement):
+            key, value = string_value(element.key), string_value(element.value)
+            if isinstance(key, str) and isinstance(value, str):
+                found[key] = value
+    return found
 
 
 def _call_name(write: ConfigWrite) -> str:

@@ -136,8 +136,9 @@ class ClassDecl:
     methods: frozenset[str] | None  # that assignment, uppercase, when a literal
     line: int
     # Flask-SQLAlchemy's database settings its body assigns (a config class that moves
-    # the app to another database: SQLALCHEMY_DATABASE_URI, SQLALCHEMY_BINDS)
-    database_keys: frozenset[str] = frozenset()
+    # the app to another database: SQLALCHEMY_DATABASE_URI, SQLALCHEMY_BINDS), each with
+    # its value when that is a string literal (else None), in the body's order
+    database_settings: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,7 +92,7 @@ CONFIG_LOADERS = frozenset(
     {"from_object", "from_pyfile", "from_envvar", "from_file", "from_prefixed_env", "from_json"}
 )
 CONFIG_SETTERS = frozenset({"update", "from_mapping", "setdefault"})
-# Flask-SQLAlchemy settings naming the database (ClassDecl.database_keys)
+# Flask-SQLAlchemy settings naming the database (ClassDecl.database_settings)
 DATABASE_KEYS = frozenset({"SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_BINDS"})
 # modules whose session interfaces work without Flask's secret key (server-side sessions)
 SESSION_EXTENSIONS = frozenset({"flask_session", "flask_kvsession"})
@@ -173,7 +173,7 @@ class ProjectIndex:
     # qualified names (`pkg.config.TestingConfig`) of project classes that set
     # SQLALCHEMY_DATABASE_URI or SQLALCHEMY_BINDS, in their body or a project base's:
     # `config.from_object` of one after `SQLAlchemy(app)` moves nothing on 3.x (FLK503)
-    database_configs: frozenset[str] = frozenset()
+    database_configs: dict[str, tuple[tuple[str, str | None], ...]] = field(default_factory=dict)
     # some module may set a secret key (or uses server-side sessions); None: unknown
     secret_key_may_be_set: bool | None = None
     # Flask-Login user properties some class of the project defines as a plain method
@@ -593,7 +593,7 @@ class _ModuleScanner(ast.NodeVisitor):
         functions = set()
         sets_methods = False
         methods = None
-        database_keys = set()
+        database_settings: dict[str, str | None] = {}
         for statement in node.body:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 functions.add(statement.name)
@@ -601,9 +601,15 @@ class _ModuleScanner(ast.NodeVisitor):
                 targets = (
                     statement.targets if isinstance(statement, ast.Assign) else [statement.target]
                 )
-                database_keys.update(
-                    t.id for t in targets if isinstance(t, ast.Name) and t.id in DATABASE_KEYS
+                value = statement.value
+                literal = (
+                    value.value
+                    if isinstance(value, ast.Constant) and isinstance(value.value, str)
+                    else None
                 )
+                for target in targets:
+                    if isinstance(target, ast.Name) and target.id in DATABASE_KEYS:
+                        database_settings[target.id] = literal
                 if any(isinstance(t, ast.Name) and t.id == "methods" for t in targets):
                     sets_methods = True
                     methods = self.methods_literal(statement.value)
@@ -614,7 +620,7 @@ class _ModuleScanner(ast.NodeVisitor):
             sets_methods=sets_methods,
             methods=methods,
             line=node.lineno,
-            database_keys=frozenset(database_keys),
+            database_settings=tuple(database_settings.items()),
         )
 
     # assignments
@@ -1419,28 +1425,31 @@ class _Linker:
                 return True
         return False
 
-    def database_configs(self) -> frozenset[str]:
+    def database_configs(self) -> dict[str, tuple[tuple[str, str | None], ...]]:
         """`module.Class` of the classes setting a database key, themselves or through a
-        project base."""
+        project base -> the database settings loading the class applies (a base's,
+        overridden by the class's own), each with its value when a string literal."""
         modules = {m.path: m.module for m in self.facts}
 
-        def sets(key: Key, depth: int) -> bool:
+        def settings(key: Key, depth: int) -> dict[str, str | None]:
             cls = self.classes.get(key)
             if cls is None or depth > 16:
-                return False
-            if cls.database_keys:
-                return True
-            return any(
-                (base_key := self.resolve(base, key[0])) is not None and sets(base_key, depth + 1)
-                for base in cls.bases
-                if base is not None
-            )
+                return {}
+            found: dict[str, str | None] = {}
+            for base in reversed(cls.bases):  # the first base wins, as in the MRO
+                base_key = self.resolve(base, key[0]) if base is not None else None
+                if base_key is not None:
+                    found.update(settings(base_key, depth + 1))
+            found.update(cls.database_settings)
+            return found
 
-        return frozenset(
-            f"{modules[path]}.{qualname}"
-            for path, qualname in self.classes
-            if path in modules and sets((path, qualname), 0)
-        )
+        found = {}
+        for path, qualname in sorted(self.classes):
+            if path in modules:
+                applied = settings((path, qualname), 0)
+                if applied:
+                    found[f"{modules[path]}.{qualname}"] = tuple(sorted(applied.items()))
+        return found
 
     def config_objects(self) -> frozenset[Key]:
         """What from_object/from_pyfile load: (path, class) or (path, '') for a module,

@@ -1535,8 +1535,19 @@ RULES = ({'code': 'FLK101',
          '    database); `from_pyfile`, `from_envvar`, `from_file` and `from_prefixed_env` '
          'after\n'
          '    init are reported (what they load is not followed: any Flask-SQLAlchemy setting\n'
-         '    among it is ignored); neither is rewritten; `TESTING` is left out:\n'
-         '    Flask-SQLAlchemy 3 does not read it.',
+         '    among it is ignored). A `from_object("pkg.Class")` after a factory call, in a\n'
+         "    test's set-up or in the `create_app` method of a Flask-Testing case, where "
+         'every\n'
+         "    database setting of the class (its own or a base's) is a string literal, gets\n"
+         '    those settings passed to the call, '
+         '`create_app(config={"SQLALCHEMY_DATABASE_URI":\n'
+         '    "sqlite://"})`, and the load stays: its other settings still reach the app '
+         'after\n'
+         "    the extensions' `init_app`, as before (moving the whole class would let every\n"
+         "    extension read it at `init_app`, which none did: flask-basic-registration's\n"
+         '    `BCRYPT_LOG_ROUNDS = 1` then makes Flask-Bcrypt raise). A load whose database\n'
+         '    settings the call already passes is not reported. The other loads are not\n'
+         '    rewritten; `TESTING` is left out: Flask-SQLAlchemy 3 does not read it.',
   'file_patterns': ()},
  {'code': 'FLK504',
   'name': 'flask-sqlalchemy-3-api',

@@ -63,10 +63,16 @@ def run(path: str, unsafe: bool = True):
 
 def test_the_index_knows_the_classes_that_set_the_database():
     index = index_from_sources(SOURCES)
-    assert index.database_configs == frozenset(
-        {"project.config.DevelopmentConfig", "project.config.TestingConfig",
-         "project.config.MoreTesting"}
-    )  # fmt: skip
+    # with the settings loading each applies (a base's inherited), literal values known
+    assert index.database_configs == {
+        "project.config.DevelopmentConfig": (("SQLALCHEMY_DATABASE_URI", "sqlite:///dev.sqlite"),),
+        "project.config.MoreTesting": (("SQLALCHEMY_DATABASE_URI", "sqlite://"),),
+        "project.config.TestingConfig": (("SQLALCHEMY_DATABASE_URI", "sqlite://"),),
+    }  # fmt: skip
+    computed = dict(SOURCES, **{"project/config.py": CONFIG.replace('"sqlite://"', 'os.environ["DB"]')})
+    assert index_from_sources(computed).database_configs["project.config.MoreTesting"] == (
+        ("SQLALCHEMY_DATABASE_URI", None),
+    )
 
 
 def test_from_object_of_a_database_config_after_init_is_reported():

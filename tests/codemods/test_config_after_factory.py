@@ -297,31 +297,77 @@ FLASK_TESTING_BASE = code("""
 """)
 
 
-def test_a_config_class_loaded_after_the_factory_is_reported_not_moved():
+def object_project(base: str, factory: str = OBJECT_FACTORY, config: str = CONFIG) -> dict[str, str]:
+    return {
+        "notes/__init__.py": factory,
+        "notes/models.py": MODELS,
+        "notes/config.py": config,
+        "notes/testing.py": base,
+    }
+
+
+FLASK_TESTING_FIXED = FLASK_TESTING_BASE.replace(
+    "app = create_app()\n", 'app = create_app(config={"SQLALCHEMY_DATABASE_URI": "sqlite://"})\n'
+)
+
+
+def test_the_database_settings_a_flask_testing_case_loads_move_into_the_call():
     """flask-basic-registration, once FLK201 built its factory: a Flask-Testing base case
     (outside the tests folder) loads its test configuration, a class with no base, onto
-    the module's factory-made app. Reported (data loss); not moved into the call: the
-    factory would then apply the whole class before every extension's `init_app`, which
-    never saw it before (its `BCRYPT_LOG_ROUNDS = 1` then made Flask-Bcrypt raise
-    'Invalid rounds' in 14 of 16 tests)."""
-    sources = {
-        "notes/__init__.py": OBJECT_FACTORY,
-        "notes/models.py": MODELS,
-        "notes/config.py": CONFIG,
-        "notes/testing.py": FLASK_TESTING_BASE,
-    }
-    result = run(sources, "notes/testing.py", unsafe=True)
-    assert result.source == FLASK_TESTING_BASE
-    [finding] = result.findings
-    assert (finding.line, finding.fix_level) == (10, FixLevel.REPORT)
+    the module's factory-made app before each test. The class's database settings (string
+    literals) go to the factory call; the load stays for the rest of the class, which
+    reaches the app after the extensions' `init_app` as before (moving the whole class
+    into the call made Flask-Bcrypt see `BCRYPT_LOG_ROUNDS = 1` and raise 'Invalid
+    rounds' in 14 of 16 tests)."""
+    sources = object_project(FLASK_TESTING_BASE)
+    [finding] = run(sources, "notes/testing.py").findings
+    assert (finding.line, finding.fix_level) == (10, FixLevel.UNSAFE)
     assert finding.message == (
         "`app.config.from_object(...)` loads settings after `create_app()` initialised "
         "Flask-SQLAlchemy on the app it returns (`init_app`): from Flask-SQLAlchemy 3.0 the "
         "engines are made in `init_app` and any Flask-SQLAlchemy setting it loads "
         "(`SQLALCHEMY_DATABASE_URI`...) is silently ignored and the suite's "
         "`create_all()`/`drop_all()` run against the app's real database: data loss; "
-        "pass it to `create_app(config={...})` instead"
+        "pass the database settings it loads to `create_app(config={...})` (the load "
+        "stays, for its other settings)"
     )
-    # a class that sets no database: nothing to report
-    sources["notes/config.py"] = CONFIG.replace("SQLALCHEMY_DATABASE_URI", "TESTING")
-    assert run(sources, "notes/testing.py", unsafe=True).findings == []
+    fixed = run(sources, "notes/testing.py", unsafe=True)
+    assert fixed.source == FLASK_TESTING_FIXED
+    cst.parse_module(fixed.source)
+    again = run({**sources, "notes/testing.py": fixed.source}, "notes/testing.py", True)
+    assert again.source == FLASK_TESTING_FIXED and again.findings == []
+
+
+@pytest.mark.parametrize(
+    ("base", "factory", "config"),
+    [
+        # a factory applying no settings parameter: told to take one
+        (FLASK_TESTING_BASE, FACTORY.replace(
+            "    if config is not None:\n        app.config.update(config)\n", ""), CONFIG),
+        # a plain unittest case: its `create_app` is no hook run before each test
+        (FLASK_TESTING_BASE.replace("from flask_testing import TestCase", "from unittest import TestCase"),
+         OBJECT_FACTORY, CONFIG),
+        # the class's database is computed, not a literal
+        (FLASK_TESTING_BASE, OBJECT_FACTORY,
+         "import os\n\nclass TestingConfig:\n    SQLALCHEMY_DATABASE_URI = os.environ['DB']\n"),
+        # a class object, not a dotted string
+        (FLASK_TESTING_BASE.replace(
+            'app.config.from_object("notes.config.TestingConfig")',
+            "app.config.from_object(TestingConfig)",
+        ).replace("from notes import create_app\n", "from notes import create_app\nfrom notes.config import TestingConfig\n"),
+         OBJECT_FACTORY, CONFIG),
+        # the call passes another database: still ignored by the load, reported
+        (FLASK_TESTING_BASE.replace("create_app()", 'create_app(config={"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"})'),
+         OBJECT_FACTORY, CONFIG),
+    ],
+)  # fmt: skip
+def test_a_load_that_cannot_move_is_reported_only(base, factory, config):
+    result = run(object_project(base, factory, config), "notes/testing.py", unsafe=True)
+    assert result.source == base
+    line = next(n for n, text in enumerate(base.splitlines(), 1) if "from_object" in text)
+    assert [(f.line, f.fix_level) for f in result.findings] == [(line, FixLevel.REPORT)]
+
+
+def test_a_class_setting_no_database_is_not_reported():
+    config = CONFIG.replace("SQLALCHEMY_DATABASE_URI", "TESTING")
+    assert run(object_project(FLASK_TESTING_BASE, config=config), "notes/testing.py", True).findings == []

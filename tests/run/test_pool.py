@@ -109,11 +109,15 @@ def test_a_killed_worker_ends_the_map_and_lost_stands_for_the_results_that_never
         """,
         DIES_ON_5,
     )
-    # items are handed out in order, one at a time: 0-3 were done when 5 was handed out
-    # (the other worker held 4); 5 is the one its worker died on, the others came or not,
+    # items are handed out in order, one at a time: when 5 was handed out, 0-4 had been,
+    # and all of them were done but the one the other worker held (usually 4; on a loaded
+    # machine an earlier one, the other worker having taken several in the meantime),
+    # which is "stopped"; 5 is the one its worker died on, the others came or not,
     # depending on when the death was seen, and none of them is blamed
     killed = "a worker process was killed by SIGKILL"
-    assert result[:4] == [0, 1, 2, 3]
+    stopped = [n for n in range(5) if result[n] != n]
+    assert len(stopped) <= 1
+    assert all(result[n] == ["lost", n, killed, "stopped"] for n in stopped)
     assert result[5] == ["lost", 5, killed, "held"]
     for item, value in enumerate(result):
         if item != 5:

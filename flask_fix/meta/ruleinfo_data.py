@@ -2738,4 +2738,72 @@ RULES = ({'code': 'FLK101',
          'any\n'
          '    other way. The rewrite works on Flask 1.x too, so it applies whatever the pins\n'
          '    say.',
+  'file_patterns': ()},
+ {'code': 'FLK804',
+  'name': 'jwt-extended-4-api',
+  'kind': 'python',
+  'fix_level': 'safe',
+  'summary': "Use Flask-JWT-Extended 4's API: `@jwt_required(optional=True)`, "
+             '`@jwt_required()`, `get_jwt`.',
+  'doc': 'What it does:\n'
+         "    Moves a Flask-JWT-Extended 3 app to 4.0's API: `@jwt_optional` becomes\n"
+         '    `@jwt_required(optional=True)`, `@fresh_jwt_required` '
+         '`@jwt_required(fresh=True)`,\n'
+         '    `@jwt_refresh_token_required` `@jwt_required(refresh=True)`, a bare '
+         '`@jwt_required`\n'
+         '    `@jwt_required()`, `verify_jwt_in_request_optional()` (and the fresh and '
+         'refresh\n'
+         '    ones) `verify_jwt_in_request(optional=True)`, `get_raw_jwt` `get_jwt` and\n'
+         '    `get_raw_jwt_header` `get_jwt_header`. Reports `get_jwt_claims` and the renamed\n'
+         '    `JWTManager` callback registrations (`user_loader_callback_loader` ->\n'
+         '    `user_lookup_loader`, `user_claims_loader` -> `additional_claims_loader`,\n'
+         '    `token_in_blacklist_loader` -> `token_in_blocklist_loader`, ...), whose '
+         'callbacks\n'
+         '    changed.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    Flask-JWT-Extended 4.0 removed the old names: the import fails\n'
+         "    (`ImportError: cannot import name 'jwt_optional' from 'flask_jwt_extended'`),\n"
+         '    `jwt.user_loader_callback_loader(...)` raises AttributeError. A bare\n'
+         '    `@jwt_required` still imports on 4.0, but it makes the view return a function\n'
+         '    (the view is taken for `optional`): every request to it fails.\n'
+         '\n'
+         'Example:\n'
+         '    from flask_jwt_extended import jwt_optional, jwt_required, get_raw_jwt\n'
+         '\n'
+         '    @blueprint.route("/articles")\n'
+         '    @jwt_optional\n'
+         '    def articles():\n'
+         '        ...\n'
+         '\n'
+         '    @blueprint.route("/logout")\n'
+         '    @jwt_required\n'
+         '    def logout():\n'
+         '        revoke(get_raw_jwt()["jti"])\n'
+         '\n'
+         'Use instead:\n'
+         '    from flask_jwt_extended import jwt_required, get_jwt\n'
+         '\n'
+         '    @blueprint.route("/articles")\n'
+         '    @jwt_required(optional=True)\n'
+         '    def articles():\n'
+         '        ...\n'
+         '\n'
+         '    @blueprint.route("/logout")\n'
+         '    @jwt_required()\n'
+         '    def logout():\n'
+         '        revoke(get_jwt()["jti"])\n'
+         '\n'
+         'Fix safety:\n'
+         '    The new forms exist from Flask-JWT-Extended 4.0 only (on 3.x `jwt_required()`\n'
+         "    raises TypeError): the rewrite is safe when the project's requirements allow no\n"
+         '    3.x, and an unsafe fix otherwise, whose finding names the requirement to raise\n'
+         '    (`needs Flask-JWT-Extended>=4.0`). On 4.0 `jwt_required(optional=True)` lets a\n'
+         '    request without a token through and still rejects an invalid one, as\n'
+         '    `jwt_optional` did; `get_jwt` returns the decoded token as `get_raw_jwt` did '
+         '(the\n'
+         '    identity is under `sub` from 4.0 unless JWT_IDENTITY_CLAIM says otherwise).\n'
+         '    Reported only: `get_jwt_claims` (4.0 puts the claims at the top level of the\n'
+         '    token) and the callback registrations whose callbacks take `(jwt_header,\n'
+         '    jwt_data)` from 4.0: a person rewrites the callback.',
   'file_patterns': ()})

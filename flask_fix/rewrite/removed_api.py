@@ -61,6 +61,7 @@ DISPLAY = {
     "flask-script": "Flask-Script",
     "flask-migrate": "Flask-Migrate",
     "cachelib": "cachelib",
+    "flask-jwt-extended": "Flask-JWT-Extended",
 }
 #: the rows whose old name is a use the engine reads in imports and attributes
 IMPORTABLE = (MOVED, RENAMED, REMOVED)

@@ -65,6 +65,7 @@ PACKAGES = {
     "flask_script": "flask-script",
     "flask_migrate": "flask-migrate",
     "cachelib": "cachelib",
+    "flask_jwt_extended": "flask-jwt-extended",
 }
 #: replacements from the standard library (new_since is None for them)
 STDLIB = frozenset({"urllib", "hmac", "html", "builtins"})
@@ -86,6 +87,7 @@ OLDEST_CHECKED: dict[str, Release] = {
     "flask-migrate": (2, 0, 0),
     "cachelib": (0, 1),
     "wtforms-sqlalchemy": (0, 3),  # 0.1 and 0.2 import wtforms.compat (gone in WTForms 3)
+    "flask-jwt-extended": (3, 0, 0),
 }
 #: the releases called "today" in RULES.md: every replacement exists on them
 LATEST: dict[str, Release] = {
@@ -102,6 +104,7 @@ LATEST: dict[str, Release] = {
     "flask-login": (0, 6, 3),
     "flask-migrate": (4, 1, 0),
     "cachelib": (0, 13, 0),
+    "flask-jwt-extended": (4, 7, 4),
 }
 
 
@@ -516,6 +519,58 @@ SCRIPT_ROWS = [
          None, REPORT, "`flask db ...` replaces `python manage.py db ...`"),
 ]
 
+_JWT4 = ("flask-jwt-extended", (4, 0))
+_TWO_ARGUMENTS = "the callback takes (jwt_header, jwt_data), not "
+#: Flask-JWT-Extended 4.0 folded the decorators and verify_* functions into
+#: jwt_required(optional=, fresh=, refresh=) and verify_jwt_in_request(...), which take
+#: no view function: a CALL row's rewrite is the call (FLK804 makes it, not the engine)
+JWT_ROWS = [
+    _row("FLK804", "flask_jwt_extended.jwt_required(fn)", "flask_jwt_extended.jwt_required()(fn)",
+         CALL, _JWT4, (4, 0), PINS, "`@jwt_required` becomes `@jwt_required()`: on 4.0 the bare"
+         " decorator makes the view return a function"),
+    *(
+        _row("FLK804", f"flask_jwt_extended.{old}", f"flask_jwt_extended.{new}", CALL, _JWT4,
+             (4, 0), PINS, note)
+        for old, new, note in (
+            ("jwt_optional", "jwt_required(optional=True)", ""),
+            ("fresh_jwt_required", "jwt_required(fresh=True)", ""),
+            ("jwt_refresh_token_required", "jwt_required(refresh=True)", ""),
+            ("verify_jwt_in_request_optional", "verify_jwt_in_request(optional=True)", ""),
+            ("verify_fresh_jwt_in_request", "verify_jwt_in_request(fresh=True)", ""),
+            ("verify_jwt_refresh_token_in_request", "verify_jwt_in_request(refresh=True)", ""),
+        )
+    ),
+    _row("FLK804", "flask_jwt_extended.get_raw_jwt", "flask_jwt_extended.get_jwt", RENAMED,
+         _JWT4, (4, 0), PINS, "the identity is under 'sub' from 4.0 (JWT_IDENTITY_CLAIM was"
+         " 'identity')"),
+    _row("FLK804", "flask_jwt_extended.get_raw_jwt_header", "flask_jwt_extended.get_jwt_header",
+         RENAMED, _JWT4, (4, 0), PINS),
+    _row("FLK804", "flask_jwt_extended.get_jwt_claims", "flask_jwt_extended.get_jwt", RENAMED,
+         _JWT4, (4, 0), REPORT, "from 4.0 the claims are at the top level of get_jwt(), no"
+         " longer under 'user_claims' (JWT_USER_CLAIMS is gone): read get_jwt()['role'], and"
+         " tokens issued before carry them nested"),
+    _row("FLK804", "flask_jwt_extended.JWTManager.user_claims_loader",
+         "flask_jwt_extended.JWTManager.additional_claims_loader", ATTRIBUTE, _JWT4, (4, 0),
+         REPORT, "the claims it returns go to the top level of the token, no longer under"
+         " 'user_claims': what reads them (get_jwt_claims) changes with it"),
+    _row("FLK804", "flask_jwt_extended.JWTManager.user_loader_callback_loader",
+         "flask_jwt_extended.JWTManager.user_lookup_loader", ATTRIBUTE, _JWT4, (4, 0), REPORT,
+         _TWO_ARGUMENTS + "the identity: the identity is jwt_data['sub']"),
+    _row("FLK804", "flask_jwt_extended.JWTManager.user_loader_error_loader",
+         "flask_jwt_extended.JWTManager.user_lookup_error_loader", ATTRIBUTE, _JWT4, (4, 0),
+         REPORT, _TWO_ARGUMENTS + "the identity"),
+    _row("FLK804", "flask_jwt_extended.JWTManager.token_in_blacklist_loader",
+         "flask_jwt_extended.JWTManager.token_in_blocklist_loader", ATTRIBUTE, _JWT4, (4, 0),
+         REPORT, _TWO_ARGUMENTS + "the decoded token; JWT_BLACKLIST_ENABLED and"
+         " JWT_BLACKLIST_TOKEN_CHECKS are gone: the callback runs for every token"),
+    _row("FLK804", "flask_jwt_extended.JWTManager.claims_verification_loader",
+         "flask_jwt_extended.JWTManager.token_verification_loader", ATTRIBUTE, _JWT4, (4, 0),
+         REPORT, _TWO_ARGUMENTS + "the user claims"),
+    _row("FLK804", "flask_jwt_extended.JWTManager.claims_verification_failed_loader",
+         "flask_jwt_extended.JWTManager.token_verification_failed_loader", ATTRIBUTE, _JWT4,
+         (4, 0), REPORT, "the callback takes (jwt_header, jwt_data), not no argument"),
+]
+
 ROWS: tuple[Removed, ...] = (
     *_werkzeug_top_level(),
     *WERKZEUG_LATER,
@@ -526,6 +581,7 @@ ROWS: tuple[Removed, ...] = (
     *WTFORMS_ROWS,
     *LOGIN_ROWS,
     *SCRIPT_ROWS,
+    *JWT_ROWS,
 )
 BY_OLD: dict[str, Removed] = {row.old: row for row in ROWS}
 

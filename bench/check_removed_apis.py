@@ -53,6 +53,7 @@ SETS: list[dict[str, str]] = [
         "flask-login": "0.4.1", "flask-script": "2.0.6", "flask-migrate": "2.7.0",
         "alembic": "1.4.3", "mako": "1.1.6", "cachelib": "0.1",
         "python-dateutil": "2.9.0.post0", "six": "1.16.0", "python-editor": "1.0.4",
+        "flask-jwt-extended": "3.25.1", "pyjwt": "1.7.1",
     },
     {
         "flask": "2.0.3", "werkzeug": "2.0.3", "jinja2": "3.0.3", "markupsafe": "2.1.5",
@@ -60,7 +61,7 @@ SETS: list[dict[str, str]] = [
         "flask-sqlalchemy": "2.5.1", "wtforms": "2.3.3", "flask-wtf": "0.15.1",
         "flask-login": "0.5.0", "flask-script": "2.0.6", "flask-migrate": "3.1.0",
         "alembic": "1.13.3", "mako": "1.3.5", "cachelib": "0.9.0",
-        "greenlet": "3.1.1",
+        "greenlet": "3.1.1", "flask-jwt-extended": "4.0.0", "pyjwt": "2.0.1",
     },
     {
         "flask": "2.2.5", "werkzeug": "2.2.3", "jinja2": "3.1.6", "markupsafe": "2.1.5",
@@ -77,6 +78,7 @@ SETS: list[dict[str, str]] = [
         "flask-wtf": "1.2.2", "flask-login": "0.6.3", "flask-migrate": "4.1.0",
         "alembic": "1.14.1", "mako": "1.3.5", "cachelib": "0.13.0", "greenlet": "3.1.1",
         "typing-extensions": "4.12.2", "wtforms-sqlalchemy": "0.4.2",
+        "flask-jwt-extended": "4.7.4", "pyjwt": "2.11.0",
     },
 ]  # fmt: skip
 # wtforms-sqlalchemy on every path (0.3: the first that imports on WTForms 3)
@@ -175,6 +177,57 @@ SNIPPETS: dict[str, list[tuple[str, str, str, str]]] = {
         ("flask", "new_since", "import flask.cli; flask.cli.FlaskGroup; flask.Flask('x').cli.command", "ok"),
     ],
 }  # fmt: skip
+# Flask-JWT-Extended: a view behind the decorator, asked without a token, then with a
+# malformed one (422 on every release: an invalid token is never let through)
+_JWT_VIEW = (
+    "import flask, flask_jwt_extended as f\n"
+    "app = flask.Flask('x'); app.config['JWT_SECRET_KEY'] = 'k'; app.testing = True\n"
+    "f.JWTManager(app)\n"
+    "@app.route('/')\n@{decorator}\ndef view():\n    return 'ok'\n"
+    "c = app.test_client()\n"
+    "got = c.get('/').status_code, c.get('/', headers={{'Authorization': 'Bearer x.y.z'}}).status_code\n"
+    "assert got == ({status}, 422), got\n"
+)
+_JWT_VERIFY = "import flask_jwt_extended as f, inspect\ninspect.signature(f.verify_jwt_in_request).bind({})"
+SNIPPETS["flask_jwt_extended.jwt_required(fn)"] = [
+    ("flask-jwt-extended", "before_removed", _JWT_VIEW.format(decorator="f.jwt_required", status=401), "ok"),
+    ("flask-jwt-extended", "removed_in", _JWT_VIEW.format(decorator="f.jwt_required", status=401), "missing"),
+    ("flask-jwt-extended", "new_since", _JWT_VIEW.format(decorator="f.jwt_required()", status=401), "ok"),
+    ("flask-jwt-extended", "before_new_since", _JWT_VIEW.format(decorator="f.jwt_required()", status=401), "missing"),
+    ("flask-jwt-extended", "latest", _JWT_VIEW.format(decorator="f.jwt_required()", status=401), "ok"),
+]
+for _old, _keyword, _status in (("jwt_optional", "optional", 200),
+                                ("fresh_jwt_required", "fresh", 401),
+                                ("jwt_refresh_token_required", "refresh", 401)):
+    _new = _JWT_VIEW.format(decorator=f"f.jwt_required({_keyword}=True)", status=_status)
+    SNIPPETS[f"flask_jwt_extended.{_old}"] = [
+        ("flask-jwt-extended", "before_removed", _JWT_VIEW.format(decorator=f"f.{_old}", status=_status), "ok"),
+        ("flask-jwt-extended", "removed_in", f"import flask_jwt_extended as f\nf.{_old}", "missing"),
+        ("flask-jwt-extended", "new_since", _new, "ok"),
+        ("flask-jwt-extended", "before_new_since", _new, "missing"),
+        ("flask-jwt-extended", "latest", _new, "ok"),
+    ]
+for _old, _keyword in (("verify_jwt_in_request_optional", "optional"),
+                       ("verify_fresh_jwt_in_request", "fresh"),
+                       ("verify_jwt_refresh_token_in_request", "refresh")):
+    SNIPPETS[f"flask_jwt_extended.{_old}"] = [
+        ("flask-jwt-extended", "before_removed", f"import flask_jwt_extended as f\nf.{_old}", "ok"),
+        ("flask-jwt-extended", "removed_in", f"import flask_jwt_extended as f\nf.{_old}", "missing"),
+        ("flask-jwt-extended", "new_since", _JWT_VERIFY.format(f"{_keyword}=True"), "ok"),
+        ("flask-jwt-extended", "before_new_since", _JWT_VERIFY.format(f"{_keyword}=True"), "missing"),
+        ("flask-jwt-extended", "latest", _JWT_VERIFY.format(f"{_keyword}=True"), "ok"),
+    ]
+for _row in apis.ROWS:
+    if _row.old.startswith("flask_jwt_extended.JWTManager."):
+        _manager = "import flask_jwt_extended as f\nf.JWTManager.{}"
+        _old, _new = _row.old.rpartition(".")[2], _row.new.rpartition(".")[2]
+        SNIPPETS[_row.old] = [
+            ("flask-jwt-extended", "before_removed", _manager.format(_old), "ok"),
+            ("flask-jwt-extended", "removed_in", _manager.format(_old), "missing"),
+            ("flask-jwt-extended", "new_since", _manager.format(_new), "ok"),
+            ("flask-jwt-extended", "before_new_since", _manager.format(_new), "missing"),
+            ("flask-jwt-extended", "latest", _manager.format(_new), "ok"),
+        ]
 # Flask-WTF 1.0 left `Form` importable, as WTForms' own Form: it lost what FlaskForm adds
 _FLASK_FORM = "import flask_wtf{dot}\nif not hasattr({name}, 'validate_on_submit'):\n    raise AttributeError('{name} is ' + repr({name}))"
 for _name in ("flask_wtf.Form", "flask_wtf.form.Form"):

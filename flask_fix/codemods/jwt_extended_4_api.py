@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import ScopeProvider
+from libcst.metadata import ParentNodeProvider, ScopeProvider
 
 from ..model import FixLevel
 from ..rewrite.base import Example, Fix
@@ -41,6 +41,51 @@ LOADERS = {
 }
 
 
+#: what a finding says of an identity loader that may return something else than a str
+SUBJECT = (
+    "PyJWT 2.10 and later reject a token whose subject is not a string (`Subject must be a"
+    " string`, 422 on every request with a token), and Flask-JWT-Extended 4.0 writes the"
+    " identity this callback returns to the subject (`sub`): return `str(...)` here and"
+    " convert it back in the user_lookup_loader (or set JWT_VERIFY_SUB = False, from"
+    " Flask-JWT-Extended 4.7.1)"
+)
+
+
+def _returns_str(function: cst.FunctionDef | cst.Lambda) -> bool:
+    """Whether every value `function` returns is surely a str (`_is_str`; a nested
+    function's returns are not its own)."""
+    if isinstance(function, cst.Lambda):
+        values: list[cst.BaseExpression | None] = [function.body]
+    else:
+        values = []
+
+        class Returns(cst.CSTVisitor):
+            def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+                return node is function
+
+            def visit_Lambda(self, node: cst.Lambda) -> bool:
+                return False
+
+            def visit_Return(self, node: cst.Return) -> None:
+                values.append(node.value)
+
+        function.visit(Returns())
+    return bool(values) and all(_is_str(v) for v in values)
+
+
+def _is_str(value: cst.BaseExpression | None) -> bool:
+    """`str(...)`, a string, an f-string, or `a if c else b` of two of them."""
+    if isinstance(value, cst.IfExp):
+        return _is_str(value.body) and _is_str(value.orelse)
+    if isinstance(value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)):
+        return True
+    return (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Name)
+        and value.func.value == "str"
+    )
+
+
 def _keyword(name: str) -> cst.Arg:
     """`name=True`."""
     return cst.Arg(
@@ -68,8 +113,9 @@ class JwtExtended4Api(RemovedApiRule):
         Flask-JWT-Extended 4.0 removed the old names: the import fails
         (`ImportError: cannot import name 'jwt_optional' from 'flask_jwt_extended'`),
         `jwt.user_loader_callback_loader(...)` raises AttributeError. A bare
-        `@jwt_required` still imports on 4.0, but it makes the view return a function
-        (the view is taken for `optional`): every request to it fails.
+        `@jwt_required` still imports on 4.0, but the view is taken for `optional` and
+        replaced by the decorator it returns: every request to it fails (`TypeError:
+        wrapper() missing 1 required positional argument: 'fn'`).
 
     Example:
         from flask_jwt_extended import jwt_optional, jwt_required, get_raw_jwt
@@ -107,16 +153,24 @@ class JwtExtended4Api(RemovedApiRule):
         identity is under `sub` from 4.0 unless JWT_IDENTITY_CLAIM says otherwise).
         Reported only: `get_jwt_claims` (4.0 puts the claims at the top level of the
         token) and the callback registrations whose callbacks take `(jwt_header,
-        jwt_data)` from 4.0: a person rewrites the callback.
+        jwt_data)` from 4.0: a person rewrites the callback. Also reported: a
+        `user_identity_loader` callback not seen to return a `str` (it returns `user.id`,
+        or is defined in another module): PyJWT 2.10 and later reject a token whose
+        subject (`sub`, where 4.0 writes the identity) is not a string, so every request
+        with a token gets 422 `Subject must be a string`; the person returns `str(...)`
+        and converts it back when the user is looked up.
     """
 
     code = "FLK804"
     name = "jwt-extended-4-api"
     fix_level = FixLevel.SAFE
-    summary = "Use Flask-JWT-Extended 4's API: `@jwt_required(optional=True)`, `@jwt_required()`, `get_jwt`."
+    summary = (
+        "Use Flask-JWT-Extended 4's API: `@jwt_required(optional=True)`, `@jwt_required()`,"
+        " `get_jwt`."
+    )
     triggers = (b"flask_jwt_extended", b"flask.ext.jwt_extended")
     required_imports = frozenset({JWT, "flask"})
-    METADATA_DEPENDENCIES = (ScopeProvider,)
+    METADATA_DEPENDENCIES = (ScopeProvider, ParentNodeProvider)
 
     valid = (
         "from flask_jwt_extended import jwt_required, get_jwt\n\n"
@@ -166,6 +220,7 @@ class JwtExtended4Api(RemovedApiRule):
         super().__init__(*args, **kwargs)
         self._handled: set[int] = set()  # ids of names rewritten or reported already
         self._imports_jwt = False
+        self._aliases: dict[str, str] = {}  # `from ... import jwt_optional as opt`: opt
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         super().visit_ImportFrom(node)
@@ -173,7 +228,11 @@ class JwtExtended4Api(RemovedApiRule):
         if module is not None and normal(module).partition(".")[0] == JWT:
             self._imports_jwt = True
             if not isinstance(node.names, cst.ImportStar):
-                self._handled.update(id(alias.name) for alias in node.names)
+                for alias in node.names:
+                    self._handled.add(id(alias.name))
+                    if alias.asname is not None and alias.evaluated_name in CALLS:
+                        self._handled.add(id(alias.asname.name))
+                        self._aliases[alias.evaluated_alias] = alias.evaluated_name
 
     def visit_Import(self, node: cst.Import) -> None:
         super().visit_Import(node)
@@ -184,7 +243,7 @@ class JwtExtended4Api(RemovedApiRule):
         """The name of CALLS that `node` (a Name or Attribute) is, when it is
         Flask-JWT-Extended's."""
         if isinstance(node, cst.Name):
-            last = node.value
+            last = self._aliases.get(node.value, node.value)
         elif isinstance(node, cst.Attribute):
             last = node.attr.value
         else:
@@ -223,9 +282,9 @@ class JwtExtended4Api(RemovedApiRule):
         shown = f"{new}({keyword}=True)" if keyword else f"{new}()"
         if row is BARE:
             message = (
-                f"`@jwt_required` without parentheses makes the view return a function from"
-                f" {release(row.removed_in)}: use `@jwt_required()` (there since"
-                f" {release(row.new_since)})"
+                f"`@jwt_required` without parentheses replaces the view by a decorator from"
+                f" {release(row.removed_in)} (TypeError on every request): use"
+                f" `@jwt_required()` (there since {release(row.new_since)})"
             )
         else:
             message = f"`{old}` was removed in {release(row.removed_in)}: use `{shown}`"
@@ -260,7 +319,9 @@ class JwtExtended4Api(RemovedApiRule):
             return False
         for assignment in scope[name]:
             statement = getattr(assignment, "node", None)
-            if not isinstance(statement, cst.ImportFrom) or isinstance(statement.names, cst.ImportStar):
+            if not isinstance(statement, cst.ImportFrom):
+                return False
+            if isinstance(statement.names, cst.ImportStar):
                 return False
             module = import_module(statement)
             if module is None or normal(module) not in MODULES:
@@ -275,7 +336,8 @@ class JwtExtended4Api(RemovedApiRule):
     # what is left: a removed name read otherwise, and the callback registrations
 
     def visit_Name(self, node: cst.Name) -> None:
-        if node.value in CALLS and node.value != "jwt_required" and id(node) not in self._handled:
+        old = self._aliases.get(node.value, node.value)
+        if old in CALLS and old != "jwt_required" and id(node) not in self._handled:
             self._other_use(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
@@ -284,19 +346,43 @@ class JwtExtended4Api(RemovedApiRule):
         if last in LOADERS and self._imports_jwt:
             row = LOADERS[last]
             self.report(node, self.full_message(row, row.note))
+        elif last == "user_identity_loader" and self._imports_jwt:
+            self._identity_loader(node)
         elif last in CALLS:
             self._handled.add(id(node.attr))  # the attribute's name is not a use of its own
             if last != "jwt_required" and id(node) not in self._handled:
                 self._other_use(node)
+
+    def _identity_loader(self, node: cst.Attribute) -> None:
+        """`jwt.user_identity_loader(f)` or `@jwt.user_identity_loader` over `def f`:
+        reported unless `f` (a lambda, or a function of this module) surely returns str."""
+        parent = self.get_metadata(ParentNodeProvider, node, None)
+        callback: cst.CSTNode | None = None
+        if isinstance(parent, cst.Decorator):
+            callback = self.get_metadata(ParentNodeProvider, parent, None)
+        elif isinstance(parent, cst.Call) and parent.func is node and len(parent.args) == 1:
+            callback = parent.args[0].value
+            if isinstance(callback, cst.Name):
+                scope = self.get_metadata(ScopeProvider, callback, None)
+                bound = [getattr(a, "node", None) for a in scope[callback.value]] if scope else []
+                callback = bound[0] if len(bound) == 1 else None
+        else:
+            return
+        if isinstance(callback, (cst.FunctionDef, cst.Lambda)) and _returns_str(callback):
+            return
+        self.report(node, SUBJECT)
 
     def _other_use(self, node: cst.Name | cst.Attribute) -> None:
         old = self._old(node)
         if old is None:
             return
         row, new, keyword = CALLS[old]
+        rewritten = (
+            "its uses as a decorator or called on a view function are" if old in DECORATORS
+            else "its calls without arguments are"
+        )  # fmt: skip
         self.report(
             node,
             f"`{old}` was removed in {release(row.removed_in)}: use `{new}({keyword}=True)`"
-            f" (there since {release(row.new_since)}); not rewritten: a decorator, a call"
-            f" of it on the view, or a call without arguments is",
+            f" (there since {release(row.new_since)}); not rewritten: only {rewritten}",
         )

@@ -2765,8 +2765,9 @@ RULES = ({'code': 'FLK101',
          '    Flask-JWT-Extended 4.0 removed the old names: the import fails\n'
          "    (`ImportError: cannot import name 'jwt_optional' from 'flask_jwt_extended'`),\n"
          '    `jwt.user_loader_callback_loader(...)` raises AttributeError. A bare\n'
-         '    `@jwt_required` still imports on 4.0, but it makes the view return a function\n'
-         '    (the view is taken for `optional`): every request to it fails.\n'
+         '    `@jwt_required` still imports on 4.0, but the view is taken for `optional` and\n'
+         '    replaced by the decorator it returns: every request to it fails (`TypeError:\n'
+         "    wrapper() missing 1 required positional argument: 'fn'`).\n"
          '\n'
          'Example:\n'
          '    from flask_jwt_extended import jwt_optional, jwt_required, get_raw_jwt\n'
@@ -2805,5 +2806,12 @@ RULES = ({'code': 'FLK101',
          '    identity is under `sub` from 4.0 unless JWT_IDENTITY_CLAIM says otherwise).\n'
          '    Reported only: `get_jwt_claims` (4.0 puts the claims at the top level of the\n'
          '    token) and the callback registrations whose callbacks take `(jwt_header,\n'
-         '    jwt_data)` from 4.0: a person rewrites the callback.',
+         '    jwt_data)` from 4.0: a person rewrites the callback. Also reported: a\n'
+         '    `user_identity_loader` callback not seen to return a `str` (it returns '
+         '`user.id`,\n'
+         '    or is defined in another module): PyJWT 2.10 and later reject a token whose\n'
+         '    subject (`sub`, where 4.0 writes the identity) is not a string, so every '
+         'request\n'
+         '    with a token gets 422 `Subject must be a string`; the person returns `str(...)`\n'
+         '    and converts it back when the user is looked up.',
   'file_patterns': ()})

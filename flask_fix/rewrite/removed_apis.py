@@ -87,7 +87,7 @@ OLDEST_CHECKED: dict[str, Release] = {
     "flask-migrate": (2, 0, 0),
     "cachelib": (0, 1),
     "wtforms-sqlalchemy": (0, 3),  # 0.1 and 0.2 import wtforms.compat (gone in WTForms 3)
-    "flask-jwt-extended": (3, 0, 0),
+    "flask-jwt-extended": (3, 25, 1),
 }
 #: the releases called "today" in RULES.md: every replacement exists on them
 LATEST: dict[str, Release] = {
@@ -527,7 +527,7 @@ _TWO_ARGUMENTS = "the callback takes (jwt_header, jwt_data), not "
 JWT_ROWS = [
     _row("FLK804", "flask_jwt_extended.jwt_required(fn)", "flask_jwt_extended.jwt_required()(fn)",
          CALL, _JWT4, (4, 0), PINS, "`@jwt_required` becomes `@jwt_required()`: on 4.0 the bare"
-         " decorator makes the view return a function"),
+         " decorator replaces the view by a decorator (TypeError on every request)"),
     *(
         _row("FLK804", f"flask_jwt_extended.{old}", f"flask_jwt_extended.{new}", CALL, _JWT4,
              (4, 0), PINS, note)
@@ -541,8 +541,8 @@ JWT_ROWS = [
         )
     ),
     _row("FLK804", "flask_jwt_extended.get_raw_jwt", "flask_jwt_extended.get_jwt", RENAMED,
-         _JWT4, (4, 0), PINS, "the identity is under 'sub' from 4.0 (JWT_IDENTITY_CLAIM was"
-         " 'identity')"),
+         _JWT4, (4, 0), PINS, "from 4.0 the identity claim is 'sub' by default, no longer"
+         " 'identity'"),
     _row("FLK804", "flask_jwt_extended.get_raw_jwt_header", "flask_jwt_extended.get_jwt_header",
          RENAMED, _JWT4, (4, 0), PINS),
     _row("FLK804", "flask_jwt_extended.get_jwt_claims", "flask_jwt_extended.get_jwt", RENAMED,

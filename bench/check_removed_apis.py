@@ -53,7 +53,7 @@ SETS: list[dict[str, str]] = [
         "flask-login": "0.4.1", "flask-script": "2.0.6", "flask-migrate": "2.7.0",
         "alembic": "1.4.3", "mako": "1.1.6", "cachelib": "0.1",
         "python-dateutil": "2.9.0.post0", "six": "1.16.0", "python-editor": "1.0.4",
-        "flask-jwt-extended": "3.25.1", "pyjwt": "1.7.1",
+        "flask-jwt-extended": "3.25.1", "pyjwt": "1.7.1", "flask-caching": "1.10.0",
     },
     {
         "flask": "2.0.3", "werkzeug": "2.0.3", "jinja2": "3.0.3", "markupsafe": "2.1.5",
@@ -69,16 +69,16 @@ SETS: list[dict[str, str]] = [
         "flask-sqlalchemy": "3.0.5", "wtforms": "3.0.1", "flask-wtf": "1.1.1",
         "flask-login": "0.6.3", "flask-migrate": "4.0.7", "alembic": "1.13.3",
         "mako": "1.3.5", "cachelib": "0.9.0", "greenlet": "3.1.1",
-        "typing-extensions": "4.12.2",
+        "typing-extensions": "4.12.2", "flask-caching": "2.4.1",
     },
     {
         "flask": "3.1.3", "werkzeug": "3.1.9", "jinja2": "3.1.6", "markupsafe": "3.0.3",
         "itsdangerous": "2.2.0", "click": "8.1.8", "blinker": "1.9.0",
         "sqlalchemy": "2.0.44", "flask-sqlalchemy": "3.1.1", "wtforms": "3.2.1",
         "flask-wtf": "1.2.2", "flask-login": "0.6.3", "flask-migrate": "4.1.0",
-        "alembic": "1.14.1", "mako": "1.3.5", "cachelib": "0.13.0", "greenlet": "3.1.1",
+        "alembic": "1.14.1", "mako": "1.3.5", "cachelib": "0.17.0", "greenlet": "3.1.1",
         "typing-extensions": "4.12.2", "wtforms-sqlalchemy": "0.4.2",
-        "flask-jwt-extended": "4.7.4", "pyjwt": "2.11.0",
+        "flask-jwt-extended": "4.7.4", "pyjwt": "2.11.0", "flask-caching": "2.5.1",
     },
 ]  # fmt: skip
 # wtforms-sqlalchemy on every path (0.3: the first that imports on WTForms 3)
@@ -228,6 +228,37 @@ for _row in apis.ROWS:
             ("flask-jwt-extended", "before_new_since", _manager.format(_new), "missing"),
             ("flask-jwt-extended", "latest", _manager.format(_new), "ok"),
         ]
+# Flask-Caching: a cache made with the setting, used once (a backend needing a server only
+# has to be found: its client library is missing, which fails past the lookup); the newest
+# set's cachelib is Flask-Caching 2.5.1's lowest (0.17.0)
+_CACHE = (
+    "import flask, flask_caching, werkzeug.utils as u\n"
+    "app = flask.Flask('x'); app.config['CACHE_TYPE'] = {value!r}\n"
+    "import tempfile; app.config['CACHE_DIR'] = tempfile.mkdtemp()\n"
+    "try:\n    cache = flask_caching.Cache(app)\n"
+    "except u.ImportStringError as error:\n    raise ImportError(str(error)[:120])\n"
+    "except Exception as error:\n"
+    "    if {simple}:\n        raise\n"
+    "else:\n"
+    "    with app.app_context():\n"
+    "        cache.set('k', 1)\n"
+    "        assert cache.get('k') == (None if {value!r} in ('null', 'NullCache') else 1) or not {simple}\n"
+)
+for _row in apis.ROWS:
+    if _row.rule == "FLK805":
+        _old = _row.old.partition("=")[2].strip("'")
+        _new = _row.new.partition("=")[2].strip("'")
+        _simple = _old in ("null", "simple", "filesystem")  # no server, no client library
+        _old_code = _CACHE.format(value=_old, simple=_simple)
+        _new_code = _CACHE.format(value=_new, simple=_simple)
+        SNIPPETS[_row.old] = [
+            ("flask-caching", "before_removed", _old_code, "ok"),
+            ("flask-caching", "removed_in", _old_code, "missing"),
+            ("flask-caching", "new_since", _new_code, "ok"),
+            ("flask-caching", "latest", _new_code, "ok"),
+        ]
+        if _simple:
+            SNIPPETS[_row.old].append(("flask-caching", "before_new_since", _new_code, "missing"))
 # Flask-WTF 1.0 left `Form` importable, as WTForms' own Form: it lost what FlaskForm adds
 _FLASK_FORM = "import flask_wtf{dot}\nif not hasattr({name}, 'validate_on_submit'):\n    raise AttributeError('{name} is ' + repr({name}))"
 for _name in ("flask_wtf.Form", "flask_wtf.form.Form"):

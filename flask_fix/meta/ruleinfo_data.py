@@ -2814,4 +2814,49 @@ RULES = ({'code': 'FLK101',
          'request\n'
          '    with a token gets 422 `Subject must be a string`; the person returns `str(...)`\n'
          '    and converts it back when the user is looked up.',
+  'file_patterns': ()},
+ {'code': 'FLK805',
+  'name': 'flask-caching-2-api',
+  'kind': 'python',
+  'fix_level': 'safe',
+  'summary': 'Name Flask-Caching backends by class: `CACHE_TYPE = "SimpleCache"`, not '
+             '`"simple"`.',
+  'doc': 'What it does:\n'
+         '    Rewrites a lowercase Flask-Caching backend name given as `CACHE_TYPE` to its\n'
+         '    class: `"simple"` becomes `"SimpleCache"`, `"redis"` `"RedisCache"`,\n'
+         '    `"filesystem"` `"FileSystemCache"`, `"null"` `"NullCache"`, ... (`"uwsgi"` '
+         'becomes\n'
+         '    `"flask_caching.contrib.uwsgicache.UWSGICache"`). Where the setting is written '
+         'as a\n'
+         '    string literal: `CACHE_TYPE = "simple"` in a config class or module,\n'
+         '    `app.config["CACHE_TYPE"] = "simple"`, `{"CACHE_TYPE": "simple"}` (a\n'
+         '    `Cache(config=...)`), `config.update(CACHE_TYPE="simple")`. Only in a project '
+         'whose\n'
+         '    requirements name Flask-Caching, or in a module importing `flask_caching`.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    Flask-Caching 2.5 removed the lowercase names (deprecated since 1.10): '
+         '`init_app`\n'
+         '    fails with `ImportStringError: import_string() failed for\n'
+         "    'flask_caching.backends.simple'`, so the app does not start.\n"
+         '\n'
+         'Example:\n'
+         '    class Config:\n'
+         '        CACHE_TYPE = "simple"\n'
+         '\n'
+         'Use instead:\n'
+         '    class Config:\n'
+         '        CACHE_TYPE = "SimpleCache"\n'
+         '\n'
+         'Fix safety:\n'
+         '    The class names work from Flask-Caching 1.10 (the lowercase names were '
+         'functions\n'
+         "    calling the same class's `factory`): safe when the project's requirements allow\n"
+         '    no older release, an unsafe fix otherwise whose finding names the requirement '
+         'to\n'
+         '    raise (`needs Flask-Caching>=1.10`; before 1.10 the class would be called as '
+         'the\n'
+         '    factory and fail). A value read from the environment or built at run time is '
+         'left\n'
+         '    alone.',
   'file_patterns': ()})

@@ -1,5 +1,5 @@
-"""The engine of the removed-API rules (FLK504, FLK709-FLK711, FLK801, FLK802, FLK804): it
-rewrites or reports every use of an old name that the table of removed APIs
+"""The engine of the removed-API rules (FLK504, FLK709-FLK711, FLK801, FLK802, FLK804,
+FLK805): it rewrites or reports every use of an old name that the table of removed APIs
 (flask_fix/rewrite/removed_apis.py) gives the rule, in every import form:
 
 - `from werkzeug import secure_filename [as f]`: the name is imported from its new module
@@ -62,6 +62,7 @@ DISPLAY = {
     "flask-migrate": "Flask-Migrate",
     "cachelib": "cachelib",
     "flask-jwt-extended": "Flask-JWT-Extended",
+    "flask-caching": "Flask-Caching",
 }
 #: the rows whose old name is a use the engine reads in imports and attributes
 IMPORTABLE = (MOVED, RENAMED, REMOVED)

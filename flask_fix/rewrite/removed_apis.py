@@ -66,6 +66,7 @@ PACKAGES = {
     "flask_migrate": "flask-migrate",
     "cachelib": "cachelib",
     "flask_jwt_extended": "flask-jwt-extended",
+    "flask_caching": "flask-caching",
 }
 #: replacements from the standard library (new_since is None for them)
 STDLIB = frozenset({"urllib", "hmac", "html", "builtins"})
@@ -88,6 +89,7 @@ OLDEST_CHECKED: dict[str, Release] = {
     "cachelib": (0, 1),
     "wtforms-sqlalchemy": (0, 3),  # 0.1 and 0.2 import wtforms.compat (gone in WTForms 3)
     "flask-jwt-extended": (3, 25, 1),
+    "flask-caching": (1, 9, 0),
 }
 #: the releases called "today" in RULES.md: every replacement exists on them
 LATEST: dict[str, Release] = {
@@ -105,6 +107,7 @@ LATEST: dict[str, Release] = {
     "flask-migrate": (4, 1, 0),
     "cachelib": (0, 13, 0),
     "flask-jwt-extended": (4, 7, 4),
+    "flask-caching": (2, 5, 1),
 }
 
 
@@ -571,6 +574,28 @@ JWT_ROWS = [
          (4, 0), REPORT, "the callback takes (jwt_header, jwt_data), not no argument"),
 ]
 
+#: Flask-Caching 1.10 took a backend class's name as CACHE_TYPE (`SimpleCache`, resolved in
+#: flask_caching.backends) and deprecated the lowercase factory functions; 2.5 removed
+#: them (`ImportStringError: import_string() failed for 'flask_caching.backends.simple'`)
+CACHE_TYPES = {
+    "null": "NullCache", "simple": "SimpleCache", "filesystem": "FileSystemCache",
+    "redis": "RedisCache", "redissentinel": "RedisSentinelCache",
+    "rediscluster": "RedisClusterCache", "memcached": "MemcachedCache",
+    "saslmemcached": "SASLMemcachedCache", "spreadsaslmemcached": "SpreadSASLMemcachedCache",
+}  # fmt: skip
+CACHING_ROWS = [
+    *(
+        _row("FLK805", f"CACHE_TYPE='{old}'", f"CACHE_TYPE='{new}'", CONFIG,
+             ("flask-caching", (2, 5)), (1, 10), PINS)
+        for old, new in CACHE_TYPES.items()
+    ),
+    _row("FLK805", "CACHE_TYPE='gaememcached'", "CACHE_TYPE='MemcachedCache'", CONFIG,
+         ("flask-caching", (2, 5)), (1, 10), PINS, "gaememcached was memcached"),
+    _row("FLK805", "CACHE_TYPE='uwsgi'",
+         "CACHE_TYPE='flask_caching.contrib.uwsgicache.UWSGICache'", CONFIG,
+         ("flask-caching", (2, 5)), (1, 10), PINS),
+]
+
 ROWS: tuple[Removed, ...] = (
     *_werkzeug_top_level(),
     *WERKZEUG_LATER,
@@ -582,6 +607,7 @@ ROWS: tuple[Removed, ...] = (
     *LOGIN_ROWS,
     *SCRIPT_ROWS,
     *JWT_ROWS,
+    *CACHING_ROWS,
 )
 BY_OLD: dict[str, Removed] = {row.old: row for row in ROWS}
 

@@ -2511,6 +2511,42 @@ RULES = ({'code': 'FLK101',
          'a\n'
          '    new requirement. The person decides which, and where the expiry goes.',
   'file_patterns': ()},
+ {'code': 'FLK712',
+  'name': 'blueprint-setup-after-registration',
+  'kind': 'python',
+  'fix_level': 'report',
+  'summary': 'Set a blueprint up once, not in the function that registers it (Flask 2.3).',
+  'doc': 'What it does:\n'
+         '    Reports a module-level blueprint that a function registering blueprints (an app\n'
+         "    factory's `register_blueprints(app)`) also sets up: a setup method called on it\n"
+         '    (`bp.after_request(...)`, `bp.route(...)`, `bp.errorhandler(...)`, ...) or an\n'
+         "    extension's `init_app(bp)` (Flask-CORS's adds an `after_request`).\n"
+         '\n'
+         'Why is this bad?:\n'
+         '    The blueprint lives as long as its module, the function runs once per app: from\n'
+         '    the second app on (a test suite makes one per test) the blueprint was already\n'
+         '    registered, and from Flask 2.3 setting it up then raises `AssertionError: The\n'
+         "    setup method 'after_request' can no longer be called on the blueprint 'user'.\n"
+         '    It has already been registered at least once` (Flask 2.2 warned).\n'
+         '\n'
+         'Example:\n'
+         '    from myapp.user.views import blueprint\n'
+         '\n'
+         '    def register_blueprints(app):\n'
+         '        cors.init_app(blueprint, origins=app.config["CORS_ORIGINS"])\n'
+         '        app.register_blueprint(blueprint)\n'
+         '\n'
+         'Use instead:\n'
+         '    def register_blueprints(app):\n'
+         '        cors.init_app(app, origins=app.config["CORS_ORIGINS"])\n'
+         '        app.register_blueprint(blueprint)\n'
+         '\n'
+         'Fix safety:\n'
+         '    Report only: where the setup belongs depends on what it does. Setup that does\n'
+         '    not depend on the app goes where the blueprint is defined; setup that reads the\n'
+         "    app's configuration moves to the app (`cors.init_app(app, resources=...)`), or\n"
+         '    the blueprint is made by a function, a new one per app.',
+  'file_patterns': ()},
  {'code': 'FLK801',
   'name': 'wtforms-3-api',
   'kind': 'python',

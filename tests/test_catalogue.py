@@ -21,10 +21,13 @@ The projects, each run on its own (FLK403 and the Flask pin are project-wide fac
   database URI afterwards (FLK503); its tests use the db inside `app.app_context()`, so
   --unsafe-fixes converts it to a factory (FLK304 is in inventory's tests);
 - legacy: helpers of a blog written for Werkzeug 0.15, Jinja2 2.11, Flask-SQLAlchemy 2.4,
-  Flask-WTF 0.14 and Flask-Login 0.4 (its requirements' lower bounds), using what today's
-  releases removed (FLK504, FLK709-FLK711, FLK801, FLK802): the bounds make the
-  `pass_context` and `get_recorded_queries` rewrites unsafe (they need Jinja2 3.0 and
-  Flask-SQLAlchemy 3.0: written only with --unsafe-fixes), and `lookalikes.py`
+  Flask-WTF 0.14, Flask-Login 0.4, Flask-JWT-Extended 3.25 and Flask-Caching 1.4 (its
+  requirements' lower bounds), using what today's releases removed (FLK504,
+  FLK709-FLK711, FLK801, FLK802, FLK804, FLK805): the bounds make the `pass_context`,
+  `get_recorded_queries`, `@jwt_required(optional=True)` and `"SimpleCache"` rewrites
+  unsafe (they need Jinja2 3.0, Flask-SQLAlchemy 3.0, Flask-JWT-Extended 4.0 and
+  Flask-Caching 1.10: written only with --unsafe-fixes); its API blueprint is set up by
+  the function that registers it (FLK712), and `lookalikes.py`
   (a local `Markup`, an `is_active()` method of another class) stays silent; its
   Flask-Script `manage.py` (a factory's Manager, an `@manager.option` command) and the
   `runserver` of its Procfile.dev go to Flask's CLI with --unsafe-fixes (FLK803);
@@ -117,6 +120,11 @@ FINDINGS = {
     ],
     "legacy": [
         ("FLK803", "Procfile.dev", 1),
+        ("FLK804", "blog/api.py", 9),
+        ("FLK805", "blog/api.py", 13),
+        ("FLK804", "blog/api.py", 17),
+        ("FLK804", "blog/api.py", 23),
+        ("FLK712", "blog/api.py", 29),
         ("FLK801", "blog/forms.py", 1),
         ("FLK801", "blog/forms.py", 2),
         ("FLK801", "blog/forms.py", 3),

@@ -2,6 +2,7 @@
 
     python bench/memory.py PATH [--fractions 0.25,0.5,1] [--mode check|diff] [-j N]
     python bench/memory.py PATH --copies 1,2,4,8 [--mode check|diff] [-j N]
+    python bench/memory.py FOLDER --repos 5,10,20,37 [--mode check|diff] [-j N]
 
 Runs `flask-fix --check --no-cache` (or `--diff`) on scratch trees made from PATH (a large
 real tree, fetched outside this repository) in a temporary folder outside this repository:
@@ -13,6 +14,9 @@ real tree, fetched outside this repository) in a temporary folder outside this r
     has a distinct name). The largest file stays the same while the number of files grows
     K-fold, so what grows is per-file state. Then also prints the slope of each peak in
     MiB per 1,000 files (least squares over the runs).
+  - `--repos K,...`: FOLDER holds real repositories, one per sub-folder; a copy of the
+    first K of them (in name order, each step adding to the last) is checked as one
+    tree, as a folder of checkouts is. The slopes are printed as with `--copies`.
 Prints, per run, the files and lines, the wall time, the peak RSS of the parent process
 and of the largest worker (each process's own high-water mark, VmHWM, sampled from /proc
 while it runs; Linux only), and the largest worker's peak private memory (sampled from
@@ -133,6 +137,15 @@ def copies(root: Path, times: int, scratch: Path) -> Path:
     return target
 
 
+def repositories(folder: Path, number: int, target: Path) -> Path:
+    """`target` holding copies of the first `number` sub-folders of `folder` (name order);
+    those already there are kept (the steps grow one tree)."""
+    for repository in sorted(p for p in folder.iterdir() if p.is_dir())[:number]:
+        if not (target / repository.name).exists():
+            shutil.copytree(repository, target / repository.name, symlinks=True)
+    return target
+
+
 def slope(points: list[tuple[int, float]]) -> float:
     """Least-squares slope of (files, MiB) points, in MiB per 1,000 files."""
     mean_x = sum(x for x, _ in points) / len(points)
@@ -158,6 +171,9 @@ def main() -> None:
     parser.add_argument(
         "--copies", help="scaling mode: numbers of copies of PATH's .py files, e.g. 1,2,4,8"
     )
+    parser.add_argument(
+        "--repos", help="PATH holds repositories: numbers of them to check together, e.g. 5,10"
+    )
     parser.add_argument("--mode", choices=["check", "diff"], default="check")
     parser.add_argument("-j", "--jobs", type=int, default=0)
     args = parser.parse_args()
@@ -165,15 +181,18 @@ def main() -> None:
     if args.jobs:
         command[3:3] = ["-j", str(args.jobs)]
     print(f"{' '.join(command[1:])} on {args.path}, cores: {os.cpu_count()}")
-    label = "copies" if args.copies else "fraction"
+    label = "copies" if args.copies else "repos" if args.repos else "fraction"
     print(f"{label:>8} {'files':>6} {'lines':>8} {'seconds':>8} "
           f"{'parent MiB':>10} {'worker MiB':>10} {'private':>7} {'workers':>7}")  # fmt: skip
     parents, workers_peaks, workers_private = [], [], []
-    steps = (args.copies or args.fractions).split(",")
+    steps = (args.copies or args.repos or args.fractions).split(",")
+    growing = args.copies or args.repos
     with tempfile.TemporaryDirectory(prefix="flask-fix-memory-") as scratch:
         for step in steps:
             if args.copies:
                 tree = copies(args.path.resolve(), int(step), Path(scratch))
+            elif args.repos:
+                tree = repositories(args.path.resolve(), int(step), Path(scratch) / "repos")
             else:
                 tree = subset(args.path.resolve(), float(step), Path(scratch))
             files, lines = count(tree)
@@ -183,8 +202,9 @@ def main() -> None:
             workers_private.append((files, worker_private / 1024))
             print(f"{step:>8} {files:6} {lines:8} {seconds:8.1f} {parent / 1024:10.1f} "
                   f"{worker / 1024:10.1f} {worker_private / 1024:7.1f} {workers:7}", flush=True)  # fmt: skip
-            shutil.rmtree(tree)
-    if args.copies and len(steps) > 1:
+            if not args.repos:
+                shutil.rmtree(tree)
+    if growing and len(steps) > 1:
         print(f"slope, MiB per 1,000 files: parent {slope(parents):.2f}, largest worker "
               f"{slope(workers_peaks):.2f} (private {slope(workers_private):.2f})")  # fmt: skip
 

@@ -184,19 +184,52 @@ def requirements_of(root: str, package: str) -> list[tuple[str, SpecifierSet]]:
     """(file, specifier) for every declaration of `package` found under `root`."""
     found: list[tuple[str, SpecifierSet]] = []
     seen: set[str] = set()
-    files = sorted(glob.glob(os.path.join(glob.escape(root), "requirements*.txt")))
-    files += sorted(glob.glob(os.path.join(glob.escape(root), "requirements", "*.txt")))
-    for path in files:
+    for path in _requirements_files(root):
         found += [(path, spec) for spec in _requirements_file(path, package, seen)]
-    readers = (
-        ("pyproject.toml", _pyproject),
-        ("setup.cfg", _setup_cfg),
-        ("setup.py", _setup_py),
-    )
-    for name, reader in readers:
+    for name, reader in _READERS:
         path = os.path.join(root, name)
         if os.path.isfile(path):
             found += [(path, spec) for spec in reader(path, package)]
+    return found
+
+
+def declaration_files(root: str, includes: bool = False) -> list[str]:
+    """The files under `root` the declarations are read from (`requirements_of`), without
+    parsing any: what the project's pins depend on. With `includes`, also the files the
+    requirements files include (`-r`/`-c`, followed), which means reading them."""
+    files = _requirements_files(root)
+    files += [p for p in (os.path.join(root, name) for name, _ in _READERS) if os.path.isfile(p)]
+    if includes:
+        seen: set[str] = set()
+        for path in _requirements_files(root):
+            files += _included(path, seen)
+    return sorted(set(files))
+
+
+def _requirements_files(root: str) -> list[str]:
+    files = sorted(glob.glob(os.path.join(glob.escape(root), "requirements*.txt")))
+    files += sorted(glob.glob(os.path.join(glob.escape(root), "requirements", "*.txt")))
+    return files
+
+
+def _included(path: str, seen: set[str]) -> list[str]:
+    """The files the requirements file at `path` includes, and theirs (as
+    `_requirements_file` follows them)."""
+    real = os.path.realpath(path)
+    if real in seen:
+        return []
+    seen.add(real)
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+    except OSError:
+        return []
+    found = []
+    for line in _logical_lines(text):
+        include = _INCLUDE.match(line)
+        if include:
+            target = os.path.join(os.path.dirname(path), include.group(1))
+            found += [target, *_included(target, seen)]
     return found
 
 
@@ -455,3 +488,11 @@ def _strings(node: ast.expr, lists: dict[str, list[ast.expr]], depth: int) -> It
     elif isinstance(node, ast.Name):
         for value in lists.get(node.id, ()):
             yield from _strings(value, lists, depth + 1)
+
+
+#: the other files declaring requirements, each with its reader
+_READERS = (
+    ("pyproject.toml", _pyproject),
+    ("setup.cfg", _setup_cfg),
+    ("setup.py", _setup_py),
+)

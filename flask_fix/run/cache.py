@@ -39,7 +39,9 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import glob
 import hashlib
+import importlib.util
 import io
 import os
 import pickle
@@ -150,9 +152,11 @@ def _tool_fingerprint() -> bytes:
     """The tool's version and a digest of its code: a development checkout whose code
     changed without a version bump must not reuse results the old code computed, and a
     fresh install of the same code (new file times, as in CI) should reuse them. Every
-    module of the package counts (the rules, the index, ...), not only this folder's."""
+    module of the package counts (the rules, the index, ...), not only this folder's, and
+    so do Python's version and LibCST's: the fixes are LibCST's output."""
     package = _PACKAGE
-    digest = hashlib.blake2b(f"{__version__} {sys.version}".encode(), digest_size=16)
+    versions = f"{__version__} {sys.version} libcst {_libcst_version()}"
+    digest = hashlib.blake2b(versions.encode(), digest_size=16)
     for folder, folders, names in os.walk(package):
         folders[:] = sorted(f for f in folders if f != "__pycache__")
         for name in sorted(n for n in names if n.endswith(".py")):
@@ -160,6 +164,25 @@ def _tool_fingerprint() -> bytes:
             with open(os.path.join(folder, name), "rb") as file:
                 digest.update(content_digest(file.read()))
     return digest.digest()
+
+
+def _libcst_version() -> str:
+    """The installed LibCST's version, without importing LibCST (a replayed run never
+    loads it) or importlib.metadata (as slow to import): the name of the `.dist-info`
+    folder installed beside the package, else importlib.metadata's answer."""
+    spec = importlib.util.find_spec("libcst")
+    if spec is not None and spec.submodule_search_locations:
+        site = os.path.dirname(next(iter(spec.submodule_search_locations)))
+        found = sorted(glob.glob(os.path.join(glob.escape(site), "libcst-*.dist-info")))
+        if found:
+            names = (os.path.basename(path) for path in found)
+            return ",".join(name[len("libcst-") : -len(".dist-info")] for name in names)
+    from importlib import metadata
+
+    try:
+        return metadata.version("libcst")
+    except metadata.PackageNotFoundError:
+        return "none"
 
 
 # -- reading and writing -----------------------------------------------------------------
@@ -467,11 +490,16 @@ class RunCache:
         return recorded
 
     def tree_key(
-        self, paths: Sequence[str], wanted: Iterable[str], flask_version: object
-    ) -> bytes | None:
+        self, paths: Sequence[str], wanted: Iterable[str], projects: tuple[list[str], list[str]]
+    ) -> bytes:
+        """The key of a run over `paths` (reporting on `wanted`): their contents, the
+        settings, and `projects`: the project roots and the files their pins are read
+        from (by content too)."""
+        roots, declarations = projects
         digests = [self.digest_of(path) for path in paths]
+        declared = [(path, self.digest_of(path)) for path in declarations]
         return canonical_digest(
-            (list(zip(paths, digests)), sorted(wanted), flask_version, self.run_key)
+            (list(zip(paths, digests)), sorted(wanted), roots, declared, self.run_key)
         )
 
     def replay(

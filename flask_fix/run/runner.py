@@ -44,6 +44,7 @@ from ..model import (
 from .parsing import parse_module
 from .pool import Lost, WorkerDied, ordered_map
 from ..index.projectroot import NO_PROJECT, Projects
+from ..index import pins
 from ..index.pins import (
     FLASK, FLASK_SQLALCHEMY, declared_releases, implied_by_flask, lowest_version,
 )
@@ -507,17 +508,22 @@ def run(
     scanned = sorted([*files, *extra]) if extra else files
     projects = Projects()
     roots = sorted({projects.of(path) for path in scanned})
-    versions = {root: project_versions(root, settings.for_root(root)) for root in roots}
+
+    def versions() -> dict[str, Versions]:
+        return {root: project_versions(root, settings.for_root(root)) for root in roots}
+
     if cache is None:
         yield from _stopping(
             _fewer_collections(
-                _run(scanned, wanted, bool(extra), settings, projects, versions, on_scanned, None)
+                _run(scanned, wanted, bool(extra), settings, projects, versions(), on_scanned, None)
             ),
             wanted,
         )
         return
-    # the projects and their pins (the files' split follows from the roots)
-    tree_key = cache.tree_key(scanned, wanted, sorted(versions.items()))
+    # the projects (the files' split follows from the roots) and the files their pins are
+    # read from, by name and content: a replay reads no requirement
+    declared = [pins.declaration_files(root) for root in roots if root != NO_PROJECT]
+    tree_key = cache.tree_key(scanned, wanted, (roots, [p for files in declared for p in files]))
     replayed = cache.replay(tree_key, files_under)
     if replayed is not None:
         if on_scanned is not None:
@@ -525,12 +531,19 @@ def run(
         yield from replayed
         return
     results = []
-    work = _run(scanned, wanted, bool(extra), settings, projects, versions, on_scanned, cache)
+    work = _run(scanned, wanted, bool(extra), settings, projects, versions(), on_scanned, cache)
     for result in _stopping(_fewer_collections(work), wanted):
         results.append(result)
         yield result
     if all(result.unfinished is None for result in results):
-        cache.record_run(tree_key, results, cache.transform_reads)
+        # the files the requirements files include count like those they are in
+        included = {
+            path
+            for root in roots
+            if root != NO_PROJECT
+            for path in pins.declaration_files(root, includes=True)
+        }
+        cache.record_run(tree_key, results, cache.transform_reads | included)
 
 
 def _stopping(results: Iterator[FileResult], wanted: set[str]) -> Iterator[FileResult]:

@@ -323,6 +323,80 @@ def test_another_tool_version_does_not_reuse_results(shop: Path, monkeypatch: py
     assert len(counted.scanned) == 8  # the cached run and the uncached one both scan
 
 
+def test_another_libcst_version_does_not_reuse_results(
+    shop: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The fixes are LibCST's output: after LibCST is upgraded, nothing recorded with the
+    old one is replayed or reused."""
+    first = run("--check", ".")
+    monkeypatch.setattr(cache_module, "_libcst_version", lambda: "0.0.1")
+    counted = Counted(monkeypatch)
+    assert run("--check", ".") == first
+    assert sorted(counted.scanned) == [
+        "shop/__init__.py", "shop/app.py", "shop/util.py", "shop/views.py"
+    ]  # fmt: skip
+    assert sorted(counted.fixed) == ["shop/app.py", "shop/views.py"]
+
+
+def test_the_libcst_version_is_the_installed_one():
+    from importlib import metadata
+
+    assert cache_module._libcst_version() == metadata.version("libcst")
+
+
+SEND = textwrap.dedent(
+    """\
+    from flask import Flask, send_from_directory
+
+    app = Flask(__name__)
+
+
+    @app.route("/files/<name>")
+    def files(name):
+        return send_from_directory("static", name, cache_timeout=0)
+    """
+)
+
+
+def test_a_replay_follows_the_requirements_without_reading_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A replayed run reads no requirement (the key holds the requirement files by name
+    and content, and what they include): editing an included file, adding a requirements
+    file or a project root is another run, with the results an uncached run gives."""
+    project = tmp_path / "project"
+    (project / "deps").mkdir(parents=True)
+    (project / "app.py").write_text(SEND)
+    (project / "requirements.txt").write_text("-r deps/base.txt\n")
+    (project / "deps" / "base.txt").write_text("Flask==1.1.2\n")
+    _age(project)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("FLASK_FIX_CACHE_DIR", str(tmp_path / "cache"))
+
+    def flk703() -> tuple[list[bool], list[str]]:
+        """Whether each FLK703 finding has a fix, and the files the cached run fixed."""
+        counted.reset()
+        result = run("--check", ".")
+        fixed = list(counted.fixed)
+        assert result == uncached("--check", ".")
+        return [f["fix"] is not None for f in result[1]["findings"] if f["code"] == "FLK703"], fixed
+
+    counted = Counted(monkeypatch)
+    assert flk703() == ([False], ["app.py"])  # Flask 1.1.2 allowed: reported, not rewritten
+    assert flk703() == ([False], [])  # replayed
+    _edit(project / "deps" / "base.txt", "Flask>=2.2\n")
+    assert flk703() == ([True], ["app.py"])
+    (project / "requirements-dev.txt").write_text("flask==1.0\n")
+    assert flk703() == ([False], ["app.py"])
+    (project / "requirements-dev.txt").unlink()
+    assert flk703() == ([True], ["app.py"])
+    from flask_fix.index import pins
+
+    expected = run("--check", ".")
+    monkeypatch.setattr(pins, "requirements_of", None)  # a replay does not read them
+    assert run("--check", ".") == expected
+
+
 def test_writing_fixes_then_running_again(shop: Path):
     code, _ = run(".")
     assert code == 1

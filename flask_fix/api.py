@@ -17,7 +17,8 @@ from .model import TOO_DEEP_ERRORS, TOO_DEEP_MESSAGE, ErrorKind, FileError, Find
 from .run.parsing import parse_module
 from .index.project import ProjectIndex
 from .output.report import Tally, json_document
-from .run.runner import Mode, Settings, cache_keys, run
+from .run.settings import Mode, Settings, cache_keys
+from .run.start import run
 from .run.projectconfig import with_project_configs
 from .run.selection import Shard, select_files
 from .sourceio import SourceError, decode_source

@@ -6,21 +6,24 @@ import json
 import signal
 import sys
 from contextlib import nullcontext
+from typing import TYPE_CHECKING
 
 import click
 
 from .version import __version__
 from .config import ConfigError, FileConfig, find_config, load_config, merge
 from .output.formats import FORMATS, FORMATS_WITH_EDITS, file_lines, render, source_lines
-from .output.interactive import Review
 from .model import ErrorKind, FileError
 from .output.report import Tally, rule_statistics, statistics_lines, text_lines
 from .meta.ruleinfo import all_rules, rule_by_code, unknown_codes
 from .run.projectconfig import with_project_configs
 from .run.selection import FileSelection, Shard, select_files
-from .output.textdiff import unified_diff
 from .run.cache import ENVIRONMENT_VARIABLE, FOLDER_NAME, RunCache, cache_folder
-from .run.runner import Mode, Settings, cache_keys, fix_stdin, run
+
+if TYPE_CHECKING:
+    from .output.interactive import Review
+from .run.settings import Mode, Settings, cache_keys
+from .run.start import run
 
 #: show a progress bar only when there is enough work for one to be worth seeing
 PROGRESS_MIN_FILES = 200
@@ -179,7 +182,7 @@ def main(
             except ConfigError as exc:
                 _fail(str(exc))
         cache = None if no_cache else _open_cache(paths or (".",), settings, cache_dir)
-        review = Review(ask=_ask, show=click.echo) if interactive else None
+        review = _review() if interactive else None
         code = _run_paths(files, settings, output_format, quiet, cache, statistics, review)
     except KeyboardInterrupt:
         click.echo("flask-fix: interrupted; every file is either untouched or fully fixed", err=True)
@@ -205,6 +208,12 @@ def _check_interactive(
             "--interactive asks about each hunk on a terminal, and standard input is not "
             "one; use --diff to review the patch, then apply it"
         )
+
+
+def _review() -> Review:
+    from .output.interactive import Review
+
+    return Review(ask=_ask, show=click.echo)
 
 
 def _ask(question: str) -> str:
@@ -319,6 +328,9 @@ def _run_paths(
 
 
 def _run_stdin(settings: Settings, output_format: str) -> int:
+    from .output.textdiff import unified_diff
+    from .run.runner import fix_stdin
+
     source = sys.stdin.buffer.read()
     new_source, result = fix_stdin(source, settings)
     tally = Tally()

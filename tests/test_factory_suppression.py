@@ -13,7 +13,8 @@ from flask_fix.codemods.app_factory import AppFactory
 from flask_fix.codemods.circular_app_import import CircularAppImport
 from flask_fix.config import PerFileIgnores
 from flask_fix.model import FixLevel
-from flask_fix.run.runner import Mode, Settings, run
+from flask_fix.run.settings import Mode, Settings
+from flask_fix.run.start import run
 from flask_fix.run.transforms import transform_sources
 
 APP = """\

@@ -1,5 +1,6 @@
 """What a run loads: the command's answers that need no parsing (--list-rules, --explain,
-a configuration error, a run the cache replays) load neither LibCST nor the rules, and
+a configuration error, a run the cache replays) load neither LibCST nor the rules (a
+replay not even the index or the run's pipeline: flask_fix.run.start), and
 the copy of the rules' metadata they read instead (flask_fix.meta.ruleinfo) is the rules'."""
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ PROBE = textwrap.dedent(
         main(sys.argv[1:])
     except SystemExit as exit:
         code = exit.code
-    # every rule module imports rewrite.base (a rule is a LibCST visitor)
+    # every rule module imports rewrite.base (a rule is a LibCST visitor); a replay needs
+    # neither the pipeline (runner), the index, the requirements' parser nor a pool
     heavy = [m for m in sys.modules
-             if m.partition(".")[0] == "libcst"
+             if m.partition(".")[0] in ("libcst", "packaging", "multiprocessing")
              or m in ("flask_fix.rewrite.base", "flask_fix.run.engine", "flask_fix.run.transforms",
-                      "flask_fix.api")]
+                      "flask_fix.api", "flask_fix.run.runner", "flask_fix.index.project",
+                      "flask_fix.index.pins", "flask_fix.output.interactive")]
     print("loaded:", *sorted(heavy), file=sys.stderr)
     sys.exit(code)
     """

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import ast
 import configparser
-import glob
 import os
 import re
 import sys
@@ -36,7 +35,13 @@ from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from .projectroot import PROJECT_MARKERS, root_of_folder
+from .projectroot import (
+    DECLARATION_FILES,
+    PROJECT_MARKERS,
+    declaration_files,
+    requirement_files,
+    root_of_folder,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -184,7 +189,7 @@ def requirements_of(root: str, package: str) -> list[tuple[str, SpecifierSet]]:
     """(file, specifier) for every declaration of `package` found under `root`."""
     found: list[tuple[str, SpecifierSet]] = []
     seen: set[str] = set()
-    for path in _requirements_files(root):
+    for path in requirement_files(root):
         found += [(path, spec) for spec in _requirements_file(path, package, seen)]
     for name, reader in _READERS:
         path = os.path.join(root, name)
@@ -193,23 +198,15 @@ def requirements_of(root: str, package: str) -> list[tuple[str, SpecifierSet]]:
     return found
 
 
-def declaration_files(root: str, includes: bool = False) -> list[str]:
-    """The files under `root` the declarations are read from (`requirements_of`), without
-    parsing any: what the project's pins depend on. With `includes`, also the files the
-    requirements files include (`-r`/`-c`, followed), which means reading them."""
-    files = _requirements_files(root)
-    files += [p for p in (os.path.join(root, name) for name, _ in _READERS) if os.path.isfile(p)]
-    if includes:
-        seen: set[str] = set()
-        for path in _requirements_files(root):
-            files += _included(path, seen)
+def read_files(root: str) -> list[str]:
+    """The files `requirements_of` reads under `root`: projectroot.declaration_files and
+    the files the requirements files include (`-r`/`-c`, followed, which means reading
+    them)."""
+    files = declaration_files(root)
+    seen: set[str] = set()
+    for path in requirement_files(root):
+        files += _included(path, seen)
     return sorted(set(files))
-
-
-def _requirements_files(root: str) -> list[str]:
-    files = sorted(glob.glob(os.path.join(glob.escape(root), "requirements*.txt")))
-    files += sorted(glob.glob(os.path.join(glob.escape(root), "requirements", "*.txt")))
-    return files
 
 
 def _included(path: str, seen: set[str]) -> list[str]:
@@ -490,9 +487,5 @@ def _strings(node: ast.expr, lists: dict[str, list[ast.expr]], depth: int) -> It
             yield from _strings(value, lists, depth + 1)
 
 
-#: the other files declaring requirements, each with its reader
-_READERS = (
-    ("pyproject.toml", _pyproject),
-    ("setup.cfg", _setup_cfg),
-    ("setup.py", _setup_py),
-)
+#: the other files declaring requirements (projectroot.DECLARATION_FILES), each with its reader
+_READERS = tuple(zip(DECLARATION_FILES, (_pyproject, _setup_cfg, _setup_py)))

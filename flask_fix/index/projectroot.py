@@ -34,6 +34,26 @@ def is_project_root(folder: str) -> bool:
     return bool(glob.glob(os.path.join(glob.escape(folder), "requirements*.txt")))
 
 
+#: the files besides requirements*.txt a project declares its requirements in
+#: (flask_fix.index.pins reads them)
+DECLARATION_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
+
+
+def requirement_files(root: str) -> list[str]:
+    """The `requirements*.txt` and `requirements/*.txt` files of the project at `root`."""
+    files = sorted(glob.glob(os.path.join(glob.escape(root), "requirements*.txt")))
+    files += sorted(glob.glob(os.path.join(glob.escape(root), "requirements", "*.txt")))
+    return files
+
+
+def declaration_files(root: str) -> list[str]:
+    """The files the project at `root` declares its requirements in (flask_fix.index.pins
+    reads them and the files they include): what its pins depend on, found without
+    reading any."""
+    declared = [os.path.join(root, name) for name in DECLARATION_FILES]
+    return requirement_files(root) + [path for path in declared if os.path.isfile(path)]
+
+
 def project_root(path: str) -> str | None:
     """The nearest folder at or above `path`'s folder that holds a project marker
     (absolute, symlinks not resolved), or None when no folder up to the root does."""

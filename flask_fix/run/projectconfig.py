@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from ..config import FileConfig, find_config
 from ..index.projectroot import NO_PROJECT, Projects
 from .files import excluded_below
-from .runner import Settings
+from .settings import Settings
 from .selection import FileSelection, Shard, select_files
 
 

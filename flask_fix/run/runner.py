@@ -1,19 +1,18 @@
-"""A whole run: find files, index the project, fix each file in a worker pool.
+"""A whole run that the cache does not replay (flask_fix.run.start): find files, index
+the project, fix each file in a worker pool.
 
 Two phases over a process pool. The scan phase reads every file once with the stdlib
 `ast` (fast) to build the ProjectIndex and to find which rules' trigger text occurs in
 it; only those files reach the fix phase, the only one that pays for LibCST. Results are
 streamed back in path order, so memory does not grow with the tree.
 
-A run the cache replays loads neither LibCST nor the rules: what needs them (the rules'
+A replayed run never imports this module. What needs LibCST and the rules (the rules'
 classes, `engine`, `transforms`) is imported by the phases that use them, never at the
-top of this module; what every run needs of the rules comes from flask_fix.meta.ruleinfo.
+top of this module: the scan phase reads only the stdlib `ast`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import fnmatch
 import functools
 import gc
@@ -23,12 +22,8 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar, cast
 
-from ..meta import ruleinfo
-from .cache import RunCache
-from ..codemods import python_rules, select_rules, text_rules
 from ..rewrite import legacy_db
 from ..index.compact import FactsCompactor
-from ..config import PerFileIgnores
 from .files import files_under
 from .indexreads import RecordingIndex, fields_read
 from ..index.triage import TriageModule, rules_for_module, rules_for_source
@@ -61,76 +56,17 @@ from ..index.facts import ModuleFacts
 from ..sourceio import SourceError, decode_source, read_source, remove_leftovers, write_atomic
 from ..rewrite.suppression import skips_file
 from ..output.textdiff import unified_diff
+from .settings import Mode, Settings
 
 if TYPE_CHECKING:
     from . import transforms
     from ..rewrite.base import Rule, TextRule
+    from .cache import RunCache
 
 #: below this many files a pool costs more than it saves: scanning a file with `ast`
 #: takes milliseconds, fixing one with LibCST can take a second
 SCAN_SERIAL_BELOW = 48
 FIX_SERIAL_BELOW = 2
-
-
-class Mode(str, enum.Enum):
-    FIX = "fix"  # write fixes in place
-    DIFF = "diff"  # write nothing, produce a unified diff
-    CHECK = "check"  # write nothing, list findings
-
-
-@dataclass(frozen=True)
-class Settings:
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    unsafe_fixes: bool = False
-    mode: Mode = Mode.FIX
-    want_edits: bool = False
-    jobs: int = 0  # 0: one worker per core
-    exclude: tuple[str, ...] = ()
-    # from the configuration file: `exclude` globs also match relative to this folder
-    exclude_root: str | None = None
-    per_file_ignores: PerFileIgnores | None = None
-    # `target-flask-version` ("2.3"), as configured; None: not set
-    target_flask_version: str | None = None
-    # the projects (flask_fix.index.projectroot) whose nearest `[tool.flask-fix]` is not the
-    # run's, each with the settings it gives (flask_fix.run.projectconfig): (root, settings)
-    projects: tuple[tuple[str, Settings], ...] = ()
-
-    def for_root(self, root: str) -> Settings:
-        """The settings of the files of the project at `root`."""
-        for known, settings in self.projects:
-            if known == root:
-                return settings
-        return self
-
-    def every(self) -> tuple[Settings, ...]:
-        """These settings and each project's own."""
-        return (self, *(settings for _, settings in self.projects))
-
-    def rules(self) -> tuple[type[Rule], ...]:
-        """The selected rules over Python modules."""
-        return python_rules(select_rules(self.select, self.ignore))
-
-    def text_rules(self) -> tuple[type[TextRule], ...]:
-        """The selected rules over other files (Procfile, Dockerfile, ...)."""
-        return text_rules(select_rules(self.select, self.ignore))
-
-    def text_file_patterns(self) -> tuple[str, ...]:
-        selected = ruleinfo.select_rules(self.select, self.ignore)
-        return tuple(p for rule in selected for p in rule.file_patterns)
-
-    def ignored_in(self, path: str) -> tuple[str, ...]:
-        """The codes and prefixes `per-file-ignores` turns off in the file at `path`."""
-        return self.per_file_ignores.codes_for(path) if self.per_file_ignores else ()
-
-    def target_flask_release(self) -> tuple[int, ...] | None:
-        """`target-flask-version` as a release tuple ("2.3" -> (2, 3)); None: not set."""
-        if self.target_flask_version is None:
-            return None
-        return tuple(int(part) for part in self.target_flask_version.split("."))
-
-    def worker_count(self) -> int:
-        return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
 
 
 #: the oldest Flask and Flask-SQLAlchemy a project's code must run on (None: current), and
@@ -175,21 +111,6 @@ class RunIndexes:
 
     def for_path(self, path: str) -> ProjectIndex:
         return self.indexes[self.project_of[path]]
-
-
-def cache_keys(settings: Settings) -> dict[str, object]:
-    """What a run's cached results depend on besides the files (flask_fix.run.cache): the
-    scan phase on the rules chosen per file; the whole run on every setting but `jobs`."""
-    selected = ruleinfo.select_rules(settings.select, settings.ignore)
-    # a Python rule reading other files too (FLK601) counts twice, as itself and its text part
-    codes = sorted(
-        [r.code for r in selected if r.kind == ruleinfo.PYTHON]
-        + [r.code for r in selected if r.file_patterns]
-    )
-    return {
-        "scan_key": (codes, settings.per_file_ignores, settings.projects),
-        "run_key": dataclasses.replace(settings, jobs=0),
-    }
 
 
 @dataclass
@@ -480,70 +401,28 @@ def _fewer_collections(results: Iterator[FileResult]) -> Iterator[FileResult]:
         gc.unfreeze()
 
 
-def run(
-    files: Sequence[str],
+def fresh(
+    scanned: Sequence[str],
+    wanted: set[str],
+    extra: bool,
     settings: Settings,
-    on_scanned: Callable[[int], None] | None = None,
-    index_files: Sequence[str] = (),
-    cache: RunCache | None = None,
+    projects: Projects,
+    roots: Sequence[str],
+    on_scanned: Callable[[int], None] | None,
+    cache: RunCache | None,
 ) -> Iterator[FileResult]:
-    """Results for the files that have something to say (errors, findings, fixes), in
-    path order (the paths as given, sorted as strings; each file's findings in file order).
+    """A run the cache did not replay (flask_fix.run.start.run): `scanned`, the files of
+    `roots` (`projects`: each file's), with `wanted` the ones reported on (`extra`: some
+    are not)."""
+    versions = {root: project_versions(root, settings.for_root(root)) for root in roots}
+    work = _run(scanned, wanted, extra, settings, projects, versions, on_scanned, cache)
+    return _stopping(_fewer_collections(work), wanted)
 
-    Every file is scanned for the index; only files some rule's triggers occur in are
-    fixed. `on_scanned(1)` is called as each file is scanned (for a progress bar).
-    `index_files` (the rest of the project of files named one by one) are scanned for
-    the index only: never fixed, and nothing about them is reported, not even errors.
-    With a `cache` (flask_fix.run.cache), a run over files that have not changed replays the
-    recorded results; otherwise unchanged files are not scanned again and the fix phase
-    reuses each file's result while its content and the parts of the index its fix read
-    (flask_fix.run.indexreads) are unchanged.
 
-    Each project the files belong to (flask_fix.index.projectroot) has its own index,
-    pins and project transforms: the result for a file is the one a run over its project
-    alone gives.
-    """
-    wanted = set(files)
-    extra = [path for path in index_files if path not in wanted]
-    scanned = sorted([*files, *extra]) if extra else files
-    projects = Projects()
-    roots = sorted({projects.of(path) for path in scanned})
-
-    def versions() -> dict[str, Versions]:
-        return {root: project_versions(root, settings.for_root(root)) for root in roots}
-
-    if cache is None:
-        yield from _stopping(
-            _fewer_collections(
-                _run(scanned, wanted, bool(extra), settings, projects, versions(), on_scanned, None)
-            ),
-            wanted,
-        )
-        return
-    # the projects (the files' split follows from the roots) and the files their pins are
-    # read from, by name and content: a replay reads no requirement
-    declared = [pins.declaration_files(root) for root in roots if root != NO_PROJECT]
-    tree_key = cache.tree_key(scanned, wanted, (roots, [p for files in declared for p in files]))
-    replayed = cache.replay(tree_key, files_under)
-    if replayed is not None:
-        if on_scanned is not None:
-            on_scanned(len(scanned))
-        yield from replayed
-        return
-    results = []
-    work = _run(scanned, wanted, bool(extra), settings, projects, versions(), on_scanned, cache)
-    for result in _stopping(_fewer_collections(work), wanted):
-        results.append(result)
-        yield result
-    if all(result.unfinished is None for result in results):
-        # the files the requirements files include count like those they are in
-        included = {
-            path
-            for root in roots
-            if root != NO_PROJECT
-            for path in pins.declaration_files(root, includes=True)
-        }
-        cache.record_run(tree_key, results, cache.transform_reads | included)
+def requirement_reads(roots: Sequence[str]) -> set[str]:
+    """The files the projects at `roots` declare their requirements in, with those they
+    include (`-r`/`-c`): what `project_versions` read."""
+    return {path for root in roots if root != NO_PROJECT for path in pins.read_files(root)}
 
 
 def _stopping(results: Iterator[FileResult], wanted: set[str]) -> Iterator[FileResult]:

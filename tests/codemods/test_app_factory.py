@@ -17,7 +17,8 @@ from flask_fix.codemods.app_factory import AppFactory
 from flask_fix.codemods.circular_app_import import CircularAppImport
 from flask_fix.rewrite.factory.project_examples import _SINGLE_MODULE, _SINGLE_MODULE_AFTER
 from flask_fix.model import ErrorKind, FixLevel
-from flask_fix.run.runner import Mode, Settings, run
+from flask_fix.run.settings import Mode, Settings
+from flask_fix.run.start import run
 from flask_fix.run.transforms import transform_sources
 
 

@@ -6,7 +6,7 @@ ignored on Flask-SQLAlchemy 3."""
 from __future__ import annotations
 
 from flask_fix.run.runner import Mode, Settings
-from flask_fix.run.runner import run as run_project
+from flask_fix.run.start import run as run_project
 
 APP = """\
 from flask import Flask

@@ -489,7 +489,7 @@ _SHOP_APP = code("""
 )
 def test_the_runner_looks_for_uses_outside_an_app_context(tmp_path, requirements, test, level):
     from flask_fix.run.runner import Mode, Settings
-    from flask_fix.run.runner import run as run_files
+    from flask_fix.run.start import run as run_files
 
     (tmp_path / ".git").mkdir()
     (tmp_path / "app.py").write_text(_SHOP_APP)

@@ -6,7 +6,7 @@ from flask_fix import fix_code
 from flask_fix.index.project import index_from_sources
 from flask_fix.model import FixLevel
 from flask_fix.run.runner import Mode, Settings
-from flask_fix.run.runner import run as run_project
+from flask_fix.run.start import run as run_project
 
 VIEW = (
     "from flask_login import current_user\n\n"

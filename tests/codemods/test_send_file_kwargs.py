@@ -9,7 +9,7 @@ import pytest
 from flask_fix import fix_code
 from flask_fix.model import FixLevel
 from flask_fix.run.runner import Mode, Settings
-from flask_fix.run.runner import run as run_project
+from flask_fix.run.start import run as run_project
 
 SOURCE = dedent("""
     import io

@@ -15,7 +15,8 @@ import yaml
 
 from flask_fix.index.projectroot import project_root
 from flask_fix.run.selection import index_only_files
-from flask_fix.run.runner import Mode, Settings, run
+from flask_fix.run.settings import Mode, Settings
+from flask_fix.run.start import run
 
 ROOT = Path(__file__).parents[2]
 

@@ -17,7 +17,7 @@ from flask_fix.model import FixLevel
 from flask_fix.rewrite.removed_api import furthest, rows_of
 from flask_fix.rewrite.removed_apis import LATEST, PACKAGES, PINS, REPORT, SAFE, final
 from flask_fix.run.runner import Mode, Settings
-from flask_fix.run.runner import run as run_project
+from flask_fix.run.start import run as run_project
 
 CODES = ("FLK504", "FLK709", "FLK710", "FLK711", "FLK801")
 

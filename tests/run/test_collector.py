@@ -8,7 +8,8 @@ import gc
 import pytest
 
 from flask_fix.run import runner
-from flask_fix.run.runner import Mode, Settings, run
+from flask_fix.run.settings import Mode, Settings
+from flask_fix.run.start import run
 
 APP = """\
 import json

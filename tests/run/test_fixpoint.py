@@ -18,7 +18,8 @@ from click.testing import CliRunner
 
 from flask_fix.run import fixpoint, runner
 from flask_fix.cli import main
-from flask_fix.run.runner import Mode, Settings, run
+from flask_fix.run.settings import Mode, Settings
+from flask_fix.run.start import run
 
 
 def code(text: str) -> str:

@@ -16,7 +16,8 @@ from flask_fix.rewrite.base import (
     TransformResult,
 )
 from flask_fix.model import FixLevel
-from flask_fix.run.runner import Mode, Settings, run
+from flask_fix.run.settings import Mode, Settings
+from flask_fix.run.start import run
 
 APP = """\
 import json

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_fix.model import FixLevel
 from flask_fix.run.runner import Mode, Settings
-from flask_fix.run.runner import run as run_project
+from flask_fix.run.start import run as run_project
 
 VIEWS = (
     "from flask import Blueprint\n\n"

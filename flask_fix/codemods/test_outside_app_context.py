@@ -12,14 +12,14 @@ import libcst as cst
 from ..model import FixLevel
 from ..index.contextfacts import CONTEXT_TEST_CASES, UNITTEST_CASES
 from ..index.project import ProjectIndex
+from ..index.testcode import FIXTURES, is_test_path
 from ..rewrite.base import Example, Fix
 from ..rewrite.contexts import APP, APP_CONTEXT_ERROR, FSA2_NO_APP_ERROR, NONE, ContextWalker, Use, spelled
-from ..rewrite.flask_config import CURRENT_APP, FlaskConfigRule, is_test_path
+from ..rewrite.flask_config import CURRENT_APP, FlaskConfigRule
 from ..rewrite.imports import is_docstring
 from ..rewrite.names import qualified_name
 from ..rewrite.nodes import descendants
 
-FIXTURES = frozenset({"pytest.fixture", "pytest.yield_fixture"})
 # methods unittest runs around every test (a context pushed in setUp covers them)
 CLASS_HOOKS = ("setUpClass", "tearDownClass")
 CONTEXT_ATTRIBUTES = ("app_context", "app_ctx", "_app_context")
@@ -983,7 +983,10 @@ class OutsideAppContextInTests(FlaskConfigRule):
 
     @classmethod
     def could_fire_in(cls, path: str, index: ProjectIndex) -> bool:
-        return True
+        """A module with a class that may derive from a test case class, or with test
+        functions or fixtures in a pytest module (index/testcode.py); one the index
+        could not read (newer syntax) may hold anything."""
+        return path in index.test_modules or path not in index.modules
 
 
 def _params(function: cst.FunctionDef) -> set[str]:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from . import clifacts, contextfacts, extensionfacts, handlers, sessionfacts
+from . import clifacts, contextfacts, extensionfacts, handlers, sessionfacts, testcode
 from .facts import (
     AppObject,
     BlueprintObject,
@@ -136,6 +136,10 @@ class ProjectIndex:
     unparsable_modules: tuple[str, ...] = ()
     # Flask-SQLAlchemy objects, models, Celery tasks (FLK301-FLK303, FLK502)
     contexts: contextfacts.ContextIndex = field(default_factory=contextfacts.ContextIndex)
+    # modules that may hold the test code FLK304 checks: a top-level class whose bases
+    # may be unittest's or a project test case class, or test functions or fixtures in a
+    # pytest module (index/testcode.py); read by its triage, not in the fix phase
+    test_modules: frozenset[str] = frozenset()
     # the lowest Flask release the project's requirements allow (flask_fix.index.pins); None:
     # not declared, assume a current Flask. FLK7 rules report rewrites needing a newer one
     flask_version: tuple[int, ...] | None = None
@@ -314,6 +318,9 @@ def scan_module(path: str, module: str, tree: ast.Module) -> tuple[ModuleFacts, 
     facts.raw["extensions"] = extensionfacts.scan_module(
         path, tree, facts.raw.get("extensions"), scanner.nodes
     )
+    tests = testcode.scan_module(tree, scanner.nodes, module, scanner.is_package)
+    if tests is not None:
+        facts.raw["tests"] = tests
     if clifacts.runs_flask_run(tree, facts.imports):
         facts.raw["flask_group_run"] = True
     return facts, scanner.nodes
@@ -1333,6 +1340,7 @@ class _Linker:
 
         self.add_class_views()
         config = self.config_facts()
+        contexts = contextfacts.link(self)
         return ProjectIndex(
             modules={module.path: module.module for module in self.facts},
             apps=[app for module in self.facts for app in module.apps],
@@ -1343,7 +1351,11 @@ class _Linker:
             app_importers=self.app_importers(),
             factory_apps=[app for module in self.facts for app in module.factory_apps],
             **config,
-            contexts=contextfacts.link(self),
+            contexts=contexts,
+            test_modules=testcode.test_modules(
+                ((m.path, m.raw.get("tests")) for m in self.facts),
+                contextfacts.UNITTEST_CASES | contexts.test_classes,
+            ),
             sessions=sessionfacts.link(self),
             database_reads=contextfacts.database_reads_by_path(self),
             extensions=extensionfacts.link(

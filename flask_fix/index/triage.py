@@ -24,8 +24,9 @@ import re
 from functools import cached_property
 from typing import ClassVar, Protocol, Sequence, TypeVar
 
-from .project import scan_module
+from .bindings import dotted, import_bindings, possible_names
 from .facts import NodesByType
+from .project import scan_module
 
 Node = TypeVar("Node", bound=ast.AST)
 
@@ -118,7 +119,7 @@ class TriageModule:
                 if node.ctx.__class__ is not ast.Load:  # type: ignore[attr-defined]
                     other.add(node.id)  # type: ignore[attr-defined]
             elif kind is ast.Import or kind is ast.ImportFrom:
-                for local, target in _import_bindings(node):  # type: ignore[arg-type]
+                for local, target in import_bindings(node):  # type: ignore[arg-type]
                     if local == "*":
                         star = True
                     else:
@@ -135,7 +136,7 @@ class TriageModule:
             local
             for statement in _module_scope_statements(self.tree)
             if statement.__class__ is ast.Import or statement.__class__ is ast.ImportFrom
-            for local, _ in _import_bindings(statement)  # type: ignore[arg-type]
+            for local, _ in import_bindings(statement)  # type: ignore[arg-type]
         )
         return imported, other, at_module_scope, star
 
@@ -147,25 +148,15 @@ class TriageModule:
     def possible_names(self, expr: ast.expr) -> frozenset[str] | None:
         """Every qualified name a rule resolving names through imports and scopes
         (`rewrite.names.qualified_name`) may find for `expr`, a name or dotted
-        attribute, wherever it is used in the module: what the imports binding its first
-        name import (`flask.abort`), or the builtin (`builtins.ValueError`); where the
-        name is bound otherwise (a local), such a rule finds no name at all. None: it
-        may be anything (any other expression; a name a `from x import *` may bind)."""
-        parts = _dotted(expr)
-        if parts is None:
-            return None
+        attribute, wherever it is used in the module (`bindings.possible_names`)."""
         imported, _, _, star = self._bindings
-        root, rest = parts[0], "".join(f".{part}" for part in parts[1:])
-        if star and root not in imported:
-            return None
-        imports = (f"{target}{rest}" for target in imported.get(root, ()))
-        return frozenset({f"builtins.{root}{rest}", *imports})
+        return possible_names(expr, imported, star)
 
     def sure_name(self, expr: ast.expr) -> str | None:
         """The one qualified name such a rule surely finds for `expr` wherever it is used:
         its first name is bound only by imports that agree, one of them at module scope
         (so that every scope sees it), or by nothing at all (a builtin); else None."""
-        parts = _dotted(expr)
+        parts = dotted(expr)
         if parts is None:
             return None
         imported, other, at_module_scope, star = self._bindings
@@ -218,23 +209,6 @@ _NAMED_NODES = (
 )  # fmt: skip
 
 
-def _import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str, str]]:
-    """(local name, what it refers to) for each name an import binds, as LibCST's
-    qualified names spell them: `flask` for `import flask.json`, `.views.home` for
-    `from .views import home`; ("*", "") for a star import."""
-    if node.__class__ is ast.Import:
-        return [
-            (a.asname, a.name) if a.asname else (a.name.partition(".")[0],) * 2
-            for a in node.names
-        ]
-    prefix = "." * node.level  # type: ignore[union-attr]
-    if node.module:  # type: ignore[union-attr]
-        prefix += node.module + "."  # type: ignore[union-attr]
-    return [
-        ("*", "") if a.name == "*" else (a.asname or a.name, prefix + a.name) for a in node.names
-    ]
-
-
 def _module_scope_statements(tree: ast.Module) -> list[ast.stmt]:
     """The statements run in the module's own scope: outside functions and classes."""
     found = []
@@ -249,18 +223,6 @@ def _module_scope_statements(tree: ast.Module) -> list[ast.stmt]:
         for part in (*getattr(statement, "handlers", ()), *getattr(statement, "cases", ())):
             pending.extend(part.body)
     return found
-
-
-def _dotted(expr: ast.expr) -> list[str] | None:
-    """`a.b.c` as ["a", "b", "c"]; None for anything but names and attributes of them."""
-    parts = []
-    while expr.__class__ is ast.Attribute:
-        parts.append(expr.attr)  # type: ignore[attr-defined]
-        expr = expr.value  # type: ignore[attr-defined]
-    if expr.__class__ is not ast.Name:
-        return None
-    parts.append(expr.id)  # type: ignore[attr-defined]
-    return parts[::-1]
 
 
 def _called_name(func: ast.expr) -> str | None:

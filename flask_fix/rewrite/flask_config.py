@@ -42,7 +42,9 @@ from typing import TYPE_CHECKING, ClassVar
 import libcst as cst
 from libcst.metadata import BaseAssignment, ImportAssignment, QualifiedNameSource, ScopeProvider
 
+from ..index.bindings import absolute_name
 from ..index.project import BLUEPRINT_CLASSES, FLASK_CLASSES, ProjectIndex
+from ..index.testcode import is_test_path
 from .base import Rule
 from .names import reaching_assignments
 
@@ -61,20 +63,6 @@ class AppStatus(enum.Enum):
 # `app.<attribute> = value` that sets a configuration key (flask.sansio.app.App)
 ATTRIBUTE_KEYS = {"secret_key": "SECRET_KEY", "debug": "DEBUG"}
 CONFIG_SETTERS = ("update", "from_mapping")
-TEST_FOLDERS = frozenset({"tests", "test", "testing"})
-
-
-def is_test_path(path: str) -> bool:
-    """A test module or fixture: in a `tests`/`test`/`testing` folder, or named
-    `test_*.py`, `*_test.py`, `tests.py` or `conftest.py`."""
-    parts = os.path.normpath(path).replace("\\", "/").split("/")
-    name = parts[-1]
-    return (
-        any(part in TEST_FOLDERS for part in parts[:-1])
-        or name.startswith("test_")
-        or name.endswith("_test.py")
-        or name in ("tests.py", "conftest.py")
-    )
 
 
 def written_values(module: TriageModule, keys: frozenset[str]) -> Iterator[ast.expr]:
@@ -376,19 +364,10 @@ class FlaskConfigRule(Rule):
 
     def absolute(self, name: str | None) -> str | None:
         """A qualified name with a relative import's dots resolved against this module."""
-        if name is None or not name.startswith("."):
-            return name
-        module = self.module_name
-        if module is None:
+        if name is None:
             return None
-        dots = len(name) - len(name.lstrip("."))
         is_package = os.path.basename(self.context.path) == "__init__.py"
-        parts = module.split(".") if is_package else module.split(".")[:-1]
-        if dots - 1 > len(parts):
-            return None
-        base = parts[: len(parts) - (dots - 1)]
-        rest = name[dots:]
-        return ".".join([*base, rest] if rest else base) or None
+        return absolute_name(name, self.module_name, is_package)
 
     def imported_name(self, node: cst.BaseExpression) -> str | None:
         """The one qualified name `node` refers to when every binding is an import (or a

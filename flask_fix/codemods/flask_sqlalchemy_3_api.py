@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 from libcst.metadata import Assignment, GlobalScope, ScopeProvider
 
@@ -69,6 +71,19 @@ class FlaskSqlalchemy3Api(RemovedApiRule):
         b"Binary",
         *(name.encode() for name in SETTINGS),
     )
+
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """What the rule reads (the trigger text mostly finds every module importing
+        Flask-SQLAlchemy): an import or attribute naming one of the table's rows
+        (`table_could_fire`), a setting's name, an attribute `Binary`, or a
+        `.paginate(...)` call given positional arguments on a chain reading `query`."""
+        return (
+            cls.table_could_fire(module)
+            or any(name.encode() in module.source for name in SETTINGS)
+            or any(node.attr == "Binary" for node in module.all(ast.Attribute))
+            or any(_may_paginate(call) for call in module.calls("paginate"))
+        )
 
     valid = (
         "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n"
@@ -255,3 +270,22 @@ class FlaskSqlalchemy3Api(RemovedApiRule):
             node,
             f"`{key}` is ignored from {release(row.removed_in)}{instead}",
         )
+
+
+def _may_paginate(call: ast.Call) -> bool:
+    """Stdlib-ast triage of `visit_Call`: `<chain>.paginate(a[, b...])`, one to four
+    positional arguments and no `*`/`**`, on a chain with a `.query` read (`X.query`) or
+    called on a `.session` (`db.session.query(...)`)."""
+    if not isinstance(call.func, ast.Attribute) or not call.args:
+        return False
+    if len(call.args) > len(PAGINATE_KEYWORDS) or any(isinstance(a, ast.Starred) for a in call.args):
+        return False
+    if any(keyword.arg is None for keyword in call.keywords):
+        return False
+    expr = call.func.value
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+        inner = expr.func.value
+        if expr.func.attr == "query" and isinstance(inner, ast.Attribute) and inner.attr == "session":
+            return True
+        expr = inner
+    return isinstance(expr, ast.Attribute) and expr.attr == "query"

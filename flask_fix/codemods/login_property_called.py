@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import os
 import re
@@ -231,6 +232,32 @@ class LoginPropertyCalled(RemovedApiRule):
     project_part = LoginPropertyInTemplates
     METADATA_DEPENDENCIES = (ScopeProvider,)
 
+    @classmethod
+    def module_could_fire(cls, module) -> bool:
+        """What the rule reads (the trigger text mostly finds the properties read as
+        properties): `x.is_active()` with no argument on `self` or on what may be
+        Flask-Login's `current_user`, or a class whose base may be `UserMixin` defining
+        one of the three as a plain method."""
+        for name in PROPERTIES:
+            for call in module.calls(name):
+                func = call.func
+                if call.args or call.keywords or not isinstance(func, ast.Attribute):
+                    continue
+                if isinstance(func.value, ast.Name) and func.value.id == "self":
+                    return True
+                if _may_be(module, func.value, CURRENT_USER):
+                    return True
+        return any(
+            any(
+                isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and s.name in PROPERTIES
+                and not s.decorator_list
+                for s in node.body
+            )
+            and any(_may_be(module, base, USER_MIXINS) for base in node.bases)
+            for node in module.all(ast.ClassDef)
+        )
+
     valid = (
         "from flask_login import current_user\n\nok = current_user.is_authenticated\n",
         # a class of the project with its own method: not Flask-Login's user
@@ -377,3 +404,9 @@ class LoginPropertyCalled(RemovedApiRule):
             qualified_name(self, receiver) in CURRENT_USER
             and name not in self.context.index.login_methods
         )
+
+
+def _may_be(module, expr: ast.expr, qualified: frozenset[str]) -> bool:
+    """Stdlib-ast triage: whether the rule may resolve `expr` to one of `qualified`."""
+    names = module.possible_names(expr)
+    return names is None or not names.isdisjoint(qualified)

@@ -187,7 +187,12 @@ class RemovedApiRule(LegacyApiRule):
         for node in module.all(ast.Import):
             if any(alias.name in rows for alias in node.names):
                 return True
-        return any(node.attr in last for node in module.all(ast.Attribute))
+        for node in module.all(ast.Attribute):
+            if node.attr in last:
+                names = module.possible_names(node)
+                if names is None or any(normal(name) in rows for name in names):
+                    return True
+        return False
 
     METADATA_DEPENDENCIES = (ScopeProvider,)
 

@@ -675,3 +675,74 @@ def test_extension_triage_sends_only_calls_whose_app_may_be_one(source, flk202, 
         if not sent:  # the rule itself finds nothing there
             found = fix_code(source, path="main.py", select=(code,), index=index, unsafe=True)
             assert found.findings == []
+
+
+FSA = "from flask_sqlalchemy import SQLAlchemy\n\nfrom .models import Note, Post\n\ndb = SQLAlchemy()\n\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # a models module: `db.Model` is no row of the table (`flask_sqlalchemy.Model`)
+        ("class Post(db.Model):\n    id = db.Column(db.Integer)\n", []),
+        ("def page(n):\n    return Post.query.paginate(page=n, per_page=20)\n", []),
+        ("def page(n, *rest):\n    return Post.query.paginate(n, *rest)\n", []),
+        ("def page(n):\n    return Note.select().paginate(n, 20)\n", []),  # peewee's
+        ("def f(q):\n    return q.paginate(1, 20)\n", []),  # no query read
+        # what the rule reports: rows, settings, Binary, positional paginate
+        ("import flask_sqlalchemy as fsa\n\nclass Post(fsa.Model):\n    pass\n", ["FLK504"]),
+        ("from flask_sqlalchemy import get_debug_queries\n", ["FLK504"]),
+        ("class Upload(db.Model):\n    data = db.Column(db.Binary)\n", ["FLK504"]),
+        ("SQLALCHEMY_POOL_SIZE = 10\n", ["FLK504"]),
+        ("def page(n):\n    return Post.query.paginate(n, 20, False)\n", ["FLK504"]),
+        ("def page(n):\n    return Post.query.filter_by(a=1).order_by(Post.id).paginate(n, 20)\n",
+         ["FLK504"]),
+        ("def page(n):\n    return db.session.query(Post).paginate(n, 20)\n", ["FLK504"]),
+    ],
+)  # fmt: skip
+def test_flask_sqlalchemy_3_api(source, expected):
+    source = FSA + source
+    assert triaged(source, "FLK504", imports="") == expected
+    assert found_by_rule(source, "FLK504") == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # an attribute named like a row, read on what no import binds to werkzeug
+        ("from .storage import files\nname = files.secure_filename(upload)\n", []),
+        # a parameter named werkzeug: the triage does not look at scopes (the rule does)
+        ("def save(werkzeug):\n    return werkzeug.secure_filename('a')\n", ["FLK709"]),
+        ("import werkzeug as wz\nname = wz.secure_filename(upload)\n", ["FLK709"]),
+        ("import werkzeug.contrib.fixers\n"
+         "app.wsgi_app = werkzeug.contrib.fixers.ProxyFix(app.wsgi_app)\n", ["FLK709"]),
+    ],
+)  # fmt: skip
+def test_removed_api_attributes_resolved_through_imports(source, expected):
+    assert triaged(source, "FLK709", imports="import werkzeug.utils\n") == expected
+    if not expected:
+        assert found_by_rule("import werkzeug.utils\n" + source, "FLK709") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # the properties read as properties; a call on another object; a class of the
+        # project defining its own method
+        ("ok = current_user.is_authenticated\n", []),
+        ("def check(account):\n    return account.is_active()\n", []),
+        ("class Account:\n    def is_active(self):\n        return True\n", []),
+        ("class User(UserMixin):\n    @property\n    def is_active(self):\n        return True\n",
+         []),
+        # what the rule rewrites
+        ("def home():\n    return current_user.is_authenticated()\n", ["FLK802"]),
+        ("import flask_login as fl\nok = fl.current_user.is_anonymous()\n", ["FLK802"]),
+        ("class User(UserMixin):\n    def greet(self):\n        return self.is_active()\n",
+         ["FLK802"]),
+        ("class User(UserMixin):\n    def is_active(self):\n        return True\n", ["FLK802"]),
+    ],
+)  # fmt: skip
+def test_login_properties_called(source, expected):
+    source = "from flask_login import UserMixin, current_user\n\n" + source
+    assert triaged(source, "FLK802", imports="") == expected
+    assert found_by_rule(source, "FLK802") == expected

@@ -8,7 +8,9 @@ steadier than wall time on a shared machine). Prints, per rule, the (file, rule)
 the triage sent to LibCST, how many of them found something, and the fix-phase CPU of
 the files where nothing at all was found, split evenly among the rules sent there (a
 file with a finding is work the run needs; its parse is not wasted). Then the totals and
-the N costliest silent files. Nothing here asserts a time.
+the N costliest silent files. A file the fixpoint fixes again in a later round (on the
+text the first round fixed, or after the index changed) counts once, in its first
+round; the later rounds are totalled apart. Nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class FixedFile:
     codes: tuple[str, ...]  # the rules the triage sent it for
     found: frozenset[str]  # the rules with a finding in it
     cpu: float
+    again: bool = False  # a later round of the fixpoint on a file fixed before
 
 
 @dataclass
@@ -45,9 +48,14 @@ class RuleTally:
 class TreeTally:
     files: list[FixedFile] = field(default_factory=list)
 
+    @property
+    def first(self) -> list[FixedFile]:
+        """The files of the fix phase's first round (the triage's choice)."""
+        return [f for f in self.files if not f.again]
+
     def by_rule(self) -> dict[str, RuleTally]:
         rules: dict[str, RuleTally] = {}
-        for fixed in self.files:
+        for fixed in self.first:
             for code in fixed.codes:
                 tally = rules.setdefault(code, RuleTally())
                 tally.sent += 1
@@ -61,12 +69,16 @@ def measure(tree: Path) -> TreeTally:
     """The fix phase's files of one `--check` run over `tree`, with their CPU time."""
     tally = TreeTally()
     fix_file = runner.fix_file
+    seen: set[str] = set()
 
     def timed(work: tuple) -> runner.FileResult:
         start = time.process_time()
         result = fix_file(work)
         found = frozenset(f.code for f in result.findings)
-        tally.files.append(FixedFile(work[0], tuple(work[1]), found, time.process_time() - start))
+        again = work[0] in seen
+        seen.add(work[0])
+        cpu = time.process_time() - start
+        tally.files.append(FixedFile(work[0], tuple(work[1]), found, cpu, again))
         return result
 
     runner.fix_file = timed  # type: ignore[assignment]
@@ -83,7 +95,7 @@ def measure(tree: Path) -> TreeTally:
 
 
 def print_tally(name: str, tally: TreeTally, top: int) -> None:
-    files = tally.files
+    files = tally.first
     silent = [f for f in files if not f.found]
     print(
         f"{name}: {len(files)} files sent to LibCST, {len(files) - len(silent)} with findings;"
@@ -92,6 +104,12 @@ def print_tally(name: str, tally: TreeTally, top: int) -> None:
         f" {sum(f.cpu for f in files):.2f} s, {sum(f.cpu for f in silent):.2f} s of it on"
         " files with no finding"
     )
+    again = [f for f in tally.files if f.again]
+    if again:
+        print(
+            f"  and {len(again)} later-round fixes of the fixpoint, CPU"
+            f" {sum(f.cpu for f in again):.2f} s (not counted above)"
+        )
     rules = tally.by_rule()
     if rules:
         print(f"  {'rule':<8} {'sent':>5} {'hit':>5} {'silent CPU':>11}")
@@ -118,7 +136,7 @@ def main() -> None:
             ", ".join(
                 f"{code} {count}"
                 for code, count in Counter(
-                    c for f in total.files for c in f.codes if c not in f.found
+                    c for f in total.first for c in f.codes if c not in f.found
                 ).most_common(8)
             ),
         )

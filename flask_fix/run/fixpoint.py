@@ -29,11 +29,18 @@ What the results say after several rounds:
 - `findings` are on the file as it is on disk (as read, except in place, where the
   file was written each round): a finding first seen on rewritten text is shown where
   its line was (`LineMap`); a finding seen again in a later round replaces the earlier
-  one (same rule, same place: FLK201's refusal becomes FLK201's fix);
+  one (same rule, same place: FLK201's refusal becomes FLK201's fix; a report whose line
+  a later step moved, same rule and message: the secret key's, moved into
+  `create_app()`). A report of an earlier round that the rules run again on the file's
+  new text no longer make is gone (FLK202's refusal to split `SQLAlchemy(app)`, which
+  FLK201's factory then split): `findings` hold the fixes of every round and the reports
+  of the last; a transform run again speaks for every file, those it no longer names too;
 - `fixed` gathers the fixes of every round; `remaining` is the last word on each file,
-  but for the report-only notes a rule attached to its own rewrite of the file (FLK803's
-  `Server(passthrough_errors=...)` not carried over): the rule, run again on its output,
-  no longer sees what they are about, so they stay unless it reports there again;
+  but for the notes a project transform attached to its own rewrite of the file
+  (`ProjectOutcome.notes`: FLK803's `Server(passthrough_errors=...)` not carried over):
+  the transform, run again on its output, no longer sees what they are about, so they
+  stay unless it reports there again. A per-file rule has no such notes: the engine ran
+  it on its own output already, so what it left in `remaining` held there;
 - `diff` and the written file are the final text, against the file on disk;
 - the edits (JSON, SARIF, rdjson) of a file changed by one fix phase alone are each
   fix's own, on the file as read, as always. When a file changed in more than one step
@@ -48,7 +55,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import AbstractSet, Any, Callable, Iterable
 
 from ..index.compact import FactsCompactor
 from ..index.facts import ModuleFacts
@@ -92,6 +99,8 @@ class Rounds:
     ran: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # the codes of the selected project transforms
     transform_codes: frozenset[str] = frozenset()
+    # the notes the transforms attached to their own rewrites (`ProjectOutcome.notes`)
+    notes: set[tuple[str, str, str]] = field(default_factory=set)
 
 
 def _key(finding: Finding) -> tuple[str, int]:
@@ -105,9 +114,15 @@ def _in_file_order(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.line, f.column, f.code))
 
 
-def _matches(earlier: list[Finding], later: list[Finding]) -> dict[int, Finding]:
+def _matches(
+    earlier: list[Finding], later: list[Finding], applied: list[Finding] | None = None
+) -> dict[int, Finding]:
     """id(later finding) -> the earlier finding it is (same `_key`), one to one: the one
-    with the same message first, then the same column, then the first left."""
+    with the same message first, then the same column, then the first left. `applied`:
+    earlier findings whose fixes the run applied, which a later finding is only with the
+    same message (what they found is gone from the text: `from jinja2 import Markup,
+    contextfilter`, Markup fixed, contextfilter reported again at the line's start is
+    contextfilter's earlier finding, not Markup's)."""
     left: dict[tuple[str, int], list[Finding]] = {}
     for finding in earlier:
         left.setdefault(_key(finding), []).append(finding)
@@ -116,31 +131,67 @@ def _matches(earlier: list[Finding], later: list[Finding]) -> dict[int, Finding]
         candidates = left.get(_key(finding))
         if not candidates:
             continue
-        best = next(
-            (f for f in candidates if f.message == finding.message),
-            next((f for f in candidates if f.column == finding.column), candidates[0]),
-        )
+        same = next((f for f in candidates if f.message == finding.message), None)
+        open_ = [f for f in candidates if applied is None or f not in applied]
+        best = same or next((f for f in open_ if f.column == finding.column), None)
+        best = best or (open_[0] if open_ else None)
+        if best is None:
+            continue
         candidates.remove(best)
         matched[id(finding)] = best
     return matched
 
 
+def _moved(
+    earlier: FileResult, later: FileResult, matched: dict[int, Finding]
+) -> dict[int, Finding]:
+    """`matched` (of `_matches`) with the findings it left that no fix applied matched
+    by rule and message: a report whose line a later step moved (FLK201 moves the app's
+    setup into `create_app()`, and the secret key's finding with it) is the earlier one,
+    shown where that was. Applied fixes are not: two fixes with one message are two."""
+    taken = {id(f) for f in matched.values()}
+    left: dict[tuple[str, str], list[Finding]] = {}
+    for finding in earlier.findings:
+        if id(finding) not in taken and finding not in earlier.fixed:
+            left.setdefault((finding.code, finding.message), []).append(finding)
+    moved = dict(matched)
+    for finding in later.findings:
+        candidates = left.get((finding.code, finding.message))
+        if id(finding) not in moved and finding not in later.fixed and candidates:
+            moved[id(finding)] = candidates.pop(0)
+    return moved
+
+
+Notes = AbstractSet[tuple[str, str, str]]
+
+
 def _merge(
-    earlier: FileResult, later: FileResult, codes: frozenset[str] | None, shifted: bool
+    earlier: FileResult,
+    later: FileResult,
+    codes: frozenset[str] | None,
+    shifted: bool,
+    notes: Notes = frozenset(),
+    but: frozenset[str] = frozenset(),
 ) -> FileResult:
     """One file's result after another round: `later` speaks for the rules in `codes`
-    (None: every rule) and wins where both found the same thing, shown where the earlier
-    one was. `shifted`: `later` ran on a text the run had changed, so the edits of a fix
-    it did not apply are not on the file as read: the earlier ones are kept, or none."""
+    (None: every rule but those in `but`) and wins where both found the same thing,
+    shown where the earlier one was. What `later` speaks for and no longer reports is
+    gone, unless the earlier round fixed it (a fix applied stays applied) or it is one
+    of `notes` ((path, code, message): see `ProjectOutcome.notes`). `shifted`: `later`
+    ran on a text the run had changed, so the edits of a fix it did not apply are not on
+    the file as read: the earlier ones are kept, or none."""
     if later.error is not None:
         return later
 
     def speaks_for(finding: Finding) -> bool:
-        return codes is None or finding.code in codes
+        return finding.code in codes if codes is not None else finding.code not in but
+
+    def note(finding: Finding) -> bool:
+        return not finding.has_fix and (finding.path, finding.code, finding.message) in notes
 
     # each later finding is one earlier finding at most (two of a rule on one line stay
     # two: a rule reporting both names of an import, one of them fixed)
-    matched = _matches(earlier.findings, later.findings)
+    matched = _moved(earlier, later, _matches(earlier.findings, later.findings, earlier.fixed))
     applied = {id(f) for f in later.fixed}
     placed: dict[int, Finding] = {}
     for finding in later.findings:
@@ -155,24 +206,30 @@ def _merge(
             new = dataclasses.replace(new, edits=old.edits if old is not None else None)
         placed[id(finding)] = new
     replaced = {id(old) for old in matched.values()}
-    findings = [f for f in earlier.findings if id(f) not in replaced] + list(placed.values())
+    # an earlier finding `later` speaks for stands only as a fix the run applied or a
+    # note: a report (a refusal, a fix not applied) it does not make again is gone, as
+    # what the file's last text no longer shows (FLK202's refusal to split
+    # `SQLAlchemy(app)`, which FLK201 then moved into `create_app()`)
+    kept = [
+        f for f in earlier.findings
+        if id(f) not in replaced and (not speaks_for(f) or f in earlier.fixed or note(f))
+    ]  # fmt: skip
+    findings = kept + list(placed.values())
     later_fixed = [placed.get(id(f), f) for f in later.fixed]
     fixed_matched = _matches(earlier.fixed, later.fixed)
     gone = {id(old) for old in fixed_matched.values()}
     fixed = [f for f in earlier.fixed if id(f) not in gone] + later_fixed
-    # a note a rule attached to its own rewrite of this file (what the rewrite could not
-    # carry over) is left after the fixes: a later round runs that rule on its output,
-    # which no longer shows what the note is about, so only the rule reporting there
-    # again (same place or same message) replaces it
-    own = {f.code for f in earlier.fixed}
+    # a note a transform attached to its own rewrite of this file (what the rewrite
+    # could not carry over) is left after the fixes: a later round runs it on its
+    # output, which no longer shows what the note is about, so only the rule reporting
+    # there again (same place or same message) replaces it
     again = {_key(f) for f in later.findings} | {_key(f) for f in later.remaining}
     said = {(f.code, f.message) for f in (*later.findings, *later.remaining)}
-    notes = [
+    left_notes = [
         f for f in earlier.remaining
-        if speaks_for(f) and not f.has_fix and f.code in own
-        and _key(f) not in again and (f.code, f.message) not in said
+        if speaks_for(f) and note(f) and _key(f) not in again and (f.code, f.message) not in said
     ]  # fmt: skip
-    remaining = [f for f in earlier.remaining if not speaks_for(f)] + notes + [
+    remaining = [f for f in earlier.remaining if not speaks_for(f)] + left_notes + [
         f for f in later.remaining if speaks_for(f)
     ]
     return dataclasses.replace(
@@ -239,6 +296,7 @@ def settle(first: Iterable[FileResult], rounds: Rounds) -> list[FileResult]:
         if rerun:
             outcome = rounds.transforms(rounds.index, list(rounds.facts.values()), dict(current))
             rounds.transform_reads = set(outcome.originals)
+            rounds.notes |= outcome.notes
             compact = FactsCompactor().compact
             rounds.facts.update({path: compact(f) for path, f in outcome.facts.items()})
             if outcome.index is not rounds.index:
@@ -270,15 +328,31 @@ def settle(first: Iterable[FileResult], rounds: Rounds) -> list[FileResult]:
                 reads[path] = result.index_reads
             # what this result speaks for: every rule (a file fixed again, with the
             # transforms' findings merged in when they ran) or the transforms' alone
+            # (the file rules' alone when the transforms did not run: each file is
+            # fixed with every rule its triage names that may fire, as a first run does)
             codes = None if path in fixed_paths else transform_codes
-            if path in fixed_paths and outcome is None:
-                codes = frozenset(ran[path])
+            but = rounds.transform_codes if outcome is None else frozenset()
             shifted = path in current
-            main[path] = _merge(main[path], result, codes, shifted) if path in main else result
+            if path in main:
+                main[path] = _merge(main[path], result, codes, shifted, rounds.notes, but)
+            else:
+                main[path] = result
             new = result.new_source
             if new is not None and new != current.get(path, result.source):
                 changed[path] = current[path] = new
                 steps[path] = steps.get(path, 0) + 1
+        if outcome is not None:
+            # the transforms ran on the whole project: a file they said something about
+            # before and nothing now keeps only their fixes (and notes)
+            heard = {result.path for result in fresh}
+            for path, result in main.items():
+                if path in heard or result.error is not None:
+                    continue
+                if any(f.code in transform_codes for f in result.findings):
+                    silent = dataclasses.replace(result, findings=[], fixed=[], remaining=[])
+                    main[path] = _merge(
+                        result, silent, transform_codes, path in current, rounds.notes
+                    )
     final = []
     for path, result in main.items():
         if settings.want_edits and steps.get(path, 0) > 1 and result.source is not None:

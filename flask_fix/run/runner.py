@@ -686,6 +686,7 @@ def _next_rounds(
             transform_codes=frozenset(
                 t.code for t in _transforms.selected(part.settings.select, part.settings.ignore)
             ),
+            notes=set(outcome.notes),
         )
         settled.append(fixpoint.settle(results, rounds))
         transform_reads.update(rounds.transform_reads)

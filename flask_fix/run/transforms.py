@@ -56,6 +56,10 @@ class ProjectOutcome:
     rescanned: dict[str, TriageModule] = field(default_factory=dict)
     # path -> the rewritten Python module's facts
     facts: dict[str, ModuleFacts] = field(default_factory=dict)
+    # (path, code, message) of each note a transform attached to its own rewrite of a
+    # file: a report-only finding there (what the rewrite could not carry over), which
+    # the transform, run again on its output, no longer sees (flask_fix.run.fixpoint)
+    notes: set[tuple[str, str, str]] = field(default_factory=set)
 
     def current_text(self, path: str) -> bytes:
         """A file's text after the transforms (as on disk when they did not rewrite it)."""
@@ -272,6 +276,8 @@ def run_transforms(
             outcome.findings.setdefault(found.path, []).append(finding)
             if found.has_fix and found.path in texts:
                 outcome.fixed.setdefault(found.path, []).append(finding)
+            elif not found.has_fix and found.path in texts:
+                outcome.notes.add((found.path, found.code, found.message))
         if texts:
             outcome.texts.update(texts)
             for path, text in texts.items():

@@ -392,6 +392,34 @@ def test_two_findings_of_a_rule_on_one_line_stay_two_after_another_round():
     assert merged.fixed == [markup] and [f.column for f in merged.remaining] == [1]
 
 
+
+def test_a_finding_on_a_line_a_fix_rewrote_is_not_taken_for_that_fix():
+    """`from jinja2 import Markup, contextfilter` (tests/fixtures/catalogue/legacy): FLK710
+    fixes Markup and refuses contextfilter in the first round; the second round, on the
+    rewritten import, offers contextfilter's fix (unsafe), shown at the line's start,
+    where Markup's was. It is contextfilter's finding, with its new word; Markup's fix
+    stays (--check listed contextfilter twice and Markup not at all)."""
+    from flask_fix.model import FileResult, Finding, FixLevel
+
+    def finding(column: int, message: str, level: FixLevel) -> Finding:
+        return Finding(
+            "FLK710", "removed", message, "h.py", 3, column, 3, column + 5, level,
+            has_fix=level is not FixLevel.REPORT,
+        )  # fmt: skip
+
+    markup = finding(1, "Markup moved", FixLevel.SAFE)
+    refused = finding(28, "contextfilter removed; not rewritten", FixLevel.REPORT)
+    earlier = FileResult(
+        "h.py", findings=[markup, refused], fixed=[markup], remaining=[refused]
+    )  # fmt: skip
+    offered = finding(1, "contextfilter removed; an unsafe fix", FixLevel.UNSAFE)
+    later = FileResult("h.py", findings=[offered], remaining=[offered])
+    merged = fixpoint._merge(earlier, later, None, shifted=True)
+    assert [(f.column, f.message) for f in merged.findings] == [
+        (1, "Markup moved"), (28, "contextfilter removed; an unsafe fix")
+    ]  # fmt: skip
+    assert merged.fixed == [markup] and merged.remaining == [offered]
+
 MANAGE_WITH_SERVER = code("""
     from flask_script import Manager, Server
 
@@ -439,10 +467,13 @@ def test_a_note_on_a_transforms_own_rewrite_survives_a_second_round(tmp_path):
 
 
 def test_which_earlier_notes_a_later_round_keeps():
-    """Kept: a report-only finding of a rule that fixed the file in the earlier round,
-    which the later round does not report. Replaced: the same note reported again (once).
-    Dropped: a report-only finding of a rule that did not fix the file (a refusal the
-    later round's fix lifted)."""
+    """Kept: a note a transform attached to its own rewrite of the file (one of
+    `notes`), which the later round does not report. Replaced: the same note reported
+    again (once). Dropped, from the findings too: a report-only finding the later round
+    does not make again, though its rule fixed something else in the file (a refusal
+    another step's rewrite lifted: FLK202 splits `LoginManager(app)`, refuses
+    `SQLAlchemy(app)`, which FLK201 later moves into `create_app()`). A fix applied
+    stays."""
     import dataclasses
 
     from flask_fix.model import FileResult, Finding, FixLevel
@@ -455,21 +486,115 @@ def test_which_earlier_notes_a_later_round_keeps():
     fix = finding("FLK803", 5, "converted", FixLevel.UNSAFE)
     note = finding("FLK803", 6, "Server(x=1) not carried over", FixLevel.REPORT)
     refusal = finding("FLK201", 3, "cannot convert", FixLevel.REPORT)
+    split = finding("FLK202", 8, "LoginManager(app) split", FixLevel.SAFE)
+    kept_whole = finding("FLK202", 7, "SQLAlchemy(app) not split", FixLevel.REPORT)
+    notes = {("m.py", "FLK803", "Server(x=1) not carried over")}
     earlier = FileResult(
-        "m.py", findings=[refusal, fix, note], fixed=[fix], remaining=[refusal, note]
-    )
+        "m.py", findings=[refusal, fix, note, kept_whole, split], fixed=[fix, split],
+        remaining=[refusal, note, kept_whole],
+    )  # fmt: skip
     later = FileResult("m.py")
-    merged = fixpoint._merge(earlier, later, None, shifted=True)
+    merged = fixpoint._merge(earlier, later, None, shifted=True, notes=notes)
     assert merged.remaining == [note]
+    assert merged.findings == [fix, note, split]
+    assert merged.fixed == [fix, split]
+    # not one of the notes: gone
+    assert fixpoint._merge(earlier, later, None, shifted=True).remaining == []
     # reported again (its finding shown on the file as read, where the note was; left
     # on the rewritten text): once, the later one
     again = finding("FLK803", 2, "Server(x=1) not carried over", FixLevel.REPORT)
     shown = dataclasses.replace(again, line=6, end_line=6)
     later = FileResult("m.py", findings=[shown], remaining=[again])
-    merged = fixpoint._merge(earlier, later, None, shifted=True)
-    assert merged.remaining == [again] and len(merged.findings) == 3
+    merged = fixpoint._merge(earlier, later, None, shifted=True, notes=notes)
+    assert merged.remaining == [again] and merged.findings == [fix, shown, split]
     # a later round that speaks for the transforms alone keeps the file rules' findings
     other = finding("FLK705", 8, "removed", FixLevel.REPORT)
     earlier.remaining.append(other)
-    merged = fixpoint._merge(earlier, FileResult("m.py"), frozenset({"FLK201", "FLK803"}), shifted=True)
-    assert merged.remaining == [note, other]
+    earlier.findings.append(other)
+    merged = fixpoint._merge(
+        earlier, FileResult("m.py"), frozenset({"FLK201", "FLK803"}), shifted=True, notes=notes
+    )
+    assert merged.remaining == [note, kept_whole, other]
+    assert merged.findings == [fix, note, kept_whole, split, other]
+    # one that speaks for the file rules alone (the transforms did not run) keeps theirs
+    merged = fixpoint._merge(
+        earlier, FileResult("m.py"), None, shifted=True, but=frozenset({"FLK201", "FLK803"})
+    )
+    assert merged.remaining == [refusal, note] and merged.findings == [refusal, fix, note, split]
+
+
+def test_a_report_whose_line_a_later_step_moved_is_the_earlier_one():
+    """The secret key's finding, first on `app.config[...]` at module level, then on the
+    same line inside `create_app()`: one finding, where it was. Two fixes with one
+    message stay two."""
+    import dataclasses
+
+    from flask_fix.model import Edit, FileResult, Finding, FixLevel
+
+    def finding(line: int, level: FixLevel, code: str = "FLK402") -> Finding:
+        return Finding(
+            code, "x", "guessable key", "m.py", line, 5, line, 9, level,
+            has_fix=level is not FixLevel.REPORT,
+        )  # fmt: skip
+
+    first, moved = finding(19, FixLevel.REPORT), finding(160, FixLevel.REPORT)
+    merged = fixpoint._merge(
+        FileResult("m.py", findings=[first], remaining=[first]),
+        FileResult("m.py", findings=[moved], remaining=[moved]), None, shifted=True,
+    )  # fmt: skip
+    assert [f.line for f in merged.findings] == [19] and merged.remaining == [moved]
+    # an unsafe fix not applied (no --unsafe-fixes) is one too, its edits kept
+    edits = (Edit(19, 5, 19, 9, "x"),)
+    first = dataclasses.replace(finding(19, FixLevel.UNSAFE), edits=edits)
+    # (its edits found on the changed text are not on the file as read)
+    moved = dataclasses.replace(finding(160, FixLevel.UNSAFE), edits=(Edit(160, 5, 160, 9, "x"),))
+    merged = fixpoint._merge(
+        FileResult("m.py", findings=[first], remaining=[first]),
+        FileResult("m.py", findings=[moved], remaining=[moved]), None, shifted=True,
+    )  # fmt: skip
+    assert [(f.line, f.edits) for f in merged.findings] == [(19, edits)]
+    one, two = finding(3, FixLevel.SAFE, "FLK802"), finding(40, FixLevel.SAFE, "FLK802")
+    merged = fixpoint._merge(
+        FileResult("m.py", findings=[one], fixed=[one]),
+        FileResult("m.py", findings=[two], fixed=[two]), None, shifted=True,
+    )  # fmt: skip
+    assert merged.findings == [one, two] and merged.fixed == [one, two]
+
+
+BLOG = Path(__file__).parents[2] / "samples" / "legacy_blog"
+
+
+def _left(out: str) -> list[tuple]:
+    """(file, rule, message) of every finding of a JSON output, positions aside."""
+    return sorted((f["path"], f["code"], f["message"]) for f in json.loads(out)["findings"])
+
+
+def test_what_the_write_run_leaves_is_what_a_check_of_the_written_tree_finds(tmp_path, monkeypatch):
+    """samples/legacy_blog takes three rounds: FLK803 converts manage.py, then FLK201
+    builds the factory, which moves `db = SQLAlchemy(app)` into `create_app()` (FLK202
+    had refused to split it in the first round: Flask-SQLAlchemy 2.x and a use outside a
+    context). The first round's refusal is not left over: the findings the write run
+    leaves are the ones a check of the written tree lists, and --check on the tree as
+    read lists each finding once (the secret key's on its line), no refusal of a split
+    the run makes."""
+    import shutil
+
+    shutil.copytree(BLOG, tmp_path / "blog")
+    monkeypatch.chdir(tmp_path / "blog")
+    here = Path(".")
+    status, out = cli(here, "--unsafe-fixes", "--check", "--output-format", "json")
+    checked = [(f["path"], f["line"], f["code"]) for f in json.loads(out)["findings"]]
+    assert status == 1
+    assert [f for f in checked if f[0] == "notebook.py" and f[2] in ("FLK202", "FLK402")] == [
+        ("notebook.py", 19, "FLK402"), ("notebook.py", 27, "FLK202")
+    ]  # fmt: skip
+    status, out = cli(here, "--unsafe-fixes", "--output-format", "json")
+    left = _left(out)
+    assert not [f for f in left if f[1] == "FLK202"]
+    # the note FLK803 attached to its rewrite of manage.py is not found on its output
+    note = [f for f in left if "Flask-Script made it the exit status" in f[2]]
+    assert [f[:2] for f in note] == [("manage.py", "FLK803")]
+    status, out = cli(here, "--unsafe-fixes", "--check", "--output-format", "json")
+    assert _left(out) == [f for f in left if f not in note]
+    assert cli(here, "--unsafe-fixes", "--diff") == (0, "")
+

@@ -1288,6 +1288,48 @@ def test_a_flask_testing_base_case_outside_the_tests_folder_is_test_code():
     assert "app = create_app()" not in after["util.py"]
 
 
+_CLI_ONLY = '''\
+from flask.cli import FlaskGroup
+
+from app import app
+
+
+@app.cli.command("hello")
+def hello():
+    print("hi")
+
+
+if __name__ == "__main__":
+    FlaskGroup(create_app=lambda: app)()
+'''
+
+
+def test_a_script_whose_app_serves_its_main_block_and_cli_commands_builds_its_own():
+    """FLK803's output for `Manager(app)` (FLK201 meets it a round later, when a fix it
+    waited for has run): `lambda: app` in the `__main__` block runs as the script starts,
+    it is no function `current_app` could stand in for; with its `@app.cli.command`s the
+    script is an entry point building its app, not a views module with a blueprint the
+    app's module would import (`FlaskGroup(create_app=lambda:
+    current_app._get_current_object())` fails outside a context)."""
+    after, findings = convert({"app.py": _ENTRY_APP, "manage.py": _CLI_ONLY})
+    assert after["manage.py"] == _CLI_ONLY.replace(
+        "from app import app\n", "from app import create_app\n\napp = create_app()\n"
+    )
+    assert "manage" not in after["app.py"]
+    ast.parse(after["manage.py"])
+    assert [(f.path, f.code, f.has_fix) for f in findings] == [
+        ("app.py", "FLK201", True), ("manage.py", "FLK201", True)
+    ]  # fmt: skip
+    again, findings = convert(after)
+    assert again == after and findings == []
+    # the same in a module the app's module imports: a views module's `__main__` lambda
+    # is not rewritten to `current_app` either, the module is refused
+    sources = {"app.py": _ENTRY_APP + "\nimport manage  # noqa\n", "manage.py": _CLI_ONLY}
+    after, findings = convert(sources)
+    assert after == sources and not findings[0].has_fix
+    assert "uses the app at import time" in findings[0].message
+
+
 def test_a_script_creating_the_extension_with_the_app_builds_its_own():
     run_py = "from flask_migrate import Migrate\n\nfrom app import app, db\n\nmigrate = Migrate(app, db)\n\nif __name__ == \"__main__\":\n    app.run()\n"
     after, _ = convert({"app.py": _ENTRY_APP, "run.py": run_py})

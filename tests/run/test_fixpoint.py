@@ -598,3 +598,65 @@ def test_what_the_write_run_leaves_is_what_a_check_of_the_written_tree_finds(tmp
     assert _left(out) == [f for f in left if f not in note]
     assert cli(here, "--unsafe-fixes", "--diff") == (0, "")
 
+
+MANAGE_APP = code("""
+    from flask_script import Manager
+
+    from app import app
+
+    manager = Manager(app)
+
+
+    @manager.command
+    def hello():
+        print("hi")
+
+
+    if __name__ == "__main__":
+        manager.run()
+""")
+MANAGE_APP_FIXED = code("""
+    from flask.cli import FlaskGroup
+
+    from app import create_app
+
+    app = create_app()
+
+
+    @app.cli.command('hello')
+    def hello():
+        print("hi")
+
+
+    if __name__ == "__main__":
+        FlaskGroup(create_app=lambda: app)()
+""")
+
+
+@pytest.mark.parametrize("waits", [True, False], ids=["two-rounds", "one-round"])
+def test_flask_script_and_the_factory_give_one_script_whichever_round_converts_the_app(
+    tmp_path, waits
+):
+    """FLK803 converts manage.py (`Manager(app)`) in the first round. When the app
+    waits for FLK705 (`before_first_request`), FLK201 converts it in the second round,
+    on FLK803's output: manage.py is the same entry script as when both run in one round
+    (`app = create_app()`, its CLI command on that app), not a views module whose
+    `FlaskGroup(create_app=lambda: current_app._get_current_object())` fails outside a
+    context. `python manage.py hello` runs."""
+    app = BEFORE_FIRST_REQUEST.replace('\n\nif __name__ == "__main__":\n    app.run()\n', "")
+    if not waits:
+        app = app.replace("@app.before_first_request\n", "")
+    folder = project(tmp_path, app, "flask<2\nflask-script\n")
+    (folder / "manage.py").write_text(MANAGE_APP)
+    status, out = cli(folder, "--unsafe-fixes")
+    assert status == 1 and "fixed" in out and "FLK203" not in out
+    assert (folder / "manage.py").read_text() == MANAGE_APP_FIXED
+    written = (folder / "app.py").read_text()
+    assert "def create_app(" in written and "manage" not in written
+    ast.parse(written)
+    ran = subprocess.run(
+        [sys.executable, "manage.py", "hello"], cwd=folder, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert (ran.returncode, ran.stdout) == (0, "hi\n"), ran.stderr[-2000:]
+    assert cli(folder, "--unsafe-fixes", "--diff") == (0, "")

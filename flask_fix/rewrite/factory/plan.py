@@ -446,7 +446,7 @@ class _ViewsModule(_ModulePlanner):
         return use
 
     def _kind(self) -> str:
-        zones = [self.view.location(self._root_name(u)).zone for u in self.uses]
+        zones = [self._zone(u) for u in self.uses]
         import_time = [
             u for u, z in zip(self.uses, zones) if z == IMPORT_TIME and not self._is_route_statement(u)
         ]
@@ -488,6 +488,16 @@ class _ViewsModule(_ModulePlanner):
                 f"{self.owner.app.variable}`)",
             )
         return "views"
+
+    def _zone(self, use: cst.CSTNode) -> str:
+        """Where `use` runs; in the `if __name__ == "__main__":` block, a function or
+        lambda too runs as the script starts (FLK803 writes
+        `FlaskGroup(create_app=lambda: app)()` there): import time, as `app.run()` there,
+        not a function that `current_app` could stand in for."""
+        where = self.view.location(self._root_name(use))
+        if where.zone == FUNCTION and is_main_guard(self.view.body[where.statement]):
+            return IMPORT_TIME
+        return where.zone
 
     def _refuse_setup(self, use: cst.CSTNode) -> None:
         """An entry point that sets the app up at import time (FLK204): after the rewrite

@@ -507,7 +507,10 @@ def _run(
             candidates.append((scan.path, scan.rule_codes))
     list_files = cache.listing(files_under) if cache else files_under
     for root, part in parts.items():
-        early += part.link(settings.for_root(root), wanted if extra else None, list_files)
+        early += part.link(
+            settings.for_root(root), wanted if extra else None, list_files,
+            lambda path, root=root: projects.of(path) == root,
+        )  # fmt: skip
     if cache is not None:
         read = {path for part in parts.values() for path in part.outcome.originals}
         cache.transform_reads = read - set(scanned)
@@ -574,10 +577,12 @@ class _Project:
         settings: Settings,
         only: set[str] | None,
         list_files: Callable[[str], list[str]],
+        inside: Callable[[str], bool] | None = None,
     ) -> list[FileResult]:
         """Build the index, check the text files that read it, run the project
         transforms; the text files' results. `only`: with files named one by one, the
-        files to report on (the transforms then only report)."""
+        files to report on (the transforms then only report); `inside(path)`: whether a
+        file belongs to this project (a transform naming one that does not is at fault)."""
         from . import transforms
 
         self.settings = settings
@@ -605,6 +610,7 @@ class _Project:
             unsafe_fixes=settings.unsafe_fixes, want_edits=settings.want_edits,
             only=only, list_files=list_files,
             ignored_in=settings.ignored_in if settings.per_file_ignores else None,
+            inside=inside,
         )  # fmt: skip
         self.run_transforms = run_transforms if selected else None
         self.outcome = run_transforms(index, self.facts)
@@ -646,9 +652,16 @@ def _next_rounds(
     from . import transforms as _transforms
 
     by_project: dict[str, list[FileResult]] = {root: [] for root in parts}
+    strays: list[FileResult] = []
     for result in first_round:
-        by_project[projects.of(result.path)].append(result)
-    settled = []
+        root = projects.of(result.path)
+        if root in by_project:
+            by_project[root].append(result)
+        else:  # run_transforms drops what names such a file: a bug, still no traceback
+            message = "a result for a file of no project of this run; nothing changed"
+            error = FileError(result.path, ErrorKind.INTERNAL, message)
+            strays.append(FileResult(result.path, error=error))
+    settled = [strays]
     for root, part in parts.items():
         results = by_project[root]
         assert part.outcome is not None and part.settings is not None

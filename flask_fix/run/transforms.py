@@ -225,6 +225,7 @@ def run_transforms(
     list_files: Callable[[str], list[str]] = files_under,
     ignored_in: Callable[[str], tuple[str, ...]] | None = None,
     current: dict[str, bytes] | None = None,
+    inside: Callable[[str], bool] | None = None,
 ) -> ProjectOutcome:
     """Run the selected project transforms in code order, each on the texts and the
     index the previous ones left. `current`: files the run changed already, not on disk
@@ -233,7 +234,10 @@ def run_transforms(
     the files to report on (files named one by one), None for all; `list_files`: the
     files under a folder (templates); `ignored_in(path)`: the codes `per-file-ignores`
     turns off in a file. Suppressed findings are dropped (the transforms themselves
-    leave suppressed places unchanged)."""
+    leave suppressed places unchanged). `inside(path)`: whether a file belongs to the
+    project; a transform naming one that does not (a finding or a text) is at fault, as
+    one whose output does not compile: its result is dropped, an internal error names
+    the file."""
     outcome = ProjectOutcome(index)
     transforms = [t for t in transforms if t.could_fire(index)]
     if not transforms:
@@ -250,6 +254,13 @@ def run_transforms(
             return current[path]
         return outcome.originals[path]
 
+    def where() -> str:
+        """The file a transform's error is shown on: the app's module, else the first
+        module (a file of the project, which "." may not be)."""
+        if outcome.index.apps:
+            return outcome.index.apps[0].path
+        return min(outcome.index.modules, default=".")
+
     for transform in transforms:
         applies = apply and transform.fix_level.applies(unsafe_fixes)
         # comments are read afresh for each transform: an earlier one may have moved them
@@ -263,9 +274,17 @@ def run_transforms(
             texts = {p: t for p, t in result.new_texts.items() if t != read(p)} if applies else {}
             _check_compiles(texts)
         except Exception as exc:  # a transform's bug must not end the run
-            where = outcome.index.apps[0].path if outcome.index.apps else "."
             message = f"{transform.code}: {type(exc).__name__}: {exc}; nothing changed"
-            outcome.errors.append(FileError(where, ErrorKind.INTERNAL, message))
+            outcome.errors.append(FileError(where(), ErrorKind.INTERNAL, message))
+            continue
+        named = {*result.new_texts, *(found.path for found in result.findings)}
+        strays = sorted(path for path in named if inside is not None and not inside(path))
+        if strays:
+            message = (
+                f"{transform.code}: names {', '.join(strays)}, a file of no project of this "
+                "run (a project transform's bug); nothing changed"
+            )
+            outcome.errors.append(FileError(where(), ErrorKind.INTERNAL, message))
             continue
         for found in result.findings:
             if only is not None and found.path not in only:

@@ -182,3 +182,90 @@ def test_files_named_one_by_one_only_report_on_those_files(project, monkeypatch)
     )
     assert "def create_item():" in (project / "app.py").read_text()
     assert [r.path for r in results if r.findings] == []
+
+
+class Strays(Rename):
+    """Renames in the project, and also reports on and rewrites a file of no project
+    of the run (a transform searching too far: FLK803 once read a sibling fixture's
+    Procfile.dev, and the run stopped with a KeyError in runner._next_rounds)."""
+
+    code = "FLK997"
+    outside = ""
+
+    def transform(self, context: ProjectContext) -> TransformResult:
+        result = super().transform(context)
+        result.findings.append(
+            ProjectFinding(self.code, self.name, Strays.outside, 1, 1, "there", self.fix_level, True)
+        )
+        if context.apply:
+            result.new_texts[Strays.outside] = b"web: gunicorn app:create_app()\n"
+        return result
+
+
+@pytest.mark.parametrize("mode", [[], ["--check"], ["--diff"]], ids=["fix", "check", "diff"])
+def test_a_transform_naming_a_file_of_no_project_of_the_run_is_an_internal_error(
+    tmp_path, monkeypatch, mode
+):
+    """One internal-error line naming the file, exit 2; the transform changes nothing
+    (it is at fault: none of its texts is kept), the rest of the run goes on."""
+    from click.testing import CliRunner
+
+    from flask_fix.cli import main
+
+    (tmp_path / "proj" / "templates").mkdir(parents=True)
+    (tmp_path / "proj" / "requirements.txt").write_text("flask\n")
+    (tmp_path / "proj" / "app.py").write_text(APP)
+    (tmp_path / "proj" / "templates" / "items.html").write_text("{{ url_for('create_item') }}\n")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "requirements.txt").write_text("flask\n")
+    (tmp_path / "other" / "Procfile").write_text("web: gunicorn app:app\n")
+    monkeypatch.chdir(tmp_path / "proj")
+    Strays.outside = "../other/Procfile"
+    monkeypatch.setattr(transforms, "selected", lambda select, ignore: (Strays,))
+    result = CliRunner().invoke(
+        main, ["-j", "1", "--no-cache", "--unsafe-fixes", "--select", "FLK104", *mode, "."]
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    errors = [line for line in result.output.splitlines() if "internal-error" in line]
+    assert errors == [
+        "app.py: internal-error: FLK997: names ../other/Procfile, a file of no project of "
+        "this run (a project transform's bug); nothing changed"
+    ], result.output
+    assert result.exit_code in (2, 3)
+    assert (tmp_path / "other" / "Procfile").read_text() == "web: gunicorn app:app\n"
+    assert "create_item" in (tmp_path / "proj" / "templates" / "items.html").read_text()
+    # the per-file rules still ran
+    assert "FLK104" in result.stdout or "+    item = request.get_json(force=True)" in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_the_runner_still_reports_a_result_of_no_project_without_a_traceback(tmp_path, monkeypatch):
+    """The runner's own guard (runner._next_rounds), should a result of no project of the
+    run reach it all the same: here run_transforms is not told the project's files."""
+    from click.testing import CliRunner
+
+    from flask_fix.cli import main
+
+    (tmp_path / "proj" / "templates").mkdir(parents=True)
+    (tmp_path / "proj" / "requirements.txt").write_text("flask\n")
+    (tmp_path / "proj" / "app.py").write_text(APP)
+    (tmp_path / "proj" / "templates" / "items.html").write_text("{{ url_for('create_item') }}\n")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "requirements.txt").write_text("flask\n")
+    (tmp_path / "other" / "Procfile").write_text("web: gunicorn app:app\n")
+    monkeypatch.chdir(tmp_path / "proj")
+    Strays.outside = "../other/Procfile"
+    monkeypatch.setattr(transforms, "selected", lambda select, ignore: (Strays,))
+    real = transforms.run_transforms
+    monkeypatch.setattr(
+        transforms, "run_transforms", lambda *args, inside=None, **kwargs: real(*args, **kwargs)
+    )
+    result = CliRunner().invoke(
+        main, ["-j", "1", "--no-cache", "--unsafe-fixes", "--select", "FLK104", "--check", "."]
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert [line for line in result.output.splitlines() if "internal-error" in line] == [
+        "../other/Procfile: internal-error: a result for a file of no project of this run; "
+        "nothing changed"
+    ], result.output
+    assert result.exit_code == 3

@@ -363,15 +363,21 @@ def _basename(posix_path: str) -> str:
 
 #: folders files_under never lists (the same spirit as SKIPPED_FOLDERS)
 _UNLISTED_FOLDERS = frozenset({".git", "__pycache__", "node_modules", ".venv", "venv"})
+#: the file marking a cache folder (https://bford.info/cachedir/): flask-fix's own cache
+#: holds one, wherever --cache-dir puts it; what is below is not listed
+CACHE_TAG = "CACHEDIR.TAG"
 
 
 def files_under(folder: str) -> list[str]:
-    """Every file below `folder` (sorted, hidden and tool folders skipped); [] if none.
+    """Every file below `folder` (sorted, hidden, tool and cache folders skipped); [] if none.
     What the project transforms list (templates), and the cache checks is unchanged."""
     found: list[str] = []
     if not os.path.isdir(folder):
         return found
     for root, folders, names in os.walk(folder):
+        if CACHE_TAG in names:  # a cache (this run's own, written as it goes): no file of the project
+            folders[:] = []
+            continue
         folders[:] = sorted(f for f in folders if f not in _UNLISTED_FOLDERS and not f.startswith("."))
         found.extend(os.path.join(root, name) for name in sorted(names))
     return found

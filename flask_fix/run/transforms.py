@@ -286,12 +286,18 @@ def run_transforms(
             )
             outcome.errors.append(FileError(where(), ErrorKind.INTERNAL, message))
             continue
+        shown = texts
+        if want_edits and not applies and any(f.has_fix for f in result.findings):
+            # a fix the run does not apply (unsafe without --unsafe-fixes; files named one
+            # by one, or a shard, where the transforms only report): its edits are shown,
+            # never applied, as the per-file rules show theirs
+            shown = _planned(transform, outcome.index, read, list_files, suppressed)
         for found in result.findings:
             if only is not None and found.path not in only:
                 continue
             if suppressed.finding(found):
                 continue
-            finding = _finding(found, texts, outcome.originals, want_edits, current)
+            finding = _finding(found, shown, outcome.originals, want_edits, current)
             outcome.findings.setdefault(found.path, []).append(finding)
             if found.has_fix and found.path in texts:
                 outcome.fixed.setdefault(found.path, []).append(finding)
@@ -310,6 +316,25 @@ def run_transforms(
             for carried in _CARRIED:
                 setattr(outcome.index, carried, getattr(before, carried))
     return outcome
+
+
+def _planned(
+    transform: type[ProjectTransform],
+    index: ProjectIndex,
+    read: Callable[[str], bytes],
+    list_files: Callable[[str], list[str]],
+    suppressed: UserSuppressions,
+) -> dict[str, bytes]:
+    """The texts the transform would write were its fix enabled; none when it refuses
+    there or fails (its findings then carry no edits)."""
+    context = ProjectContext(index, read, list_files, True, suppressed, True, True)
+    try:
+        result = transform().transform(context)
+        texts = {p: t for p, t in result.new_texts.items() if t != read(p)}
+        _check_compiles(texts)
+    except Exception:  # reported by nothing: the run does not apply it anyway
+        return {}
+    return texts
 
 
 class _DoesNotCompile(Exception):

@@ -716,3 +716,18 @@ def test_the_tool_fingerprint_covers_every_module_of_the_package(tmp_path, monke
     (package / "run" / "__pycache__").mkdir()
     (package / "run" / "__pycache__" / "cache.py").write_text("ignored\n")
     assert cache_module._tool_fingerprint() in fingerprints
+
+
+def test_a_cache_folder_inside_the_project_does_not_stop_the_replay(
+    shop: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """--cache-dir inside the project: the factory's rewrite lists the project's files
+    (deployment files), a dependency of the run, and the cache folder, written after that
+    listing, is none of them (it holds CACHEDIR.TAG). The second run replays."""
+    monkeypatch.delenv("FLASK_FIX_CACHE_DIR")
+    first = run("--check", "--unsafe-fixes", "--cache-dir", "cache", ".")
+    assert any(f["code"] == "FLK201" for f in first[1]["findings"])
+    counted = Counted(monkeypatch)
+    second = run("--check", "--unsafe-fixes", "--cache-dir", "cache", ".")
+    assert (counted.scanned, counted.fixed) == ([], [])
+    assert second == first

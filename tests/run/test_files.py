@@ -277,3 +277,19 @@ def test_a_folder_that_cannot_be_listed_is_an_error(tree: Path, monkeypatch) -> 
     result = discover(["."])
     assert result.files == ["app.py"]
     assert result.errors == [("locked", "cannot list folder: Permission denied")]
+
+
+def test_the_listing_the_transforms_read_skips_cache_folders(tmp_path: Path) -> None:
+    """files_under (templates, deployment files): a folder holding CACHEDIR.TAG (the
+    run's own cache, wherever --cache-dir puts it) is not listed."""
+    from flask_fix.run.files import files_under
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "index.html").write_text("x")
+    (tmp_path / "cache" / "abc").mkdir(parents=True)
+    (tmp_path / "cache" / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n")
+    (tmp_path / "cache" / "abc" / "runs.pickle").write_bytes(b"")
+    (tmp_path / "Procfile").write_text("web: gunicorn app:app\n")
+    assert files_under(str(tmp_path)) == [
+        str(tmp_path / "Procfile"), str(tmp_path / "templates" / "index.html")
+    ]  # fmt: skip

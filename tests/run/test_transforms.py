@@ -269,3 +269,56 @@ def test_the_runner_still_reports_a_result_of_no_project_without_a_traceback(tmp
         "nothing changed"
     ], result.output
     assert result.exit_code == 3
+
+
+SINGLE_APP = (
+    'from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route("/")\n'
+    'def index():\n    return "hi"\n'
+)
+
+
+def test_json_check_shows_the_edits_of_an_unsafe_transform_without_applying(tmp_path, monkeypatch):
+    # as a per-file rule's unsafe finding does (FLK103): ruff lists the fix of every fixable
+    # finding with its applicability
+    from flask_fix.api import check_paths
+
+    (tmp_path / "app.py").write_text(SINGLE_APP)
+    monkeypatch.chdir(tmp_path)
+    safe = check_paths(["."], select=["FLK201"], unsafe=False)
+    unsafe = check_paths(["."], select=["FLK201"], unsafe=True)
+    ((shown,), (applied,)) = safe.findings, unsafe.findings
+    assert (shown.code, shown.line, shown.fix_level, shown.has_fix) == (
+        "FLK201", 3, FixLevel.UNSAFE, True
+    )
+    assert shown.message.startswith("module-level app `app` should be built by an application")
+    assert shown.edits == applied.edits
+    assert [(e.line, e.column, e.end_line, e.end_column) for e in shown.edits] == [
+        (1, 19, 1, 19), (3, 1, 3, 13), (6, 2, 6, 4), (9, 1, 9, 1)
+    ]  # fmt: skip
+    assert (tmp_path / "app.py").read_text() == SINGLE_APP
+    assert safe.exit_code == unsafe.exit_code == 1
+
+
+def test_a_report_only_transform_finding_has_no_edits(tmp_path, monkeypatch):
+    from flask_fix.api import check_paths
+
+    (tmp_path / "app.py").write_text(SINGLE_APP.replace("Flask(__name__)", "Flask(__name__)\napp2 = Flask('x')"))
+    monkeypatch.chdir(tmp_path)
+    (found,) = check_paths(["."], select=["FLK201"], unsafe=False).findings
+    assert (found.fix_level, found.edits) == (FixLevel.REPORT, None)
+
+
+def test_files_named_one_by_one_show_the_same_edits_as_the_whole_run(tmp_path, monkeypatch):
+    """Named one by one (or a shard) the factory only reports, never writes a file not
+    named; its finding shows the edits all the same, those of the run over the folder."""
+    from flask_fix.api import check_paths
+
+    (tmp_path / "app.py").write_text(SINGLE_APP)
+    (tmp_path / "util.py").write_text("def helper():\n    return 1\n")
+    (tmp_path / "requirements.txt").write_text("flask\n")  # the project util.py is read for
+    monkeypatch.chdir(tmp_path)
+    for unsafe in (False, True):
+        (whole,) = check_paths(["."], select=["FLK201"], unsafe=unsafe).findings
+        (named,) = check_paths(["app.py"], select=["FLK201"], unsafe=unsafe).findings
+        assert named.edits and named.edits == whole.edits
+    assert (tmp_path / "app.py").read_text() == SINGLE_APP

@@ -6,13 +6,17 @@ import ast
 import os
 import re
 
+import libcst as cst
+
 from ..index.project import ProjectIndex
 from ..index.projectroot import search_folder
 from ..model import FixLevel
 from ..rewrite.base import ProjectContext, ProjectExample, ProjectFinding, ProjectTransform
-from ..rewrite.base import TransformResult
+from ..rewrite.base import ImportSpec, TransformResult
 from ..rewrite.factory.commands import Positions
 from ..rewrite.flask_script import Conversion, convert_manager_module
+from ..rewrite.importers import ImportedNames
+from ..rewrite.imports import update_imports
 
 #: files never read for `manage.py runserver`: Python (the rewrite's own business),
 #: compiled and binary files, databases, archives, images
@@ -59,7 +63,10 @@ class FlaskScriptManager(ProjectTransform):
         not Python files, nor `migrations/` or tool folders), `manage.py runserver` (or the name a `Server`
         had) becomes `manage.py run`, with Flask-Script's options spelled as `flask
         run`'s (`-d` -> `--debugger`, `-r` -> `--reload`, `--threaded` ->
-        `--with-threads`) and the `Server(host=..., port=...)` settings added.
+        `--with-threads`) and the `Server(host=..., port=...)` settings added. A
+        module-level import of Flask-Script (or of Flask-Migrate's `MigrateCommand`) in
+        another module whose names nothing uses (not that module, not its `__all__`, and
+        no other module imports them from it) is deleted; one still in use is named.
 
     Why is this bad?:
         Flask-Script is unmaintained: it imports `flask._compat`, which Flask 2.0 removed
@@ -308,7 +315,10 @@ class FlaskScriptManager(ProjectTransform):
     ) -> None:
         """A module other than the manager script that imports Flask-Script (an app
         package's leftover `from flask_script import Manager`) fails to import on Flask
-        2.0+ as well; it is named, never rewritten."""
+        2.0+ as well, and one that imports `MigrateCommand` on Flask-Migrate 3.0+. A module-level import whose names nothing uses (not the module,
+        not its `__all__`, and no other module of the project imports them from it) is
+        deleted; any other is named, saying what still uses it."""
+        imported = ImportedNames(context)
         for path in sorted(context.index.modules):
             if path in managers or not path.endswith(".py"):
                 continue
@@ -316,7 +326,7 @@ class FlaskScriptManager(ProjectTransform):
                 source = context.read(path)
             except OSError:
                 continue
-            if b"flask_script" not in source:
+            if b"flask_script" not in source and b"MigrateCommand" not in source:
                 continue
             try:
                 tree = ast.parse(source, filename=path)
@@ -325,31 +335,64 @@ class FlaskScriptManager(ProjectTransform):
             loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
             loaded |= {n.value.id for n in ast.walk(tree)
                        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
+            exported = _dunder_all(tree)
+            top = {id(node) for node in tree.body}
+            places: list[tuple[ast.stmt, list[tuple[ImportSpec, str]], str | None]] = []
             for node in ast.walk(tree):
-                if isinstance(node, ast.ImportFrom) and node.level == 0 and (
-                    node.module == "flask_script" or (node.module or "").startswith("flask_script.")
-                ):
-                    names = [a.asname or a.name for a in node.names]
-                elif isinstance(node, ast.Import) and any(
-                    a.name.split(".")[0] == "flask_script" for a in node.names
-                ):
-                    names = [a.asname or a.name.split(".")[0] for a in node.names]
-                else:
+                specs = _broken_specs(node)
+                if not specs or context.suppressed(self.code, path, node.lineno):
                     continue
-                if context.suppressed(self.code, path, node.lineno):
-                    continue
+                names = [spec_name for _, spec_name in specs]
                 used = [n for n in names if n in loaded]
-                advice = (
-                    f"this module still uses {', '.join(f'`{n}`' for n in used)}: move that "
-                    "to Flask's CLI (click) by hand"
-                    if used
-                    else "nothing in this module uses what it imports: delete the import"
+                listed = [n for n in names if n in exported]
+                importers = [] if used or listed else _importers_of(
+                    context, imported, path, names
                 )
+                if used:
+                    advice = (
+                        f"this module still uses {', '.join(f'`{n}`' for n in used)}: move that "
+                        "to Flask's CLI (click) by hand"
+                    )
+                elif listed:
+                    advice = (
+                        f"this module re-exports {', '.join(f'`{n}`' for n in listed)} "
+                        "(`__all__`): remove it there and in what uses it by hand"
+                    )
+                elif importers:
+                    advice = (
+                        f"{', '.join(importers)} import{'s' if len(importers) == 1 else ''} "
+                        f"{', '.join(f'`{n}`' for n in names)} from this module: change that "
+                        "by hand, then delete the import"
+                    )
+                elif id(node) not in top:
+                    advice = "nothing uses what it imports: delete the import"
+                else:
+                    advice = None
+                places.append((node, specs, advice))
+            fixable = [(node, specs) for node, specs, advice in places if advice is None]
+            if len(fixable) < len(places) and any(
+                id(node) not in top for node, _, _ in places
+            ):
+                # a nested import of the same names would be removed along with them
+                fixable = []
+            for node, specs, advice in places:
+                (module_name, obj, _), _ = specs[0]
+                what = module_name if module_name.startswith("flask_script") else f"{module_name}.{obj}"
+                fix = (node, specs) in fixable
+                if fix:
+                    advice = "nothing in the project uses what it imports: the import is deleted"
+                elif advice is None:
+                    advice = "nothing in the project uses what it imports: delete the import"
                 result.findings.append(self._finding(
                     path, node.lineno, node.col_offset + 1,
                     f"{FLASK_SCRIPT_BROKEN}; FLK803 converts the manager script only, and "
-                    f"this import fails on Flask 2.0+ too: {advice}",
+                    f"this import of `{what}` fails on today's releases too: "
+                    f"{advice}", fix=fix,
                 ))  # fmt: skip
+            if fixable and context.apply:
+                module = cst.parse_module(source)
+                module = update_imports(module, (), [s for _, specs in fixable for s, _ in specs])
+                result.new_texts[path] = module.bytes
 
     def _finding(
         self, path: str, line: int, column: int, message: str, *, fix: bool = False
@@ -467,6 +510,78 @@ def _text_files(context: ProjectContext, root: str) -> list[str]:
         if any(p in _SKIPPED_FOLDERS for p in parts[:-1]) or parts[-1].endswith(_NOT_TEXT):
             continue
         found.append(file)
+    return found
+
+
+def _broken_specs(node: ast.AST) -> list[tuple[ImportSpec, str]]:
+    """The imports in `node` (an import statement) that fail on today's releases beside
+    a Flask-Script manager: Flask-Script's, and `MigrateCommand` from Flask-Migrate
+    (removed in 3.0); each as the spec `update_imports` removes, with the name it binds."""
+    if isinstance(node, ast.ImportFrom) and node.level == 0 and (
+        node.module == "flask_script" or (node.module or "").startswith("flask_script.")
+    ):
+        return [((node.module, a.name, a.asname), a.asname or a.name) for a in node.names]
+    if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == "flask_migrate":
+        return [
+            ((node.module, a.name, a.asname), a.asname or a.name)
+            for a in node.names
+            if a.name == "MigrateCommand"
+        ]
+    if isinstance(node, ast.Import):
+        return [
+            ((a.name, None, a.asname), a.asname or a.name.split(".")[0])
+            for a in node.names
+            if a.name.split(".")[0] == "flask_script"
+        ]
+    return []
+
+
+def _dunder_all(tree: ast.Module) -> set[str]:
+    """The strings a module's top-level `__all__` assignments (`=`, `+=`) list."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+                if node.value is not None:
+                    names |= {
+                        n.value for n in ast.walk(node.value)
+                        if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                    }  # fmt: skip
+    return names
+
+
+def _importers_of(
+    context: ProjectContext, imported: ImportedNames, path: str, names: list[str]
+) -> list[str]:
+    """The project's other modules that may take one of `names` from the module at
+    `path`: `from module import name`, `from module import *`, or an import of the module
+    and `.name` in its text; a module that does not parse counts."""
+    module = context.index.modules[path]
+    found = []
+    for other in sorted(context.index.modules):
+        if other == path or not other.endswith(".py"):
+            continue
+        taken = imported(other)
+        if taken is None or f"{module}.*" in taken or any(f"{module}.{n}" in taken for n in names):
+            found.append(other)
+            continue
+        if module in taken:
+            try:
+                text = context.read(other).decode("utf-8", "replace")
+            except OSError:
+                continue
+            if any(re.search(rf"\.\s*{re.escape(n)}\b", text) for n in names):
+                found.append(other)
+    for other in context.index.unparsable_modules:
+        if other == path or not other.endswith(".py"):
+            continue
+        try:
+            text = context.read(other).decode("utf-8", "replace")
+        except OSError:
+            continue
+        if any(re.search(rf"\\b{re.escape(n)}\\b", text) for n in names):
+            found.append(other)
     return found
 
 

@@ -2689,7 +2689,11 @@ RULES = ({'code': 'FLK101',
          'the name a `Server`\n'
          "    had) becomes `manage.py run`, with Flask-Script's options spelled as `flask\n"
          "    run`'s (`-d` -> `--debugger`, `-r` -> `--reload`, `--threaded` ->\n"
-         '    `--with-threads`) and the `Server(host=..., port=...)` settings added.\n'
+         '    `--with-threads`) and the `Server(host=..., port=...)` settings added. A\n'
+         "    module-level import of Flask-Script (or of Flask-Migrate's `MigrateCommand`) in\n"
+         '    another module whose names nothing uses (not that module, not its `__all__`, '
+         'and\n'
+         '    no other module imports them from it) is deleted; one still in use is named.\n'
          '\n'
          'Why is this bad?:\n'
          '    Flask-Script is unmaintained: it imports `flask._compat`, which Flask 2.0 '

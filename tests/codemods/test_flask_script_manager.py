@@ -168,22 +168,66 @@ def test_files_of_another_project_below_the_same_repository_are_left_alone(tmp_p
     assert (other / "Procfile.dev").read_text() == "web: python manage.py runserver\n"
 
 
-def test_another_module_importing_flask_script_is_named():
+MANAGE = HEAD + "@manager.command\ndef seed():\n    pass\n" + MAIN
+
+
+def test_an_unused_import_of_flask_script_in_another_module_is_deleted():
     """flask-user-starter's app/__init__.py keeps an unused `from flask_script import
-    Manager` beside its manage.py: the import fails on Flask 2.0+ as well, so it is
-    named (never rewritten), saying whether the module still uses the names."""
-    init = "from flask import Flask\nfrom flask_script import Manager\n\napp = Flask(__name__)\n"
+    Manager` beside its manage.py: the import fails on Flask 2.0+ as well (its suite did
+    not collect), and nothing uses it, so it goes, as does its unused `MigrateCommand`
+    (Flask-Migrate 3.0 removed it; the next failure there); a module that still uses what it
+    imports is named, never rewritten."""
+    init = (
+        "from flask import Flask\n# the CLI\nfrom flask_script import Manager\n"
+        "import os, flask_script.commands as commands\n"
+        "from flask_migrate import Migrate, MigrateCommand\n\napp = Flask(__name__)\n"
+        "migrate = Migrate(app)\n"
+    )
     tools = "import flask_script\n\n\ndef make(app):\n    return flask_script.Manager(app)\n"
-    lookalike = "# flask_script is gone\nfrom flask import Flask\n"
-    project = {
-        "app.py": init, "tools.py": tools, "notes.py": lookalike,
-        "manage.py": HEAD + "@manager.command\ndef seed():\n    pass\n" + MAIN,
-    }  # fmt: skip
+    lookalike = "# flask_script is gone\nfrom flask import Flask\nfrom cli.db import MigrateCommand\n"
+    project = {"app.py": init, "tools.py": tools, "notes.py": lookalike, "manage.py": MANAGE}
     after, findings = run(project)
-    assert after["app.py"] == init and after["tools.py"] == tools
+    assert after["app.py"] == (
+        "from flask import Flask\nimport os\nfrom flask_migrate import Migrate\n\n"
+        "app = Flask(__name__)\nmigrate = Migrate(app)\n"
+    )
+    assert after["tools.py"] == tools and after["notes.py"] == lookalike
     others = [(f.path, f.line, f.column, f.has_fix, f.message.rpartition(": ")[2])
               for f in findings if f.path != "manage.py"]  # fmt: skip
     assert others == [
-        ("app.py", 2, 1, False, "delete the import"),
+        ("app.py", 3, 1, True, "the import is deleted"),
+        ("app.py", 4, 1, True, "the import is deleted"),
+        ("app.py", 5, 1, True, "the import is deleted"),
         ("tools.py", 1, 1, False, "move that to Flask's CLI (click) by hand"),
     ]
+    # without --unsafe-fixes: named, the file left as it is
+    kept, reported = transform_sources(FlaskScriptManager, project, apply=False)
+    assert kept == project
+    assert [(f.path, f.has_fix) for f in reported if f.path == "app.py"] == [("app.py", True)] * 3
+
+
+def test_an_import_of_flask_script_something_else_needs_stays():
+    """Look-alikes: the names imported from this module by another one (by name, with a
+    star, as an attribute), listed in `__all__`, or imported inside a block beside an
+    unused one: named, nothing deleted."""
+    unused = "from flask import Flask\nfrom flask_script import Manager\n\napp = Flask(__name__)\n"
+    cases = [
+        ({"cli.py": "from app import Manager\n"}, unused, "cli.py imports `Manager`"),
+        ({"cli.py": "from app import *\n"}, unused, "cli.py imports `Manager`"),
+        ({"cli.py": "import app\n\nm = app.Manager(app.app)\n"}, unused, "cli.py imports"),
+        ({}, unused + "__all__ = ['app', 'Manager']\n", "re-exports `Manager` (`__all__`)"),
+        ({}, unused.replace("from flask_script import Manager\n", "try:\n"
+                            "    from flask_script import Manager\nexcept ImportError:\n"
+                            "    Manager = None\n"), "still uses `Manager`"),
+        ({}, unused.replace("flask_script import Manager", "flask_migrate import MigrateCommand")
+         + "COMMANDS = {'db': MigrateCommand}\n", "still uses `MigrateCommand`"),
+        ({}, unused + "\n\ndef cli():\n    from flask_script import Manager\n",
+         "delete the import"),
+    ]  # fmt: skip
+    for extra, source, said in cases:
+        project = {"app.py": source, "manage.py": MANAGE, **extra}
+        after, findings = run(project)
+        assert after["app.py"] == source, source
+        named = [f for f in findings if f.path == "app.py"]
+        assert named and not any(f.has_fix for f in named), source
+        assert said in named[-1].message, (said, named[-1].message)

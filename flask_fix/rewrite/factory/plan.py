@@ -32,6 +32,7 @@ import libcst as cst
 
 from ...index import pins
 from ..imports import is_docstring
+from ..importers import ImportedNames
 from ...index.project import ProjectIndex, absolute_module
 from ...index.facts import AppObject
 from .. import legacy_db
@@ -760,8 +761,8 @@ class _AppModulePlanner(_ModulePlanner):
         self.context = context
         self.app = app
         self.index: ProjectIndex = context.index
-        # module path -> what it may import (`_imported_names`), read once
-        self._import_names: dict[str, frozenset[str] | None] = {}
+        # module path -> what it may import, read once
+        self._imported_names = ImportedNames(context)
         view = ModuleView(app.path, context.read(app.path))
         super().__init__(FactoryPlan(app), view, app.variable)
         self.notes: list[Note] = []
@@ -941,51 +942,6 @@ class _AppModulePlanner(_ModulePlanner):
             if importing_line(text, _module_below(other, self.root), target) is not None:
                 importers.append(other)
         return importers
-
-    def _imported_names(self, path: str) -> frozenset[str] | None:
-        """What the module at `path` may import, at any depth: `import x` names x, `from
-        b import n` names b and b.n (relative ones made absolute), and a string literal
-        names itself where the module calls import_module, __import__, run_module or
-        run_path. None when it does not parse (taken as importing anything); read once
-        per planner, whichever module's importers are asked for."""
-        if path in self._import_names:
-            return self._import_names[path]
-        names: frozenset[str] | None = frozenset()
-        try:
-            source = self.context.read(path)
-        except OSError:
-            source = None
-        if source is not None:
-            try:
-                tree = ast.parse(source)
-            except (SyntaxError, ValueError):
-                tree = None
-            if tree is None:
-                names = None
-            else:
-                module = self.index.modules[path]
-                package = (
-                    module if os.path.basename(path) == "__init__.py" else module.rpartition(".")[0]
-                )
-                dynamic = re.search(
-                    rb"\b(import_module|__import__|run_module|run_path)\b", source
-                ) is not None
-                found: set[str] = set()
-                for node in ast.walk(tree):
-                    if isinstance(node, ast.Import):
-                        found.update(alias.name for alias in node.names)
-                    elif isinstance(node, ast.ImportFrom):
-                        base = absolute_module(node.module, node.level, package)
-                        if base is not None:
-                            found.add(base)
-                        found.update(
-                            f"{base}.{alias.name}" if base else alias.name for alias in node.names
-                        )
-                    elif dynamic and isinstance(node, ast.Constant) and isinstance(node.value, str):
-                        found.add(node.value)
-                names = frozenset(found)
-        self._import_names[path] = names
-        return names
 
     def _check_unparsable_modules(self) -> None:
         """A module of the project that does not parse (a syntax error, Python 2 code) is

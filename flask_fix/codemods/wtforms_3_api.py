@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+import re
+
 import libcst as cst
 
+from ..index.project import ProjectIndex
 from ..model import FixLevel
-from ..rewrite.base import Example, Fix
+from ..rewrite.base import Example, Fix, ProjectContext, ProjectExample, ProjectFinding
+from ..rewrite.base import ProjectTransform, TransformResult
+from ..rewrite.flask_config import is_test_path
 from ..rewrite.names import qualified_name
 from ..rewrite.removed_api import RemovedApiRule, release, rows_of, top_modules
 from ..rewrite.removed_apis import BY_OLD
@@ -17,6 +23,149 @@ FORM_CLASSES = frozenset(
     {"flask_wtf.FlaskForm", "flask_wtf.form.FlaskForm", "flask_wtf.Form", "flask_wtf.form.Form",
      "flask.ext.wtf.Form", "flask.ext.wtf.FlaskForm", "wtforms.Form", "wtforms.form.Form"}
 )  # fmt: skip
+
+#: the domains email-validator rejects from 1.2.0 on (SPECIAL_USE_DOMAIN_NAMES of 1.2.1,
+#: 2.0.0 and 2.4.0; 1.2.0 also listed example and example.com/net/org, 1.1.3 has no such
+#: list); a bare `localhost` lacks a dot, which 1.1 rejected too
+SPECIAL_USE_DOMAINS = ("arpa", "invalid", "local", "localhost", "onion", "test")
+_SPECIAL_USE_ADDRESS = re.compile(
+    r"[\w.+-]+@(?:[A-Za-z0-9-]+\.)+(" + "|".join(SPECIAL_USE_DOMAINS) + r")", re.IGNORECASE
+)
+
+
+class SpecialUseEmailInTests(ProjectTransform):
+    """FLK801's part across the project: a test module's address at a special-use domain
+    (`new@test.test`) in a project whose forms use WTForms' `Email` validator, which
+    email-validator 1.2 and later reject where 1.1 accepted it. Report only; silent when
+    the requirements declare email-validator 1.2 or later, or the project names its
+    `TEST_ENVIRONMENT` / `test_environment` switch."""
+
+    code = "FLK801"
+    name = "wtforms-3-api"
+    fix_level = FixLevel.REPORT
+    summary = "Use WTForms 3 / Flask-WTF 1.0 names (`StringField`, `DataRequired`, `FlaskForm`)."
+    examples = (
+        ProjectExample(
+            {
+                "forms.py": "from wtforms import Form, StringField\n"
+                "from wtforms.validators import Email\n\n\n"
+                "class F(Form):\n    email = StringField('e', [Email()])\n",
+                "tests/test_forms.py": "from forms import F\n\n\ndef test_ok():\n"
+                "    assert F(data={'email': 'new@test.test'}).validate()\n",
+            },
+        ),
+    )
+    valid = (
+        # the address is not validated by WTForms' Email anywhere in the project
+        {"models.py": "EMAIL = 'x'\n",
+         "tests/test_models.py": "def test_user():\n    assert 'new@test.test'\n"},
+        # an address at example.com, a special-use one outside the tests, in a longer text
+        {"forms.py": "from wtforms.validators import Email\n\nV = [Email()]\n"
+                     "SUPPORT = 'help@corp.local'\n",
+         "tests/test_forms.py": "A = 'new@example.com'\nB = 'write to new@test.test'\n"
+                                "C = 'root@localhost'\n"},
+    )  # fmt: skip
+
+    @classmethod
+    def could_fire(cls, index: ProjectIndex) -> bool:
+        return bool(index.modules)
+
+    def transform(self, context: ProjectContext) -> TransformResult:
+        result = TransformResult()
+        declared = context.index.requirements.get("email-validator")
+        if declared is not None and declared >= (1, 2):
+            return result  # written against a release that rejects these domains
+        modules = sorted(p for p in context.index.modules if p.endswith(".py"))
+        forms = [p for p in modules if not is_test_path(p) and _uses_email_validator(context, p)]
+        if not forms or any(_allows_test_domains(context, p) for p in modules):
+            return result
+        for path in modules:
+            if not is_test_path(path) or context.suppressed(self.code, path, None):
+                continue
+            try:
+                source = context.read(path)
+            except OSError:
+                continue
+            if b"@" not in source:
+                continue
+            try:
+                tree = ast.parse(source)
+            except (SyntaxError, ValueError):
+                continue
+            seen = set()
+            for node in ast.walk(tree):
+                if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+                    continue
+                match = _SPECIAL_USE_ADDRESS.fullmatch(node.value.strip())
+                if match is None or node.value in seen:
+                    continue
+                seen.add(node.value)
+                if context.suppressed(self.code, path, node.lineno):
+                    continue
+                domain = match.group(1).lower()
+                message = (
+                    f"`{node.value.strip()}` is at the special-use domain `.{domain}`, which "
+                    "email-validator rejects from 1.2 on (1.1 accepted it): WTForms' `Email` "
+                    f"validator ({forms[0]}) calls it, so a test expecting a form to accept "
+                    "this address fails; use an address at example.com"
+                    + (" (or set `email_validator.TEST_ENVIRONMENT = True` in the tests, "
+                       "which allows `.test`)" if domain == "test" else "")
+                )
+                result.findings.append(ProjectFinding(
+                    self.code, self.name, path, node.lineno, node.col_offset + 1, message,
+                    FixLevel.REPORT, has_fix=False,
+                ))  # fmt: skip
+        return result
+
+
+def _allows_test_domains(context: ProjectContext, path: str) -> bool:
+    """Whether the module names email-validator's switch for `.test` addresses
+    (`email_validator.TEST_ENVIRONMENT = True`, `test_environment=`): the project made
+    its choice."""
+    try:
+        source = context.read(path)
+    except OSError:
+        return False
+    return b"TEST_ENVIRONMENT" in source or b"test_environment" in source
+
+
+def _uses_email_validator(context: ProjectContext, path: str) -> bool:
+    """Whether the module imports WTForms' `Email` validator (`from wtforms.validators
+    import Email`), or uses it through `wtforms.validators` (`validators.Email(...)`)."""
+    try:
+        source = context.read(path)
+    except OSError:
+        return False
+    if b"wtforms" not in source or (b"Email" not in source and b"email" not in source):
+        return False
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0:
+            for alias in node.names:
+                if node.module == "wtforms.validators" and alias.name in ("Email", "email"):
+                    return True
+                if node.module == "wtforms" and alias.name == "validators":
+                    modules.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in ("wtforms", "wtforms.validators"):
+                    modules.add(alias.asname or alias.name)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in ("Email", "email"):
+            base = node.value
+            dotted = []
+            while isinstance(base, ast.Attribute):
+                dotted.append(base.attr)
+                base = base.value
+            if isinstance(base, ast.Name):
+                name = ".".join([base.id, *reversed(dotted)])
+                if name in modules or (name == "wtforms.validators" and "wtforms" in modules):
+                    return True
+    return False
 
 
 class Wtforms3Api(RemovedApiRule):
@@ -33,7 +182,9 @@ class Wtforms3Api(RemovedApiRule):
         (a class deriving from `FlaskForm`, `flask_wtf.Form` or `wtforms.Form`) gains the
         parameter `extra_validators=None`: from Flask-WTF 1.1 `validate_on_submit()`
         passes it (`TypeError: validate() got an unexpected keyword argument
-        'extra_validators'`).
+        'extra_validators'`). In a project whose forms use `Email`, a test module's
+        address at a special-use domain (`new@test.test`, `.local`, `.invalid`,
+        `.onion`, `.arpa`) is reported: email-validator 1.2 and later reject it.
 
     Why is this bad?:
         WTForms 3.0 removed the old names and `wtforms.ext`, Flask-WTF 1.0 removed `Form`
@@ -81,6 +232,7 @@ class Wtforms3Api(RemovedApiRule):
     summary = "Use WTForms 3 / Flask-WTF 1.0 names (`StringField`, `DataRequired`, `FlaskForm`)."
     triggers = (b"wtforms", b"flask_wtf", b"flask.ext.wtf")
     required_imports = top_modules(rows_of("FLK801"))
+    project_part = SpecialUseEmailInTests
 
     valid = (
         "from flask_wtf import FlaskForm\nfrom wtforms import StringField\n"

@@ -2569,7 +2569,9 @@ RULES = ({'code': 'FLK101',
          'the\n'
          '    parameter `extra_validators=None`: from Flask-WTF 1.1 `validate_on_submit()`\n'
          '    passes it (`TypeError: validate() got an unexpected keyword argument\n'
-         "    'extra_validators'`).\n"
+         "    'extra_validators'`). In a project whose forms use `Email`, a test module's\n"
+         '    address at a special-use domain (`new@test.test`, `.local`, `.invalid`,\n'
+         '    `.onion`, `.arpa`) is reported: email-validator 1.2 and later reject it.\n'
          '\n'
          'Why is this bad?:\n'
          '    WTForms 3.0 removed the old names and `wtforms.ext`, Flask-WTF 1.0 removed '

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_fix import fix_code
 from flask_fix.model import FixLevel
+from flask_fix.run.transforms import transform_sources
 
 FORM = (
     "from wtforms import Form, StringField\nfrom wtforms.validators import Email\n\n"
@@ -111,3 +112,56 @@ def test_a_validate_override_takes_extra_validators():
     assert run(source, requirements={"flask-wtf": (0, 9), "wtforms": (1, 0)}).source == (
         result.source.split("\n\n\nclass Other")[0] + "\n"
     )
+
+
+FORMS = (
+    "from wtforms import Form, StringField, validators\n\n\n"
+    "class Register(Form):\n    email = StringField('e', [validators.Email()])\n"
+)
+FORM_TEST = (
+    "from forms import Register\n\n\ndef test_register():\n"
+    "    assert Register(data={'email': 'new@test.test'}).validate()\n"
+    "    assert Register(data={'email': 'new@test.test'}).validate()\n"
+    "    assert not Register(data={'email': 'a@b.onion'}).validate()\n"
+    "    assert Register(data={'email': 'a@example.com'}).validate()\n"
+)
+
+
+def test_a_special_use_address_in_the_tests_of_a_project_validating_email_is_named():
+    """flask-basic-registration's test_validate_success_register_form expects
+    `new@test.test` to pass WTForms' Email, which email-validator 1.1.2 (its pin)
+    accepted and 1.2+ rejects: named once per address and module, report only."""
+    from flask_fix.codemods.wtforms_3_api import SpecialUseEmailInTests
+
+    project = {"forms.py": FORMS, "tests/test_forms.py": FORM_TEST}
+    for requirements in (None, {"email-validator": (1, 1, 2)}, {"wtforms": (2, 2, 1)}):
+        after, findings = transform_sources(SpecialUseEmailInTests, project, requirements=requirements)
+        assert after == project
+        assert [(f.path, f.line, f.column, f.has_fix, f.message.partition(" is ")[0]) for f in findings] == [
+            ("tests/test_forms.py", 5, 36, False, "`new@test.test`"),
+            ("tests/test_forms.py", 7, 40, False, "`a@b.onion`"),
+        ]
+    assert "(forms.py)" in findings[0].message and "TEST_ENVIRONMENT" in findings[0].message
+    assert "TEST_ENVIRONMENT" not in findings[1].message
+
+
+def test_special_use_addresses_left_alone():
+    """Look-alikes: requirements with email-validator 1.2+ (the tests were written for
+    it), a project that sets email-validator's TEST_ENVIRONMENT, forms without Email
+    (another library's `Email`), the address outside the tests or inside a longer text,
+    a bare `localhost` (1.1 rejected it too)."""
+    from flask_fix.codemods.wtforms_3_api import SpecialUseEmailInTests
+
+    cases = [
+        ({"forms.py": FORMS, "tests/test_forms.py": FORM_TEST}, {"email-validator": (1, 2, 1)}),
+        ({"forms.py": FORMS, "tests/test_forms.py": FORM_TEST,
+          "tests/conftest.py": "import email_validator\n\nemail_validator.TEST_ENVIRONMENT = True\n"},
+         None),
+        ({"forms.py": "from marshmallow.validate import Email\n\nV = Email()\n",
+          "tests/test_forms.py": FORM_TEST}, None),
+        ({"forms.py": FORMS + "ADMIN = 'root@corp.local'\n",
+          "tests/test_forms.py": "A = 'mail new@test.test now'\nB = 'root@localhost'\n"}, None),
+    ]  # fmt: skip
+    for project, requirements in cases:
+        after, findings = transform_sources(SpecialUseEmailInTests, project, requirements=requirements)
+        assert after == project and findings == [], project

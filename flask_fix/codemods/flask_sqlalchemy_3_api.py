@@ -55,7 +55,9 @@ class FlaskSqlalchemy3Api(RemovedApiRule):
         `paginate` is only rewritten on a query Flask-SQLAlchemy makes (`Model.query...`
         where `Model` is a class or an import, not `self.query`;
         `db.session.query(...)...`, in a project that uses Flask-SQLAlchemy), `Binary` on
-        the project's `db`. The moved imports need Flask-SQLAlchemy 2.3 (`Model`) or 3.0:
+        the project's `db`; a positional `paginate` on another receiver in such a project
+        (a query a function returned, a dynamic relationship, `self.query`) is only
+        reported. The moved imports need Flask-SQLAlchemy 2.3 (`Model`) or 3.0:
         with older pins they are only reported. `get_recorded_queries` also needs
         `SQLALCHEMY_RECORD_QUERIES = True` and calls a query's `.context` `.location`.
     """
@@ -92,9 +94,6 @@ class FlaskSqlalchemy3Api(RemovedApiRule):
         "from peewee import Model\n\ndef page(n):\n    return Note.select().paginate(n, 20)\n",
         # a local object with a Binary attribute
         "class Types:\n    Binary = bytes\n\ntypes = Types()\nx = types.Binary\n",
-        # `self.query` may be anything
-        "import flask_sqlalchemy\n\nclass Table:\n    def page(self, n, k):\n"
-        "        return self.query.paginate(n, k)\n",
         "from flask_sqlalchemy.model import Model\n",
     )
     invalid = (
@@ -124,6 +123,12 @@ class FlaskSqlalchemy3Api(RemovedApiRule):
         Example(
             "from sqlalchemy import Column, Binary\n\ndata = Column(Binary)\n",
             "from sqlalchemy import Column, LargeBinary\n\ndata = Column(LargeBinary)\n",
+        ),
+        # `self.query` may be anything: reported, not rewritten
+        Example(
+            "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n"
+            "class Table:\n    def page(self, n, k):\n        return self.query.paginate(n, k)\n",
+            None,
         ),
         Example("SQLALCHEMY_COMMIT_ON_TEARDOWN = True\n", None),
         Example(
@@ -155,14 +160,29 @@ class FlaskSqlalchemy3Api(RemovedApiRule):
             return
         if len(positional) > len(PAGINATE_KEYWORDS) or not self._uses_fsa:
             return
-        if not self._is_fsa_query(func.value):
-            return
         given = {a.keyword.value for a in node.args if a.keyword is not None}
         names = PAGINATE_KEYWORDS[: len(positional)]
         message = (
             f"`paginate()` takes keyword arguments only from {release(PAGINATE.removed_in)}:"
             f" pass {', '.join(f'`{n}=`' for n in names)}"
         )
+        if not self._is_fsa_query(func.value):
+            # a query handed over (`query = f()`), a dynamic relationship, `self.query`:
+            # in a project using Flask-SQLAlchemy most likely one of its queries; not
+            # `db.paginate(select, ...)` (Flask-SQLAlchemy 3's own) nor `self.paginate()`
+            receiver = func.value
+            last = receiver.attr if isinstance(receiver, cst.Attribute) else receiver
+            if (
+                isinstance(receiver, cst.Name) and receiver.value in ("self", "cls")
+            ) or (isinstance(last, cst.Name) and last.value == "db") or self._is_db(receiver):
+                return
+            receiver = cst.Module([]).code_for_node(func.value)
+            self.report(
+                node,
+                f"{message}, if `{receiver}` is a Flask-SQLAlchemy query, as it may be in "
+                "this project; not rewritten: it is not provably one",
+            )
+            return
         if given & set(names):
             self.report(node, message + " (not rewritten: an argument is given twice)")
             return

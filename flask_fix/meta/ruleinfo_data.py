@@ -1595,8 +1595,10 @@ RULES = ({'code': 'FLK101',
          '    where `Model` is a class or an import, not `self.query`;\n'
          '    `db.session.query(...)...`, in a project that uses Flask-SQLAlchemy), `Binary` '
          'on\n'
-         "    the project's `db`. The moved imports need Flask-SQLAlchemy 2.3 (`Model`) or "
-         '3.0:\n'
+         "    the project's `db`; a positional `paginate` on another receiver in such a "
+         'project\n'
+         '    (a query a function returned, a dynamic relationship, `self.query`) is only\n'
+         '    reported. The moved imports need Flask-SQLAlchemy 2.3 (`Model`) or 3.0:\n'
          '    with older pins they are only reported. `get_recorded_queries` also needs\n'
          "    `SQLALCHEMY_RECORD_QUERIES = True` and calls a query's `.context` `.location`.",
   'file_patterns': ()},

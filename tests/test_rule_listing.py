@@ -21,7 +21,7 @@ CATALOGUE = [
     *("FLK601", "FLK602", "FLK603"),
     *("FLK701", "FLK702", "FLK703", "FLK704", "FLK705", "FLK706", "FLK707", "FLK708"),
     *("FLK709", "FLK710", "FLK711", "FLK712"),
-    *("FLK801", "FLK802", "FLK803", "FLK804", "FLK805"),
+    *("FLK801", "FLK802", "FLK803", "FLK804", "FLK805", "FLK806"),
 ]
 RULES = all_rules()
 

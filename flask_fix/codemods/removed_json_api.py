@@ -60,6 +60,18 @@ def _ast_string(node: ast.expr) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
+def _ast_reads_json(node: ast.expr) -> bool:
+    """`<x>.json` or `<x>.get_json()` without arguments (what may be `request`'s)."""
+    if isinstance(node, ast.Call):
+        return (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get_json"
+            and not node.args
+            and not node.keywords
+        )
+    return isinstance(node, ast.Attribute) and node.attr == "json"
+
+
 class RemovedJsonApi(LegacyApiRule):
     """
     What it does:
@@ -75,7 +87,9 @@ class RemovedJsonApi(LegacyApiRule):
         Importing the classes fails on Flask >= 2.3 (`ImportError`). Worse, the other two
         fail silently: Flask 2.3 no longer reads `app.json_encoder` or the four config
         keys, so the line stays and does nothing: keys get sorted again, non-ASCII text
-        is escaped again, and custom types stop serializing.
+        is escaped again, and custom types stop serializing. And a view (or a
+        `before_request`) that tells a request without JSON by `request.json` being None
+        stops seeing one from Werkzeug 2.1.
 
     Example:
         app.config["JSON_SORT_KEYS"] = False
@@ -102,7 +116,11 @@ class RemovedJsonApi(LegacyApiRule):
         `from_mapping()`, on an object not known to be the app, or to a value that is not
         a literal; reads of the keys (KeyError on Flask >= 2.3); the encoder and decoder
         classes and attributes (a custom JSON provider replaces them: its `default`
-        method is what `JSONEncoder.default` was).
+        method is what `JSONEncoder.default` was); a test of `request.json` or
+        `request.get_json()` for None (`if request.json is None:`, `if not
+        request.json:`), which Werkzeug 2.1 made unreachable for a request that is not
+        JSON (`get_json` raises instead of returning None): the person chooses between
+        Werkzeug's 415 and the app's own answer.
     """
 
     code = "FLK704"
@@ -117,6 +135,7 @@ class RemovedJsonApi(LegacyApiRule):
         b"JSON_SORT_KEYS",
         b"JSON_AS_ASCII",
         b"JSONIFY_",
+        b"json",  # `request.json is None`
     )
     METADATA_DEPENDENCIES = (ScopeProvider,)
 
@@ -124,6 +143,14 @@ class RemovedJsonApi(LegacyApiRule):
     def module_could_fire(cls, module) -> bool:
         """The shapes the rule reports, on the stdlib ast (the trigger text mostly finds
         the standard library's `json.JSONEncoder` and projects' own encoders)."""
+        for compare in module.all(ast.Compare):
+            if _ast_reads_json(compare.left) and any(
+                isinstance(c, ast.Constant) and c.value is None for c in compare.comparators
+            ):
+                return True
+        for unary in module.all(ast.UnaryOp):
+            if isinstance(unary.op, ast.Not) and _ast_reads_json(unary.operand):
+                return True
         for node in module.all(ast.ImportFrom):
             if not node.level and node.module in ("flask.json", "flask"):
                 if any(f"{node.module}.{a.name}" in CLASSES for a in node.names):
@@ -256,6 +283,43 @@ class RemovedJsonApi(LegacyApiRule):
             node,
             f"`{code(node)}` was removed in Flask 2.3: setting it does nothing, reading it"
             f" fails; {PROVIDER}",
+        )
+
+    # `request.json is None`: Werkzeug 2.1 stopped returning None
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if len(node.comparisons) != 1:
+            return
+        target = node.comparisons[0]
+        if (
+            isinstance(target.operator, (cst.Is, cst.IsNot, cst.Equal, cst.NotEqual))
+            and isinstance(target.comparator, cst.Name)
+            and target.comparator.value == "None"
+        ):
+            self._json_tested(node, node.left)
+
+    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        if isinstance(node.operator, cst.Not):
+            self._json_tested(node, node.expression)
+
+    def _json_tested(self, node: cst.CSTNode, read: cst.BaseExpression) -> None:
+        if isinstance(read, cst.Call):
+            if read.args or not isinstance(read.func, cst.Attribute):
+                return
+            if qualified_name(self, read.func) != "flask.request.get_json":
+                return
+        elif not (
+            isinstance(read, cst.Attribute) and qualified_name(self, read) == "flask.request.json"
+        ):
+            return
+        self.report(
+            node,
+            f"`{code(node)}` looks for a request that is not JSON, for which "
+            f"`{code(read)}` returned None up to Werkzeug 2.0; from 2.1 it raises before the "
+            "test runs (400 Bad Request, from 2.3 415 Unsupported Media Type), so this "
+            "branch no longer answers such a request: test `request.is_json` first (or read "
+            "`request.get_json(silent=True)`, which also makes malformed JSON None), and "
+            "choose the status the client gets",
         )
 
     # class attributes of a Flask subclass, config classes, config modules

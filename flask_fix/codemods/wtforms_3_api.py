@@ -34,7 +34,9 @@ _SPECIAL_USE_ADDRESS = re.compile(
 
 
 class SpecialUseEmailInTests(ProjectTransform):
-    """FLK801's part across the project: a test module's address at a special-use domain
+    """FLK801's part across the project: a project using Flask-User (whose forms use
+    `Email`) with no email-validator in its requirements; a test module's address at a
+    special-use domain
     (`new@test.test`) in a project whose forms use WTForms' `Email` validator, which
     email-validator 1.2 and later reject where 1.1 accepted it. Report only; silent when
     the requirements declare email-validator 1.2 or later, or the project names its
@@ -72,6 +74,7 @@ class SpecialUseEmailInTests(ProjectTransform):
 
     def transform(self, context: ProjectContext) -> TransformResult:
         result = TransformResult()
+        self._extension_forms(context, result)
         declared = context.index.requirements.get("email-validator")
         if declared is not None and declared >= (1, 2):
             return result  # written against a release that rejects these domains
@@ -116,6 +119,47 @@ class SpecialUseEmailInTests(ProjectTransform):
                     FixLevel.REPORT, has_fix=False,
                 ))  # fmt: skip
         return result
+
+
+    def _extension_forms(self, context: ProjectContext, result: TransformResult) -> None:
+        """Flask-User's own forms validate with `Email` (flask_user/forms.py), and
+        Flask-User (1.0.2.2 checked) does not require email-validator: a
+        project importing it whose requirements do not name the package fails at its
+        first login form on WTForms 2.3+ (flask-user-starter)."""
+        if "email-validator" in context.index.requirements:
+            return
+        for path in sorted(context.index.modules):
+            if not path.endswith(".py") or is_test_path(path):
+                continue
+            try:
+                source = context.read(path)
+            except OSError:
+                continue
+            if b"flask_user" not in source:
+                continue
+            try:
+                tree = ast.parse(source)
+            except (SyntaxError, ValueError):
+                continue
+            for node in ast.walk(tree):
+                names = (
+                    [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
+                    else [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                )
+                if not any(n == "flask_user" or n.startswith("flask_user.") for n in names):
+                    continue
+                if context.suppressed(self.code, path, node.lineno):
+                    return
+                result.findings.append(ProjectFinding(
+                    self.code, self.name, path, node.lineno, node.col_offset + 1,
+                    "Flask-User's own forms use WTForms' `Email` validator, which needs the "
+                    f"email-validator package from {release(EMAIL.removed_in)} on (`Exception: "
+                    "Install 'email_validator' for email validation support.` at the first "
+                    "login), and neither Flask-User (1.0.2.2 requires no such package) nor the "
+                    "requirements name it: add `email-validator` to them",
+                    FixLevel.REPORT, has_fix=False,
+                ))  # fmt: skip
+                return
 
 
 def _allows_test_domains(context: ProjectContext, path: str) -> bool:
@@ -184,7 +228,9 @@ class Wtforms3Api(RemovedApiRule):
         passes it (`TypeError: validate() got an unexpected keyword argument
         'extra_validators'`). In a project whose forms use `Email`, a test module's
         address at a special-use domain (`new@test.test`, `.local`, `.invalid`,
-        `.onion`, `.arpa`) is reported: email-validator 1.2 and later reject it.
+        `.onion`, `.arpa`) is reported: email-validator 1.2 and later reject it; and so
+        is an import of Flask-User, whose forms use `Email`, when the requirements do not
+        name email-validator (Flask-User does not require it).
 
     Why is this bad?:
         WTForms 3.0 removed the old names and `wtforms.ext`, Flask-WTF 1.0 removed `Form`

@@ -2105,7 +2105,10 @@ RULES = ({'code': 'FLK101',
          'two\n'
          '    fail silently: Flask 2.3 no longer reads `app.json_encoder` or the four config\n'
          '    keys, so the line stays and does nothing: keys get sorted again, non-ASCII text\n'
-         '    is escaped again, and custom types stop serializing.\n'
+         '    is escaped again, and custom types stop serializing. And a view (or a\n'
+         '    `before_request`) that tells a request without JSON by `request.json` being '
+         'None\n'
+         '    stops seeing one from Werkzeug 2.1.\n'
          '\n'
          'Example:\n'
          '    app.config["JSON_SORT_KEYS"] = False\n'
@@ -2143,7 +2146,11 @@ RULES = ({'code': 'FLK101',
          '    a literal; reads of the keys (KeyError on Flask >= 2.3); the encoder and '
          'decoder\n'
          '    classes and attributes (a custom JSON provider replaces them: its `default`\n'
-         '    method is what `JSONEncoder.default` was).',
+         '    method is what `JSONEncoder.default` was); a test of `request.json` or\n'
+         '    `request.get_json()` for None (`if request.json is None:`, `if not\n'
+         '    request.json:`), which Werkzeug 2.1 made unreachable for a request that is not\n'
+         '    JSON (`get_json` raises instead of returning None): the person chooses between\n'
+         "    Werkzeug's 415 and the app's own answer.",
   'file_patterns': ()},
  {'code': 'FLK705',
   'name': 'before-first-request',
@@ -2573,7 +2580,10 @@ RULES = ({'code': 'FLK101',
          '    passes it (`TypeError: validate() got an unexpected keyword argument\n'
          "    'extra_validators'`). In a project whose forms use `Email`, a test module's\n"
          '    address at a special-use domain (`new@test.test`, `.local`, `.invalid`,\n'
-         '    `.onion`, `.arpa`) is reported: email-validator 1.2 and later reject it.\n'
+         '    `.onion`, `.arpa`) is reported: email-validator 1.2 and later reject it; and so\n'
+         '    is an import of Flask-User, whose forms use `Email`, when the requirements do '
+         'not\n'
+         '    name email-validator (Flask-User does not require it).\n'
          '\n'
          'Why is this bad?:\n'
          '    WTForms 3.0 removed the old names and `wtforms.ext`, Flask-WTF 1.0 removed '
@@ -2903,4 +2913,54 @@ RULES = ({'code': 'FLK101',
          '    factory and fail). A value read from the environment or built at run time is '
          'left\n'
          '    alone.',
+  'file_patterns': ()},
+ {'code': 'FLK806',
+  'name': 'flask-rq-api',
+  'kind': 'python',
+  'fix_level': 'report',
+  'summary': "Flask-RQ 1.0 removed `get_queue` & co.: use the `RQ()` object's `get_queue()`.",
+  'doc': 'What it does:\n'
+         "    Reports Flask-RQ 0.2's module functions, which Flask-RQ 1.0 removed:\n"
+         '    `get_queue`, `get_connection`, `get_worker`, `get_server_url`, `config_value`\n'
+         '    and the `job` decorator, in every import form, with what replaces each.\n'
+         '\n'
+         'Why is this bad?:\n'
+         '    Flask-RQ 1.0 exports only the `RQ` extension class: `from flask_rq import\n'
+         "    get_queue` fails (`ImportError: cannot import name 'get_queue' from "
+         "'flask_rq'`),\n"
+         '    and with it every module of the app that imports it. Legacy apps enqueued their\n'
+         '    e-mails this way (`get_queue().enqueue(send_email, ...)`).\n'
+         '\n'
+         'Example:\n'
+         '    from flask_rq import RQ, get_queue\n'
+         '\n'
+         '    def create_app():\n'
+         '        app = Flask(__name__)\n'
+         '        RQ(app)\n'
+         '        return app\n'
+         '\n'
+         '    def invite(user):\n'
+         '        get_queue().enqueue(send_email, user.email)\n'
+         '\n'
+         'Use instead:\n'
+         '    from flask_rq import RQ\n'
+         '\n'
+         '    rq = RQ()\n'
+         '\n'
+         '    def create_app():\n'
+         '        app = Flask(__name__)\n'
+         '        rq.init_app(app)\n'
+         '        return app\n'
+         '\n'
+         '    def invite(user):\n'
+         '        rq.get_queue().enqueue(send_email, user.email)\n'
+         '\n'
+         'Fix safety:\n'
+         '    Report only: the queue now comes from the extension object, which the app must\n'
+         '    keep (`RQ(app)` alone discards it) and the modules import, and Flask-RQ 1.0 '
+         'reads\n'
+         '    other settings: `RQ_CONNECTION` (a URL or a dict) and `RQ_QUEUES` instead of\n'
+         '    `RQ_DEFAULT_URL`, `RQ_DEFAULT_HOST`, `RQ_DEFAULT_PORT`, `RQ_DEFAULT_DB` and\n'
+         '    `RQ_DEFAULT_PASSWORD`. Where the object lives and how the settings move is the\n'
+         "    person's choice.",
   'file_patterns': ()})

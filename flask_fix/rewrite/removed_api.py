@@ -1,5 +1,5 @@
 """The engine of the removed-API rules (FLK504, FLK709-FLK711, FLK801, FLK802, FLK804,
-FLK805): it rewrites or reports every use of an old name that the table of removed APIs
+FLK805, FLK806): it rewrites or reports every use of an old name that the table of removed APIs
 (flask_fix/rewrite/removed_apis.py) gives the rule, in every import form:
 
 - `from werkzeug import secure_filename [as f]`: the name is imported from its new module
@@ -60,6 +60,7 @@ DISPLAY = {
     "flask-login": "Flask-Login",
     "flask-script": "Flask-Script",
     "flask-migrate": "Flask-Migrate",
+    "flask-rq": "Flask-RQ",
     "cachelib": "cachelib",
     "flask-jwt-extended": "Flask-JWT-Extended",
     "flask-caching": "Flask-Caching",

@@ -64,6 +64,7 @@ PACKAGES = {
     "flask_login": "flask-login",
     "flask_script": "flask-script",
     "flask_migrate": "flask-migrate",
+    "flask_rq": "flask-rq",
     "cachelib": "cachelib",
     "flask_jwt_extended": "flask-jwt-extended",
     "flask_caching": "flask-caching",
@@ -86,6 +87,7 @@ OLDEST_CHECKED: dict[str, Release] = {
     "flask-login": (0, 2, 11),
     "flask-script": (2, 0, 6),
     "flask-migrate": (2, 0, 0),
+    "flask-rq": (0, 2),
     "cachelib": (0, 1),
     "wtforms-sqlalchemy": (0, 3),  # 0.1 and 0.2 import wtforms.compat (gone in WTForms 3)
     "flask-jwt-extended": (3, 25, 1),
@@ -105,6 +107,7 @@ LATEST: dict[str, Release] = {
     "wtforms-sqlalchemy": (0, 4, 2),
     "flask-login": (0, 6, 3),
     "flask-migrate": (4, 1, 0),
+    "flask-rq": (1, 0, 0),
     "cachelib": (0, 13, 0),
     "flask-jwt-extended": (4, 7, 4),
     "flask-caching": (2, 5, 1),
@@ -596,6 +599,31 @@ CACHING_ROWS = [
          ("flask-caching", (2, 5)), (1, 10), PINS),
 ]
 
+#: Flask-RQ 0.2's module functions (flask_rq.py), gone from 1.0.0, whose package exports
+#: only the `RQ` class: a queue comes from the extension object (`rq.get_queue(name)`,
+#: `rq.queue`), which reads other settings (`RQ_CONNECTION`, `RQ_QUEUES` for 0.2's
+#: `RQ_DEFAULT_HOST`/`_PORT`/`_DB`/`_PASSWORD`/`_URL`)
+_RQ = (
+    "the package is the extension object only now: keep the one `RQ()` makes (`rq = RQ()` "
+    "beside the app's other extensions, `rq.init_app(app)`) and "
+)
+RQ_ROWS = [
+    _row("FLK806", "flask_rq.get_queue", None, REMOVED, ("flask-rq", (1, 0)), None, REPORT,
+         _RQ + "call `rq.get_queue(name)` (or `rq.queue`); its settings are `RQ_CONNECTION`"
+         " and `RQ_QUEUES`, not `RQ_DEFAULT_URL`/`_HOST`/`_PORT`/`_DB`/`_PASSWORD`"),
+    _row("FLK806", "flask_rq.get_connection", None, REMOVED, ("flask-rq", (1, 0)), None,
+         REPORT, _RQ + "use the queue's connection (`rq.get_queue(name).connection`)"),
+    _row("FLK806", "flask_rq.get_worker", None, REMOVED, ("flask-rq", (1, 0)), None, REPORT,
+         _RQ + "call `rq.make_worker([names])`, or run `flask rq worker`"),
+    _row("FLK806", "flask_rq.get_server_url", None, REMOVED, ("flask-rq", (1, 0)), None,
+         REPORT, _RQ + "the connection settings are `RQ_CONNECTION` (a URL or a dict)"),
+    _row("FLK806", "flask_rq.config_value", None, REMOVED, ("flask-rq", (1, 0)), None,
+         REPORT, _RQ + "read `app.config` (`RQ_CONNECTION`, `RQ_QUEUES`)"),
+    _row("FLK806", "flask_rq.job", None, REMOVED, ("flask-rq", (1, 0)), None, REPORT,
+         _RQ + "decorate with `@rq.job` (`@rq.job(queue=name)`), and enqueue with the"
+         " function's `enqueue(...)`"),
+]
+
 ROWS: tuple[Removed, ...] = (
     *_werkzeug_top_level(),
     *WERKZEUG_LATER,
@@ -608,6 +636,7 @@ ROWS: tuple[Removed, ...] = (
     *SCRIPT_ROWS,
     *JWT_ROWS,
     *CACHING_ROWS,
+    *RQ_ROWS,
 )
 BY_OLD: dict[str, Removed] = {row.old: row for row in ROWS}
 

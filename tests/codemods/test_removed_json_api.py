@@ -139,3 +139,26 @@ def test_a_shadowed_true_is_not_a_literal():
     result = run(source)
     assert result.source == source
     assert "only a literal value" in result.findings[0].message
+
+
+def test_request_json_tested_for_none_is_reported():
+    """flask-pycon2014's API blueprint answers 400 when `request.json is None`; from
+    Werkzeug 2.1 `request.json` raises for a request that is not JSON (415 from 2.3), so
+    its test_token_errors got 415 on today's releases. Reported, never rewritten; other
+    objects' `.json`, `get_json(silent=True)` and other tests stay silent."""
+    source = (
+        "import flask\nfrom flask import request\n\n\ndef check(response):\n"
+        "    if request.json is None:\n        return 'no', 400\n"
+        "    if not flask.request.get_json():\n        return 'no', 400\n"
+        "    if request.get_json(silent=True) is None or response.json is None:\n"
+        "        return 'no', 400\n"
+        "    if request.json == {} or not request.is_json:\n        return 'no', 400\n"
+        "    return request.json.get('token')\n"
+    )
+    result = fix_code(source, path="api.py", select=("FLK704",))
+    assert result.source == source
+    assert [(f.line, f.column, f.fix_level, f.message.partition(" looks")[0]) for f in result.findings] == [
+        (6, 8, FixLevel.REPORT, "`request.json is None`"),
+        (8, 8, FixLevel.REPORT, "`not flask.request.get_json()`"),
+    ]
+    assert "415 Unsupported Media Type" in result.findings[0].message

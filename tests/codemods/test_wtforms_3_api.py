@@ -165,3 +165,27 @@ def test_special_use_addresses_left_alone():
     for project, requirements in cases:
         after, findings = transform_sources(SpecialUseEmailInTests, project, requirements=requirements)
         assert after == project and findings == [], project
+
+
+def test_flask_user_without_email_validator_in_the_requirements_is_named():
+    """flask-user-starter's suite, past its Flask-Script command, failed at the login
+    form: Flask-User's own forms use `Email`, and neither Flask-User 1.0.2.2 nor the
+    project requires email-validator. Named once, at the first import outside the tests;
+    silent when the requirements name email-validator or nothing imports Flask-User."""
+    from flask_fix.codemods.wtforms_3_api import SpecialUseEmailInTests
+
+    project = {
+        "app/__init__.py": "from flask import Flask\nfrom flask_user import UserManager\n",
+        "app/views.py": "import flask_user.forms\n",
+        "tests/conftest.py": "import flask_user\n",
+    }
+    after, findings = transform_sources(SpecialUseEmailInTests, project, requirements={"flask": (1, 0)})
+    assert after == project
+    assert [(f.path, f.line, f.column, f.has_fix) for f in findings] == [("app/__init__.py", 2, 1, False)]
+    assert findings[0].message.endswith("add `email-validator` to them")
+    for requirements, sources in (
+        ({"email-validator": None}, project),
+        (None, {"app.py": "from flask_users import X\n# flask_user\n"}),
+    ):
+        after, findings = transform_sources(SpecialUseEmailInTests, sources, requirements=requirements)
+        assert findings == [], sources

@@ -696,9 +696,12 @@ def _next_rounds(
             fix=fix,
             transform_texts=dict(outcome.texts),
             ran={item[0]: item[1] for item in mine},
+            # what the transforms alone report: a rule with a project part (FLK801's
+            # test addresses, FLK802's templates) shares its code with a per-file rule,
+            # whose findings a transform's silence must not clear
             transform_codes=frozenset(
                 t.code for t in _transforms.selected(part.settings.select, part.settings.ignore)
-            ),
+            ) - {rule.code for rule in part.settings.rules()},
             notes=set(outcome.notes),
         )
         settled.append(fixpoint.settle(results, rounds))

@@ -405,16 +405,21 @@ class DetachedInstance(BackgroundRule):
         self._queues: set[int] = set()  # id(Name) bound to `rq.Queue(...)`
         self._module_calls: list[cst.Call] = []  # enqueue, container and session calls
         self._stores: list[tuple[cst.CSTNode, cst.BaseExpression, str]] = []  # (target, value, kind)
-        self._global_scope: GlobalScope | None = None
+        self._module_node: cst.Module | None = None
         self._globals: list[set[str]] = []  # names declared `global` per function
-        # (id(scope), name) of names given to `db.session.add()` / `add_all([...])`
-        self._added_names: set[tuple[int, str]] = set()
+        # the names given to `db.session.add()` / `add_all([...])`
+        self._session_names: list[cst.Name] = []
 
     # traversal
 
     def visit_Module(self, node: cst.Module) -> None:
-        scope = self.get_metadata(ScopeProvider, node, None)
-        self._global_scope = scope if isinstance(scope, GlobalScope) else None
+        self._module_node = node
+
+    def _global_scope(self) -> GlobalScope | None:
+        """The module's scope, resolved when first needed (flask_fix.rewrite.base: the
+        scope analysis runs only when a rule asks)."""
+        scope = self.get_metadata(ScopeProvider, self._module_node, None)
+        return scope if isinstance(scope, GlobalScope) else None
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         owner = self._stack[-1] if self._stack else None
@@ -476,8 +481,7 @@ class DetachedInstance(BackgroundRule):
             names = _elements(value) if func.attr.value == "add_all" else [value]
             for name in names:
                 if isinstance(name, cst.Name):
-                    scope = self.get_metadata(ScopeProvider, name, None)
-                    self._added_names.add((id(scope), name.value))
+                    self._session_names.append(name)
         if isinstance(func, cst.Attribute) and (
             func.attr.value in RQ_METHODS or func.attr.value in CONTAINER_METHODS
         ):
@@ -609,7 +613,7 @@ class DetachedInstance(BackgroundRule):
             self.report_once(node, _global_message(node, loaded, holder))
 
     def _global_stored(self, target: cst.Name, value: cst.BaseExpression, kind: str) -> None:
-        scope = self._global_scope
+        scope = self._global_scope()
         if scope is None or not self.context.index.has_views(self.context.path):
             return
         if kind == "module":
@@ -676,6 +680,13 @@ class DetachedInstance(BackgroundRule):
                 return Loaded("list", many) if many is not None else None
         return None
 
+    def _added_names(self) -> set[tuple[int, str]]:
+        """(id(scope), name) of the names given to the session so far."""
+        return {
+            (id(self.get_metadata(ScopeProvider, name, None)), name.value)
+            for name in self._session_names
+        }
+
     def _name(self, name: cst.Name, depth: int) -> Loaded | None:
         if name.value == "current_user" and self._is_current_user(name):
             return Loaded("current_user", "current_user")
@@ -699,7 +710,7 @@ class DetachedInstance(BackgroundRule):
             if loaded is None and how == "value" and isinstance(value, cst.Call):
                 # `user = User(...)` then `db.session.add(user)`: in the session as well
                 model = self._model(value.func)
-                if model and (id(assignment.scope), name.value) in self._added_names:
+                if model and (id(assignment.scope), name.value) in self._added_names():
                     loaded = Loaded("instance", model)
             if loaded is None:
                 return None

@@ -9,10 +9,13 @@ module, the read-only `ProjectIndex` and the file's path, and calls `report()`.
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, ClassVar, Mapping, Union
 
 import libcst as cst
+from libcst.metadata import MetadataWrapper
 
 from ..model import FixLevel
 from ..index.project import ProjectIndex
@@ -130,6 +133,19 @@ class Rule(RuleDocs, cst.BatchableCSTVisitor):
         self.context = context
         self.reports: list[Report] = []
 
+    @contextmanager
+    def resolve(self, wrapper: MetadataWrapper) -> Iterator[None]:
+        """The metadata this rule declares, each resolved on its first `get_metadata`
+        (LibCST resolves them all before the traversal): a file where every rule's
+        questions about names are answered without scope analysis
+        (flask_fix.rewrite.names) never pays for ScopeProvider. The wrapper keeps what
+        it resolved, so every rule of the traversal shares one resolution per file."""
+        self.metadata = _LazyMetadata(wrapper, self.get_inherited_dependencies())
+        try:
+            yield
+        finally:
+            self.metadata = {}
+
     def get_visitors(self) -> Mapping[str, Callable]:
         """LibCST's answer (this rule's visit_ and leave_ methods), with the names looked
         up once per class: LibCST runs `inspect.getmembers` on every instance, for every
@@ -167,6 +183,28 @@ class Rule(RuleDocs, cst.BatchableCSTVisitor):
         """Project-level triage, once the index is built: False only when the rule surely
         finds nothing in the module at `path` (e.g. a rule about views, and no views)."""
         return True
+
+
+class _LazyMetadata(Mapping):
+    """A rule's metadata by provider, resolved through `wrapper` when first read."""
+
+    def __init__(self, wrapper: MetadataWrapper, providers: Collection[type]) -> None:
+        self.wrapper = wrapper
+        self.providers = providers
+
+    def __contains__(self, provider: object) -> bool:
+        return provider in self.providers
+
+    def __getitem__(self, provider: type) -> Mapping[cst.CSTNode, object]:
+        if provider not in self.providers:
+            raise KeyError(provider)
+        return self.wrapper.resolve(provider)  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[type]:
+        return iter(self.providers)
+
+    def __len__(self) -> int:
+        return len(self.providers)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from libcst.metadata import GlobalScope, QualifiedNameSource, ScopeProvider
 from ..index import pins
 from ..index.project import module_name_for
 from .base import Rule
-from .names import enclosing_function, only_binding, qualified_name
+from .names import enclosing_function, only_binding, qualified_name, qualified_names
 from .try_handlers import _catches
 
 if TYPE_CHECKING:
@@ -153,17 +153,14 @@ def project_name(rule: Rule, node: cst.CSTNode) -> str | None:
         return f"{base}.{node.attr.value}" if base is not None else None
     if not isinstance(node, cst.Name):
         return None
-    scope = rule.get_metadata(ScopeProvider, node, None)
-    if scope is None:
-        return None
-    names = scope.get_qualified_names_for(node)
+    names = qualified_names(rule, node)
     if len(names) != 1:
         return None
     (name,) = names
     if name.source is QualifiedNameSource.IMPORT:
         return _absolute(rule, name.name)
     if name.source is QualifiedNameSource.LOCAL and "." not in name.name:
-        assignments = scope[node.value]
+        assignments = rule.get_metadata(ScopeProvider, node)[node.value]
         if assignments and all(isinstance(a.scope, GlobalScope) for a in assignments):
             return f"{module_name(rule)}.{name.name}"
     return None

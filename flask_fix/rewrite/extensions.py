@@ -43,7 +43,7 @@ from ..model import FixLevel
 from ..index.project import FLASK_CLASSES, ProjectIndex
 from .base import RuleContext
 from .module_layout import is_main_test
-from .names import enclosing_function, reaching_assignments
+from .names import enclosing_function, qualified_names, reaching_assignments
 
 
 class Remembers(enum.Enum):
@@ -363,10 +363,7 @@ class ExtensionTracking(cst.BatchableCSTVisitor):
     def project_name(self, node: cst.CSTNode) -> str | None:
         """The absolute qualified name `node` refers to: through imports (relative ones
         made absolute) or a module-level class or function of this module; else None."""
-        scope = self.get_metadata(ScopeProvider, node, None)
-        if scope is None:
-            return None
-        names = scope.get_qualified_names_for(node)
+        names = qualified_names(self, node)
         if len(names) != 1:
             return None
         (qualified,) = names
@@ -374,6 +371,7 @@ class ExtensionTracking(cst.BatchableCSTVisitor):
             return self._absolute(qualified.name)
         if qualified.source is not QualifiedNameSource.LOCAL or "<locals>" in qualified.name:
             return None
+        scope = self.get_metadata(ScopeProvider, node)
         root = qualified.name.partition(".")[0]
         assignments = list(scope[root])
         if assignments and all(

@@ -46,7 +46,7 @@ from ..index.bindings import absolute_name
 from ..index.project import BLUEPRINT_CLASSES, FLASK_CLASSES, ProjectIndex
 from ..index.testcode import is_test_path
 from .base import Rule
-from .names import reaching_assignments
+from .names import qualified_names, reaching_assignments
 
 if TYPE_CHECKING:
     from ..index.triage import TriageModule
@@ -372,10 +372,7 @@ class FlaskConfigRule(Rule):
     def imported_name(self, node: cst.BaseExpression) -> str | None:
         """The one qualified name `node` refers to when every binding is an import (or a
         builtin); None for locals and ambiguous names."""
-        scope = self.get_metadata(ScopeProvider, node, None)
-        if scope is None:
-            return None
-        names = scope.get_qualified_names_for(node)
+        names = qualified_names(self, node)
         if not names or any(n.source is QualifiedNameSource.LOCAL for n in names):
             return None
         distinct = {self.absolute(n.name) for n in names}

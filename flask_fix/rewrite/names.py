@@ -1,6 +1,11 @@
 """Resolving names through imports and scopes, never by spelling alone.
 
 Rules that use these helpers must list `ScopeProvider` in their METADATA_DEPENDENCIES.
+The rules resolve it only when first asked (`Rule.resolve`), and `qualified_name`,
+`refers_to` and `import_binding` answer without it where one walk of the module shows
+the answer cannot depend on scopes (`_Bindings`): the name is bound once in the whole
+module, by an import at its top level, or never (a builtin). Their answers are LibCST's
+in either case (tests/rewrite/test_names_fast.py holds the two to each other).
 
 A module-level name bound more than once is read through the binding that reaches the
 use in Python's execution order (`reaching_assignments`): in `app = Flask(__name__)`,
@@ -14,16 +19,21 @@ without rewriting.
 
 from __future__ import annotations
 
+import builtins
 import itertools
 from collections.abc import Iterator, Sequence
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
     BaseAssignment,
+    BuiltinAssignment,
     ClassScope,
     ComprehensionScope,
     FunctionScope,
     GlobalScope,
+    ImportAssignment,
+    QualifiedName,
     QualifiedNameSource,
     ScopeProvider,
 )
@@ -39,10 +49,9 @@ def qualified_name(rule: Rule, node: cst.CSTNode) -> str | None:
     `json = something` makes `json.dumps` ambiguous, and a parameter named `request` is
     a local, not Flask's.
     """
-    scope = rule.get_metadata(ScopeProvider, node, None)
-    if scope is None:
+    if _surely_local(rule, node):
         return None
-    names = scope.get_qualified_names_for(node)
+    names = qualified_names(rule, node)
     if not names:
         return None
     if any(n.source is QualifiedNameSource.LOCAL for n in names):
@@ -51,6 +60,18 @@ def qualified_name(rule: Rule, node: cst.CSTNode) -> str | None:
     if len(distinct) != 1:
         return None
     return distinct.pop()
+
+
+def qualified_names(rule: Rule, node: cst.CSTNode) -> set[QualifiedName]:
+    """LibCST's `scope.get_qualified_names_for(node)` in `node`'s scope (empty when the
+    node has no scope), without scope analysis where `_Bindings` allows."""
+    known = _known_names(rule, node)
+    if known is not None:
+        return known
+    scope = rule.get_metadata(ScopeProvider, node, None)
+    if scope is None:
+        return set()
+    return set(scope.get_qualified_names_for(node))
 
 
 def refers_to(rule: Rule, node: cst.CSTNode, *qualified: str) -> bool:
@@ -109,10 +130,16 @@ def import_binding(rule: Rule, node: cst.CSTNode) -> ImportSpec | None:
         base = base.value
     if not isinstance(base, cst.Name):
         return None
-    scope = rule.get_metadata(ScopeProvider, base, None)
-    if scope is None:
-        return None
-    for assignment in scope[base.value]:
+    found = _root_name(rule, base)
+    only = _only_import(found[0], base.value) if found is not None else None
+    if only is not None:
+        assignments: Iterator[BaseAssignment] | set[BaseAssignment] = iter([only])
+    else:
+        scope = rule.get_metadata(ScopeProvider, base, None)
+        if scope is None:
+            return None
+        assignments = scope[base.value]
+    for assignment in assignments:
         statement = getattr(assignment, "node", None)
         if not isinstance(statement, (cst.Import, cst.ImportFrom)) or isinstance(
             statement.names, cst.ImportStar
@@ -168,7 +195,23 @@ def module_level_name(rule: Rule, node: cst.CSTNode, module: str | None) -> str 
 
 def only_binding(rule: Rule, name: cst.Name) -> BaseAssignment | None:
     """The one binding of `name` where it is read, or None (no scope known, not bound,
-    or bound more than once)."""
+    or bound more than once).
+
+    Without scope analysis where the name is bound once in the module, by an import at
+    its top level, or nowhere (a builtin): the binding is then LibCST's kind
+    (ImportAssignment, BuiltinAssignment) with its node, but its `scope` is a stand-in
+    of the kind LibCST gives (GlobalScope, BuiltinScope), not the module's own Scope:
+    compare kinds, not identities, and read no references."""
+    found = _root_name(rule, name) if isinstance(name, cst.Name) else None
+    if found is not None:
+        facts, _ = found
+        if facts.count.get(name.value, 0) == 0:
+            if not hasattr(builtins, name.value):
+                return None
+            return BuiltinAssignment(name.value, _STAND_IN_GLOBALS.parent)
+        only = _only_import(facts, name.value)
+        if only is not None:
+            return only
     scope = rule.get_metadata(ScopeProvider, name, None)
     if scope is None:
         return None
@@ -298,7 +341,14 @@ def reaching_assignments(rule: Rule, name: cst.Name) -> list[BaseAssignment] | N
     execution order: the last binding before the use in straight-line code, and any
     binding that may run between it and the use (in a branch, a loop, a function through
     `global`). Elsewhere, and without the module (`RuleContext.module`), every binding:
-    a function may run after any of them."""
+    a function may run after any of them. A name bound once in the module, by an import
+    at its top level, or nowhere, is answered as `only_binding` answers it."""
+    found = _root_name(rule, name) if isinstance(name, cst.Name) else None
+    if found is not None:
+        facts, _ = found
+        if facts.count.get(name.value, 0) == 0 or _only_import(facts, name.value):
+            one = only_binding(rule, name)
+            return [one] if one is not None else []
     scope = rule.get_metadata(ScopeProvider, name, None)
     if scope is None:
         return None
@@ -330,3 +380,329 @@ def reaching_assignments(rule: Rule, name: cst.Name) -> list[BaseAssignment] | N
         if place is None or last is None or place > last[0]:
             reaching.add(id(assignment))
     return [a for a in assignments if id(a) in reaching]
+
+
+# --- names whose binding needs no scope analysis ------------------------------------------
+
+
+class _Bindings:
+    """What one walk of a module says about its names, enough to answer some questions
+    without ScopeProvider (about a tenth of its cost: the walk skips whitespace).
+
+    - `count`: how many times each name is bound anywhere in the module (imports, defs,
+      classes, parameters, assignment, for, with, except and comprehension targets,
+      walrus); a dotted `import a.b` counts twice for `a` (LibCST binds `a.b` too);
+    - `imports`: for a name some import binds, that statement, and the index of the
+      module's top-level statement holding it when the import runs in the module's own
+      scope (also in a `try`, `if`, `with`, `for` or `while` block; None in a function
+      or class);
+    - `declared`, `deleted`: names in `global`/`nonlocal` and `del` statements;
+    - `visited`: every Name and Attribute ScopeProvider gives a scope (not an attribute's
+      `.attr`, a keyword argument's name, a part of an import or of a `global`), with
+      the index of the top-level statement holding it;
+    - `unscoped`: the Names and Attributes of the import statements, which it does not.
+
+    `usable` is False for modules whose syntax the walk does not follow (`match`, type
+    parameters): then every question goes to ScopeProvider."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.count: dict[str, int] = {}
+        self.imports: dict[str, tuple[cst.Import | cst.ImportFrom, int | None]] = {}
+        self.declared: set[str] = set()
+        self.deleted: set[str] = set()
+        self.visited: dict[int, int] = {}
+        self.unscoped: set[int] = set()
+        self.usable = True
+        # id of an import run in the module's own scope -> its top-level statement
+        self._module_level: dict[int, int] = {}
+        for index, statement in enumerate(module.body):
+            self._module_level.update((id(i), index) for i in _module_level_imports(statement))
+            self._walk(statement, index)
+
+    def _bind(self, name: str, times: int = 1) -> None:
+        self.count[name] = self.count.get(name, 0) + times
+
+    def _bind_target(self, target: cst.CSTNode) -> None:
+        """The names an assignment target binds (`a`, `a, *b`, not `a.b` or `a[b]`)."""
+        if isinstance(target, cst.Name):
+            self._bind(target.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_target(element.value)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value)
+
+    def _import(self, node: cst.Import | cst.ImportFrom) -> None:
+        top = self._module_level.get(id(node))
+        parts: list[cst.CSTNode] = []
+        if isinstance(node, cst.ImportFrom) and node.module is not None:
+            parts.append(node.module)
+        if isinstance(node.names, cst.ImportStar):  # LibCST binds nothing for it
+            self._unscoped(parts)
+            return
+        for alias in node.names:
+            parts.append(alias.name)
+            if alias.asname is not None:
+                parts.append(alias.asname.name)
+        self._unscoped(parts)
+        for alias in node.names:
+            if alias.asname is not None:
+                bound = alias.asname.name
+                if not isinstance(bound, cst.Name):
+                    self.usable = False
+                    return
+                name, times = bound.value, 1
+            elif isinstance(alias.name, cst.Name):
+                name, times = alias.name.value, 1
+            else:  # `import a.b`: binds `a` and `a.b`
+                dotted = get_full_name_for_node(alias.name) or ""
+                name, times = dotted.partition(".")[0], 2
+            self._bind(name, times)
+            self.imports[name] = (node, top)
+
+    def _unscoped(self, parts: list[cst.CSTNode]) -> None:
+        while parts:
+            part = parts.pop()
+            if isinstance(part, (cst.Name, cst.Attribute)):
+                self.unscoped.add(id(part))
+            if isinstance(part, cst.Attribute):
+                parts.extend((part.value, part.attr))
+
+    def _walk(self, root: cst.CSTNode, index: int) -> None:
+        visited = self.visited
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            kind = node.__class__
+            if kind is cst.Name:
+                visited[id(node)] = index
+                continue
+            if kind is cst.Attribute:
+                visited[id(node)] = index
+                stack.append(node.value)  # type: ignore[attr-defined]
+                continue
+            if kind is cst.Arg:
+                stack.append(node.value)  # type: ignore[attr-defined]
+                continue
+            if kind in _STOP:
+                self._special(node, kind)
+                if kind in _OWN_NAME:  # what it holds but its own name
+                    stack.extend(_children(node))
+                continue
+            targets = _TARGET_FIELDS.get(kind)
+            if targets is not None:
+                for field_name in targets:
+                    target = getattr(node, field_name)
+                    if target is not None:
+                        self._bind_target(target)
+            stack.extend(_children(node))
+
+    def _special(self, node: cst.CSTNode, kind: type) -> None:
+        if kind is cst.Import or kind is cst.ImportFrom:
+            self._import(node)  # type: ignore[arg-type]
+        elif kind is cst.Global or kind is cst.Nonlocal:
+            names = node.names  # type: ignore[attr-defined]
+            self.declared.update(item.name.value for item in names)
+        elif kind is cst.Del:
+            self.deleted.update(_target_names(node.target))  # type: ignore[attr-defined]
+        elif kind is cst.FunctionDef or kind is cst.ClassDef:
+            self._bind(node.name.value)  # type: ignore[attr-defined]
+            if node.type_parameters is not None:  # type: ignore[attr-defined]
+                self.usable = False
+        elif kind is cst.Param:
+            self._bind(node.name.value)  # type: ignore[attr-defined]
+        else:  # match statements, type aliases: not followed
+            self.usable = False
+
+
+def _module_level_imports(statement: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The import statements in `statement`, a top-level statement, that run in the
+    module's own scope: in it or in its blocks, not in a function or class."""
+    if isinstance(statement, cst.SimpleStatementLine):
+        yield from (s for s in statement.body if isinstance(s, (cst.Import, cst.ImportFrom)))
+        return
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        return
+    pending: list[cst.CSTNode] = [statement]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            yield node
+        elif isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            pending.extend(node.body)
+        elif isinstance(node, cst.IndentedBlock):
+            pending.extend(node.body)
+        elif isinstance(node, (cst.If, cst.Else, cst.Try, cst.TryStar, cst.ExceptHandler,
+                               cst.ExceptStarHandler, cst.Finally, cst.With, cst.For,
+                               cst.While)):  # fmt: skip
+            for name in ("body", "orelse", "handlers", "finalbody"):
+                value = getattr(node, name, None)
+                if isinstance(value, cst.CSTNode):
+                    pending.append(value)
+                elif isinstance(value, (tuple, list)):
+                    pending.extend(value)
+
+
+def _target_names(target: cst.CSTNode) -> Iterator[str]:
+    if isinstance(target, cst.Name):
+        yield target.value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _target_names(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from _target_names(target.value)
+    else:  # `del a.b`, `del a[b]`: what they read
+        return
+
+
+#: node classes the walk handles itself (`_Bindings._special`); it descends into those in
+#: _OWN_NAME only, and there not into their own name (ScopeProvider does not visit it)
+_STOP: frozenset[type] = frozenset(
+    {
+        cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal, cst.Del, cst.FunctionDef,
+        cst.ClassDef, cst.Param, cst.Match, cst.TypeAlias, cst.TypeVar, cst.TypeVarTuple,
+        cst.ParamSpec, cst.TypeParameters,
+    }
+)  # fmt: skip
+_OWN_NAME = frozenset({cst.FunctionDef, cst.ClassDef, cst.Param})
+
+#: node class -> its fields holding assignment targets
+_TARGET_FIELDS: dict[type, tuple[str, ...]] = {
+    cst.AssignTarget: ("target",),
+    cst.AnnAssign: ("target",),
+    cst.AugAssign: ("target",),
+    cst.For: ("target",),
+    cst.CompFor: ("target",),
+    cst.NamedExpr: ("target",),
+    cst.AsName: ("name",),  # with ... as x, except E as x (imports are handled apart)
+}
+
+#: fields that never hold a name: whitespace, brackets, punctuation, and the names a
+#: scope analysis does not visit as names (a def's, a class's, a parameter's own name)
+_NO_NAMES = frozenset(
+    {
+        "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "comma", "semicolon",
+        "colon", "equal", "dot", "star", "operator", "leading_lines",
+        "lines_after_decorators", "header", "footer", "newline", "trailing_whitespace",
+        "asynchronous", "arrow", "walrus", "whitespace", "first_line", "indent",
+        "default_indent", "default_newline", "encoding", "has_trailing_newline",
+    }
+)  # fmt: skip
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    kind = node.__class__
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = _CHILD_FIELDS[kind] = tuple(
+            name
+            for name in kind.__dataclass_fields__  # type: ignore[attr-defined]
+            if name not in _NO_NAMES
+            and not name.startswith("whitespace")
+            and not (kind in _OWN_NAME and name == "name")
+        )
+    for name in fields:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif value.__class__ is tuple or value.__class__ is list:
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    yield item
+
+
+_bindings_cache: list[tuple[cst.Module, _Bindings]] = []
+
+
+def _bindings(module: cst.Module) -> _Bindings:
+    for known, bindings in _bindings_cache:
+        if known is module:
+            return bindings
+    bindings = _Bindings(module)
+    _bindings_cache[:] = [(module, bindings)]  # a pass's rules share the module
+    return bindings
+
+
+def _facts(rule: Rule, node: cst.CSTNode) -> _Bindings | None:
+    """The bindings of the rules' module when `node` is a Name or Attribute and the walk
+    followed the module; else None (every question goes to ScopeProvider)."""
+    module = rule.context.module
+    if module is None or not isinstance(node, (cst.Name, cst.Attribute)):
+        return None
+    facts = _bindings(module)
+    return facts if facts.usable else None
+
+
+def _root_name(rule: Rule, node: cst.CSTNode) -> tuple[_Bindings, str] | None:
+    """The module's bindings and the first name LibCST looks `node` up by (the first part
+    of `get_full_name_for_node`: `Node` for `Node.query.get(1).name`, `None` where the
+    chain starts with anything but a name), when `node` is a Name or Attribute that
+    ScopeProvider gives a scope in the rules' module and that name is in no `global`,
+    `nonlocal` or `del`; else None."""
+    facts = _facts(rule, node)
+    if facts is None or id(node) not in facts.visited:
+        return None
+    name = (get_full_name_for_node(node) or "").partition(".")[0]
+    if name in facts.declared or name in facts.deleted:
+        return None
+    return facts, name
+
+
+def _known_names(rule: Rule, node: cst.CSTNode) -> set[QualifiedName] | None:
+    """LibCST's qualified names for `node` where they cannot depend on scopes, else None.
+
+    A part of an import has no scope: no names. A first name bound nowhere in the module
+    is a builtin or nothing, as LibCST has it. One bound once, by an import run in the
+    module's own scope, is that import wherever it is read after the top-level statement
+    holding it (LibCST does not let a read at module level see a later binding; the walk
+    does not tell a module-level read inside an earlier statement from one in a
+    function, so it asks only after it). A star import binds nothing for LibCST."""
+    facts = _facts(rule, node)
+    if facts is not None and id(node) in facts.unscoped:
+        return set()
+    found = _root_name(rule, node)
+    if found is None:
+        return None
+    facts, name = found
+    full = get_full_name_for_node(node)
+    assert full is not None  # a Name or Attribute
+    if facts.count.get(name, 0) == 0:
+        if not hasattr(builtins, name):
+            return set()
+        return BuiltinAssignment(name, _STAND_IN_GLOBALS.parent).get_qualified_names_for(full)
+    only = _only_import(facts, name)
+    if only is None:
+        return None
+    _statement, top = facts.imports[name]
+    if top is None or facts.visited[id(node)] <= top:
+        return None
+    return only.get_qualified_names_for(full)
+
+
+def _surely_local(rule: Rule, node: cst.CSTNode) -> bool:
+    """True when each qualified name LibCST may give `node` is a local one, or it gives
+    none: its first name is bound in the module, never by an import (in any scope), and
+    is no builtin (which a read before the binding would find)."""
+    found = _root_name(rule, node)
+    if found is None:
+        return False
+    facts, name = found
+    return name in facts.count and name not in facts.imports and not hasattr(builtins, name)
+
+
+def _only_import(facts: _Bindings, name: str) -> ImportAssignment | None:
+    """The one binding of `name` in its module when that is an import run in the
+    module's own scope, the name bound nowhere else (what `scope[name]` holds wherever
+    `name` has a scope); else None."""
+    if facts.count.get(name) != 1:
+        return None
+    imported = facts.imports.get(name)
+    if imported is None or imported[1] is None:
+        return None
+    statement, _top = imported
+    return ImportAssignment(name, _STAND_IN_GLOBALS, statement, 0, statement)
+
+
+#: the scope of the bindings the fast path makes up (only_binding's callers read its kind)
+_STAND_IN_GLOBALS = GlobalScope()

@@ -79,7 +79,7 @@ class FlaskSqlalchemy3Api(RemovedApiRule):
         """What the rule reads (the trigger text mostly finds every module importing
         Flask-SQLAlchemy): an import or attribute naming one of the table's rows
         (`table_could_fire`), a setting's name, an attribute `Binary`, or a
-        `.paginate(...)` call given positional arguments on a chain reading `query`."""
+        `.paginate(...)` call given positional arguments (`_may_paginate`)."""
         return (
             cls.table_could_fire(module)
             or any(name.encode() in module.source for name in SETTINGS)
@@ -293,19 +293,15 @@ class FlaskSqlalchemy3Api(RemovedApiRule):
 
 
 def _may_paginate(call: ast.Call) -> bool:
-    """Stdlib-ast triage of `visit_Call`: `<chain>.paginate(a[, b...])`, one to four
-    positional arguments and no `*`/`**`, on a chain with a `.query` read (`X.query`) or
-    called on a `.session` (`db.session.query(...)`)."""
+    """Stdlib-ast triage of `visit_Call`: `<receiver>.paginate(a[, b...])`, one to four
+    positional arguments and no `*`/`**`, on any receiver but `self`/`cls` (a
+    Flask-SQLAlchemy query is rewritten, another receiver in a project using it is
+    reported: `visit_Call`)."""
     if not isinstance(call.func, ast.Attribute) or not call.args:
         return False
     if len(call.args) > len(PAGINATE_KEYWORDS) or any(isinstance(a, ast.Starred) for a in call.args):
         return False
     if any(keyword.arg is None for keyword in call.keywords):
         return False
-    expr = call.func.value
-    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
-        inner = expr.func.value
-        if expr.func.attr == "query" and isinstance(inner, ast.Attribute) and inner.attr == "session":
-            return True
-        expr = inner
-    return isinstance(expr, ast.Attribute) and expr.attr == "query"
+    receiver = call.func.value
+    return not (isinstance(receiver, ast.Name) and receiver.id in ("self", "cls"))

@@ -687,8 +687,8 @@ FSA = "from flask_sqlalchemy import SQLAlchemy\n\nfrom .models import Note, Post
         ("class Post(db.Model):\n    id = db.Column(db.Integer)\n", []),
         ("def page(n):\n    return Post.query.paginate(page=n, per_page=20)\n", []),
         ("def page(n, *rest):\n    return Post.query.paginate(n, *rest)\n", []),
-        ("def page(n):\n    return Note.select().paginate(n, 20)\n", []),  # peewee's
-        ("def f(q):\n    return q.paginate(1, 20)\n", []),  # no query read
+        # a method of the object's own (`self.paginate`): not a query's
+        ("class Table:\n    def page(self, n):\n        return self.paginate(n, 20)\n", []),
         # what the rule reports: rows, settings, Binary, positional paginate
         ("import flask_sqlalchemy as fsa\n\nclass Post(fsa.Model):\n    pass\n", ["FLK504"]),
         ("from flask_sqlalchemy import get_debug_queries\n", ["FLK504"]),
@@ -698,6 +698,9 @@ FSA = "from flask_sqlalchemy import SQLAlchemy\n\nfrom .models import Note, Post
         ("def page(n):\n    return Post.query.filter_by(a=1).order_by(Post.id).paginate(n, 20)\n",
          ["FLK504"]),
         ("def page(n):\n    return db.session.query(Post).paginate(n, 20)\n", ["FLK504"]),
+        # a receiver that may be a Flask-SQLAlchemy query in this project: reported
+        ("def page(n):\n    return Note.select().paginate(n, 20)\n", ["FLK504"]),
+        ("def f(q):\n    return q.paginate(1, 20)\n", ["FLK504"]),
     ],
 )  # fmt: skip
 def test_flask_sqlalchemy_3_api(source, expected):

@@ -13,7 +13,7 @@ from ..index.project import ProjectIndex
 from ..model import FixLevel
 from ..rewrite.base import Example, Rule
 from ..rewrite.contexts import project_name, spelled
-from ..rewrite.names import enclosing_function, only_binding
+from ..rewrite.names import AssignedValues, enclosing_function, only_binding
 from ..rewrite.session_calls import may_be_session
 
 #: the session methods that change what the next commit writes
@@ -45,7 +45,7 @@ _APP = """
 """
 
 
-class ChangesNeverCommitted(Rule):
+class ChangesNeverCommitted(AssignedValues, Rule):
     """
     What it does:
         Finds a view (a function the project routes to, a method of a routed `MethodView`
@@ -225,14 +225,8 @@ class ChangesNeverCommitted(Rule):
 
     def __init__(self, context) -> None:
         super().__init__(context)
-        self._assigned: dict[cst.Name, cst.BaseExpression] = {}
         # view -> (its first change, what it does, how many changes)
         self._changes: dict[str, tuple[cst.Call, str, int]] = {}
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                self._assigned[target.target] = node.value
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -299,5 +293,5 @@ class ChangesNeverCommitted(Rule):
         if project_name(self, node) in index.sqlalchemy_sessions:
             return True
         binding = only_binding(self, node)
-        value = self._assigned.get(getattr(binding, "node", None))  # type: ignore[arg-type]
+        value = self.assigned_value(binding)
         return value is not None and self._is_session(value, depth + 1)

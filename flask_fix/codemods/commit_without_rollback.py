@@ -10,7 +10,7 @@ from libcst.metadata import ScopeProvider
 
 from ..model import FixLevel
 from ..rewrite.base import Example, Fix
-from ..rewrite.names import module_level_name, only_binding, qualified_name
+from ..rewrite.names import AssignedValues, module_level_name, only_binding, qualified_name
 from ..rewrite.session_calls import may_be_session
 from ..rewrite.try_handlers import TryAwareRule
 
@@ -43,7 +43,7 @@ _DB = (
 )
 
 
-class CommitWithoutRollback(TryAwareRule):
+class CommitWithoutRollback(AssignedValues, TryAwareRule):
     """
     What it does:
         Finds `db.session.commit()` (db a Flask-SQLAlchemy `SQLAlchemy` instance) inside a
@@ -245,14 +245,8 @@ class CommitWithoutRollback(TryAwareRule):
     def __init__(self, context) -> None:
         super().__init__(context)
         self._module = context.index.modules.get(context.path)
-        self._assigned: dict[cst.Name, cst.BaseExpression] = {}
         self._fixed: set[int] = set()  # handlers already given a rollback (by id)
         self._verdicts: dict[int, bool] = {}  # handler id -> leaves or rolls back
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                self._assigned[target.target] = node.value
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -307,7 +301,7 @@ class CommitWithoutRollback(TryAwareRule):
         binding = only_binding(self, receiver)
         if binding is None:
             return None
-        value = self._assigned.get(binding.node)  # type: ignore[attr-defined]
+        value = self.assigned_value(binding)
         if isinstance(value, cst.Attribute) and value.attr.value == "session":
             return self._session_for_rollback(value)
         return None

@@ -28,6 +28,7 @@ from ..rewrite.factory.commands import (
 )
 from ..rewrite.module_layout import is_main_test
 from ..rewrite.names import (
+    AssignedValues,
     enclosing_function,
     module_level_name,
     qualified_name,
@@ -261,7 +262,7 @@ class DevServerCommand(TextRule):
         return None
 
 
-class DevServerInProduction(Rule):
+class DevServerInProduction(AssignedValues, Rule):
     """
     What it does:
         Finds Flask's development server where it would serve real traffic:
@@ -449,8 +450,6 @@ class DevServerInProduction(Rule):
         self._module = context.index.modules.get(context.path)
         self._guards: list[bool] = []  # per `if` body: is it a `__main__` guard?
         self._guarded = 0
-        # values of simple assignments seen so far, by their target Name
-        self._assigned: dict[cst.Name, cst.BaseExpression] = {}
         # run() calls inside functions: reported if the function is called at import
         self._in_functions: list[tuple[cst.Call, str, list[str]]] = []
         self._called_at_import: set[str] = set()
@@ -464,11 +463,6 @@ class DevServerInProduction(Rule):
 
     def leave_If_body(self, node: cst.If) -> None:
         self._guarded -= self._guards.pop()
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                self._assigned[target.target] = node.value
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -516,7 +510,7 @@ class DevServerInProduction(Rule):
         assignments = reaching_assignments(self, expr) or []
         if len(assignments) != 1:
             return False
-        value = self._assigned.get(getattr(assignments[0], "node", None))  # type: ignore[arg-type]
+        value = self.assigned_value(assignments[0])
         return isinstance(value, cst.Call) and self._creates_app(value)
 
     def _creates_app(self, call: cst.Call) -> bool:

@@ -12,7 +12,7 @@ from ..index.handlers import LOUD_BUILTINS, QUIET_MODULES, REPORTING_METHODS
 from ..index.project import FLASK_CLASSES
 from ..rewrite.base import Example, Rule
 from ..rewrite.contexts import bound_function, project_name
-from ..rewrite.names import only_binding, qualified_name
+from ..rewrite.names import AssignedValues, only_binding, qualified_name
 
 CATCH_ALL = frozenset({"builtins.Exception", "builtins.BaseException"})
 BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
@@ -23,7 +23,7 @@ def _code(text: str) -> str:
     return dedent(text).lstrip("\n")
 
 
-class HiddenExceptions(Rule):
+class HiddenExceptions(AssignedValues, Rule):
     """
     What it does:
         Finds an error handler for every exception, `@app.errorhandler(Exception)`
@@ -190,13 +190,7 @@ class HiddenExceptions(Rule):
         self._blueprints = {
             f"{b.module}.{b.variable}" for b in context.index.blueprints if b.function is None
         }
-        self._assigned: dict[cst.Name, cst.BaseExpression] = {}
         self._seen: set[int] = set()
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                self._assigned[target.target] = node.value
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         for decorator in node.decorators:
@@ -289,7 +283,7 @@ class HiddenExceptions(Rule):
         binding = only_binding(self, expr)
         if binding is None:
             return False
-        value = self._assigned.get(getattr(binding, "node", None))  # type: ignore[arg-type]
+        value = self.assigned_value(binding)
         return isinstance(value, cst.Call) and self._creates(value)
 
     def _creates(self, call: cst.Call) -> bool:

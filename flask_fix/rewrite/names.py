@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import builtins
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -39,6 +40,8 @@ from libcst.metadata import (
 )
 
 from .base import ImportSpec, Rule
+
+T = TypeVar("T")
 
 
 def qualified_name(rule: Rule, node: cst.CSTNode) -> str | None:
@@ -193,6 +196,24 @@ def module_level_name(rule: Rule, node: cst.CSTNode, module: str | None) -> str 
     return f"{module}.{node.value}"
 
 
+class AssignedValues:
+    """A rule mixin remembering `name = value` statements (each Name target of an
+    Assign), so that `assigned_value(binding)` gives the value a LibCST assignment (from
+    `only_binding`, `reaching_assignments`) bound, when an Assign made it."""
+
+    def __init__(self, context) -> None:
+        super().__init__(context)  # type: ignore[call-arg]
+        self._assigned_values: dict[cst.Name, cst.BaseExpression] = {}
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self._assigned_values[target.target] = node.value
+
+    def assigned_value(self, binding: object) -> cst.BaseExpression | None:
+        return self._assigned_values.get(getattr(binding, "node", None))  # type: ignore[arg-type]
+
+
 def only_binding(rule: Rule, name: cst.Name) -> BaseAssignment | None:
     """The one binding of `name` where it is read, or None (no scope known, not bound,
     or bound more than once).
@@ -303,16 +324,21 @@ def _names_in(node: cst.CSTNode) -> Iterator[cst.Name]:
         stack.extend(current.children)
 
 
-_outline_cache: list[tuple[cst.Module, _Outline]] = []
+def _for_last_module(build: Callable[[cst.Module], T]) -> Callable[[cst.Module], T]:
+    """`build(module)`, kept for the last module asked about: a pass's rules share it."""
+    last: list[tuple[cst.Module, T]] = []
+
+    def get(module: cst.Module) -> T:
+        if last and last[0][0] is module:
+            return last[0][1]
+        built = build(module)
+        last[:] = [(module, built)]
+        return built
+
+    return get
 
 
-def _outline(module: cst.Module) -> _Outline:
-    for known, outline in _outline_cache:
-        if known is module:
-            return outline
-    outline = _Outline(module)
-    _outline_cache[:] = [(module, outline)]  # a pass's rules share the module
-    return outline
+_outline = _for_last_module(_Outline)
 
 
 def _relation(binding: Place, use: Place, loops: set[int]) -> str:
@@ -612,16 +638,7 @@ def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
                     yield item
 
 
-_bindings_cache: list[tuple[cst.Module, _Bindings]] = []
-
-
-def _bindings(module: cst.Module) -> _Bindings:
-    for known, bindings in _bindings_cache:
-        if known is module:
-            return bindings
-    bindings = _Bindings(module)
-    _bindings_cache[:] = [(module, bindings)]  # a pass's rules share the module
-    return bindings
+_bindings = _for_last_module(_Bindings)
 
 
 def _facts(rule: Rule, node: cst.CSTNode) -> _Bindings | None:

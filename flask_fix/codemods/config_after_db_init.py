@@ -510,7 +510,8 @@ class ConfigAfterDbInit(FlaskConfigRule):
         given = _given_settings(call, parameter)
         found = [
             (write, statement) for write, statement in found
-            if not (_is_from_object(write) and self._loaded_settings(write, given) == "given")
+            if not (loaded := self._loaded_settings(write))
+            or any(given.get(key) != value for key, value in loaded)
         ]  # fmt: skip
         if not found:
             return
@@ -555,13 +556,8 @@ class ConfigAfterDbInit(FlaskConfigRule):
         the factory applies parameter `p`, not given in the call, before `init_app`."""
         if parameter is None:
             return None
-        name, position = parameter
-        positional = [a for a in call.args if a.keyword is None]
-        if any(a.star for a in call.args) or any(
-            a.keyword is not None and a.keyword.value == name for a in call.args
-        ):
-            return None
-        if position != -1 and len(positional) > position:
+        name, _ = parameter
+        if any(a.star for a in call.args) or _given_argument(call, parameter) is not None:
             return None
         elements: list[cst.DictElement] = []
         replacements: dict[cst.CSTNode, object] = {}
@@ -570,8 +566,8 @@ class ConfigAfterDbInit(FlaskConfigRule):
                 continue
             if _is_from_object(write):
                 # its database settings, when all are string literals; the load stays
-                loaded = self._loaded_settings(write, {})
-                if not isinstance(loaded, tuple):
+                loaded = self._loaded_settings(write)
+                if loaded is None:
                     return None
                 for key, value in loaded:
                     elements.append(cst.DictElement(cst.SimpleString(f'"{key}"'), _string(value)))
@@ -612,12 +608,13 @@ class ConfigAfterDbInit(FlaskConfigRule):
         replacements[call] = call.with_changes(args=[*args, argument])
         return Fix(replacements)  # type: ignore[arg-type]
 
-    def _loaded_settings(self, load: ConfigWrite, given: dict[str, str]):
-        """The database settings `from_object(X)` loads, as ((key, value), ...) when X is
-        a dotted string naming a project class whose settings are all string literals;
-        "given" when `given` (what the factory call passes) already holds them all; None
-        otherwise."""
-        call = load.node
+    def _loaded_settings(self, write: ConfigWrite) -> tuple[tuple[str, str], ...] | None:
+        """The database settings a `from_object(X)` write loads, ((key, value), ...), when
+        X is a dotted string naming a project class whose settings are all string
+        literals; None otherwise."""
+        if not _is_from_object(write):
+            return None
+        call = write.node
         assert isinstance(call, cst.Call)
         if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
             return None
@@ -625,9 +622,7 @@ class ConfigAfterDbInit(FlaskConfigRule):
         settings = self.context.index.database_configs.get(target) if isinstance(target, str) else None
         if not settings or any(value is None for _, value in settings):
             return None
-        if all(given.get(key) == value for key, value in settings):
-            return "given"
-        return tuple(settings)
+        return settings  # type: ignore[return-value]
 
     def _own_databases(self) -> list[tuple[int, int, str, str]]:
         """(statement number, line, app name, the code) of `x = SQLAlchemy(app)` and of
@@ -692,16 +687,21 @@ def _string(value: str) -> cst.SimpleString:
     return cst.SimpleString(f'"{value}"' if plain else repr(value))
 
 
+def _given_argument(call: cst.Call, parameter) -> cst.Arg | None:
+    """The argument a factory call gives for its settings parameter (name, position)."""
+    name, position = parameter
+    keyword = next((a for a in call.args if a.keyword is not None and a.keyword.value == name), None)
+    if keyword is not None:
+        return keyword
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    return positional[position] if position != -1 and len(positional) > position else None
+
+
 def _given_settings(call: cst.Call, parameter) -> dict[str, str]:
     """The string settings a factory call passes as its settings parameter, a dict
     literal (`create_app(config={"SQLALCHEMY_DATABASE_URI": "sqlite://"})`)."""
-    if parameter is None:
-        return {}
-    name, position = parameter
-    positional = [a for a in call.args if a.keyword is None and not a.star]
-    given = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == name), None)
-    if given is None and position != -1 and len(positional) > position:
-        given = positional[position].value
+    argument = _given_argument(call, parameter) if parameter is not None else None
+    given = argument.value if argument is not None else None
     if not isinstance(given, cst.Dict):
         return {}
     found = {}

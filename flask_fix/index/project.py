@@ -98,15 +98,6 @@ DATABASE_KEYS = frozenset({"SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_BINDS"})
 SESSION_EXTENSIONS = frozenset({"flask_session", "flask_kvsession"})
 
 
-def _sets_database_key(node: ast.ClassDef) -> bool:
-    """Whether the class body assigns one of DATABASE_KEYS."""
-    return any(
-        isinstance(target, ast.Name) and target.id in DATABASE_KEYS
-        for statement in node.body
-        if isinstance(statement, (ast.Assign, ast.AnnAssign))
-        for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])
-    )
-
 
 @dataclass
 class ProjectIndex:
@@ -581,8 +572,9 @@ class _ModuleScanner(ast.NodeVisitor):
         for expression in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
             self.visit(expression)
         qualname = self.scope.prefix + node.name
-        if node.bases or _sets_database_key(node):  # `class Config:` too (FLK503's from_object)
-            self.facts.classes.append(self.class_decl(node, qualname))
+        declared = self.class_decl(node, qualname)
+        if node.bases or declared.database_settings:  # `class Config:` too (FLK503)
+            self.facts.classes.append(declared)
         for statement in node.body:
             if (
                 isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameSource, ScopeProvider
 
 from ...index.projectroot import project_root
@@ -393,36 +394,32 @@ def is_test_module(path: str, view: ModuleView | None = None) -> bool:
         return True
     if view is None:
         return False
-    imports = _imports_from(view.module, TEST_PACKAGES) or any(
-        view.qualified(node) in TEST_PACKAGES
-        for node in walk(view.module)
-        if isinstance(node, cst.Name) and node.value in TEST_PACKAGES
-    )
-    return imports and _defines_tests(view.module)
-
-
-def _imports_from(module: cst.Module, packages: tuple[str, ...]) -> bool:
-    """`from <package>[.x] import ...` for one of `packages`, anywhere in the module."""
-    for node in walk(module):
-        if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
-            top = node.module
-            while isinstance(top, cst.Attribute):
-                top = top.value
-            if isinstance(top, cst.Name) and top.value in packages:
-                return True
-    return False
-
-
-def _defines_tests(module: cst.Module) -> bool:
-    """Whether the module defines what pytest or unittest would collect from it."""
-    for node in walk(module):
-        if isinstance(node, cst.FunctionDef) and node.name.value.startswith("test_"):
-            return True
-        if isinstance(node, cst.ClassDef):
+    imports = defines = False
+    for node in walk(view.module):
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            imports = imports or any(p in TEST_PACKAGES for p in _imported_packages(node))
+        elif isinstance(node, cst.FunctionDef):
+            defines = defines or node.name.value.startswith("test_")
+        elif isinstance(node, cst.ClassDef):
             name = node.name.value
-            if name.startswith("Test") or name.endswith(("TestCase", "Tests", "Test")):
-                return True
+            defines = defines or name.startswith("Test") or name.endswith(TEST_CLASS_ENDINGS)
+        if imports and defines:  # what pytest or unittest would collect from it
+            return True
     return False
+
+
+TEST_CLASS_ENDINGS = ("TestCase", "Tests", "Test")
+
+
+def _imported_packages(node: cst.Import | cst.ImportFrom) -> list[str]:
+    """The top-level packages an import statement imports from (none when relative)."""
+    if isinstance(node, cst.Import):
+        names = [get_full_name_for_node(alias.name) for alias in node.names]
+    elif node.relative or node.module is None:
+        return []
+    else:
+        names = [get_full_name_for_node(node.module)]
+    return [name.partition(".")[0] for name in names if name]
 
 
 def _folders_in_project(path: str) -> list[str]:
